@@ -1,0 +1,99 @@
+import type { Clock } from '../clock.ts';
+import { topicMatches, type BusConnectOptions, type MessageBus, type MessageHandler, type PublishOptions } from './message-bus.ts';
+
+interface Subscription {
+  readonly bus: MemoryBus;
+  readonly pattern: string;
+  readonly handler: MessageHandler;
+}
+
+/**
+ * An in-process MQTT-like router for simulations and wiring tests. Deliveries are scheduled
+ * on the Clock `latencyMs` after publishing, so with a SimulatedClock the interleaving of
+ * all messages is fixed by the seed alone. Retained messages and last wills behave as in
+ * MQTT 3.1.1; payloads are copied as text, as on a wire.
+ */
+export class MemoryBroker {
+  private readonly subscriptions: Subscription[] = [];
+  private readonly retained = new Map<string, string>();
+  private readonly clients = new Map<string, MemoryBus>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly latencyMs = 0,
+  ) {}
+
+  connect(options: BusConnectOptions): MemoryBus {
+    // MQTT 3.1.1 §3.1.4: a second connection with the same client id takes over the first.
+    this.clients.get(options.clientId)?.drop();
+    const bus = new MemoryBus(this, options);
+    this.clients.set(options.clientId, bus);
+    return bus;
+  }
+
+  /** @internal */
+  route(topic: string, payload: string, options: PublishOptions = {}): void {
+    if (options.retain) {
+      if (payload === '') this.retained.delete(topic);
+      else this.retained.set(topic, payload);
+    }
+    const targets = this.subscriptions.filter((s) => topicMatches(s.pattern, topic));
+    if (targets.length === 0) return;
+    this.clock.setTimeout(() => {
+      for (const target of targets) if (target.bus.connected) target.handler(topic, payload);
+    }, this.latencyMs);
+  }
+
+  /** @internal */
+  addSubscription(subscription: Subscription): void {
+    this.subscriptions.push(subscription);
+    const retained = [...this.retained].filter(([topic]) => topicMatches(subscription.pattern, topic));
+    if (retained.length === 0) return;
+    this.clock.setTimeout(() => {
+      for (const [topic, payload] of retained) if (subscription.bus.connected) subscription.handler(topic, payload);
+    }, this.latencyMs);
+  }
+
+  /** @internal */
+  removeClient(bus: MemoryBus): void {
+    for (let i = this.subscriptions.length - 1; i >= 0; i--) if (this.subscriptions[i]!.bus === bus) this.subscriptions.splice(i, 1);
+    if (this.clients.get(bus.clientId) === bus) this.clients.delete(bus.clientId);
+  }
+}
+
+export class MemoryBus implements MessageBus {
+  readonly clientId: string;
+  connected = true;
+
+  constructor(
+    private readonly broker: MemoryBroker,
+    private readonly options: BusConnectOptions,
+  ) {
+    this.clientId = options.clientId;
+  }
+
+  publish(topic: string, payload: string, options?: PublishOptions): void {
+    if (!this.connected) return;
+    this.broker.route(topic, payload, options);
+  }
+
+  async subscribe(pattern: string, handler: MessageHandler): Promise<void> {
+    if (!this.connected) throw new Error(`bus ${this.clientId} is closed`);
+    this.broker.addSubscription({ bus: this, pattern, handler });
+  }
+
+  async close(): Promise<void> {
+    if (!this.connected) return;
+    this.connected = false;
+    this.broker.removeClient(this);
+  }
+
+  /** Simulates a lost connection: the broker publishes the last will (MQTT 3.1.2.5). */
+  drop(): void {
+    if (!this.connected) return;
+    this.connected = false;
+    this.broker.removeClient(this);
+    const will = this.options.will;
+    if (will) this.broker.route(will.topic, will.payload, { qos: will.qos ?? 0, retain: will.retain ?? false });
+  }
+}
