@@ -1,0 +1,88 @@
+import type Database from 'better-sqlite3';
+import { StoreError } from './store-error.ts';
+
+/**
+ * Schema migrations, applied in order, each in its own transaction. Append new versions;
+ * never edit a released one (a store on disk may already be at that version).
+ */
+export const MIGRATIONS: readonly { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+
+      -- One row per bin. Column bins have x, y, level; robot bins robot; port bins port.
+      CREATE TABLE bins (
+        bin_id        TEXT PRIMARY KEY,
+        location_kind TEXT NOT NULL CHECK (location_kind IN ('column', 'robot', 'port')),
+        x             INTEGER,
+        y             INTEGER,
+        level         INTEGER,
+        robot         TEXT,
+        port          TEXT,
+        contents      TEXT NOT NULL, -- JSON [{ "sku": string, "quantity": positive integer }]
+        CHECK ((location_kind = 'column') = (x IS NOT NULL AND y IS NOT NULL AND level IS NOT NULL)),
+        CHECK ((location_kind = 'robot') = (robot IS NOT NULL)),
+        CHECK ((location_kind = 'port') = (port IS NOT NULL))
+      );
+      -- Durable guard for bin conservation: one bin per slot, one bin per robot.
+      CREATE UNIQUE INDEX bins_by_slot ON bins (x, y, level) WHERE location_kind = 'column';
+      CREATE UNIQUE INDEX bins_by_robot ON bins (robot) WHERE location_kind = 'robot';
+
+      -- Every SKU ever held, so a SKU sold out before a restart is still known after it.
+      CREATE TABLE known_skus (
+        sku TEXT PRIMARY KEY
+      ) WITHOUT ROWID;
+
+      CREATE TABLE reservations (
+        reservation_id TEXT PRIMARY KEY,
+        bin_id         TEXT NOT NULL REFERENCES bins (bin_id),
+        sku            TEXT NOT NULL,
+        quantity       INTEGER NOT NULL CHECK (quantity > 0),
+        request_id     TEXT NOT NULL
+      );
+
+      -- WMS requests: the rowid orders them by arrival.
+      CREATE TABLE requests (
+        request_id     TEXT PRIMARY KEY,
+        client_id      TEXT NOT NULL,
+        type           TEXT NOT NULL,
+        canonical_key  TEXT NOT NULL,
+        body           TEXT NOT NULL,                -- JSON
+        status         TEXT NOT NULL CHECK (status IN ('received', 'accepted', 'rejected', 'terminal')),
+        accepted_at    INTEGER,                      -- clock ms; null until accepted
+        reply          TEXT,                         -- JSON; null until replied
+        terminal_event TEXT,                         -- JSON; null until finished
+        progress       TEXT                          -- JSON; latest progress, null if none
+      );
+      CREATE INDEX requests_open ON requests (status, accepted_at) WHERE status = 'accepted';
+    `,
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** Brings the file's schema up to LATEST_SCHEMA_VERSION; returns the version found before. */
+export function migrate(db: Database.Database, filename: string): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+  const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
+  const found = row?.version ?? 0;
+  if (found > LATEST_SCHEMA_VERSION) {
+    throw new StoreError(
+      'SCHEMA_TOO_NEW',
+      `store ${filename} has schema version ${found}; this Gridline knows up to ${LATEST_SCHEMA_VERSION}. Upgrade Gridline to open it.`,
+    );
+  }
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= found) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.prepare('DELETE FROM schema_version').run();
+      db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(migration.version);
+    })();
+  }
+  return found;
+}
