@@ -634,10 +634,16 @@ export class Inventory {
       default:
         throw new InventoryError('INCONSISTENT_INPUT', `bin ${binId} has no valid location`);
     }
-    const entry: BinEntry = { location: stored, contents: [] };
-    this.bins.set(binId, entry);
-    this.emptyBinIds.add(binId);
-    for (const line of lines) this.setQuantity(binId, entry, line.sku, line.quantity);
+    this.bins.set(binId, { location: stored, contents: lines });
+    if (lines.length === 0) this.emptyBinIds.add(binId);
+    // Indexes filled directly rather than through setQuantity: this runs once per bin at start.
+    for (const { sku, quantity } of lines) {
+      this.knownSkuSet.add(sku);
+      this.stockBySku.set(sku, (this.stockBySku.get(sku) ?? 0) + quantity);
+      let holders = this.skuIndex.get(sku);
+      if (holders === undefined) this.skuIndex.set(sku, (holders = new Set()));
+      holders.add(binId);
+    }
   }
 
   private requireGaplessStacks(): void {
