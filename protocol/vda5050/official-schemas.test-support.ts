@@ -1,0 +1,84 @@
+/**
+ * Test support: validators compiled from the OFFICIAL VDA 5050 2.0.0 JSON schemas
+ * (`../shared/vda5050-2.0.0-schemas/` beside the repository), for conformance tests and for
+ * integration runs that check every published message. Test code only: ajv is a dev dependency.
+ *
+ * The schemas declare JSON Schema draft 2020-12. Two errata of the 2.0.0 files are corrected
+ * before compiling, each where the spec text contradicts the schema (the text wins, VDA 5050
+ * §6 Protocol specification); `OFFICIAL_SCHEMA_ERRATA` lists them so tests can show they apply.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { VdaTopicKind } from './types.ts';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const OFFICIAL_SCHEMA_DIR = resolve(repoRoot, '..', 'shared', 'vda5050-2.0.0-schemas');
+
+export const OFFICIAL_SCHEMA_FILES: Record<VdaTopicKind, string> = {
+  order: 'order.schema',
+  instantActions: 'instantActions.schema',
+  state: 'state.schema',
+  visualization: 'visualization.schema',
+  connection: 'connection.schema',
+  factsheet: 'factsheet.json',
+};
+
+type JsonObject = Record<string, unknown>;
+
+export const OFFICIAL_SCHEMA_ERRATA: { kind: VdaTopicKind; description: string; fix: (schema: JsonObject) => void }[] = [
+  {
+    kind: 'instantActions',
+    description:
+      'action items require and define `actionName`; the spec text (and order.schema) name it `actionType` (github.com/VDA5050/vd-m-a-5050/issues/20)',
+    fix: (schema) => {
+      const items = (schema.properties as JsonObject & { actions: { items: { required: string[]; properties: JsonObject } } }).actions.items;
+      items.required = items.required.map((key) => (key === 'actionName' ? 'actionType' : key));
+      items.properties.actionType = items.properties.actionName;
+      delete items.properties.actionName;
+    },
+  },
+  {
+    kind: 'factsheet',
+    description:
+      'property definitions sit beside `properties` at the top level instead of inside it, so the file checked nothing but the required keys; they are moved into `properties`',
+    fix: (schema) => {
+      const keywords = new Set(['$schema', 'title', 'description', 'required', 'subtopic', 'type']);
+      const properties: JsonObject = {};
+      for (const key of Object.keys(schema)) {
+        if (keywords.has(key)) continue;
+        properties[key] = schema[key];
+        delete schema[key];
+      }
+      schema.properties = properties;
+    },
+  },
+];
+
+export function readOfficialSchema(kind: VdaTopicKind, dir = OFFICIAL_SCHEMA_DIR): JsonObject {
+  const file = resolve(dir, OFFICIAL_SCHEMA_FILES[kind]);
+  if (!existsSync(file)) throw new Error(`official VDA 5050 schema missing: ${file}`);
+  return JSON.parse(readFileSync(file, 'utf8')) as JsonObject;
+}
+
+/**
+ * One validator per topic; each returns `[]` for a conforming message, else ajv's errors as
+ * `<instancePath> <message>` strings. `applyErrata: false` compiles the files exactly as published.
+ */
+export function loadOfficialValidators(options: { dir?: string; applyErrata?: boolean } = {}): Record<VdaTopicKind, (message: unknown) => string[]> {
+  // strict: false because the files use non-standard keywords (`subtopic`, `unit`).
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+  addFormats(ajv);
+  const entries = (Object.keys(OFFICIAL_SCHEMA_FILES) as VdaTopicKind[]).map((kind) => {
+    const schema = readOfficialSchema(kind, options.dir);
+    if (options.applyErrata ?? true) for (const erratum of OFFICIAL_SCHEMA_ERRATA) if (erratum.kind === kind) erratum.fix(schema);
+    const validate = ajv.compile(schema);
+    const check = (message: unknown): string[] =>
+      validate(message) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'invalid'}`);
+    return [kind, check] as const;
+  });
+  return Object.fromEntries(entries) as Record<VdaTopicKind, (message: unknown) => string[]>;
+}
