@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { binIdSchema, portIdSchema, requestIdSchema, siteSchema, skuQuantitySchema, skuSchema, timestampSchema } from './common-schemas.ts';
+
+/**
+ * Events the controller publishes on `gridline/v1/{site}/wms/{clientId}/event` for accepted
+ * pick and putaway requests: any number of progress events, then exactly one terminal event
+ * (completed, cancelled or failed) per accepted request (DESIGN.md §5 invariant 3).
+ */
+
+export const PROGRESS_STAGES = ['queued', 'binSelected', 'digging', 'binInTransit', 'binAtPort', 'linePicked', 'binStored'] as const;
+export const progressStageSchema = z.enum(PROGRESS_STAGES);
+export type ProgressStage = z.infer<typeof progressStageSchema>;
+
+export const progressEventSchema = z
+  .object({
+    type: z.literal('progress'),
+    requestId: requestIdSchema,
+    site: siteSchema,
+    timestamp: timestampSchema,
+    stage: progressStageSchema,
+    binId: binIdSchema.optional(),
+    port: portIdSchema.optional(),
+    sku: skuSchema.optional(),
+    quantity: z.int().min(0).optional().describe('Units picked or put at this stage.'),
+    depth: z.int().min(0).optional().describe('Bins above the selected bin when it was chosen (digging work).'),
+  })
+  .describe('A step of a pick or putaway.');
+
+export const terminalEventSchema = z
+  .object({
+    type: z.enum(['completed', 'cancelled', 'failed']),
+    requestId: requestIdSchema,
+    site: siteSchema,
+    timestamp: timestampSchema,
+    reason: z.string().optional().describe('Why it was cancelled or failed, or why a pick came up short.'),
+    picked: z.array(skuQuantitySchema).optional().describe('Units actually picked per SKU (pick requests).'),
+    stored: z.array(skuQuantitySchema).optional().describe('Units actually put away per SKU (putaway requests).'),
+  })
+  .describe('The last event of a request: exactly one per accepted pick or putaway.');
+
+export const wmsEventSchema = z.discriminatedUnion('type', [progressEventSchema, terminalEventSchema]);
+
+export type ProgressEvent = z.infer<typeof progressEventSchema>;
+export type TerminalEvent = z.infer<typeof terminalEventSchema>;
+export type WmsEvent = z.infer<typeof wmsEventSchema>;
