@@ -17,6 +17,7 @@ export class MemoryBroker {
   private readonly subscriptions: Subscription[] = [];
   private readonly retained = new Map<string, string>();
   private readonly clients = new Map<string, MemoryBus>();
+  private readonly taps: ((topic: string, payload: string) => void)[] = [];
 
   constructor(
     private readonly clock: Clock,
@@ -31,8 +32,14 @@ export class MemoryBroker {
     return bus;
   }
 
+  /** Sees every message published through this broker, in publish order (event logs). */
+  tap(listener: (topic: string, payload: string) => void): void {
+    this.taps.push(listener);
+  }
+
   /** @internal */
   route(topic: string, payload: string, options: PublishOptions = {}): void {
+    for (const tap of this.taps) tap(topic, payload);
     if (options.retain) {
       if (payload === '') this.retained.delete(topic);
       else this.retained.set(topic, payload);

@@ -1,0 +1,37 @@
+import net from 'node:net';
+import { Aedes } from 'aedes';
+
+export interface EmbeddedBroker {
+  /** `mqtt://host:port` for clients. */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * The embedded MQTT 3.1.1 broker (aedes) on TCP. Port 0 picks a free ephemeral port (tests);
+ * the demo uses 1883. Sites that outgrow it point every part at an external broker instead.
+ */
+export async function startEmbeddedBroker(options: { host?: string; port?: number } = {}): Promise<EmbeddedBroker> {
+  const host = options.host ?? '127.0.0.1';
+  const broker = await Aedes.createBroker();
+  const server = net.createServer(broker.handle);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new Error(`port ${options.port} on ${host} is in use; stop the other broker or pass --broker URL to use it`) : err),
+    );
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    url: `mqtt://${host}:${port}`,
+    port,
+    async close() {
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Connected clients keep the server open; aedes.close() has ended them.
+      });
+    },
+  };
+}

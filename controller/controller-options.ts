@@ -1,0 +1,47 @@
+/**
+ * Every tunable of the controller, with its default and unit, in one place (the aedes
+ * `defaultOptions` habit). Parts of the controller receive the resolved object.
+ */
+export interface ControllerOptions {
+  /** Site name in WMS and console topics (`gridline/v1/{site}/…`). */
+  site: string;
+  /** VDA 5050 interface name and manufacturer of the fleet (topic levels 1 and 3). */
+  interfaceName: string;
+  manufacturer: string;
+  /** VDA 5050 map id for the grid's node positions. */
+  mapId: string;
+  /** Period of the control loop (reservations, detours, allocation), clock milliseconds. */
+  tickMs: number;
+  /** Cells ahead of its position a robot may hold (released as VDA 5050 base). */
+  lookaheadCells: number;
+  /** A robot stuck this long behind another robot gets a detour or has the other moved, ms. */
+  detourAfterMs: number;
+  /** Bins a port holds at once (presented, queued and waiting to be taken back). */
+  portCapacityBins: number;
+  /** Retrievals heading to one port at once (more would only queue robots at the port). */
+  retrievalsInFlightPerPort: number;
+  /** Largest WMS payload accepted, bytes. */
+  maxWmsPayloadBytes: number;
+  /** Weight of a bin's depth (bins above it) against its distance to the port, in cells. */
+  depthWeightCells: number;
+  /** SKUs in the top share of requests are "popular" for slotting (0..1). */
+  popularSkuShare: number;
+}
+
+export function defaultControllerOptions(overrides: Partial<ControllerOptions> = {}): ControllerOptions {
+  return {
+    site: 'demo',
+    interfaceName: 'uagv',
+    manufacturer: 'gridline',
+    mapId: 'grid',
+    tickMs: 250, // 4 control cycles per second
+    lookaheadCells: 4,
+    detourAfterMs: 2_000, // 2 s
+    portCapacityBins: 3,
+    retrievalsInFlightPerPort: 4,
+    maxWmsPayloadBytes: 64 * 1024, // 64 KiB
+    depthWeightCells: 6, // lifting off one blocker costs about as much as driving 6 cells
+    popularSkuShare: 0.2,
+    ...overrides,
+  };
+}

@@ -1,0 +1,57 @@
+import type { GridController } from '../grid-controller.ts';
+
+export interface SelectedBin {
+  binId: string;
+  lines: { sku: string; quantity: number }[];
+}
+
+/**
+ * Chooses the bins a pick is served from (DESIGN.md §2: prefer shallow and near). A bin
+ * costs its depth (bins to lift off first) times `depthWeightCells` plus its distance to
+ * the port in cells; bins not in storage right now (on a robot, at a port) cost extra, as
+ * they must come back first. The caller has checked that enough stock is available.
+ */
+export function selectBinsForPick(controller: GridController, wanted: ReadonlyMap<string, number>, portCell: number): SelectedBin[] {
+  const inventory = controller.inventory;
+  const byBin = new Map<string, SelectedBin>();
+  for (const [sku, quantity] of wanted) {
+    const candidates = inventory
+      .binsWithSku(sku)
+      .map((binId) => ({ binId, available: inventory.availableInBin(binId, sku), cost: binCost(controller, binId, portCell) }))
+      .filter((c) => c.available > 0)
+      .sort((a, b) => a.cost - b.cost || (a.binId < b.binId ? -1 : 1));
+    let remaining = quantity;
+    for (const candidate of candidates) {
+      if (remaining === 0) break;
+      const take = Math.min(remaining, candidate.available);
+      remaining -= take;
+      const selected = byBin.get(candidate.binId) ?? { binId: candidate.binId, lines: [] };
+      selected.lines.push({ sku, quantity: take });
+      byBin.set(candidate.binId, selected);
+    }
+    if (remaining > 0) throw new Error(`selectBinsForPick: ${remaining} of ${sku} not covered; availability was not checked`);
+  }
+  return [...byBin.values()];
+}
+
+/** The cheapest empty bin in storage that `busy` does not exclude, for a putaway. */
+export function selectBinForPutaway(controller: GridController, portCell: number, busy: (binId: string) => boolean): string | undefined {
+  let best: string | undefined;
+  let bestCost = Infinity;
+  for (const binId of controller.inventory.emptyBins()) {
+    if (busy(binId)) continue;
+    const cost = binCost(controller, binId, portCell);
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = binId;
+    }
+  }
+  return best;
+}
+
+function binCost(controller: GridController, binId: string, portCell: number): number {
+  const location = controller.inventory.location(binId);
+  if (location.kind !== 'column') return 1_000;
+  const depth = controller.inventory.depthFromTop(binId) ?? 0;
+  return depth * controller.options.depthWeightCells + controller.grid.manhattan(controller.grid.index(location.x, location.y), portCell);
+}

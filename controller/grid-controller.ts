@@ -1,0 +1,755 @@
+import { createActor, type Actor } from 'xstate';
+import type { Clock, TimerHandle } from '../protocol/clock.ts';
+import type { GridLayout } from '../protocol/layout/index.ts';
+import type { Action, Connection, OrderBody, State } from '../protocol/vda5050/types.ts';
+import { dropAction, pickAction, parseCellNodeId } from '../protocol/vda5050/grid-nodes.ts';
+import type { ControllerOptions } from './controller-options.ts';
+import { GridMap } from './grid/grid-map.ts';
+import type { Inventory } from './inventory/inventory.ts';
+import type { StoredInventory } from './store/stored-inventory.ts';
+import { percentile, type KpiSnapshot } from './kpi.ts';
+import { robotMachine } from './machines/robot-machine.ts';
+import { PortStation } from './ports/port-station.ts';
+import type { RequestBook, Visit } from './requests/request-book.ts';
+import { legOrder, type OrderGeometry } from './robots/order-builder.ts';
+import { planRoute } from './traffic/route-planner.ts';
+import { TrafficControl } from './traffic/traffic-control.ts';
+import { ColumnClaims } from './work/column-claims.ts';
+import { chooseBlockerColumn, chooseReturnColumn, type ColumnChoiceContext } from './work/column-choice.ts';
+import type { Job, Leg, RetrieveJob } from './work/jobs.ts';
+
+/** Where the controller's commands go (VDA 5050 link, port screens). */
+export interface RobotCommandPort {
+  sendOrder(serial: string, order: OrderBody): void;
+  sendInstantActions(serial: string, actions: Action[]): void;
+}
+
+/** What happens to visits, told to the WMS gateway, which turns it into WMS events. */
+export interface VisitObserver {
+  visitStage(visit: Visit, stage: 'digging' | 'binInTransit', details: { depth?: number }): void;
+  visitPresented(visit: Visit): void;
+  /** The person at the port confirmed the visit: pieces picked (or put) per SKU. */
+  visitConfirmed(visit: Visit, quantities: { sku: string; quantity: number }[]): void;
+  visitFailed(visit: Visit, reason: string): void;
+}
+
+export interface ControllerAlarm {
+  atMs: number;
+  source: string;
+  message: string;
+}
+
+interface ActiveLeg {
+  readonly leg: Leg;
+  readonly orderId: string;
+  orderUpdateId: number;
+  /** Last route index sent as released (the base end the robot knows about). */
+  sentReleasedTo: number;
+  readonly actionId: string | null;
+}
+
+interface RobotRecord {
+  readonly serial: string;
+  readonly actor: Actor<typeof robotMachine>;
+  online: boolean;
+  placed: boolean;
+  job: Job | null;
+  leg: ActiveLeg | null;
+  /** The robot reported no order in progress (so it will accept a new one). */
+  ready: boolean;
+  blockedSinceMs: number | null;
+  /** Clock ms when the current job began, for utilisation. */
+  busySinceMs: number | null;
+  busyMs: number;
+  /** Digging progress already reported for the current retrieval. */
+  reportedDig: boolean;
+}
+
+/**
+ * The controller's core: robots, jobs, ports and traffic, driven by robot reports, picker
+ * confirmations and a periodic control cycle on the injected clock. It decides and records;
+ * the links carry its commands out. Every bin move is applied to the inventory and the store
+ * when the robot reports the pick or drop finished, before the next dependent command.
+ */
+export class GridController {
+  readonly grid: GridMap;
+  readonly traffic: TrafficControl;
+  readonly claims = new ColumnClaims();
+  readonly ports = new Map<string, PortStation>();
+  readonly alarms: ControllerAlarm[] = [];
+  private readonly robots = new Map<string, RobotRecord>();
+  private readonly queuedJobs: Job[] = [];
+  private readonly geometry: OrderGeometry;
+  private readonly portByCell = new Map<number, PortStation>();
+  private readonly portDistance: Int32Array;
+  private readonly medianPortDistance: number;
+  private readonly skuDemand = new Map<string, number>();
+  private readonly requestTimesS: number[] = [];
+  private completedRequests = 0;
+  private nextId = 1;
+  private timer: TimerHandle | null = null;
+  private readonly startedAtMs: number;
+  private readonly observers: VisitObserver[] = [];
+
+  /** Read side of the inventory; every change goes through `stock`, which commits it. */
+  readonly inventory: Inventory;
+
+  constructor(
+    readonly layout: GridLayout,
+    readonly stock: StoredInventory,
+    readonly requests: RequestBook,
+    private readonly commands: RobotCommandPort,
+    private readonly clock: Clock,
+    readonly options: ControllerOptions,
+  ) {
+    this.inventory = stock.inventory;
+    this.grid = GridMap.fromLayout(layout);
+    this.traffic = new TrafficControl(this.grid.cellCount, { lookaheadCells: options.lookaheadCells });
+    this.geometry = { grid: this.grid, mapId: options.mapId, cellSizeM: layout.cellSizeM };
+    for (const spec of layout.ports) {
+      const station = new PortStation(spec.id, this.grid.index(spec.x, spec.y), spec.mode, options.portCapacityBins);
+      this.ports.set(spec.id, station);
+      this.portByCell.set(station.cell, station);
+    }
+    this.portDistance = new Int32Array(this.grid.cellCount);
+    const distances: number[] = [];
+    for (let cell = 0; cell < this.grid.cellCount; cell++) {
+      let d = Infinity;
+      for (const port of this.ports.values()) d = Math.min(d, this.grid.manhattan(cell, port.cell));
+      this.portDistance[cell] = Number.isFinite(d) ? d : 0;
+      if (this.grid.isStorage(cell)) distances.push(this.portDistance[cell]!);
+    }
+    distances.sort((a, b) => a - b);
+    this.medianPortDistance = distances[Math.floor(distances.length / 2)] ?? 0;
+    this.startedAtMs = clock.now();
+  }
+
+  addObserver(observer: VisitObserver): void {
+    this.observers.push(observer);
+  }
+
+  /** Starts the control cycle. */
+  start(): void {
+    if (this.timer !== null) return;
+    const cycle = () => {
+      this.timer = this.clock.setTimeout(cycle, this.options.tickMs);
+      this.controlCycle();
+    };
+    this.timer = this.clock.setTimeout(cycle, this.options.tickMs);
+  }
+
+  stop(): void {
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+    for (const robot of this.robots.values()) robot.actor.stop();
+  }
+
+  // ---------------------------------------------------------------- robot reports
+
+  handleConnection(serial: string, connection: Connection): void {
+    const robot = this.robot(serial);
+    const online = connection.connectionState === 'ONLINE';
+    if (online === robot.online) return;
+    robot.online = online;
+    robot.actor.send({ type: online ? 'CONNECTED' : 'CONNECTION_LOST' });
+    if (!online) this.alarm(serial, `connection ${connection.connectionState.toLowerCase()}`);
+  }
+
+  handleState(serial: string, state: State): void {
+    const robot = this.robot(serial);
+    if (!robot.online) {
+      // A state message proves the robot is connected even if its retained ONLINE was missed.
+      robot.online = true;
+      robot.actor.send({ type: 'CONNECTED' });
+    }
+    if (!robot.placed && !this.place(robot, state)) return;
+    const fatal = state.errors.find((e) => e.errorLevel === 'FATAL');
+    const snapshot = robot.actor.getSnapshot();
+    if (fatal && !snapshot.matches('fault')) {
+      robot.actor.send({ type: 'FAULT', reason: `${fatal.errorType}: ${fatal.errorDescription ?? ''}`.trim() });
+      this.alarm(serial, `fault ${fatal.errorType}${fatal.errorDescription ? `: ${fatal.errorDescription}` : ''}`);
+    } else if (!fatal && snapshot.matches('fault')) {
+      robot.actor.send({ type: 'FAULT_CLEARED' });
+    }
+    const leg = robot.leg;
+    robot.ready = state.nodeStates.length === 0 && !state.actionStates.some((a) => a.actionStatus === 'WAITING' || a.actionStatus === 'RUNNING' || a.actionStatus === 'INITIALIZING');
+    if (leg && state.orderId === leg.orderId) {
+      const routeIndex = Math.floor(state.lastNodeSequenceId / 2);
+      if (routeIndex > this.traffic.progressOf(serial)) {
+        this.traffic.reached(serial, routeIndex);
+        robot.blockedSinceMs = null;
+      }
+      const route = this.traffic.routeOf(serial);
+      if (leg.actionId) {
+        const actionState = state.actionStates.find((a) => a.actionId === leg.actionId);
+        if (actionState?.actionStatus === 'FINISHED') this.completeLeg(robot);
+        else if (actionState?.actionStatus === 'FAILED') this.failLeg(robot, actionState.resultDescription ?? 'action failed');
+      } else if (route && routeIndex === route.length - 1 && state.nodeStates.length === 0) {
+        this.completeLeg(robot);
+      }
+    }
+    this.releaseAndContinue();
+  }
+
+  private place(robot: RobotRecord, state: State): boolean {
+    const cell = parseCellNodeId(state.lastNodeId);
+    if (!cell || !this.grid.inside(cell.x, cell.y)) {
+      this.alarm(robot.serial, `reports an unknown position "${state.lastNodeId}"; not commanded until it reports a grid cell`);
+      return false;
+    }
+    const problem = this.traffic.place(robot.serial, this.grid.index(cell.x, cell.y));
+    if (problem) {
+      this.alarm(robot.serial, `cannot be placed at ${state.lastNodeId}: ${problem}`);
+      return false;
+    }
+    robot.placed = true;
+    // A bin the store says this robot holds goes back to storage before anything else.
+    const carried = this.inventory.binOnRobot(robot.serial);
+    if (carried && !robot.job) this.queuedJobs.unshift({ kind: 'return', id: this.newId('return'), binId: carried, portId: '', queuedAtMs: this.clock.now() });
+    return true;
+  }
+
+  // ---------------------------------------------------------------- picker confirmations
+
+  /**
+   * The person at a port confirmed the presented bin: `quantity` pieces picked (or put).
+   * Returns a reason when the confirmation does not match what is presented.
+   */
+  confirmAtPort(portId: string, visitId: string, binId: string, quantity: number): string | undefined {
+    const port = this.ports.get(portId);
+    if (!port) return `unknown port ${portId}`;
+    if (!port.presented) return `port ${portId} presents no bin`;
+    if (port.presented.visitId !== visitId || port.presented.binId !== binId) return `port ${portId} presents bin ${port.presented.binId} for task ${port.presented.visitId}, not ${binId} for ${visitId}`;
+    const visit = this.requests.visit(visitId);
+    port.presented = null;
+    port.actor.send({ type: 'CONFIRMED' });
+    port.awaitingReturn.add(binId);
+    this.queuedJobs.push({ kind: 'return', id: this.newId('return'), binId, portId, queuedAtMs: this.clock.now() });
+    if (visit) this.applyConfirmation(visit, quantity);
+    this.presentNext(port);
+    this.allocate();
+    return undefined;
+  }
+
+  private applyConfirmation(visit: Visit, quantity: number): void {
+    const request = this.requests.get(visit.requestId);
+    let remaining = quantity;
+    const confirmed: { sku: string; quantity: number }[] = [];
+    for (const line of visit.lines) {
+      const done = Math.min(line.quantity, Math.max(0, remaining));
+      remaining -= done;
+      if (visit.mode === 'pick') {
+        if (line.reservationId && this.inventory.reservation(line.reservationId)) this.stock.release(line.reservationId);
+        if (done > 0) this.stock.adjustContents(visit.binId, line.sku, -done);
+        this.skuDemand.set(line.sku, (this.skuDemand.get(line.sku) ?? 0) + 1);
+      } else if (done > 0) {
+        this.stock.adjustContents(visit.binId, line.sku, done);
+      }
+      confirmed.push({ sku: line.sku, quantity: done });
+      if (request) {
+        request.done.set(line.sku, (request.done.get(line.sku) ?? 0) + done);
+        if (done < line.quantity) request.shortage = true;
+      }
+    }
+    visit.state = 'done';
+    this.observers.forEach((o) => o.visitConfirmed(visit, confirmed));
+  }
+
+  /** Records a finished request for the KPIs. */
+  noteRequestFinished(acceptedAtMs: number): void {
+    this.completedRequests++;
+    this.requestTimesS.push((this.clock.now() - acceptedAtMs) / 1000);
+  }
+
+  // ---------------------------------------------------------------- work intake
+
+  /** Queues the retrieval of a visit's bin. */
+  queueVisit(visit: Visit, priority: number): void {
+    const job: RetrieveJob = {
+      kind: 'retrieve',
+      id: visit.visitId,
+      binId: visit.binId,
+      portId: visit.portId,
+      requestId: visit.requestId,
+      priority,
+      queuedAtMs: this.clock.now(),
+    };
+    this.queuedJobs.push(job);
+  }
+
+  /** Drops queued (not started) retrievals of a request; returns false if one has started. */
+  cancelQueuedVisits(requestId: string): boolean {
+    const request = this.requests.get(requestId);
+    if (!request) return false;
+    if (request.visits.some((v) => v.state !== 'queued' && v.state !== 'cancelled')) return false;
+    for (let i = this.queuedJobs.length - 1; i >= 0; i--) {
+      const job = this.queuedJobs[i]!;
+      if (job.kind === 'retrieve' && job.requestId === requestId) this.queuedJobs.splice(i, 1);
+    }
+    for (const visit of request.visits) visit.state = 'cancelled';
+    this.stock.releaseRequest(requestId);
+    return true;
+  }
+
+  newId(prefix: string): string {
+    return `${prefix}-${this.nextId++}`;
+  }
+
+  // ---------------------------------------------------------------- control cycle
+
+  /** One control cycle: detours, allocation, jobs waiting on something, releases. */
+  controlCycle(): void {
+    this.resolveBlockages();
+    this.allocate();
+    for (const robot of this.robots.values()) if (robot.job && !robot.leg) this.advance(robot);
+    this.releaseAndContinue();
+  }
+
+  /** Holds further cells for every moving robot and tells each what it may now drive. */
+  private releaseAndContinue(): void {
+    for (const robot of this.robots.values()) {
+      const leg = robot.leg;
+      if (!leg) continue;
+      if (this.traffic.extend(robot.serial) || this.traffic.releasedTo(robot.serial) !== leg.sentReleasedTo) this.sendLegUpdate(robot, leg);
+    }
+  }
+
+  private allocate(): void {
+    const idle = [...this.robots.values()].filter((r) => this.canTakeJob(r));
+    if (idle.length > 0 && this.queuedJobs.length > 0) {
+      const order = this.queuedJobs
+        .map((job, index) => ({ job, index }))
+        .sort((a, b) => jobRank(a.job) - jobRank(b.job) || (b.job.kind === 'retrieve' && a.job.kind === 'retrieve' ? b.job.priority - a.job.priority : 0) || a.job.queuedAtMs - b.job.queuedAtMs || a.index - b.index);
+      const taken = new Set<Job>();
+      for (const { job } of order) {
+        if (idle.length === 0) break;
+        const target = this.startableAt(job);
+        if (target === undefined) continue;
+        let best = 0;
+        let bestDistance = Infinity;
+        for (let i = 0; i < idle.length; i++) {
+          const d = this.grid.manhattan(this.traffic.positionOf(idle[i]!.serial), target);
+          if (d < bestDistance) {
+            bestDistance = d;
+            best = i;
+          }
+        }
+        const robot = idle.splice(best, 1)[0]!;
+        this.assign(robot, job);
+        taken.add(job);
+      }
+      for (let i = this.queuedJobs.length - 1; i >= 0; i--) if (taken.has(this.queuedJobs[i]!)) this.queuedJobs.splice(i, 1);
+    }
+    // Idle robots never stay on a port (the next robot needs it) nor on a dug column.
+    for (const robot of idle) {
+      if (robot.job) continue;
+      const position = this.traffic.positionOf(robot.serial);
+      if (this.portByCell.has(position) || this.claims.digLockHolder(position) !== undefined) this.park(robot, new Set());
+    }
+  }
+
+  private canTakeJob(robot: RobotRecord): boolean {
+    return robot.online && robot.placed && robot.ready && !robot.job && robot.actor.getSnapshot().matches('idle');
+  }
+
+  /** The cell where a job starts, if it can start now. */
+  private startableAt(job: Job): number | undefined {
+    if (job.kind === 'park') return job.cell;
+    const location = this.inventory.location(job.binId);
+    if (job.kind === 'return') {
+      if (location.kind === 'port') return this.ports.get(location.portId)!.cell;
+      return undefined;
+    }
+    const port = this.ports.get(job.portId)!;
+    if (location.kind !== 'column' || !port.open) return undefined;
+    if (port.retrievalsUnderway >= this.options.retrievalsInFlightPerPort) return undefined;
+    const cell = this.grid.index(location.x, location.y);
+    if (!this.claims.canDig(cell, job.id)) return undefined;
+    return cell;
+  }
+
+  private assign(robot: RobotRecord, job: Job): void {
+    robot.job = job;
+    robot.busySinceMs = this.clock.now();
+    robot.reportedDig = false;
+    robot.actor.send({ type: 'JOB_ASSIGNED', jobId: job.id });
+    if (job.kind === 'retrieve') {
+      const location = this.inventory.location(job.binId);
+      if (location.kind === 'column') this.claims.lockForDig(this.grid.index(location.x, location.y), job.id);
+      this.ports.get(job.portId)!.retrievalsUnderway++;
+      const visit = this.requests.visit(job.id);
+      if (visit) visit.state = 'underway';
+    }
+    this.advance(robot);
+  }
+
+  private finishJob(robot: RobotRecord): void {
+    const job = robot.job;
+    if (!job) return;
+    if (job.kind === 'retrieve') this.ports.get(job.portId)!.retrievalsUnderway--;
+    if (robot.busySinceMs !== null) robot.busyMs += this.clock.now() - robot.busySinceMs;
+    robot.busySinceMs = null;
+    robot.job = null;
+    robot.actor.send({ type: 'JOB_FINISHED' });
+  }
+
+  /** Starts the job's next leg, or finishes the job, or leaves it waiting. */
+  private advance(robot: RobotRecord): void {
+    const job = robot.job;
+    if (!job || robot.leg) return;
+    const next = this.nextLeg(robot, job);
+    if (next === 'done') {
+      this.finishJob(robot);
+      this.allocate();
+      return;
+    }
+    if (next === 'wait') return;
+    this.startLeg(robot, next);
+  }
+
+  private nextLeg(robot: RobotRecord, job: Job): Leg | 'wait' | 'done' {
+    if (job.kind === 'park') return this.traffic.positionOf(robot.serial) === job.cell ? 'done' : { goal: job.cell };
+    const location = this.inventory.location(job.binId);
+    const carried = this.inventory.binOnRobot(robot.serial);
+    if (job.kind === 'return') {
+      if (location.kind === 'port') {
+        const port = this.ports.get(location.portId)!;
+        const cell = this.grid.cellOf(port.cell);
+        return { goal: port.cell, action: { type: 'pick', binId: job.binId, x: cell.x, y: cell.y, level: 0, portId: port.id } };
+      }
+      if (location.kind === 'robot') return this.dropLeg(robot, job.binId, this.chooseReturnColumnFor(job.binId, robot));
+      return 'done';
+    }
+    // Retrieval.
+    if (location.kind === 'robot') {
+      const port = this.ports.get(job.portId)!;
+      if (!port.hasRoom()) return 'wait';
+      port.inbound++;
+      const visit = this.requests.visit(job.id);
+      if (visit) this.observers.forEach((o) => o.visitStage(visit, 'binInTransit', {}));
+      const cell = this.grid.cellOf(port.cell);
+      return { goal: port.cell, action: { type: 'drop', binId: job.binId, x: cell.x, y: cell.y, level: 0, portId: port.id } };
+    }
+    if (location.kind === 'port') return 'done';
+    const columnCell = this.grid.index(location.x, location.y);
+    if (carried) return this.dropLeg(robot, carried, this.chooseBlockerColumnFor(columnCell));
+    const stack = this.inventory.stack(location.x, location.y);
+    const top = stack[stack.length - 1]!;
+    if (top !== job.binId && !robot.reportedDig) {
+      robot.reportedDig = true;
+      const visit = this.requests.visit(job.id);
+      const depth = this.inventory.depthFromTop(job.binId) ?? 0;
+      if (visit) this.observers.forEach((o) => o.visitStage(visit, 'digging', { depth }));
+    }
+    return { goal: columnCell, action: { type: 'pick', binId: top, x: location.x, y: location.y, level: stack.length - 1 } };
+  }
+
+  private dropLeg(robot: RobotRecord, binId: string, column: number | undefined): Leg | 'wait' {
+    if (column === undefined) return 'wait';
+    this.claims.addIncoming(column);
+    const cell = this.grid.cellOf(column);
+    return { goal: column, action: { type: 'drop', binId, x: cell.x, y: cell.y, level: this.inventory.height(cell.x, cell.y) } };
+  }
+
+  private columnContext(): ColumnChoiceContext {
+    const wanted = new Set<number>();
+    for (const job of this.queuedJobs) {
+      if (job.kind !== 'retrieve') continue;
+      const location = this.inventory.location(job.binId);
+      if (location.kind === 'column') wanted.add(this.grid.index(location.x, location.y));
+    }
+    return {
+      grid: this.grid,
+      stacks: this.inventory,
+      claims: this.claims,
+      wantedSoon: (cell) => wanted.has(cell),
+      occupied: (cell) => {
+        const holder = this.traffic.holderOf(cell);
+        return holder !== undefined && !this.robots.get(holder)?.leg;
+      },
+    };
+  }
+
+  private chooseBlockerColumnFor(dugCell: number): number | undefined {
+    return chooseBlockerColumn(this.columnContext(), dugCell);
+  }
+
+  private chooseReturnColumnFor(binId: string, robot: RobotRecord): number | undefined {
+    const contents = this.inventory.contents(binId);
+    const popular = contents.some((line) => this.isPopular(line.sku));
+    return chooseReturnColumn(this.columnContext(), this.traffic.positionOf(robot.serial), popular, (cell) => this.portDistance[cell]!, this.medianPortDistance);
+  }
+
+  private isPopular(sku: string): boolean {
+    const demand = this.skuDemand.get(sku) ?? 0;
+    if (demand === 0) return false;
+    const counts = [...this.skuDemand.values()].sort((a, b) => b - a);
+    const cutoff = counts[Math.max(0, Math.ceil(counts.length * this.options.popularSkuShare) - 1)] ?? Infinity;
+    return demand >= cutoff;
+  }
+
+  // ---------------------------------------------------------------- legs and orders
+
+  private startLeg(robot: RobotRecord, leg: Leg): void {
+    const from = this.traffic.positionOf(robot.serial);
+    const route = planRoute(this.grid, {
+      from,
+      to: leg.goal,
+      penalised: (cell) => {
+        const holder = this.traffic.holderOf(cell);
+        return holder !== undefined && holder !== robot.serial;
+      },
+    });
+    if (!route) {
+      this.alarm(robot.serial, `no route from ${from} to ${leg.goal}`);
+      this.undoLegClaims(leg);
+      return;
+    }
+    this.traffic.setRoute(robot.serial, route);
+    this.traffic.extend(robot.serial);
+    const actionId = leg.action ? this.newId(leg.action.type) : null;
+    robot.leg = { leg, orderId: this.newId(`${robot.serial}-order`), orderUpdateId: 0, sentReleasedTo: this.traffic.releasedTo(robot.serial), actionId };
+    robot.blockedSinceMs = null;
+    robot.ready = false;
+    this.commands.sendOrder(robot.serial, legOrder(this.geometry, robot.leg.orderId, 0, route, 0, robot.leg.sentReleasedTo, this.legActions(robot.leg)));
+  }
+
+  private legActions(active: ActiveLeg): Action[] {
+    const action = active.leg.action;
+    if (!action || !active.actionId) return [];
+    const params = { binId: action.binId, x: action.x, y: action.y, level: action.level };
+    return [action.type === 'pick' ? pickAction(active.actionId, params) : dropAction(active.actionId, params)];
+  }
+
+  private sendLegUpdate(robot: RobotRecord, leg: ActiveLeg): void {
+    const route = this.traffic.routeOf(robot.serial);
+    if (!route) return;
+    const from = leg.sentReleasedTo;
+    leg.orderUpdateId++;
+    leg.sentReleasedTo = this.traffic.releasedTo(robot.serial);
+    this.commands.sendOrder(robot.serial, legOrder(this.geometry, leg.orderId, leg.orderUpdateId, route, from, leg.sentReleasedTo, this.legActions(leg)));
+  }
+
+  private completeLeg(robot: RobotRecord): void {
+    const active = robot.leg;
+    if (!active) return;
+    const action = active.leg.action;
+    if (action) this.applyAction(robot, action);
+    this.traffic.finishRoute(robot.serial);
+    robot.leg = null;
+    robot.ready = true;
+    const job = robot.job;
+    if (job?.kind === 'retrieve' && action?.type === 'drop' && action.portId !== undefined) {
+      this.finishJob(robot);
+      this.allocate();
+    }
+    this.advance(robot);
+  }
+
+  /** Applies a finished pick or drop to the inventory; `stock` commits it to the store. */
+  private applyAction(robot: RobotRecord, action: NonNullable<Leg['action']>): void {
+    const { binId, x, y } = action;
+    if (action.type === 'pick') {
+      if (action.portId !== undefined) {
+        this.stock.liftFromPort(binId, action.portId, robot.serial);
+        this.ports.get(action.portId)!.awaitingReturn.delete(binId);
+      } else {
+        this.stock.liftFromColumn(binId, x, y, robot.serial);
+        const job = robot.job;
+        if (job?.kind === 'retrieve' && job.binId === binId) this.claims.unlockDig(this.grid.index(x, y), job.id);
+      }
+    } else if (action.portId !== undefined) {
+      this.stock.placeAtPort(binId, action.portId, robot.serial);
+      const port = this.ports.get(action.portId)!;
+      port.inbound--;
+      port.queue.push(binId);
+      const visit = robot.job?.kind === 'retrieve' ? this.requests.visit(robot.job.id) : undefined;
+      if (visit) visit.state = 'atPort';
+      this.presentNext(port);
+    } else {
+      this.stock.placeOnColumn(binId, x, y, robot.serial);
+      this.claims.removeIncoming(this.grid.index(x, y));
+    }
+  }
+
+  private presentNext(port: PortStation): void {
+    if (port.presented || port.queue.length === 0 || !port.open) return;
+    const binId = port.queue.shift()!;
+    const visit = this.visitAtPort(port.id, binId);
+    if (!visit) {
+      // A bin with no visit (its request was cancelled or failed) goes straight back.
+      port.awaitingReturn.add(binId);
+      this.queuedJobs.push({ kind: 'return', id: this.newId('return'), binId, portId: port.id, queuedAtMs: this.clock.now() });
+      this.presentNext(port);
+      return;
+    }
+    port.presented = { binId, visitId: visit.visitId };
+    port.presentations++;
+    port.actor.send({ type: 'PRESENT' });
+    visit.state = 'presented';
+    this.observers.forEach((o) => o.visitPresented(visit));
+  }
+
+  private visitAtPort(portId: string, binId: string): Visit | undefined {
+    for (const request of this.requests.all()) {
+      for (const visit of request.visits) if (visit.portId === portId && visit.binId === binId && visit.state === 'atPort') return visit;
+    }
+    return undefined;
+  }
+
+  private failLeg(robot: RobotRecord, reason: string): void {
+    const active = robot.leg!;
+    this.alarm(robot.serial, `${active.leg.action?.type ?? 'move'} failed: ${reason}`);
+    this.undoLegClaims(active.leg);
+    this.traffic.finishRoute(robot.serial);
+    robot.leg = null;
+    const job = robot.job;
+    if (job?.kind === 'retrieve') {
+      const visit = this.requests.visit(job.id);
+      const location = this.inventory.location(job.binId);
+      if (location.kind === 'column') this.claims.unlockDig(this.grid.index(location.x, location.y), job.id);
+      if (visit) this.observers.forEach((o) => o.visitFailed(visit, `robot ${robot.serial}: ${reason}`));
+    }
+    this.finishJob(robot);
+    robot.actor.send({ type: 'FAULT', reason });
+  }
+
+  private undoLegClaims(leg: Leg): void {
+    const action = leg.action;
+    if (action?.type !== 'drop') return;
+    if (action.portId !== undefined) this.ports.get(action.portId)!.inbound--;
+    else this.claims.removeIncoming(this.grid.index(action.x, action.y));
+  }
+
+  // ---------------------------------------------------------------- blockages
+
+  /**
+   * A robot stuck behind another for `detourAfterMs`: an idle blocker is sent out of the
+   * way; otherwise the stuck robot takes a detour around every held cell, or, when there is
+   * none (a narrow passage, a head-on meeting), steps aside to a free neighbour and replans.
+   */
+  private resolveBlockages(): void {
+    const now = this.clock.now();
+    for (const robot of this.robots.values()) {
+      if (!robot.leg) continue;
+      const blockage = this.traffic.blockage(robot.serial);
+      if (!blockage) {
+        robot.blockedSinceMs = null;
+        continue;
+      }
+      robot.blockedSinceMs ??= now;
+      const waited = now - robot.blockedSinceMs;
+      if (waited < this.options.detourAfterMs) continue;
+      const blocker = this.robots.get(blockage.holder);
+      const route = this.traffic.routeOf(robot.serial)!;
+      if (blocker && !blocker.job && this.canTakeJob(blocker)) {
+        this.park(blocker, new Set(route.slice(this.traffic.releasedTo(robot.serial))));
+        robot.blockedSinceMs = now;
+        continue;
+      }
+      const from = route[this.traffic.releasedTo(robot.serial)]!;
+      const goal = route[route.length - 1]!;
+      const heldByOthers = (cell: number) => {
+        const holder = this.traffic.holderOf(cell);
+        return holder !== undefined && holder !== robot.serial;
+      };
+      let tail = goal !== blockage.cell ? planRoute(this.grid, { from, to: goal, forbidden: heldByOthers }) : undefined;
+      if (!tail && waited >= 3 * this.options.detourAfterMs) {
+        const aside = this.grid.neighbours(from).find((cell) => !heldByOthers(cell) && cell !== blockage.cell);
+        const onward = aside !== undefined ? planRoute(this.grid, { from: aside, to: goal }) : undefined;
+        if (onward) tail = [from, ...onward];
+      }
+      if (tail) {
+        this.traffic.replaceTail(robot.serial, tail);
+        this.sendLegUpdate(robot, robot.leg);
+        robot.blockedSinceMs = now;
+      }
+    }
+  }
+
+  /** Sends an idle robot to the nearest free storage cell outside `avoid`. */
+  private park(robot: RobotRecord, avoid: Set<number>): void {
+    const from = this.traffic.positionOf(robot.serial);
+    const seen = new Uint8Array(this.grid.cellCount);
+    const queue = [from];
+    seen[from] = 1;
+    for (let head = 0; head < queue.length; head++) {
+      const cell = queue[head]!;
+      if (cell !== from && this.grid.isStorage(cell) && !avoid.has(cell) && this.traffic.holderOf(cell) === undefined && this.claims.digLockHolder(cell) === undefined && this.claims.incomingDrops(cell) === 0) {
+        this.assign(robot, { kind: 'park', id: this.newId('park'), cell, queuedAtMs: this.clock.now() });
+        return;
+      }
+      for (const next of this.grid.neighbours(cell)) {
+        if (seen[next]) continue;
+        seen[next] = 1;
+        queue.push(next);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- views
+
+  /** Registers a robot of the fleet (from the layout or first seen on the wire). */
+  robot(serial: string): RobotRecord {
+    let robot = this.robots.get(serial);
+    if (!robot) {
+      const actor = createActor(robotMachine, { input: { serial } });
+      actor.start();
+      robot = { serial, actor, online: false, placed: false, job: null, leg: null, ready: false, blockedSinceMs: null, busySinceMs: null, busyMs: 0, reportedDig: false };
+      this.robots.set(serial, robot);
+    }
+    return robot;
+  }
+
+  robotSerials(): string[] {
+    return [...this.robots.keys()];
+  }
+
+  /** Cells released (VDA 5050 base) to a robot and not yet passed, for invariant checks. */
+  heldCells(serial: string): number[] {
+    return this.traffic.has(serial) ? this.traffic.heldCells(serial) : [];
+  }
+
+  robotStatus(serial: string): { state: string; job: string | null; online: boolean } {
+    const robot = this.robot(serial);
+    return { state: String(robot.actor.getSnapshot().value), job: robot.job?.id ?? null, online: robot.online };
+  }
+
+  get queuedJobCount(): number {
+    return this.queuedJobs.length;
+  }
+
+  kpis(): KpiSnapshot {
+    const now = this.clock.now();
+    const elapsedMs = Math.max(1, now - this.startedAtMs);
+    let presented = 0;
+    let openPorts = 0;
+    for (const port of this.ports.values()) {
+      presented += port.presentations;
+      if (port.open) openPorts++;
+    }
+    let busyMs = 0;
+    for (const robot of this.robots.values()) busyMs += robot.busyMs + (robot.busySinceMs !== null ? now - robot.busySinceMs : 0);
+    const times = [...this.requestTimesS].sort((a, b) => a - b);
+    return {
+      elapsedMs,
+      binsPresented: presented,
+      binsPerPortHour: presented / Math.max(1, openPorts) / (elapsedMs / 3_600_000),
+      robotUtilisation: this.robots.size ? busyMs / (this.robots.size * elapsedMs) : 0,
+      openRequests: this.requests.size,
+      completedRequests: this.completedRequests,
+      requestTimeP50S: percentile(times, 50),
+      requestTimeP95S: percentile(times, 95),
+    };
+  }
+
+  alarm(source: string, message: string): void {
+    this.alarms.push({ atMs: this.clock.now(), source, message });
+    if (this.alarms.length > 1000) this.alarms.shift();
+  }
+}
+
+/** Returns before retrievals (they free port room), parking last. */
+function jobRank(job: Job): number {
+  return job.kind === 'return' ? 0 : job.kind === 'retrieve' ? 1 : 2;
+}

@@ -1,0 +1,27 @@
+import { setup } from 'xstate';
+
+/**
+ * A port's presentation cycle: while open it is idle or presenting one bin to the person
+ * there; closing waits for the presented bin to be confirmed.
+ */
+export type PortEvent = { type: 'PRESENT' } | { type: 'CONFIRMED' } | { type: 'CLOSE' } | { type: 'OPEN' };
+
+export const portMachine = setup({
+  types: { events: {} as PortEvent, input: {} as { open: boolean } },
+  guards: { startsOpen: ({ context }) => context.open },
+}).createMachine({
+  id: 'port',
+  context: ({ input }) => ({ open: input.open }),
+  initial: 'starting',
+  states: {
+    starting: { always: [{ guard: 'startsOpen', target: 'open' }, { target: 'closed' }] },
+    open: {
+      initial: 'idle',
+      states: {
+        idle: { on: { PRESENT: 'presenting', CLOSE: '#port.closed' } },
+        presenting: { on: { CONFIRMED: 'idle' } },
+      },
+    },
+    closed: { on: { OPEN: 'open' } },
+  },
+});

@@ -1,0 +1,79 @@
+/**
+ * Accepted WMS requests that are still running, and their bin visits. A visit is one bin
+ * presented at one port for one request: the pieces to pick from it (or to put into it).
+ * The book only keeps score; the gateway turns its changes into WMS events.
+ */
+export type VisitState = 'queued' | 'underway' | 'atPort' | 'presented' | 'done' | 'cancelled';
+
+export interface VisitLine {
+  readonly sku: string;
+  /** Pieces to pick (pick) or to put in (putaway). */
+  readonly quantity: number;
+  /** Inventory reservation behind a pick line. */
+  readonly reservationId?: string;
+}
+
+export interface Visit {
+  readonly visitId: string;
+  readonly requestId: string;
+  readonly binId: string;
+  readonly portId: string;
+  readonly mode: 'pick' | 'putaway';
+  readonly lines: readonly VisitLine[];
+  state: VisitState;
+}
+
+export interface ActiveRequest {
+  readonly requestId: string;
+  readonly clientId: string;
+  readonly type: 'pick' | 'putaway';
+  /** Clock ms at acceptance, for request-time percentiles. */
+  readonly acceptedAtMs: number;
+  readonly priority: number;
+  readonly visits: Visit[];
+  /** Pieces actually picked or put, per SKU, in confirmation order. */
+  readonly done: Map<string, number>;
+  shortage: boolean;
+}
+
+export class RequestBook {
+  private readonly requests = new Map<string, ActiveRequest>();
+  private readonly visits = new Map<string, Visit>();
+
+  add(request: ActiveRequest): void {
+    if (this.requests.has(request.requestId)) throw new Error(`request ${request.requestId} is already active`);
+    this.requests.set(request.requestId, request);
+    for (const visit of request.visits) this.visits.set(visit.visitId, visit);
+  }
+
+  get(requestId: string): ActiveRequest | undefined {
+    return this.requests.get(requestId);
+  }
+
+  visit(visitId: string): Visit | undefined {
+    return this.visits.get(visitId);
+  }
+
+  /** Ends a request: it leaves the book, with its visits. */
+  remove(requestId: string): ActiveRequest | undefined {
+    const request = this.requests.get(requestId);
+    if (!request) return undefined;
+    this.requests.delete(requestId);
+    for (const visit of request.visits) this.visits.delete(visit.visitId);
+    return request;
+  }
+
+  /** True when every visit of the request is done or cancelled. */
+  finished(requestId: string): boolean {
+    const request = this.requests.get(requestId);
+    return !!request && request.visits.every((v) => v.state === 'done' || v.state === 'cancelled');
+  }
+
+  get size(): number {
+    return this.requests.size;
+  }
+
+  all(): IterableIterator<ActiveRequest> {
+    return this.requests.values();
+  }
+}

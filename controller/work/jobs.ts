@@ -1,0 +1,50 @@
+/**
+ * Robot work. A job is a bin retrieval to a port (digging out the bins above it on the way),
+ * a bin's return from a port to a column, or a parking move. A job runs as legs: drive to a
+ * cell, then optionally pick or drop a bin there. The next leg is derived from where the bin
+ * is now, so a job resumes correctly after any interruption, a controller restart included.
+ */
+export type Job = RetrieveJob | ReturnJob | ParkJob;
+
+export interface RetrieveJob {
+  readonly kind: 'retrieve';
+  readonly id: string;
+  readonly binId: string;
+  readonly portId: string;
+  readonly requestId: string;
+  /** 0..9, higher first (the WMS line priority). */
+  readonly priority: number;
+  /** Clock ms when the job was queued: first come, first served within a priority. */
+  readonly queuedAtMs: number;
+}
+
+export interface ReturnJob {
+  readonly kind: 'return';
+  readonly id: string;
+  readonly binId: string;
+  readonly portId: string;
+  readonly queuedAtMs: number;
+}
+
+export interface ParkJob {
+  readonly kind: 'park';
+  readonly id: string;
+  readonly cell: number;
+  readonly queuedAtMs: number;
+}
+
+export interface LegAction {
+  readonly type: 'pick' | 'drop';
+  readonly binId: string;
+  /** The column (or port cell) worked on, and the stack level (0 = bottom; 0 at a port). */
+  readonly x: number;
+  readonly y: number;
+  readonly level: number;
+  /** Set when the bin goes into or out of a port. */
+  readonly portId?: string;
+}
+
+export interface Leg {
+  readonly goal: number;
+  readonly action?: LegAction;
+}
