@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { parseWith, type ParseResult } from '../wms/parse-wms-messages.ts';
+
+/**
+ * Messages between the controller and a port screen (a simulated picker now, the browser
+ * console later). Incoming messages are validated; problems come back as readable errors.
+ */
+
+const idSchema = z.string().min(1).max(64);
+const timestampSchema = z.iso.datetime({ offset: true });
+
+export const binLineSchema = z.object({ sku: idSchema, quantity: z.int().min(0) });
+
+/** The bin at a port and what the person there should do with it. */
+export const portPresentationSchema = z.object({
+  /** The controller's task for this bin at this port; echoed in the confirmation. */
+  taskId: idSchema,
+  binId: idSchema,
+  /** The WMS request the task serves. */
+  requestId: idSchema,
+  mode: z.enum(['pick', 'putaway']),
+  sku: idSchema,
+  /** Units to take out (pick) or to put in (putaway), >= 1. */
+  quantity: z.int().min(1),
+  /** What the bin holds now, before the pick or putaway. */
+  contents: z.array(binLineSchema),
+});
+
+/** Published retained on the presentation topic; `presentation: null` when no bin is at the port. */
+export const portPresentationMessageSchema = z.object({
+  site: idSchema,
+  portId: idSchema,
+  timestamp: timestampSchema,
+  presentation: portPresentationSchema.nullable(),
+});
+
+/** The person's confirmation: how many units were actually picked or put. */
+export const portConfirmSchema = z.object({
+  taskId: idSchema,
+  binId: idSchema,
+  /** Units actually picked or put, >= 0 (less than asked for a shortage). */
+  quantity: z.int({ error: (issue) => (issue.input === undefined ? undefined : 'must be an integer >= 0') }).min(0, { error: 'must be an integer >= 0' }),
+  /** True when the bin held fewer units than the presentation asked for. */
+  shortage: z.boolean().optional(),
+  timestamp: timestampSchema.optional(),
+});
+
+export type BinLine = z.infer<typeof binLineSchema>;
+export type PortPresentation = z.infer<typeof portPresentationSchema>;
+export type PortPresentationMessage = z.infer<typeof portPresentationMessageSchema>;
+export type PortConfirm = z.infer<typeof portConfirmSchema>;
+
+/** Largest port message accepted, in bytes of UTF-8. */
+export const MAX_PORT_MESSAGE_BYTES = 65_536;
+
+export function parsePortPresentation(text: string): ParseResult<PortPresentationMessage> {
+  return parseBounded(portPresentationMessageSchema, text, 'presentation');
+}
+
+export function parsePortConfirm(text: string): ParseResult<PortConfirm> {
+  return parseBounded(portConfirmSchema, text, 'confirm');
+}
+
+function parseBounded<T>(schema: z.ZodType<T>, text: string, what: string): ParseResult<T> {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_PORT_MESSAGE_BYTES) return { ok: false, errors: [`${what} is ${bytes} bytes; the limit is ${MAX_PORT_MESSAGE_BYTES} bytes`] };
+  return parseWith(schema, text, what);
+}
