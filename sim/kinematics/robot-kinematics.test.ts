@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultKinematics, liftCycleSeconds, portCycleSeconds, runDurationSeconds, timeAtDistance } from './robot-kinematics.ts';
+import { defaultKinematics, distanceAtTime, liftCycleSeconds, portCycleSeconds, runDurationSeconds, timeAtDistance } from './robot-kinematics.ts';
 
 const k = defaultKinematics();
 
@@ -56,6 +56,21 @@ describe('timeAtDistance', () => {
       expect(t).toBeGreaterThan(previous);
       previous = t;
     }
+  });
+});
+
+describe('distanceAtTime', () => {
+  it('inverts timeAtDistance on long and short runs', () => {
+    for (const total of [10, 3.5, 0.7]) {
+      for (const d of [0, total * 0.1, total / 3, total / 2, total * 0.9, total]) {
+        expect(distanceAtTime(timeAtDistance(d, total, k), total, k)).toBeCloseTo(d, 9);
+      }
+    }
+  });
+
+  it('stays at the start before the run and at the end after it', () => {
+    expect(distanceAtTime(-1, 10, k)).toBe(0);
+    expect(distanceAtTime(100, 10, k)).toBe(10);
   });
 });
 

@@ -86,6 +86,23 @@ export function timeAtDistance(distanceM: number, totalM: number, k: RobotKinema
 }
 
 /**
+ * Distance covered `elapsedSeconds` after the start of a straight run of `totalM` metres,
+ * metres (the inverse of `timeAtDistance`); clamped to [0, totalM]. Used to report the pose
+ * of a robot between nodes.
+ */
+export function distanceAtTime(elapsedSeconds: number, totalM: number, k: RobotKinematics): number {
+  const total = runDurationSeconds(totalM, k);
+  if (elapsedSeconds <= 0) return 0;
+  if (elapsedSeconds >= total) return totalM;
+  const peakSpeedMps = Math.min(k.maxSpeedMps, Math.sqrt(k.accelerationMps2 * totalM));
+  const rampSeconds = peakSpeedMps / k.accelerationMps2;
+  if (elapsedSeconds <= rampSeconds) return 0.5 * k.accelerationMps2 * elapsedSeconds * elapsedSeconds;
+  const left = total - elapsedSeconds;
+  if (left <= rampSeconds) return totalM - 0.5 * k.accelerationMps2 * left * left;
+  return (peakSpeedMps * peakSpeedMps) / (2 * k.accelerationMps2) + peakSpeedMps * (elapsedSeconds - rampSeconds);
+}
+
+/**
  * One lift cycle: lower the gripper `levelsDown` bin heights, grip (or release), raise it
  * again, seconds. A pick or drop at level `level` of a grid `depth` deep is `depth - level`
  * levels down (the top of the grid is level `depth`).

@@ -1,0 +1,66 @@
+/**
+ * The factsheet of a virtual grid robot (VDA 5050 2.0.0 §Topic "factsheet"), derived from its
+ * kinematics so that what it announces is what it does.
+ */
+import { DROP_ACTION_TYPE, EMERGENCY_STOP_ACTION_TYPE, PICK_ACTION_TYPE, RELEASE_EMERGENCY_STOP_ACTION_TYPE } from '../../protocol/vda5050/grid-nodes.ts';
+import type { AgvAction, FactsheetBody } from '../../protocol/vda5050/types.ts';
+import type { RobotKinematics } from '../kinematics/robot-kinematics.ts';
+
+export const VIRTUAL_ROBOT_SERIES = 'gridline-virtual';
+/** kg: one full bin. */
+const MAX_LOAD_KG = 30;
+
+const gridParameters: AgvAction['actionParameters'] = [
+  { key: 'binId', valueDataType: 'STRING', description: 'the bin to handle' },
+  { key: 'x', valueDataType: 'INTEGER', description: 'column x (the node cell)' },
+  { key: 'y', valueDataType: 'INTEGER', description: 'column y (the node cell)' },
+  { key: 'level', valueDataType: 'INTEGER', description: 'stack level from the bottom, 0 = floor; 0 at a port' },
+];
+
+const instant = (actionType: string, actionDescription: string): AgvAction => ({ actionType, actionDescription, actionScopes: ['INSTANT'] });
+
+export function buildFactsheet(k: RobotKinematics, grid: { depth: number; statePeriodMs: number }): FactsheetBody {
+  return {
+    typeSpecification: {
+      seriesName: VIRTUAL_ROBOT_SERIES,
+      seriesDescription: 'simulated cube-storage grid robot',
+      agvKinematic: 'OMNI',
+      agvClass: 'CARRIER',
+      maxLoadMass: MAX_LOAD_KG,
+      localizationTypes: ['GRID'],
+      navigationTypes: ['PHYSICAL_LINE_GUIDED'],
+    },
+    physicalParameters: {
+      speedMin: 0,
+      speedMax: k.maxSpeedMps,
+      accelerationMax: k.accelerationMps2,
+      decelerationMax: k.accelerationMps2,
+      heightMax: grid.depth * k.binHeightM,
+      width: k.cellSizeYM,
+      length: k.cellSizeXM,
+    },
+    protocolLimits: {
+      maxStringLens: {},
+      maxArrayLens: {},
+      timing: { minOrderInterval: 0, minStateInterval: 0, defaultStateInterval: grid.statePeriodMs / 1000 },
+    },
+    protocolFeatures: {
+      optionalParameters: [],
+      agvActions: [
+        { actionType: PICK_ACTION_TYPE, actionDescription: 'lift the top bin of the column (or a bin out of a port)', actionScopes: ['NODE'], actionParameters: gridParameters },
+        { actionType: DROP_ACTION_TYPE, actionDescription: 'set the held bin on top of the column (or into a port)', actionScopes: ['NODE'], actionParameters: gridParameters },
+        { actionType: 'startCharging', actionScopes: ['NODE', 'INSTANT'], actionDescription: 'on a charger cell only' },
+        { actionType: 'stopCharging', actionScopes: ['NODE', 'INSTANT'] },
+        instant('startPause', 'hold motion and running actions'),
+        instant('stopPause', 'resume'),
+        instant('cancelOrder', 'stop at the next node and drop the rest of the order'),
+        instant('factsheetRequest', 'publish this factsheet'),
+        instant('stateRequest', 'publish the state now'),
+        instant(EMERGENCY_STOP_ACTION_TYPE, 'stop at the next node and hold until released'),
+        instant(RELEASE_EMERGENCY_STOP_ACTION_TYPE, 'end an emergency stop'),
+      ],
+    },
+    agvGeometry: {},
+    loadSpecification: { loadSets: [{ setName: 'bin', loadType: 'bin', maxWeigth: MAX_LOAD_KG }] },
+  };
+}
