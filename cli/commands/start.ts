@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { formatKpi } from '../../controller/kpi.ts';
+import { numberOption, type CommandArgs } from '../errors.ts';
+import { startFacility } from '../facility.ts';
+import { loadLayout } from '../load-layout.ts';
+
+const KPI_PERIOD_MS = 5_000; // wall-clock period of the KPI line
+
+/** `gridline start` (`npm start`): the demo facility until Ctrl-C or `--duration`. */
+export async function runStart(values: CommandArgs): Promise<number> {
+  const layout = await loadLayout(values.layout as string | undefined);
+  const seed = numberOption(values, 'seed', 1, Number.isInteger);
+  const speed = numberOption(values, 'speed', 1);
+  const port = numberOption(values, 'port', 1883, (n) => Number.isInteger(n) && n >= 0 && n < 65536);
+  const durationS = values.duration !== undefined ? numberOption(values, 'duration', 0) : undefined;
+  const robots = values.robots !== undefined ? numberOption(values, 'robots', 0, (n) => Number.isInteger(n) && n > 0) : undefined;
+  const dataDir = path.resolve((values.data as string | undefined) ?? 'data');
+  const url = values.broker as string | undefined;
+
+  const facility = await startFacility({
+    layout,
+    transport: { kind: 'mqtt', speed, port, ...(url ? { url } : {}) },
+    seed,
+    ...(robots !== undefined ? { robots } : {}),
+    dataDir,
+    wms: values['no-wms'] ? false : {},
+  });
+  const core = facility.controller.controller;
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(`gridline: ${layout.name}: ${layout.columns.x} x ${layout.columns.y} columns, ${layout.depth} deep, ${core.inventory.binCount} bins, ${facility.fleet.robots.size} robots, ports ${layout.ports.map((p) => `${p.id} (${p.mode})`).join(', ')}`);
+  out(`gridline: broker ${facility.brokerUrl}${facility.broker ? ' (embedded)' : ''}, store ${dataDir}, speed ${speed}x${durationS ? `, for ${durationS} s` : ''}; Ctrl-C stops`);
+  if (facility.controller.resumed.resumed + facility.controller.resumed.failed > 0) {
+    out(`gridline: ${facility.controller.resumed.resumed} open requests resumed from the store, ${facility.controller.resumed.failed} failed`);
+  }
+
+  let alarmsShown = 0;
+  const report = setInterval(() => {
+    out(formatKpi(core.kpis()));
+    for (const alarm of core.alarms.slice(alarmsShown)) out(`  alarm ${alarm.source}: ${alarm.message.split('\n')[0]}`);
+    alarmsShown = core.alarms.length;
+  }, KPI_PERIOD_MS);
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+    if (durationS !== undefined) setTimeout(resolve, (durationS * 1000) / speed);
+  });
+  clearInterval(report);
+  out('gridline: stopping');
+  out(formatKpi(core.kpis()));
+  await facility.stop();
+  out('gridline: stopped cleanly');
+  return 0;
+}

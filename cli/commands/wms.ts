@@ -1,0 +1,75 @@
+import { connectMqttBus } from '../../protocol/bus/mqtt-bus.ts';
+import { RealClock } from '../../protocol/real-clock.ts';
+import { WmsClientLink } from '../../protocol/wms/links.ts';
+import type { WmsRequest } from '../../protocol/wms/request-schemas.ts';
+import { numberOption, UsageError, type CommandArgs } from '../errors.ts';
+
+/**
+ * `gridline wms pick|putaway|status|inventory|cancel`: sends one request to a running system
+ * and prints the reply and then the events until the terminal one.
+ */
+export async function runWms(sub: string | undefined, values: CommandArgs): Promise<number> {
+  const requestId = (values.id as string | undefined) ?? `cli-${process.pid}-${Date.now().toString(36)}`;
+  const request = buildRequest(sub, requestId, values);
+  const brokerUrl = (values.broker as string | undefined) ?? 'mqtt://127.0.0.1:1883';
+  const site = (values.site as string | undefined) ?? 'demo';
+  const timeoutMs = numberOption(values, 'timeout', 600) * 1000;
+  const clientId = `cli-${process.pid}`;
+  const bus = await connectMqttBus(brokerUrl, { clientId: `gridline-wms-${clientId}`, connectTimeoutMs: 5_000, reconnectPeriodMs: 0 });
+  const link = new WmsClientLink(bus, new RealClock(), { site, clientId });
+  const print = (label: string, message: unknown) => process.stdout.write(`${label} ${JSON.stringify(message)}\n`);
+  try {
+    return await new Promise<number>((resolve) => {
+      const timer = setTimeout(() => {
+        process.stderr.write(`gridline wms: no outcome for ${requestId} within ${timeoutMs / 1000} s\n`);
+        resolve(1);
+      }, timeoutMs);
+      const done = (code: number) => {
+        clearTimeout(timer);
+        resolve(code);
+      };
+      link.onInvalidMessage((topic, errors) => process.stderr.write(`gridline wms: invalid message on ${topic}: ${errors.join('; ')}\n`));
+      link.onReply((reply) => {
+        if (reply.requestId !== requestId) return;
+        print('reply', reply);
+        if (reply.type === 'rejected') done(1);
+        else if (request.type !== 'pick' && request.type !== 'putaway') done(0);
+      });
+      link.onEvent((event) => {
+        if (event.requestId !== requestId) return;
+        print('event', event);
+        if (event.type !== 'progress') done(event.type === 'completed' ? 0 : 1);
+      });
+      void link.start().then(() => {
+        print('request', request);
+        link.send(request);
+      });
+    });
+  } finally {
+    await bus.close();
+  }
+}
+
+function buildRequest(sub: string | undefined, requestId: string, values: CommandArgs): WmsRequest {
+  const text = (name: string): string => {
+    const value = values[name];
+    if (typeof value !== 'string' || value === '') throw new UsageError(`wms ${sub}: --${name} is required`);
+    return value;
+  };
+  const port = values.port as string | undefined;
+  switch (sub) {
+    case 'pick':
+      return { type: 'pick', requestId, lines: [{ sku: text('sku'), quantity: numberOption(values, 'qty', 1, Number.isInteger) }], ...(port ? { port } : {}) };
+    case 'putaway':
+      return { type: 'putaway', requestId, sku: text('sku'), quantity: numberOption(values, 'qty', 1, Number.isInteger), ...(values.bin ? { binId: String(values.bin) } : {}), ...(port ? { port } : {}) };
+    case 'status':
+      return { type: 'status', requestId, targetRequestId: text('request-id') };
+    case 'cancel':
+      return { type: 'cancel', requestId, targetRequestId: text('request-id') };
+    case 'inventory':
+      if (values.sku) return { type: 'inventory', requestId, sku: String(values.sku) };
+      return { type: 'inventory', requestId, binId: text('bin') };
+    default:
+      throw new UsageError(`wms: unknown request "${sub ?? ''}"; use pick, putaway, status, inventory or cancel`);
+  }
+}

@@ -1,0 +1,208 @@
+import { createHash } from 'node:crypto';
+import { MemoryBroker } from '../protocol/bus/memory-bus.ts';
+import { connectMqttBus } from '../protocol/bus/mqtt-bus.ts';
+import type { LastWill, MessageBus } from '../protocol/bus/message-bus.ts';
+import { SimulatedClock, type Clock } from '../protocol/clock.ts';
+import { RealClock } from '../protocol/real-clock.ts';
+import { robotStartCells, type GridLayout } from '../protocol/layout/index.ts';
+import { PortScreenLink } from '../protocol/console/links.ts';
+import { WmsClientLink } from '../protocol/wms/links.ts';
+import { cellNodeId } from '../protocol/vda5050/grid-nodes.ts';
+import { SeededRandom } from '../protocol/random.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../controller/broker/embedded-broker.ts';
+import { defaultControllerOptions, type ControllerOptions } from '../controller/controller-options.ts';
+import { startController, type RunningController } from '../controller/main.ts';
+import { GridWorld } from '../sim/world/grid-world.ts';
+import { createVirtualFleet, type VirtualFleet } from '../sim/robot/virtual-fleet.ts';
+import { SimulatedPicker } from '../sim/pickers/simulated-picker.ts';
+import { DemoWms, type DemoWmsOptions } from '../sim/wms/demo-wms.ts';
+import { InvariantChecker } from '../sim/scenario/invariant-checker.ts';
+
+export type FacilityTransport =
+  /** Everything in this process on a simulated clock over an in-memory broker: deterministic. */
+  | { kind: 'in-process' }
+  /** Real MQTT: the embedded broker on `port` (0 = ephemeral), or an external broker `url`. */
+  | { kind: 'mqtt'; url?: string; host?: string; port?: number; speed: number };
+
+export interface FacilityOptions {
+  layout: GridLayout;
+  transport: FacilityTransport;
+  seed: number;
+  /** Robots in the facility; the layout's count when absent. */
+  robots?: number;
+  /** Folder of the controller's SQLite store; in memory when absent. */
+  dataDir?: string;
+  /** Demo WMS settings, or false to run without one. */
+  wms?: Partial<DemoWmsOptions> | false;
+  controller?: Partial<ControllerOptions>;
+  /** Check DESIGN.md §5 invariants every `checkEveryMs` of facility time (0 = never). */
+  checkEveryMs?: number;
+  /** Keep every message (topic and payload) of an in-process run for its hash. */
+  recordEventLog?: boolean;
+  /** Sees every VDA 5050 message published (for conformance checks in tests). */
+  onVdaMessage?: (topic: string, payload: string) => void;
+}
+
+export interface Facility {
+  readonly clock: Clock;
+  readonly controller: RunningController;
+  readonly world: GridWorld;
+  readonly fleet: VirtualFleet;
+  readonly pickers: SimulatedPicker[];
+  readonly wms: DemoWms | null;
+  readonly checker: InvariantChecker;
+  readonly broker: EmbeddedBroker | null;
+  /** `mqtt://…` of the broker in use (MQTT transport only). */
+  readonly brokerUrl: string | null;
+  /** SHA-256 of the event log so far (in-process runs with recordEventLog). */
+  eventLogHash(): string;
+  eventLogLength(): number;
+  /** Advances a simulated clock (in-process only), running checks on the way. */
+  advance(ms: number): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Composition root of a whole facility: the controller, the physical world, virtual robots,
+ * simulated pickers and the demo WMS, over one transport. Used by `gridline start`, the
+ * scenario runs, the benchmark and the integration tests.
+ */
+export async function startFacility(options: FacilityOptions): Promise<Facility> {
+  const controllerOptions = defaultControllerOptions(options.controller);
+  const layout: GridLayout = options.robots !== undefined ? { ...options.layout, robots: { count: options.robots, placed: null } } : options.layout;
+  const transport = options.transport;
+  const clock: Clock = transport.kind === 'in-process' ? new SimulatedClock() : new RealClock(transport.speed);
+  const hash = createHash('sha256');
+  let logLength = 0;
+
+  let memory: MemoryBroker | null = null;
+  let broker: EmbeddedBroker | null = null;
+  let brokerUrl: string | null = null;
+  let connect: (clientId: string, will?: LastWill) => Promise<MessageBus>;
+  if (transport.kind === 'in-process') {
+    const router = new MemoryBroker(clock);
+    memory = router;
+    if (options.recordEventLog) {
+      router.tap((topic, payload) => {
+        hash.update(`${clock.now()} ${topic} ${payload}\n`);
+        logLength++;
+      });
+    }
+    if (options.onVdaMessage) router.tap((topic, payload) => topic.startsWith(`${controllerOptions.interfaceName}/`) && options.onVdaMessage!(topic, payload));
+    connect = async (clientId, will) => router.connect({ clientId, ...(will ? { will } : {}) });
+  } else {
+    if (transport.url) brokerUrl = transport.url;
+    else {
+      broker = await startEmbeddedBroker({ host: transport.host ?? '127.0.0.1', port: transport.port ?? 0 });
+      brokerUrl = broker.url;
+    }
+    const url = brokerUrl;
+    connect = (clientId, will) => connectMqttBus(url, { clientId, ...(will ? { will } : {}) });
+    if (options.onVdaMessage) {
+      const tap = await connect(`gridline-tap-${process.pid}`);
+      await tap.subscribe(`${controllerOptions.interfaceName}/#`, options.onVdaMessage);
+    }
+  }
+
+  let checker: InvariantChecker | undefined;
+  const controller = await startController({
+    layout,
+    bus: await connect(`gridline-controller-${controllerOptions.site}`),
+    clock,
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    options: controllerOptions,
+    onOrderSent: (serial, order) => checker?.checkOrder(clock.now(), serial, order),
+  });
+  const core = controller.controller;
+
+  const world = new GridWorld({
+    columnsX: layout.columns.x,
+    columnsY: layout.columns.y,
+    depth: layout.depth,
+    portCells: layout.ports.map((p) => ({ x: p.x, y: p.y })),
+    portCapacity: controllerOptions.portCapacityBins,
+    chargerCells: layout.chargers.map((c) => ({ x: c.x, y: c.y })),
+    blockedCells: layout.blocked,
+    placements: core.inventory
+      .allBins()
+      .map((binId) => ({ binId, location: core.inventory.location(binId) }))
+      .flatMap(({ binId, location }) => (location.kind === 'column' ? [{ binId, x: location.x, y: location.y, level: location.level }] : [])),
+  });
+  const starts = layout.robots.placed ?? robotStartCells(layout, options.seed);
+  const fleet = await createVirtualFleet({
+    robots: starts.map((r) => ({ serialNumber: r.serialNumber, startCell: { x: r.x, y: r.y } })),
+    manufacturer: controllerOptions.manufacturer,
+    interfaceName: controllerOptions.interfaceName,
+    clock,
+    world,
+    mapId: controllerOptions.mapId,
+    connectBus: (clientId, will) => connect(clientId, will),
+  });
+
+  const random = new SeededRandom(options.seed);
+  const pickers: SimulatedPicker[] = [];
+  for (const port of layout.ports) {
+    const link = new PortScreenLink(await connect(`gridline-picker-${port.id}`), clock, { site: controllerOptions.site, portId: port.id });
+    pickers.push(new SimulatedPicker({ portId: port.id, clock, link, random: new SeededRandom(random.nextUint32()) }));
+    await link.start();
+  }
+
+  let wms: DemoWms | null = null;
+  if (options.wms !== false) {
+    const link = new WmsClientLink(await connect('gridline-demo-wms'), clock, { site: controllerOptions.site, clientId: 'demo-wms' });
+    await link.start();
+    const stock = core.inventory.knownSkus().map((sku) => ({ sku, quantity: core.inventory.available(sku) }));
+    wms = new DemoWms({ link, clock, stock, options: { seed: options.seed, ...(options.wms ?? {}) } });
+    wms.start();
+  }
+
+  const ledger = { protocolViolations: () => wms?.protocolViolations() ?? [] };
+  checker = new InvariantChecker(
+    world,
+    {
+      robotSerials: () => core.robotSerials(),
+      heldNodeIds: (serial) => core.heldCells(serial).map((cell) => {
+        const { x, y } = core.grid.cellOf(cell);
+        return cellNodeId(x, y);
+      }),
+      inventoryProblems: () => core.inventory.checkConsistency(),
+    },
+    ledger,
+  );
+  const checkEveryMs = options.checkEveryMs ?? 0;
+  let checkTimer: unknown = null;
+  if (checkEveryMs > 0) {
+    const check = () => {
+      checker!.checkNow(clock.now());
+      checkTimer = clock.setTimeout(check, checkEveryMs);
+    };
+    checkTimer = clock.setTimeout(check, checkEveryMs);
+  }
+
+  return {
+    clock,
+    controller,
+    world,
+    fleet,
+    pickers,
+    wms,
+    checker,
+    broker,
+    brokerUrl,
+    eventLogHash: () => hash.copy().digest('hex'),
+    eventLogLength: () => logLength,
+    advance(ms: number) {
+      if (!(clock instanceof SimulatedClock)) throw new Error('advance() needs the in-process transport');
+      clock.advance(ms);
+    },
+    async stop() {
+      if (checkTimer !== null) clock.clearTimeout(checkTimer);
+      wms?.stop();
+      for (const picker of pickers) picker.stop();
+      await fleet.close();
+      await controller.stop();
+      await broker?.close();
+      void memory;
+    },
+  };
+}

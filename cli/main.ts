@@ -1,0 +1,97 @@
+import { parseArgs } from 'node:util';
+import { runStart } from './commands/start.ts';
+import { runWms } from './commands/wms.ts';
+import { runBenchScenario } from './commands/bench-scenario.ts';
+import { runScenario } from './commands/scenario.ts';
+import { UsageError } from './errors.ts';
+
+export const USAGE = `gridline: control software for cube-storage micro-fulfillment grids
+
+Usage:
+  gridline start [options]              run the demo facility: broker, controller, simulated robots
+                                        and pickers, demo WMS; prints a KPI line every few seconds
+      --robots N          robots in the facility (default: the layout's count)
+      --layout FILE       grid layout JSON (default: protocol/layout/default-facility.json)
+      --seed N            seed of the demo WMS and robot placement (default 1)
+      --speed X           time factor, 1 = real time (default 1)
+      --duration S        stop after S seconds of facility time (default: until Ctrl-C)
+      --broker URL        use this MQTT broker instead of starting the embedded one
+      --port N            port of the embedded broker (default 1883)
+      --data DIR          folder of the controller's SQLite store (default ./data)
+      --no-wms            do not run the demo WMS (send requests with 'gridline wms')
+  gridline wms pick --sku S --qty N [--port P]        send one pick and print its events
+  gridline wms putaway --sku S --qty N [--bin B]      send one putaway
+  gridline wms status --request-id ID                 ask for a request's state
+  gridline wms inventory (--sku S | --bin B)          ask where stock is
+  gridline wms cancel --request-id ID                 cancel a queued request
+      --broker URL (default mqtt://127.0.0.1:1883)  --site NAME (default demo)
+      --id ID (request id; default generated)  --timeout S (default 600)
+  gridline scenario [--seed N] [--duration S] [--robots N] [--log FILE]
+                                        run the facility in-process on a simulated clock and print
+                                        the event log's hash, KPIs and invariant results
+  gridline bench scenario [--hours H] [--seed N]
+                                        the default facility for H simulated hours at full speed
+`;
+
+
+const OPTIONS = {
+  robots: { type: 'string' },
+  layout: { type: 'string' },
+  seed: { type: 'string' },
+  speed: { type: 'string' },
+  duration: { type: 'string' },
+  broker: { type: 'string' },
+  port: { type: 'string' },
+  data: { type: 'string' },
+  'no-wms': { type: 'boolean' },
+  sku: { type: 'string' },
+  qty: { type: 'string' },
+  bin: { type: 'string' },
+  'request-id': { type: 'string' },
+  id: { type: 'string' },
+  site: { type: 'string' },
+  timeout: { type: 'string' },
+  hours: { type: 'string' },
+  log: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Runs the command line; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    process.stderr.write(`gridline: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const [command, sub] = parsed.positionals;
+  if (parsed.values.help || !command) {
+    process.stdout.write(USAGE);
+    return command || parsed.values.help ? 0 : 2;
+  }
+  try {
+    switch (command) {
+      case 'start':
+        return await runStart(parsed.values);
+      case 'wms':
+        return await runWms(sub, parsed.values);
+      case 'scenario':
+        return await runScenario(parsed.values);
+      case 'bench':
+        if (sub === 'scenario') return await runBenchScenario(parsed.values);
+        process.stderr.write(`gridline: unknown benchmark "${sub ?? ''}"; try: gridline bench scenario\n`);
+        return 2;
+      default:
+        process.stderr.write(`gridline: unknown command "${command}"\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`gridline: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+

@@ -1,0 +1,43 @@
+import type { PortServerLink } from '../../protocol/console/links.ts';
+import type { GridController, VisitObserver } from '../grid-controller.ts';
+import type { Visit } from '../requests/request-book.ts';
+
+/**
+ * Port screens: shows the person at each port the bin presented and what to do with it, and
+ * hands their confirmations to the controller. A confirmation that does not match what is
+ * presented (a stale screen, a typo) is refused and raised as an alarm; nothing changes.
+ */
+export class PortScreenGateway implements Pick<VisitObserver, 'visitPresented' | 'visitConfirmed'> {
+  constructor(
+    private readonly controller: GridController,
+    private readonly link: Pick<PortServerLink, 'present' | 'onConfirm'>,
+  ) {
+    controller.addObserver({ visitStage: () => {}, visitFailed: () => {}, visitPresented: (v) => this.visitPresented(v), visitConfirmed: (v) => this.visitConfirmed(v) });
+    link.onConfirm((portId, result) => {
+      if (!result.ok) return controller.alarm(`port ${portId}`, `invalid confirmation: ${result.errors.join('; ')}`);
+      const { taskId, binId, quantity } = result.message;
+      const problem = controller.confirmAtPort(portId, taskId, binId, quantity);
+      if (problem) controller.alarm(`port ${portId}`, `confirmation refused: ${problem}`);
+    });
+    for (const port of controller.ports.keys()) link.present(port, null);
+  }
+
+  visitPresented(visit: Visit): void {
+    const first = visit.lines[0]!;
+    const quantity = visit.lines.filter((l) => l.sku === first.sku).reduce((sum, l) => sum + l.quantity, 0);
+    this.link.present(visit.portId, {
+      taskId: visit.visitId,
+      binId: visit.binId,
+      requestId: visit.requestId,
+      mode: visit.mode,
+      sku: first.sku,
+      quantity,
+      contents: this.controller.inventory.contents(visit.binId),
+    });
+  }
+
+  visitConfirmed(visit: Visit): void {
+    const port = this.controller.ports.get(visit.portId);
+    if (port && !port.presented) this.link.present(visit.portId, null);
+  }
+}

@@ -1,0 +1,95 @@
+import type { MessageBus } from '../protocol/bus/message-bus.ts';
+import type { Clock } from '../protocol/clock.ts';
+import { generateInventory, type GridLayout } from '../protocol/layout/index.ts';
+import { MasterControlLink } from '../protocol/vda5050/links.ts';
+import type { OrderBody } from '../protocol/vda5050/types.ts';
+import { WmsServerLink } from '../protocol/wms/links.ts';
+import { PortServerLink } from '../protocol/console/links.ts';
+import { defaultControllerOptions, type ControllerOptions } from './controller-options.ts';
+import { WmsGateway } from './gateway/wms-gateway.ts';
+import { PortScreenGateway } from './gateway/port-screen-gateway.ts';
+import { GridController } from './grid-controller.ts';
+import type { GridDimensions } from './inventory/types.ts';
+import { RequestBook } from './requests/request-book.ts';
+import { openStore, SqliteStore } from './store/sqlite-store.ts';
+import { loadOrInitialiseInventory, StoredInventory } from './store/stored-inventory.ts';
+
+export interface ControllerStartOptions {
+  layout: GridLayout;
+  /** One connection to the broker (MQTT or in-memory), used by every link of the controller. */
+  bus: MessageBus;
+  clock: Clock;
+  /** Folder of the SQLite store; in memory when absent (tests, benchmarks). */
+  dataDir?: string;
+  options?: Partial<ControllerOptions>;
+  /** Sees every order as it is sent (invariant checks in scenario runs). */
+  onOrderSent?: (serial: string, order: OrderBody) => void;
+}
+
+export interface RunningController {
+  readonly controller: GridController;
+  readonly gateway: WmsGateway;
+  readonly store: SqliteStore;
+  /** Open requests found in the store at start and planned again. */
+  readonly resumed: { resumed: number; failed: number };
+  stop(): Promise<void>;
+}
+
+/**
+ * The controller's composition root: store, inventory, core, gateways and links. The bus
+ * decides whether it runs against a real broker or in-process.
+ */
+export async function startController(start: ControllerStartOptions): Promise<RunningController> {
+  const options = defaultControllerOptions(start.options);
+  const { layout, bus, clock } = start;
+  const dimensions: GridDimensions = { columnsX: layout.columns.x, columnsY: layout.columns.y, depth: layout.depth };
+  const store = start.dataDir ? openStore(start.dataDir, dimensions) : new SqliteStore(':memory:', dimensions);
+  const inventory = loadOrInitialiseInventory(store, dimensions, () => generateInventory(layout).map((p) => ({ ...p, contents: p.contents.map((c) => ({ ...c })) })));
+  const robotLink = new MasterControlLink(bus, clock, { interfaceName: options.interfaceName, manufacturer: options.manufacturer });
+  const onOrderSent = start.onOrderSent;
+  const commands = onOrderSent
+    ? {
+        sendOrder: (serial: string, order: OrderBody) => {
+          onOrderSent(serial, order);
+          robotLink.sendOrder(serial, order);
+        },
+        sendInstantActions: robotLink.sendInstantActions.bind(robotLink),
+      }
+    : robotLink;
+  const controller = new GridController(layout, new StoredInventory(inventory, store), new RequestBook(), commands, clock, options);
+  const wmsLink = new WmsServerLink(bus, clock, { site: options.site, maxRequestBytes: options.maxWmsPayloadBytes });
+  const gateway = new WmsGateway(controller, store, wmsLink, clock);
+  const portLink = new PortServerLink(bus, clock, { site: options.site });
+  new PortScreenGateway(controller, portLink);
+
+  // A fault in handling one message is raised as an alarm; the controller keeps running.
+  const guarded =
+    <A extends unknown[]>(source: string, handler: (...args: A) => void) =>
+    (...args: A) => {
+      try {
+        handler(...args);
+      } catch (error) {
+        controller.alarm(source, `internal error: ${(error as Error).stack ?? String(error)}`);
+      }
+    };
+  robotLink.onConnection(guarded('robot link', (serial, connection) => controller.handleConnection(serial, connection)));
+  robotLink.onState(guarded('robot link', (serial, state) => controller.handleState(serial, state)));
+  robotLink.onInvalidMessage((topic, errors) => controller.alarm(topic, `invalid message: ${errors.join('; ')}`));
+  wmsLink.onRequest(guarded('wms link', (clientId, parsed) => gateway.handle(clientId, parsed)));
+
+  const resumed = gateway.resumeOpenRequests();
+  await Promise.all([robotLink.start(), wmsLink.start(), portLink.start()]);
+  controller.start();
+  return {
+    controller,
+    gateway,
+    store,
+    resumed,
+    async stop() {
+      gateway.beginShutdown();
+      controller.stop();
+      await bus.close();
+      store.close();
+    },
+  };
+}

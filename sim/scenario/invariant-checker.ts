@@ -1,0 +1,73 @@
+import type { Order } from '../../protocol/vda5050/types.ts';
+import type { GridWorld } from '../world/grid-world.ts';
+
+/**
+ * What the checker may ask the controller under test. The simulator knows the controller
+ * only through messages; a scenario's composition root hands this probe over.
+ */
+export interface ControllerProbe {
+  robotSerials(): string[];
+  /** Node ids (`c{x}_{y}`) the robot holds: its cell and the cells released ahead of it. */
+  heldNodeIds(serial: string): string[];
+  /** Problems in the controller's own bin bookkeeping (empty when consistent). */
+  inventoryProblems(): string[];
+}
+
+/** The WMS side of invariant 3, as a demo WMS ledger reports it. */
+export interface RequestLedger {
+  protocolViolations(): string[];
+}
+
+/**
+ * Checks DESIGN.md §5 during a scenario run: (1) no two robots in, or holding, one cell, no
+ * swaps (a swap puts both robots in both cells mid-move, so the occupancy check sees it);
+ * (2) bin conservation, in the world and in the controller; (3) one reply and one terminal
+ * event per accepted request; (4) a robot is only ever released cells held for it.
+ * (5) liveness is the scenario's own check: every request ends before the run does.
+ */
+export class InvariantChecker {
+  readonly violations: string[] = [];
+  checks = 0;
+  ordersChecked = 0;
+
+  constructor(
+    private readonly world: GridWorld,
+    private readonly probe: ControllerProbe,
+    private readonly ledger: RequestLedger,
+    private readonly maxViolations = 100,
+  ) {}
+
+  /** Runs every state check now; call it often (e.g. every simulated 100 ms). */
+  checkNow(atMs: number): void {
+    this.checks++;
+    for (const v of this.world.occupancyViolations()) this.report(atMs, `invariant 1: robots ${v.serialNumbers.join(', ')} share cell (${v.x}, ${v.y})`);
+    const holders = new Map<string, string>();
+    for (const serial of this.probe.robotSerials()) {
+      for (const node of this.probe.heldNodeIds(serial)) {
+        const other = holders.get(node);
+        if (other !== undefined && other !== serial) this.report(atMs, `invariant 1: ${node} held by both ${other} and ${serial}`);
+        holders.set(node, serial);
+      }
+    }
+    for (const problem of this.world.binConservationViolations()) this.report(atMs, `invariant 2 (world): ${problem}`);
+    for (const problem of this.probe.inventoryProblems()) this.report(atMs, `invariant 2 (controller): ${problem}`);
+  }
+
+  /** Invariant 4, checked as the controller sends an order: every released node is held. */
+  checkOrder(atMs: number, serial: string, order: Pick<Order, 'orderId' | 'orderUpdateId' | 'nodes'>): void {
+    this.ordersChecked++;
+    const held = new Set(this.probe.heldNodeIds(serial));
+    for (const node of order.nodes) {
+      if (node.released && !held.has(node.nodeId)) this.report(atMs, `invariant 4: ${serial} released ${node.nodeId} in ${order.orderId}/${order.orderUpdateId} without holding it`);
+    }
+  }
+
+  /** Invariant 3, at the end of a run (and any time: it only looks at what has arrived). */
+  checkRequests(atMs: number): void {
+    for (const problem of this.ledger.protocolViolations()) this.report(atMs, `invariant 3: ${problem}`);
+  }
+
+  private report(atMs: number, message: string): void {
+    if (this.violations.length < this.maxViolations) this.violations.push(`t=${(atMs / 1000).toFixed(1)}s ${message}`);
+  }
+}
