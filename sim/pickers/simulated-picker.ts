@@ -1,0 +1,169 @@
+import type { Clock, TimerHandle } from '../../protocol/clock.ts';
+import type { PortConfirm, PortPresentation } from '../../protocol/console/port-messages.ts';
+import type { SeededRandom } from '../../protocol/random.ts';
+
+/**
+ * The part of a port screen a picker uses. `PortScreenLink` (protocol/console/links.ts)
+ * satisfies it; tests may pass a fake.
+ */
+export interface PickerScreen {
+  /** Registers for what is at the port (`null`: nothing); returns the function that unregisters. */
+  onPresentation(handler: (presentation: PortPresentation | null) => void): () => void;
+  confirm(confirmation: Omit<PortConfirm, 'timestamp'>): void;
+}
+
+/** How fast the person at a port works. All defaults live in `defaultPickerTiming`. */
+export interface PickerTiming {
+  /** Time to take out (pick) or put in (putaway) one unit, seconds. */
+  pickSecondsPerUnit: number;
+  /** Time per bin regardless of quantity: look at the screen, reach, press confirm, seconds. */
+  handlingSeconds: number;
+  /** Probability, 0..1, that a pick finds fewer units than asked and confirms a shortage. */
+  shortageProbability: number;
+  /** Each bin's working time is scaled by a uniform factor in [1 - j, 1 + j]; 0..1. */
+  jitterFraction: number;
+}
+
+export function defaultPickerTiming(): PickerTiming {
+  return {
+    pickSecondsPerUnit: 1.5,
+    handlingSeconds: 4,
+    shortageProbability: 0,
+    jitterFraction: 0.2,
+  };
+}
+
+export interface SimulatedPickerOptions extends Partial<PickerTiming> {
+  portId: string;
+  clock: Clock;
+  link: PickerScreen;
+  /** This picker's own stream: jitter and shortages are drawn from it, two draws per bin. */
+  random: SeededRandom;
+}
+
+/** Counters for KPIs (picker utilisation, shortages). */
+export interface PickerStats {
+  /** Bins presented to this picker (repeats of the bin being worked on not counted). */
+  presentations: number;
+  confirmations: number;
+  shortages: number;
+  /** Bins replaced or withdrawn before the picker confirmed them. */
+  abandoned: number;
+  /** Clock milliseconds spent working on bins that were confirmed. */
+  busyMs: number;
+}
+
+/**
+ * The person at one port, in software. When a bin is presented, the picker works on it for
+ * `handlingSeconds + quantity * pickSecondsPerUnit` (scaled by seeded jitter) of clock time,
+ * then confirms the quantity asked, or, with `shortageProbability`, fewer with
+ * `shortage: true` (picks only: in a putaway the units are in the person's hands).
+ *
+ * A new presentation replaces the bin being worked on (its timer is cancelled); `null`
+ * withdraws it. The same task and bin presented again while being worked on (a retained
+ * redelivery after a reconnect) changes nothing, and one already confirmed is not confirmed
+ * twice, so the controller sees at most one confirmation per task and bin.
+ */
+export class SimulatedPicker {
+  readonly portId: string;
+  private readonly timing: PickerTiming;
+  private readonly clock: Clock;
+  private readonly link: PickerScreen;
+  private readonly random: SeededRandom;
+  private unsubscribe: (() => void) | null = null;
+  private working: { presentation: PortPresentation; startMs: number; timer: TimerHandle } | null = null;
+  private lastConfirmedKey: string | null = null;
+  private readonly counters: PickerStats = { presentations: 0, confirmations: 0, shortages: 0, abandoned: 0, busyMs: 0 };
+
+  constructor(options: SimulatedPickerOptions) {
+    const { portId, clock, link, random, ...timing } = options;
+    this.timing = { ...defaultPickerTiming(), ...definedOnly(timing) };
+    checkTiming(this.timing);
+    this.portId = portId;
+    this.clock = clock;
+    this.link = link;
+    this.random = random;
+  }
+
+  /** Starts watching the port screen. */
+  start(): void {
+    if (this.unsubscribe) return;
+    this.unsubscribe = this.link.onPresentation((presentation) => this.present(presentation));
+  }
+
+  /** Stops watching and drops the bin being worked on without confirming it. */
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.abandonWork();
+  }
+
+  /** The bin being worked on, or null when idle. */
+  get current(): PortPresentation | null {
+    return this.working?.presentation ?? null;
+  }
+
+  stats(): PickerStats {
+    return { ...this.counters };
+  }
+
+  /** Clock milliseconds the picker will spend on a bin of `quantity` units, before jitter. */
+  nominalWorkMs(quantity: number): number {
+    return (this.timing.handlingSeconds + quantity * this.timing.pickSecondsPerUnit) * 1000;
+  }
+
+  private present(presentation: PortPresentation | null): void {
+    if (presentation === null) {
+      this.abandonWork();
+      return;
+    }
+    const key = workKey(presentation);
+    if (this.working && workKey(this.working.presentation) === key) return;
+    if (key === this.lastConfirmedKey) return;
+    this.abandonWork();
+    this.counters.presentations++;
+    // Exactly two draws per bin, so the shortage setting never shifts later bins' jitter.
+    const jitter = 1 + (this.random.next() * 2 - 1) * this.timing.jitterFraction;
+    const shortageDraw = this.random.next();
+    const shortage = presentation.mode === 'pick' && shortageDraw < this.timing.shortageProbability;
+    // Below the probability, shortageDraw / p is uniform in [0, 1): 0..quantity-1 units found.
+    const quantity = shortage ? Math.floor((shortageDraw / this.timing.shortageProbability) * presentation.quantity) : presentation.quantity;
+    const workMs = this.nominalWorkMs(presentation.quantity) * jitter;
+    const startMs = this.clock.now();
+    const timer = this.clock.setTimeout(() => this.finish(presentation, quantity, shortage), workMs);
+    this.working = { presentation, startMs, timer };
+  }
+
+  private finish(presentation: PortPresentation, quantity: number, shortage: boolean): void {
+    const working = this.working;
+    if (!working || working.presentation !== presentation) return;
+    this.working = null;
+    this.lastConfirmedKey = workKey(presentation);
+    this.counters.confirmations++;
+    if (shortage) this.counters.shortages++;
+    this.counters.busyMs += this.clock.now() - working.startMs;
+    this.link.confirm({ taskId: presentation.taskId, binId: presentation.binId, quantity, ...(shortage ? { shortage: true } : {}) });
+  }
+
+  private abandonWork(): void {
+    if (!this.working) return;
+    this.clock.clearTimeout(this.working.timer);
+    this.working = null;
+    this.counters.abandoned++;
+  }
+}
+
+function workKey(presentation: PortPresentation): string {
+  return `${presentation.taskId}\u0000${presentation.binId}`;
+}
+
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function checkTiming(t: PickerTiming): void {
+  if (!(t.pickSecondsPerUnit >= 0)) throw new RangeError(`pickSecondsPerUnit must be >= 0, got ${t.pickSecondsPerUnit}`);
+  if (!(t.handlingSeconds >= 0)) throw new RangeError(`handlingSeconds must be >= 0, got ${t.handlingSeconds}`);
+  if (!(t.shortageProbability >= 0 && t.shortageProbability <= 1)) throw new RangeError(`shortageProbability must be in [0, 1], got ${t.shortageProbability}`);
+  if (!(t.jitterFraction >= 0 && t.jitterFraction <= 1)) throw new RangeError(`jitterFraction must be in [0, 1], got ${t.jitterFraction}`);
+}
