@@ -20,6 +20,10 @@ export interface ControllerOptions {
   portCapacityBins: number;
   /** Retrievals heading to one port at once (more would only queue robots at the port). */
   retrievalsInFlightPerPort: number;
+  /** Robots never given retrievals, so that bins at full ports always get taken back. */
+  robotsKeptForReturns: number;
+  /** A drop the robot reports failed is tried on another column this many times in all. */
+  maxDropAttempts: number;
   /** Largest WMS payload accepted, bytes. */
   maxWmsPayloadBytes: number;
   /** Weight of a bin's depth (bins above it) against its distance to the port, in cells. */
@@ -39,6 +43,8 @@ export function defaultControllerOptions(overrides: Partial<ControllerOptions> =
     detourAfterMs: 2_000, // 2 s
     portCapacityBins: 3,
     retrievalsInFlightPerPort: 4,
+    robotsKeptForReturns: 1,
+    maxDropAttempts: 3,
     maxWmsPayloadBytes: 64 * 1024, // 64 KiB
     depthWeightCells: 6, // lifting off one blocker costs about as much as driving 6 cells
     popularSkuShare: 0.2,

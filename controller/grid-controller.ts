@@ -46,6 +46,12 @@ interface ActiveLeg {
   /** Last route index sent as released (the base end the robot knows about). */
   sentReleasedTo: number;
   readonly actionId: string | null;
+  /**
+   * The leg was cut short to step aside (a head-on meeting, a goal held by a robot waiting
+   * for this one): it ends at the side cell without its action, and the job goes on with a
+   * fresh leg from there.
+   */
+  steppedAside: boolean;
 }
 
 interface RobotRecord {
@@ -63,6 +69,8 @@ interface RobotRecord {
   busyMs: number;
   /** Digging progress already reported for the current retrieval. */
   reportedDig: boolean;
+  /** Drops of the current job that failed; reset when a job starts. */
+  failedDrops: number;
 }
 
 /**
@@ -82,6 +90,8 @@ export class GridController {
   private readonly geometry: OrderGeometry;
   private readonly portByCell = new Map<number, PortStation>();
   private readonly portDistance: Int32Array;
+  /** Cells next to a port, where robots queue for it: no place to park or drop bins. */
+  private readonly portApproach = new Set<number>();
   private readonly medianPortDistance: number;
   private readonly skuDemand = new Map<string, number>();
   private readonly requestTimesS: number[] = [];
@@ -111,6 +121,7 @@ export class GridController {
       this.ports.set(spec.id, station);
       this.portByCell.set(station.cell, station);
     }
+    for (const port of this.ports.values()) for (const cell of this.grid.neighbours(port.cell)) this.portApproach.add(cell);
     this.portDistance = new Int32Array(this.grid.cellCount);
     const distances: number[] = [];
     for (let cell = 0; cell < this.grid.cellCount; cell++) {
@@ -180,7 +191,9 @@ export class GridController {
         robot.blockedSinceMs = null;
       }
       const route = this.traffic.routeOf(serial);
-      if (leg.actionId) {
+      if (leg.steppedAside) {
+        if (route && routeIndex === route.length - 1 && state.nodeStates.length === 0) this.endSteppedAsideLeg(robot);
+      } else if (leg.actionId) {
         const actionState = state.actionStates.find((a) => a.actionId === leg.actionId);
         if (actionState?.actionStatus === 'FINISHED') this.completeLeg(robot);
         else if (actionState?.actionStatus === 'FAILED') this.failLeg(robot, actionState.resultDescription ?? 'action failed');
@@ -340,11 +353,11 @@ export class GridController {
       }
       for (let i = this.queuedJobs.length - 1; i >= 0; i--) if (taken.has(this.queuedJobs[i]!)) this.queuedJobs.splice(i, 1);
     }
-    // Idle robots never stay on a port (the next robot needs it) nor on a dug column.
+    // Idle robots never stay on or next to a port (robots queue there) nor on a dug column.
     for (const robot of idle) {
       if (robot.job) continue;
       const position = this.traffic.positionOf(robot.serial);
-      if (this.portByCell.has(position) || this.claims.digLockHolder(position) !== undefined) this.park(robot, new Set());
+      if (this.portByCell.has(position) || this.portApproach.has(position) || this.claims.digLockHolder(position) !== undefined) this.park(robot, new Set());
     }
   }
 
@@ -363,15 +376,31 @@ export class GridController {
     const port = this.ports.get(job.portId)!;
     if (location.kind !== 'column' || !port.open) return undefined;
     if (port.retrievalsUnderway >= this.options.retrievalsInFlightPerPort) return undefined;
+    // A robot with a bin for a full port waits for a robot to take a bin away from it: keep
+    // robots out of retrievals so that returns always find one (no circular wait).
+    if (this.retrievalsUnderway() >= this.activeRobots() - this.options.robotsKeptForReturns) return undefined;
     const cell = this.grid.index(location.x, location.y);
     if (!this.claims.canDig(cell, job.id)) return undefined;
     return cell;
+  }
+
+  private retrievalsUnderway(): number {
+    let n = 0;
+    for (const port of this.ports.values()) n += port.retrievalsUnderway;
+    return n;
+  }
+
+  private activeRobots(): number {
+    let n = 0;
+    for (const robot of this.robots.values()) if (robot.online && robot.placed && !robot.actor.getSnapshot().matches('fault')) n++;
+    return n;
   }
 
   private assign(robot: RobotRecord, job: Job): void {
     robot.job = job;
     robot.busySinceMs = this.clock.now();
     robot.reportedDig = false;
+    robot.failedDrops = 0;
     robot.actor.send({ type: 'JOB_ASSIGNED', jobId: job.id });
     if (job.kind === 'retrieve') {
       const location = this.inventory.location(job.binId);
@@ -463,10 +492,7 @@ export class GridController {
       stacks: this.inventory,
       claims: this.claims,
       wantedSoon: (cell) => wanted.has(cell),
-      occupied: (cell) => {
-        const holder = this.traffic.holderOf(cell);
-        return holder !== undefined && !this.robots.get(holder)?.leg;
-      },
+      occupied: (cell) => this.traffic.holderOf(cell) !== undefined || this.portApproach.has(cell),
     };
   }
 
@@ -508,7 +534,7 @@ export class GridController {
     this.traffic.setRoute(robot.serial, route);
     this.traffic.extend(robot.serial);
     const actionId = leg.action ? this.newId(leg.action.type) : null;
-    robot.leg = { leg, orderId: this.newId(`${robot.serial}-order`), orderUpdateId: 0, sentReleasedTo: this.traffic.releasedTo(robot.serial), actionId };
+    robot.leg = { leg, orderId: this.newId(`${robot.serial}-order`), orderUpdateId: 0, sentReleasedTo: this.traffic.releasedTo(robot.serial), actionId, steppedAside: false };
     robot.blockedSinceMs = null;
     robot.ready = false;
     this.commands.sendOrder(robot.serial, legOrder(this.geometry, robot.leg.orderId, 0, route, 0, robot.leg.sentReleasedTo, this.legActions(robot.leg)));
@@ -516,7 +542,7 @@ export class GridController {
 
   private legActions(active: ActiveLeg): Action[] {
     const action = active.leg.action;
-    if (!action || !active.actionId) return [];
+    if (!action || !active.actionId || active.steppedAside) return [];
     const params = { binId: action.binId, x: action.x, y: action.y, level: action.level };
     return [action.type === 'pick' ? pickAction(active.actionId, params) : dropAction(active.actionId, params)];
   }
@@ -528,6 +554,14 @@ export class GridController {
     leg.orderUpdateId++;
     leg.sentReleasedTo = this.traffic.releasedTo(robot.serial);
     this.commands.sendOrder(robot.serial, legOrder(this.geometry, leg.orderId, leg.orderUpdateId, route, from, leg.sentReleasedTo, this.legActions(leg)));
+  }
+
+  /** The robot stands aside; its job continues with a new leg on the next cycle. */
+  private endSteppedAsideLeg(robot: RobotRecord): void {
+    this.undoLegClaims(robot.leg!.leg);
+    this.traffic.finishRoute(robot.serial);
+    robot.leg = null;
+    robot.ready = true;
   }
 
   private completeLeg(robot: RobotRecord): void {
@@ -597,12 +631,24 @@ export class GridController {
     return undefined;
   }
 
+  /**
+   * A pick or drop the robot reports FAILED: nothing moved (the inventory changes only on
+   * FINISHED). A failed drop is tried again elsewhere, up to `maxDropAttempts`; a failed pick
+   * means the controller's picture of that stack is wrong, so the visit fails and an alarm
+   * asks for a person to look.
+   */
   private failLeg(robot: RobotRecord, reason: string): void {
     const active = robot.leg!;
-    this.alarm(robot.serial, `${active.leg.action?.type ?? 'move'} failed: ${reason}`);
+    const action = active.leg.action;
+    this.alarm(robot.serial, `${action?.type ?? 'move'} failed: ${reason}`);
     this.undoLegClaims(active.leg);
     this.traffic.finishRoute(robot.serial);
     robot.leg = null;
+    robot.ready = true;
+    if (action?.type === 'drop' && ++robot.failedDrops < this.options.maxDropAttempts) {
+      this.advance(robot);
+      return;
+    }
     const job = robot.job;
     if (job?.kind === 'retrieve') {
       const visit = this.requests.visit(job.id);
@@ -611,7 +657,6 @@ export class GridController {
       if (visit) this.observers.forEach((o) => o.visitFailed(visit, `robot ${robot.serial}: ${reason}`));
     }
     this.finishJob(robot);
-    robot.actor.send({ type: 'FAULT', reason });
   }
 
   private undoLegClaims(leg: Leg): void {
@@ -654,16 +699,23 @@ export class GridController {
         return holder !== undefined && holder !== robot.serial;
       };
       let tail = goal !== blockage.cell ? planRoute(this.grid, { from, to: goal, forbidden: heldByOthers }) : undefined;
-      if (!tail && waited >= 3 * this.options.detourAfterMs) {
-        const aside = this.grid.neighbours(from).find((cell) => !heldByOthers(cell) && cell !== blockage.cell);
-        const onward = aside !== undefined ? planRoute(this.grid, { from: aside, to: goal }) : undefined;
-        if (onward) tail = [from, ...onward];
-      }
       if (tail) {
         this.traffic.replaceTail(robot.serial, tail);
         this.sendLegUpdate(robot, robot.leg);
         robot.blockedSinceMs = now;
+        continue;
       }
+      if (waited < 3 * this.options.detourAfterMs) continue;
+      // No way round: step aside to a free neighbour off the blocker's path, freeing this
+      // cell for it, and come back with a new leg once it has passed.
+      const blockerRoute = new Set(this.traffic.routeOf(blockage.holder) ?? []);
+      const free = this.grid.neighbours(from).filter((cell) => !heldByOthers(cell) && cell !== blockage.cell);
+      const aside = free.find((cell) => !blockerRoute.has(cell)) ?? free[0];
+      if (aside === undefined) continue;
+      this.traffic.replaceTail(robot.serial, [from, aside]);
+      robot.leg.steppedAside = true;
+      this.sendLegUpdate(robot, robot.leg);
+      robot.blockedSinceMs = now;
     }
   }
 
@@ -675,7 +727,7 @@ export class GridController {
     seen[from] = 1;
     for (let head = 0; head < queue.length; head++) {
       const cell = queue[head]!;
-      if (cell !== from && this.grid.isStorage(cell) && !avoid.has(cell) && this.traffic.holderOf(cell) === undefined && this.claims.digLockHolder(cell) === undefined && this.claims.incomingDrops(cell) === 0) {
+      if (cell !== from && this.grid.isStorage(cell) && !avoid.has(cell) && !this.portApproach.has(cell) && this.traffic.holderOf(cell) === undefined && this.claims.digLockHolder(cell) === undefined && this.claims.incomingDrops(cell) === 0) {
         this.assign(robot, { kind: 'park', id: this.newId('park'), cell, queuedAtMs: this.clock.now() });
         return;
       }
@@ -695,7 +747,7 @@ export class GridController {
     if (!robot) {
       const actor = createActor(robotMachine, { input: { serial } });
       actor.start();
-      robot = { serial, actor, online: false, placed: false, job: null, leg: null, ready: false, blockedSinceMs: null, busySinceMs: null, busyMs: 0, reportedDig: false };
+      robot = { serial, actor, online: false, placed: false, job: null, leg: null, ready: false, blockedSinceMs: null, busySinceMs: null, busyMs: 0, reportedDig: false, failedDrops: 0 };
       this.robots.set(serial, robot);
     }
     return robot;

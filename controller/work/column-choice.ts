@@ -12,7 +12,7 @@ export interface ColumnChoiceContext {
   claims: ColumnClaims;
   /** Columns holding bins that queued jobs will fetch soon: avoided as destinations. */
   wantedSoon: (cell: number) => boolean;
-  /** Cells where a robot stands still (an idle or waiting robot): avoided, not forbidden. */
+  /** Cells held by a robot, or where robots queue (next to ports): avoided, not forbidden. */
   occupied: (cell: number) => boolean;
 }
 
@@ -24,7 +24,7 @@ export function freeSlots(ctx: ColumnChoiceContext, cell: number): number {
 
 /**
  * The best column to drop a bin on, by `score` (lower is better) among storage columns with
- * room that nobody is digging. Columns wanted soon or with a robot standing on them cost
+ * room that nobody is digging and no other bin is on its way to. Columns wanted soon or with a robot standing on them cost
  * extra, so they are used only when nothing else is near. Ties go to the lower cell index,
  * which keeps runs deterministic. Returns undefined when the grid is full.
  */
@@ -37,7 +37,8 @@ export function chooseDropColumn(
   let bestScore = Infinity;
   for (let cell = 0; cell < ctx.grid.cellCount; cell++) {
     if (!ctx.grid.isStorage(cell) || exclude(cell)) continue;
-    if (ctx.claims.digLockHolder(cell) !== undefined) continue;
+    // One drop at a time per column: the drop names the level the bin lands on.
+    if (ctx.claims.digLockHolder(cell) !== undefined || ctx.claims.incomingDrops(cell) > 0) continue;
     if (freeSlots(ctx, cell) <= 0) continue;
     let s = score(cell);
     if (ctx.wantedSoon(cell)) s += 1000;

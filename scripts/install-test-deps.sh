@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what the test tiers need beyond npm packages, from Debian's packages:
+# mosquitto (an external MQTT broker for the --broker end-to-end test).
+# Safe to run again; does nothing when everything is present.
+set -euo pipefail
+
+need=()
+command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
+
+if [ ${#need[@]} -eq 0 ]; then
+  echo "install-test-deps: nothing to install"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-test-deps: need root to install ${need[*]} (run: sudo $0)" >&2
+  exit 1
+fi
+echo "install-test-deps: installing ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}"
+# The package starts a broker service on port 1883 where an init system runs; the tests
+# start their own on ephemeral ports, and `npm start` wants 1883 for the embedded broker.
+if command -v systemctl >/dev/null 2>&1; then systemctl stop mosquitto 2>/dev/null || true; systemctl disable mosquitto 2>/dev/null || true; fi
+if command -v service >/dev/null 2>&1; then service mosquitto stop 2>/dev/null || true; fi
