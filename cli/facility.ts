@@ -143,7 +143,9 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
   const pickers: SimulatedPicker[] = [];
   for (const port of layout.ports) {
     const link = new PortScreenLink(await connect(`gridline-picker-${port.id}`), clock, { site: controllerOptions.site, portId: port.id });
-    pickers.push(new SimulatedPicker({ portId: port.id, clock, link, random: new SeededRandom(random.nextUint32()) }));
+    const picker = new SimulatedPicker({ portId: port.id, clock, link, random: new SeededRandom(random.nextUint32()) });
+    picker.start();
+    pickers.push(picker);
     await link.start();
   }
 
@@ -156,7 +158,7 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
     wms.start();
   }
 
-  const ledger = { protocolViolations: () => wms?.protocolViolations() ?? [] };
+  const ledger = { protocolViolations: (o?: { final?: boolean }) => wms?.protocolViolations(o) ?? [] };
   checker = new InvariantChecker(
     world,
     {

@@ -59,7 +59,7 @@ export async function runInProcessScenario(scenario: InProcessScenario): Promise
     facility.advance(5_000);
   }
   facility.checker.checkNow(facility.clock.now());
-  facility.checker.checkRequests(facility.clock.now());
+  facility.checker.checkRequests(facility.clock.now(), true);
   const stats = facility.wms!.stats();
   const violations = [...facility.checker.violations];
   if (stats.open > 0) violations.push(`invariant 5: ${stats.open} requests still open ${(scenario.drainMs ?? 30 * 60_000) / 1000} s after the WMS stopped`);

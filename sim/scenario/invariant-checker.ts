@@ -15,7 +15,8 @@ export interface ControllerProbe {
 
 /** The WMS side of invariant 3, as a demo WMS ledger reports it. */
 export interface RequestLedger {
-  protocolViolations(): string[];
+  /** `final`: the run is over, so a missing reply or terminal event is a violation too. */
+  protocolViolations(options?: { final?: boolean }): string[];
 }
 
 /**
@@ -62,9 +63,9 @@ export class InvariantChecker {
     }
   }
 
-  /** Invariant 3, at the end of a run (and any time: it only looks at what has arrived). */
-  checkRequests(atMs: number): void {
-    for (const problem of this.ledger.protocolViolations()) this.report(atMs, `invariant 3: ${problem}`);
+  /** Invariant 3; with `final` (the run is over) missing replies and outcomes count too. */
+  checkRequests(atMs: number, final = false): void {
+    for (const problem of this.ledger.protocolViolations({ final })) this.report(atMs, `invariant 3: ${problem}`);
   }
 
   private report(atMs: number, message: string): void {
