@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { TINY_PORT, tinyController, type TinyBin } from '../test-support/tiny-controller.ts';
+import { selectBinForPutaway, selectBinsForPick } from './bin-selection.ts';
+
+const apples = (quantity: number) => [{ sku: 'apple', quantity }];
+
+function pick(bins: TinyBin[], wanted: Record<string, number>, options = {}) {
+  const controller = tinyController(bins, options);
+  return selectBinsForPick(controller, new Map(Object.entries(wanted)), controller.grid.index(TINY_PORT.x, TINY_PORT.y));
+}
+
+describe('selectBinsForPick', () => {
+  it('prefers a bin on top of its stack over one buried at the same distance', () => {
+    // Both columns are 3 cells from the port at (0, 0).
+    const selected = pick(
+      [
+        { id: 'DEEP', x: 2, y: 1, level: 0, contents: apples(5) },
+        { id: 'LID', x: 2, y: 1, level: 1 },
+        { id: 'TOP', x: 1, y: 2, level: 0, contents: apples(5) },
+      ],
+      { apple: 2 },
+    );
+    expect(selected).toEqual([{ binId: 'TOP', lines: [{ sku: 'apple', quantity: 2 }] }]);
+  });
+
+  it('prefers a near bin one level down over a top bin more than depthWeightCells cells further', () => {
+    // Default weight 6: the near bin costs 6 + 1 = 7, the far top bin costs 7 + 3 = 10.
+    const selected = pick(
+      [
+        { id: 'NEAR', x: 1, y: 0, level: 0, contents: apples(5) },
+        { id: 'LID', x: 1, y: 0, level: 1 },
+        { id: 'FAR', x: 7, y: 3, level: 0, contents: apples(5) },
+      ],
+      { apple: 1 },
+    );
+    expect(selected.map((s) => s.binId)).toEqual(['NEAR']);
+  });
+
+  it('prefers a top bin over a buried one when it is less than depthWeightCells cells further', () => {
+    // The near buried bin costs 6 + 1 = 7, the top bin 4 cells away costs 4.
+    const selected = pick(
+      [
+        { id: 'NEAR', x: 1, y: 0, level: 0, contents: apples(5) },
+        { id: 'LID', x: 1, y: 0, level: 1 },
+        { id: 'TOP', x: 4, y: 0, level: 0, contents: apples(5) },
+      ],
+      { apple: 1 },
+    );
+    expect(selected.map((s) => s.binId)).toEqual(['TOP']);
+  });
+
+  it('weighs depth by the depthWeightCells option', () => {
+    const bins: TinyBin[] = [
+      { id: 'NEAR', x: 1, y: 0, level: 0, contents: apples(5) },
+      { id: 'LID', x: 1, y: 0, level: 1 },
+      { id: 'TOP', x: 4, y: 0, level: 0, contents: apples(5) },
+    ];
+    // With a weight of 2 the buried bin costs 2 + 1 = 3 < 4.
+    expect(pick(bins, { apple: 1 }, { depthWeightCells: 2 }).map((s) => s.binId)).toEqual(['NEAR']);
+  });
+
+  it('splits a quantity across bins, cheapest first, when one bin is not enough', () => {
+    const selected = pick(
+      [
+        { id: 'B-NEAR', x: 1, y: 0, level: 0, contents: apples(4) },
+        { id: 'B-MID', x: 3, y: 0, level: 0, contents: apples(5) },
+        { id: 'B-FAR', x: 6, y: 0, level: 0, contents: apples(9) },
+      ],
+      { apple: 7 },
+    );
+    expect(selected).toEqual([
+      { binId: 'B-NEAR', lines: [{ sku: 'apple', quantity: 4 }] },
+      { binId: 'B-MID', lines: [{ sku: 'apple', quantity: 3 }] },
+    ]);
+  });
+
+  it('serves several SKUs from one bin as one selection with a line per SKU', () => {
+    const selected = pick(
+      [
+        { id: 'MIXED', x: 1, y: 0, level: 0, contents: [{ sku: 'apple', quantity: 3 }, { sku: 'pear', quantity: 2 }] },
+        { id: 'PEARS', x: 5, y: 0, level: 0, contents: [{ sku: 'pear', quantity: 9 }] },
+      ],
+      { apple: 1, pear: 2 },
+    );
+    expect(selected).toEqual([
+      {
+        binId: 'MIXED',
+        lines: [
+          { sku: 'apple', quantity: 1 },
+          { sku: 'pear', quantity: 2 },
+        ],
+      },
+    ]);
+  });
+
+  it('does not count stock reserved by another request', () => {
+    const controller = tinyController([
+      { id: 'B-NEAR', x: 1, y: 0, level: 0, contents: apples(4) },
+      { id: 'B-FAR', x: 6, y: 0, level: 0, contents: apples(9) },
+    ]);
+    controller.stock.reserve('B-NEAR', 'apple', 3, 'earlier-request');
+    const selected = selectBinsForPick(controller, new Map([['apple', 3]]), controller.grid.index(0, 0));
+    expect(selected).toEqual([
+      { binId: 'B-NEAR', lines: [{ sku: 'apple', quantity: 1 }] },
+      { binId: 'B-FAR', lines: [{ sku: 'apple', quantity: 2 }] },
+    ]);
+  });
+
+  it('skips a bin whose stock is all reserved', () => {
+    const controller = tinyController([
+      { id: 'B-NEAR', x: 1, y: 0, level: 0, contents: apples(4) },
+      { id: 'B-FAR', x: 6, y: 0, level: 0, contents: apples(9) },
+    ]);
+    controller.stock.reserve('B-NEAR', 'apple', 4, 'earlier-request');
+    const selected = selectBinsForPick(controller, new Map([['apple', 2]]), controller.grid.index(0, 0));
+    expect(selected.map((s) => s.binId)).toEqual(['B-FAR']);
+  });
+
+  it('prefers a bin in storage over one that is out on a robot', () => {
+    const controller = tinyController([
+      { id: 'B-NEAR', x: 1, y: 0, level: 0, contents: apples(4) },
+      { id: 'B-FAR', x: 7, y: 3, level: 0, contents: apples(4) },
+    ]);
+    controller.stock.liftFromColumn('B-NEAR', 1, 0, 'R1');
+    const selected = selectBinsForPick(controller, new Map([['apple', 1]]), controller.grid.index(0, 0));
+    expect(selected.map((s) => s.binId)).toEqual(['B-FAR']);
+  });
+
+  it('breaks a tie in cost on the bin id', () => {
+    // (2, 0) and (0, 2) are both 2 cells from the port and on top.
+    const selected = pick(
+      [
+        { id: 'B2', x: 2, y: 0, level: 0, contents: apples(4) },
+        { id: 'B1', x: 0, y: 2, level: 0, contents: apples(4) },
+      ],
+      { apple: 1 },
+    );
+    expect(selected.map((s) => s.binId)).toEqual(['B1']);
+  });
+
+  it('throws when the stock does not cover the quantity (availability is the caller’s check)', () => {
+    expect(() => pick([{ id: 'B', x: 1, y: 0, level: 0, contents: apples(2) }], { apple: 3 })).toThrow(/1 of apple not covered/);
+  });
+});
+
+describe('selectBinForPutaway', () => {
+  const portCell = (c: ReturnType<typeof tinyController>) => c.grid.index(TINY_PORT.x, TINY_PORT.y);
+
+  it('chooses an empty bin, never one holding stock', () => {
+    const controller = tinyController([
+      { id: 'FULL', x: 1, y: 0, level: 0, contents: apples(1) },
+      { id: 'EMPTY', x: 5, y: 0, level: 0 },
+    ]);
+    expect(selectBinForPutaway(controller, portCell(controller), () => false)).toBe('EMPTY');
+  });
+
+  it('chooses the cheapest empty bin: shallow and near', () => {
+    const controller = tinyController([
+      { id: 'E-BURIED', x: 1, y: 0, level: 0 },
+      { id: 'LID', x: 1, y: 0, level: 1, contents: apples(1) },
+      { id: 'E-FAR', x: 6, y: 3, level: 0 },
+      { id: 'E-NEAR', x: 2, y: 0, level: 0 },
+    ]);
+    expect(selectBinForPutaway(controller, portCell(controller), () => false)).toBe('E-NEAR');
+  });
+
+  it('skips empty bins the caller marks busy', () => {
+    const controller = tinyController([
+      { id: 'E-NEAR', x: 1, y: 0, level: 0 },
+      { id: 'E-FAR', x: 6, y: 0, level: 0 },
+    ]);
+    expect(selectBinForPutaway(controller, portCell(controller), (id) => id === 'E-NEAR')).toBe('E-FAR');
+  });
+
+  it('returns undefined when there is no free empty bin', () => {
+    const controller = tinyController([
+      { id: 'FULL', x: 1, y: 0, level: 0, contents: apples(1) },
+      { id: 'E', x: 2, y: 0, level: 0 },
+    ]);
+    expect(selectBinForPutaway(controller, portCell(controller), () => true)).toBeUndefined();
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { formatKpi, percentile } from './kpi.ts';
+
+describe('percentile (nearest rank over sorted values)', () => {
+  it('is 0 for no values', () => {
+    expect(percentile([], 50)).toBe(0);
+    expect(percentile([], 95)).toBe(0);
+  });
+
+  it('is the only value for a single value, whatever the percentile', () => {
+    for (const p of [0, 1, 50, 95, 100]) expect(percentile([7], p)).toBe(7);
+  });
+
+  it('p0 is the smallest value and p100 the largest', () => {
+    const values = [1, 2, 3, 4, 5];
+    expect(percentile(values, 0)).toBe(1);
+    expect(percentile(values, 100)).toBe(5);
+  });
+
+  it('clamps percentiles outside 0..100 to the ends', () => {
+    const values = [1, 2, 3];
+    expect(percentile(values, -10)).toBe(1);
+    expect(percentile(values, 250)).toBe(3);
+  });
+
+  it('p50 of an even count is the lower middle value, never an interpolation', () => {
+    expect(percentile([10, 20, 30, 40], 50)).toBe(20);
+  });
+
+  it('p50 of an odd count is the middle value', () => {
+    expect(percentile([10, 20, 30], 50)).toBe(20);
+  });
+
+  it('p95 of 1..20 is 19 and p95 of 1..100 is 95', () => {
+    const to = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+    expect(percentile(to(20), 95)).toBe(19);
+    expect(percentile(to(100), 95)).toBe(95);
+  });
+
+  it('a rank exactly on a boundary takes that value, not the next', () => {
+    // 25% of 4 values is exactly rank 1.
+    expect(percentile([1, 2, 3, 4], 25)).toBe(1);
+    expect(percentile([1, 2, 3, 4], 25.0001)).toBe(2);
+  });
+
+  it('returns one of the values and never decreases as p grows', () => {
+    const values = [0.5, 1, 1, 2, 3.25, 8, 13, 21];
+    let previous = -Infinity;
+    for (let p = 0; p <= 100; p += 0.5) {
+      const v = percentile(values, p);
+      expect(values).toContain(v);
+      expect(v).toBeGreaterThanOrEqual(previous);
+      previous = v;
+    }
+  });
+});
+
+describe('formatKpi', () => {
+  it('prints every figure on one line with units', () => {
+    const line = formatKpi({
+      elapsedMs: 61_400,
+      binsPresented: 42,
+      binsPerPortHour: 123.4,
+      robotUtilisation: 0.456,
+      openRequests: 3,
+      completedRequests: 17,
+      requestTimeP50S: 12.34,
+      requestTimeP95S: 40,
+    });
+    expect(line).toBe('t=61s  bins/port-h=123  presented=42  utilisation=46%  open=3  done=17  p50=12.3s  p95=40.0s');
+  });
+});
