@@ -216,6 +216,8 @@ export class GridController {
       return false;
     }
     robot.placed = true;
+    // VDA 5050 §factsheet: ask each robot once for its capabilities.
+    this.commands.sendInstantActions(robot.serial, [{ actionType: 'factsheetRequest', actionId: this.newId('factsheet'), blockingType: 'NONE' }]);
     // A bin the store says this robot holds goes back to storage before anything else.
     const carried = this.inventory.binOnRobot(robot.serial);
     if (carried && !robot.job) this.queuedJobs.unshift({ kind: 'return', id: this.newId('return'), binId: carried, portId: '', queuedAtMs: this.clock.now() });

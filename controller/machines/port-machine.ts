@@ -2,7 +2,7 @@ import { setup } from 'xstate';
 
 /**
  * A port's presentation cycle: while open it is idle or presenting one bin to the person
- * there; closing waits for the presented bin to be confirmed.
+ * there. A port closes only when idle: CLOSE while a bin is presented is refused (ignored).
  */
 export type PortEvent = { type: 'PRESENT' } | { type: 'CONFIRMED' } | { type: 'CLOSE' } | { type: 'OPEN' };
 

@@ -69,13 +69,14 @@ export class TrafficControl {
    * by another robot (the new robot is then not placed and must not be commanded).
    */
   place(serial: string, cell: number): string | undefined {
+    const holder = this.holders[cell];
+    // Refuse before touching anything: a robot already on the grid keeps what it holds.
+    if (holder !== undefined && holder !== serial) return `cell is held by ${holder}`;
     const existing = this.robots.get(serial);
     if (existing) {
       if (existing.position === cell && !existing.route) return undefined;
       this.releaseAll(serial);
     }
-    const holder = this.holders[cell];
-    if (holder !== undefined && holder !== serial) return `cell is held by ${holder}`;
     this.holders[cell] = serial;
     this.robots.set(serial, { position: cell, route: null, progress: 0, releasedTo: 0 });
     return undefined;

