@@ -139,6 +139,17 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
     connectBus: (clientId, will) => connect(clientId, will),
   });
 
+  // The physical world matches the store: bins the controller last saw on a robot or at a
+  // port are there (robots start where the layout puts them).
+  for (const binId of core.inventory.allBins()) {
+    const location = core.inventory.location(binId);
+    if (location.kind === 'robot' && fleet.robots.has(location.serial)) world.restoreHeldBin(location.serial, binId);
+    if (location.kind === 'port') {
+      const port = layout.ports.find((p) => p.id === location.portId)!;
+      world.restorePortBin({ x: port.x, y: port.y }, binId);
+    }
+  }
+
   const random = new SeededRandom(options.seed);
   const pickers: SimulatedPicker[] = [];
   for (const port of layout.ports) {

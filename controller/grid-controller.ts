@@ -9,6 +9,7 @@ import type { Inventory } from './inventory/inventory.ts';
 import type { StoredInventory } from './store/stored-inventory.ts';
 import { percentile, type KpiSnapshot } from './kpi.ts';
 import { robotMachine } from './machines/robot-machine.ts';
+import { taskMachine } from './machines/task-machine.ts';
 import { PortStation } from './ports/port-station.ts';
 import type { RequestBook, Visit } from './requests/request-book.ts';
 import { legOrder, type OrderGeometry } from './robots/order-builder.ts';
@@ -87,6 +88,8 @@ export class GridController {
   readonly alarms: ControllerAlarm[] = [];
   private readonly robots = new Map<string, RobotRecord>();
   private readonly queuedJobs: Job[] = [];
+  /** Task machine of every job not yet ended, by job id. */
+  private readonly tasks = new Map<string, Actor<typeof taskMachine>>();
   private readonly geometry: OrderGeometry;
   private readonly portByCell = new Map<number, PortStation>();
   private readonly portDistance: Int32Array;
@@ -132,6 +135,14 @@ export class GridController {
     }
     distances.sort((a, b) => a - b);
     this.medianPortDistance = distances[Math.floor(distances.length / 2)] ?? 0;
+    // Bins the store has at ports (a restart) are taken back to storage; their visits, if
+    // any, are planned again with their requests.
+    for (const port of this.ports.values()) {
+      for (const binId of this.inventory.binsAtPort(port.id)) {
+        port.awaitingReturn.add(binId);
+        this.enqueue({ kind: 'return', id: this.newId('return'), binId, queuedAtMs: clock.now() });
+      }
+    }
     this.startedAtMs = clock.now();
   }
 
@@ -218,9 +229,6 @@ export class GridController {
     robot.placed = true;
     // VDA 5050 §factsheet: ask each robot once for its capabilities.
     this.commands.sendInstantActions(robot.serial, [{ actionType: 'factsheetRequest', actionId: this.newId('factsheet'), blockingType: 'NONE' }]);
-    // A bin the store says this robot holds goes back to storage before anything else.
-    const carried = this.inventory.binOnRobot(robot.serial);
-    if (carried && !robot.job) this.queuedJobs.unshift({ kind: 'return', id: this.newId('return'), binId: carried, portId: '', queuedAtMs: this.clock.now() });
     return true;
   }
 
@@ -239,7 +247,7 @@ export class GridController {
     port.presented = null;
     port.actor.send({ type: 'CONFIRMED' });
     port.awaitingReturn.add(binId);
-    this.queuedJobs.push({ kind: 'return', id: this.newId('return'), binId, portId, queuedAtMs: this.clock.now() });
+    this.enqueue({ kind: 'return', id: this.newId('return'), binId, queuedAtMs: this.clock.now() });
     if (visit) this.applyConfirmation(visit, quantity);
     this.presentNext(port);
     this.allocate();
@@ -289,7 +297,23 @@ export class GridController {
       priority,
       queuedAtMs: this.clock.now(),
     };
+    this.enqueue(job);
+  }
+
+  private enqueue(job: Job): void {
+    const actor = createActor(taskMachine);
+    actor.start();
+    this.tasks.set(job.id, actor);
     this.queuedJobs.push(job);
+  }
+
+  /** Ends a job's task machine in a final state and forgets it. */
+  private endTask(jobId: string, event: 'FINISH' | 'FAIL' | 'CANCEL'): void {
+    const actor = this.tasks.get(jobId);
+    if (!actor) return;
+    actor.send({ type: event });
+    actor.stop();
+    this.tasks.delete(jobId);
   }
 
   /** Drops queued (not started) retrievals of a request; returns false if one has started. */
@@ -299,7 +323,10 @@ export class GridController {
     if (request.visits.some((v) => v.state !== 'queued' && v.state !== 'cancelled')) return false;
     for (let i = this.queuedJobs.length - 1; i >= 0; i--) {
       const job = this.queuedJobs[i]!;
-      if (job.kind === 'retrieve' && job.requestId === requestId) this.queuedJobs.splice(i, 1);
+      if (job.kind === 'retrieve' && job.requestId === requestId) {
+        this.queuedJobs.splice(i, 1);
+        this.endTask(job.id, 'CANCEL');
+      }
     }
     for (const visit of request.visits) visit.state = 'cancelled';
     this.stock.releaseRequest(requestId);
@@ -330,7 +357,20 @@ export class GridController {
   }
 
   private allocate(): void {
-    const idle = [...this.robots.values()].filter((r) => this.canTakeJob(r));
+    const idle: RobotRecord[] = [];
+    for (const robot of this.robots.values()) {
+      if (!this.canTakeJob(robot)) continue;
+      // A robot holding a bin with no job (e.g. after a controller restart) stores it first.
+      const carried = this.inventory.binOnRobot(robot.serial);
+      if (carried) {
+        const job: Job = { kind: 'return', id: this.newId('return'), binId: carried, queuedAtMs: this.clock.now() };
+        this.enqueue(job);
+        this.queuedJobs.pop();
+        this.assign(robot, job);
+      } else {
+        idle.push(robot);
+      }
+    }
     if (idle.length > 0 && this.queuedJobs.length > 0) {
       const order = this.queuedJobs
         .map((job, index) => ({ job, index }))
@@ -399,6 +439,7 @@ export class GridController {
   }
 
   private assign(robot: RobotRecord, job: Job): void {
+    this.tasks.get(job.id)?.send({ type: 'ASSIGN' });
     robot.job = job;
     robot.busySinceMs = this.clock.now();
     robot.reportedDig = false;
@@ -414,9 +455,10 @@ export class GridController {
     this.advance(robot);
   }
 
-  private finishJob(robot: RobotRecord): void {
+  private finishJob(robot: RobotRecord, outcome: 'FINISH' | 'FAIL' = 'FINISH'): void {
     const job = robot.job;
     if (!job) return;
+    this.endTask(job.id, outcome);
     if (job.kind === 'retrieve') this.ports.get(job.portId)!.retrievalsUnderway--;
     if (robot.busySinceMs !== null) robot.busyMs += this.clock.now() - robot.busySinceMs;
     robot.busySinceMs = null;
@@ -615,7 +657,7 @@ export class GridController {
     if (!visit) {
       // A bin with no visit (its request was cancelled or failed) goes straight back.
       port.awaitingReturn.add(binId);
-      this.queuedJobs.push({ kind: 'return', id: this.newId('return'), binId, portId: port.id, queuedAtMs: this.clock.now() });
+      this.enqueue({ kind: 'return', id: this.newId('return'), binId, queuedAtMs: this.clock.now() });
       this.presentNext(port);
       return;
     }
@@ -658,7 +700,7 @@ export class GridController {
       if (location.kind === 'column') this.claims.unlockDig(this.grid.index(location.x, location.y), job.id);
       if (visit) this.observers.forEach((o) => o.visitFailed(visit, `robot ${robot.serial}: ${reason}`));
     }
-    this.finishJob(robot);
+    this.finishJob(robot, 'FAIL');
   }
 
   private undoLegClaims(leg: Leg): void {
@@ -730,7 +772,10 @@ export class GridController {
     for (let head = 0; head < queue.length; head++) {
       const cell = queue[head]!;
       if (cell !== from && this.grid.isStorage(cell) && !avoid.has(cell) && !this.portApproach.has(cell) && this.traffic.holderOf(cell) === undefined && this.claims.digLockHolder(cell) === undefined && this.claims.incomingDrops(cell) === 0) {
-        this.assign(robot, { kind: 'park', id: this.newId('park'), cell, queuedAtMs: this.clock.now() });
+        const job: Job = { kind: 'park', id: this.newId('park'), cell, queuedAtMs: this.clock.now() };
+        this.enqueue(job);
+        this.queuedJobs.pop();
+        this.assign(robot, job);
         return;
       }
       for (const next of this.grid.neighbours(cell)) {

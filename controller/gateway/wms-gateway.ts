@@ -208,7 +208,8 @@ export class WmsGateway implements VisitObserver {
     for (const stored of this.store.openRequests()) {
       this.controller.stock.releaseRequest(stored.requestId);
       const body = stored.body as WmsRequest;
-      const acceptedAtMs = stored.acceptedAtMs ?? this.clock.now();
+      // A clock that restarted behind the stored time (simulated runs) must not give negative ages.
+      const acceptedAtMs = Math.min(stored.acceptedAtMs ?? Infinity, this.clock.now());
       const fail = (reason: string) => {
         const event: WmsEventDraft = { type: 'failed', requestId: stored.requestId, reason };
         this.store.setTerminal(stored.requestId, event);

@@ -18,11 +18,11 @@ export interface RetrieveJob {
   readonly queuedAtMs: number;
 }
 
+/** Takes a bin to storage: from a port, or one a robot already holds. */
 export interface ReturnJob {
   readonly kind: 'return';
   readonly id: string;
   readonly binId: string;
-  readonly portId: string;
   readonly queuedAtMs: number;
 }
 

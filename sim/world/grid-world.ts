@@ -304,6 +304,25 @@ export class GridWorld {
   }
 
   /**
+   * Restores a bin that a robot holds (a world rebuilt from a stored state). Throws when the
+   * robot is unknown or already holds one, or the bin is somewhere already (setup mistakes).
+   */
+  restoreHeldBin(serialNumber: string, binId: string): void {
+    const body = this.body(serialNumber);
+    if (body.heldBinId !== undefined) throw new Error(`robot ${serialNumber} already holds ${body.heldBinId}`);
+    if (this.locateBin(binId)) throw new Error(`bin ${binId} is already in the world`);
+    body.heldBinId = binId;
+  }
+
+  /** Restores a bin standing in a port (a world rebuilt from a stored state). */
+  restorePortBin(cell: GridCell, binId: string): void {
+    const bins = this.ports.get(cellKey(cell.x, cell.y));
+    if (!bins) throw new Error(`(${cell.x}, ${cell.y}) is not a port`);
+    if (this.locateBin(binId)) throw new Error(`bin ${binId} is already in the world`);
+    bins.push(binId);
+  }
+
+  /**
    * Bins found in more than one place and stacks deeper than the grid (DESIGN §5, invariant 2).
    * Each entry is a readable description; empty when all is well.
    */

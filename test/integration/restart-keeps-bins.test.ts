@@ -18,7 +18,7 @@ describe('restarting the controller on the same data directory', () => {
   it('keeps every bin where it was, mid-run, and resumes the open requests', async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'gridline-restart-'));
     const layout = await loadLayout(undefined);
-    const facility = await startFacility({ layout, transport: { kind: 'in-process' }, seed: 5, dataDir, wms: { requestsPerHour: 1_500 } });
+    const facility = await startFacility({ layout, transport: { kind: 'in-process' }, seed: 5, dataDir, wms: { requestsPerHour: 1_500, maxOpenRequests: 15 } });
     facility.advance(15 * 60_000);
     const core = facility.controller.controller;
     const moved = core.inventory.allBins().filter((binId) => {
@@ -40,5 +40,20 @@ describe('restarting the controller on the same data directory', () => {
     } finally {
       await restarted.stop();
     }
-  }, 60_000);
+
+    // The whole facility again on that store: bins on robots and at ports are where the
+    // store says, the resumed requests finish, and every invariant holds.
+    const again = await startFacility({ layout, transport: { kind: 'in-process' }, seed: 6, dataDir, wms: false, checkEveryMs: 500 });
+    try {
+      for (let minute = 0; minute < 30 && again.controller.controller.requests.size > 0; minute++) again.advance(60_000);
+      expect(again.controller.controller.requests.size).toBe(0);
+      again.checker.checkNow(again.clock.now());
+      expect(again.checker.violations).toEqual([]);
+      expect(again.controller.controller.alarms).toEqual([]);
+      const core = again.controller.controller;
+      expect(core.inventory.allBins().every((binId) => core.inventory.location(binId).kind === 'column')).toBe(true);
+    } finally {
+      await again.stop();
+    }
+  }, 120_000);
 });
