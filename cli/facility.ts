@@ -75,13 +75,14 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
   const hash = createHash('sha256');
   let logLength = 0;
 
-  let memory: MemoryBroker | null = null;
   let broker: EmbeddedBroker | null = null;
   let brokerUrl: string | null = null;
   let connect: (clientId: string, will?: LastWill) => Promise<MessageBus>;
+  // Every connection the facility opens, closed at stop (open MQTT clients keep a process alive).
+  const buses: MessageBus[] = [];
+  const track = (bus: MessageBus) => (buses.push(bus), bus);
   if (transport.kind === 'in-process') {
     const router = new MemoryBroker(clock);
-    memory = router;
     if (options.recordEventLog) {
       router.tap((topic, payload) => {
         hash.update(`${clock.now()} ${topic} ${payload}\n`);
@@ -89,7 +90,7 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
       });
     }
     if (options.onVdaMessage) router.tap((topic, payload) => topic.startsWith(`${controllerOptions.interfaceName}/`) && options.onVdaMessage!(topic, payload));
-    connect = async (clientId, will) => router.connect({ clientId, ...(will ? { will } : {}) });
+    connect = async (clientId, will) => track(router.connect({ clientId, ...(will ? { will } : {}) }));
   } else {
     if (transport.url) brokerUrl = transport.url;
     else {
@@ -97,7 +98,7 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
       brokerUrl = broker.url;
     }
     const url = brokerUrl;
-    connect = (clientId, will) => connectMqttBus(url, { clientId, ...(will ? { will } : {}) });
+    connect = async (clientId, will) => track(await connectMqttBus(url, { clientId, ...(will ? { will } : {}) }));
     if (options.onVdaMessage) {
       const tap = await connect(`gridline-tap-${process.pid}`);
       await tap.subscribe(`${controllerOptions.interfaceName}/#`, options.onVdaMessage);
@@ -214,8 +215,9 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
       for (const picker of pickers) picker.stop();
       await fleet.close();
       await controller.stop();
+      // Closing twice is harmless: the fleet and the controller closed their own already.
+      await Promise.all(buses.map((bus) => bus.close()));
       await broker?.close();
-      void memory;
     },
   };
 }

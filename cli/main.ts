@@ -19,6 +19,7 @@ Usage:
       --port N            port of the embedded broker (default 1883)
       --data DIR          folder of the controller's SQLite store (default ./data)
       --no-wms            do not run the demo WMS (send requests with 'gridline wms')
+      --requests-per-hour N   the demo WMS's request rate (default 200)
   gridline wms pick --sku S --qty N [--port P]        send one pick and print its events
   gridline wms putaway --sku S --qty N [--bin B]      send one putaway
   gridline wms status --request-id ID                 ask for a request's state
@@ -44,6 +45,7 @@ const OPTIONS = {
   port: { type: 'string' },
   data: { type: 'string' },
   'no-wms': { type: 'boolean' },
+  'requests-per-hour': { type: 'string' },
   sku: { type: 'string' },
   qty: { type: 'string' },
   bin: { type: 'string' },

@@ -20,6 +20,8 @@ export interface ControllerOptions {
   portCapacityBins: number;
   /** Retrievals heading to one port at once (more would only queue robots at the port). */
   retrievalsInFlightPerPort: number;
+  /** Idle robots that may help one retrieval dig (lifting blockers off its column). */
+  digHelpersPerRetrieval: number;
   /** Robots never given retrievals, so that bins at full ports always get taken back. */
   robotsKeptForReturns: number;
   /** A drop the robot reports failed is tried on another column this many times in all. */
@@ -43,6 +45,7 @@ export function defaultControllerOptions(overrides: Partial<ControllerOptions> =
     detourAfterMs: 2_000, // 2 s
     portCapacityBins: 3,
     retrievalsInFlightPerPort: 4,
+    digHelpersPerRetrieval: 1,
     robotsKeptForReturns: 1,
     maxDropAttempts: 3,
     maxWmsPayloadBytes: 64 * 1024, // 64 KiB

@@ -17,7 +17,7 @@ import { planRoute } from './traffic/route-planner.ts';
 import { TrafficControl } from './traffic/traffic-control.ts';
 import { ColumnClaims } from './work/column-claims.ts';
 import { chooseBlockerColumn, chooseReturnColumn, type ColumnChoiceContext } from './work/column-choice.ts';
-import type { Job, Leg, RetrieveJob } from './work/jobs.ts';
+import type { DigJob, Job, Leg, RetrieveJob } from './work/jobs.ts';
 
 /** Where the controller's commands go (VDA 5050 link, port screens). */
 export interface RobotCommandPort {
@@ -363,10 +363,7 @@ export class GridController {
       // A robot holding a bin with no job (e.g. after a controller restart) stores it first.
       const carried = this.inventory.binOnRobot(robot.serial);
       if (carried) {
-        const job: Job = { kind: 'return', id: this.newId('return'), binId: carried, queuedAtMs: this.clock.now() };
-        this.enqueue(job);
-        this.queuedJobs.pop();
-        this.assign(robot, job);
+        this.assignNew(robot, { kind: 'return', id: this.newId('return'), binId: carried, queuedAtMs: this.clock.now() });
       } else {
         idle.push(robot);
       }
@@ -395,11 +392,48 @@ export class GridController {
       }
       for (let i = this.queuedJobs.length - 1; i >= 0; i--) if (taken.has(this.queuedJobs[i]!)) this.queuedJobs.splice(i, 1);
     }
+    this.assignDigHelpers(idle);
     // Idle robots never stay on or next to a port (robots queue there) nor on a dug column.
     for (const robot of idle) {
       if (robot.job) continue;
       const position = this.traffic.positionOf(robot.serial);
       if (this.portByCell.has(position) || this.portApproach.has(position) || this.claims.digLockHolder(position) !== undefined) this.park(robot, new Set());
+    }
+  }
+
+  /**
+   * Robots with nothing else to do help retrievals that still have two or more bins to lift
+   * off: the deepest first, the nearest robot, up to `digHelpersPerRetrieval` each.
+   */
+  private assignDigHelpers(idle: RobotRecord[]): void {
+    const free = idle.filter((r) => !r.job);
+    if (free.length === 0) return;
+    const digs: { id: string; column: number; blockers: number; helpers: number }[] = [];
+    for (const robot of this.robots.values()) {
+      const job = robot.job;
+      if (job?.kind !== 'retrieve') continue;
+      const location = this.inventory.location(job.binId);
+      if (location.kind !== 'column') continue;
+      const blockers = this.inventory.depthFromTop(job.binId) ?? 0;
+      if (blockers >= 2) digs.push({ id: job.id, column: this.grid.index(location.x, location.y), blockers, helpers: 0 });
+    }
+    if (digs.length === 0) return;
+    for (const robot of this.robots.values()) {
+      if (robot.job?.kind !== 'dig') continue;
+      const dig = digs.find((d) => d.id === (robot.job as DigJob).retrievalId);
+      if (dig) dig.helpers++;
+    }
+    digs.sort((a, b) => b.blockers - a.blockers || a.column - b.column);
+    for (const dig of digs) {
+      while (dig.helpers < this.options.digHelpersPerRetrieval && free.length > 0) {
+        let best = 0;
+        for (let i = 1; i < free.length; i++) {
+          if (this.grid.manhattan(this.traffic.positionOf(free[i]!.serial), dig.column) < this.grid.manhattan(this.traffic.positionOf(free[best]!.serial), dig.column)) best = i;
+        }
+        const helper = free.splice(best, 1)[0]!;
+        this.assignNew(helper, { kind: 'dig', id: this.newId('dig'), retrievalId: dig.id, column: dig.column, queuedAtMs: this.clock.now() });
+        dig.helpers++;
+      }
     }
   }
 
@@ -410,6 +444,7 @@ export class GridController {
   /** The cell where a job starts, if it can start now. */
   private startableAt(job: Job): number | undefined {
     if (job.kind === 'park') return job.cell;
+    if (job.kind === 'dig') return job.column;
     const location = this.inventory.location(job.binId);
     if (job.kind === 'return') {
       if (location.kind === 'port') return this.ports.get(location.portId)!.cell;
@@ -436,6 +471,13 @@ export class GridController {
     let n = 0;
     for (const robot of this.robots.values()) if (robot.online && robot.placed && !robot.actor.getSnapshot().matches('fault')) n++;
     return n;
+  }
+
+  /** Gives a robot a job that was never queued (its task machine starts and is assigned at once). */
+  private assignNew(robot: RobotRecord, job: Job): void {
+    this.enqueue(job);
+    this.queuedJobs.pop();
+    this.assign(robot, job);
   }
 
   private assign(robot: RobotRecord, job: Job): void {
@@ -482,6 +524,7 @@ export class GridController {
 
   private nextLeg(robot: RobotRecord, job: Job): Leg | 'wait' | 'done' {
     if (job.kind === 'park') return this.traffic.positionOf(robot.serial) === job.cell ? 'done' : { goal: job.cell };
+    if (job.kind === 'dig') return this.nextDigLeg(robot, job);
     const location = this.inventory.location(job.binId);
     const carried = this.inventory.binOnRobot(robot.serial);
     if (job.kind === 'return') {
@@ -506,15 +549,40 @@ export class GridController {
     if (location.kind === 'port') return 'done';
     const columnCell = this.grid.index(location.x, location.y);
     if (carried) return this.dropLeg(robot, carried, this.chooseBlockerColumnFor(columnCell));
-    const stack = this.inventory.stack(location.x, location.y);
-    const top = stack[stack.length - 1]!;
-    if (top !== job.binId && !robot.reportedDig) {
+    const depth = this.inventory.depthFromTop(job.binId) ?? 0;
+    if (depth > 0 && !robot.reportedDig) {
       robot.reportedDig = true;
       const visit = this.requests.visit(job.id);
-      const depth = this.inventory.depthFromTop(job.binId) ?? 0;
       if (visit) this.observers.forEach((o) => o.visitStage(visit, 'digging', { depth }));
     }
-    return { goal: columnCell, action: { type: 'pick', binId: top, x: location.x, y: location.y, level: stack.length - 1 } };
+    return this.pickTopLeg(robot, columnCell);
+  }
+
+  /** A dig helper's next leg: set its blocker aside, or lift the next one, or stop. */
+  private nextDigLeg(robot: RobotRecord, job: DigJob): Leg | 'wait' | 'done' {
+    const carried = this.inventory.binOnRobot(robot.serial);
+    if (carried) return this.dropLeg(robot, carried, this.chooseBlockerColumnFor(job.column));
+    if (this.blockersLeftFor(job.retrievalId) < 2) return 'done';
+    return this.pickTopLeg(robot, job.column);
+  }
+
+  /**
+   * Drive to the column; once standing on it (so no other robot can change the stack), lift
+   * whatever is on top. Deciding the bin and level on arrival lets several robots dig one
+   * column in turn.
+   */
+  private pickTopLeg(robot: RobotRecord, columnCell: number): Leg {
+    if (this.traffic.positionOf(robot.serial) !== columnCell) return { goal: columnCell };
+    const { x, y } = this.grid.cellOf(columnCell);
+    const stack = this.inventory.stack(x, y);
+    return { goal: columnCell, action: { type: 'pick', binId: stack[stack.length - 1]!, x, y, level: stack.length - 1 } };
+  }
+
+  /** Bins still above a running retrieval's bin, or 0 when the retrieval is gone or done digging. */
+  private blockersLeftFor(retrievalId: string): number {
+    const owner = [...this.robots.values()].find((r) => r.job?.kind === 'retrieve' && r.job.id === retrievalId);
+    if (!owner || owner.job?.kind !== 'retrieve') return 0;
+    return this.inventory.depthFromTop(owner.job.binId) ?? 0;
   }
 
   private dropLeg(robot: RobotRecord, binId: string, column: number | undefined): Leg | 'wait' {
@@ -772,10 +840,7 @@ export class GridController {
     for (let head = 0; head < queue.length; head++) {
       const cell = queue[head]!;
       if (cell !== from && this.grid.isStorage(cell) && !avoid.has(cell) && !this.portApproach.has(cell) && this.traffic.holderOf(cell) === undefined && this.claims.digLockHolder(cell) === undefined && this.claims.incomingDrops(cell) === 0) {
-        const job: Job = { kind: 'park', id: this.newId('park'), cell, queuedAtMs: this.clock.now() };
-        this.enqueue(job);
-        this.queuedJobs.pop();
-        this.assign(robot, job);
+        this.assignNew(robot, { kind: 'park', id: this.newId('park'), cell, queuedAtMs: this.clock.now() });
         return;
       }
       for (const next of this.grid.neighbours(cell)) {

@@ -5,6 +5,8 @@ import { startFacility } from '../facility.ts';
 import { loadLayout } from '../load-layout.ts';
 
 const KPI_PERIOD_MS = 5_000; // wall-clock period of the KPI line
+/** The demo WMS's rate: about what the default facility's 12 robots sustain (2 bins a request). */
+const DEFAULT_REQUESTS_PER_HOUR = 200;
 
 /** `gridline start` (`npm start`): the demo facility until Ctrl-C or `--duration`. */
 export async function runStart(values: CommandArgs): Promise<number> {
@@ -23,7 +25,7 @@ export async function runStart(values: CommandArgs): Promise<number> {
     seed,
     ...(robots !== undefined ? { robots } : {}),
     dataDir,
-    wms: values['no-wms'] ? false : {},
+    wms: values['no-wms'] ? false : { requestsPerHour: numberOption(values, 'requests-per-hour', DEFAULT_REQUESTS_PER_HOUR), seed },
   });
   const core = facility.controller.controller;
   const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -32,6 +34,19 @@ export async function runStart(values: CommandArgs): Promise<number> {
   if (facility.controller.resumed.resumed + facility.controller.resumed.failed > 0) {
     out(`gridline: ${facility.controller.resumed.resumed} open requests resumed from the store, ${facility.controller.resumed.failed} failed`);
   }
+
+  // What people at the ports do, as it happens: the picks (and putaways) being completed.
+  const startedMs = facility.clock.now();
+  const stamp = () => `t=${((facility.clock.now() - startedMs) / 1000).toFixed(1)}s`;
+  core.addObserver({
+    visitStage: () => {},
+    visitPresented: () => {},
+    visitFailed: (visit, reason) => out(`${stamp()}  failed   ${visit.requestId}: ${reason}`),
+    visitConfirmed: (visit, quantities) => {
+      const what = quantities.map((q) => `${q.quantity} x ${q.sku}`).join(', ');
+      out(`${stamp()}  ${visit.mode === 'pick' ? 'picked' : 'stored'}   ${what} ${visit.mode === 'pick' ? 'from' : 'into'} bin ${visit.binId} at ${visit.portId} for ${visit.requestId}`);
+    },
+  });
 
   let alarmsShown = 0;
   const report = setInterval(() => {

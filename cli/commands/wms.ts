@@ -15,7 +15,13 @@ export async function runWms(sub: string | undefined, values: CommandArgs): Prom
   const site = (values.site as string | undefined) ?? 'demo';
   const timeoutMs = numberOption(values, 'timeout', 600) * 1000;
   const clientId = `cli-${process.pid}`;
-  const bus = await connectMqttBus(brokerUrl, { clientId: `gridline-wms-${clientId}`, connectTimeoutMs: 5_000, reconnectPeriodMs: 0 });
+  let bus;
+  try {
+    bus = await connectMqttBus(brokerUrl, { clientId: `gridline-wms-${clientId}`, connectTimeoutMs: 5_000, reconnectPeriodMs: 0 });
+  } catch (error) {
+    process.stderr.write(`gridline wms: ${(error as Error).message}; is 'gridline start' running, or is --broker right?\n`);
+    return 1;
+  }
   const link = new WmsClientLink(bus, new RealClock(), { site, clientId });
   const print = (label: string, message: unknown) => process.stdout.write(`${label} ${JSON.stringify(message)}\n`);
   try {

@@ -1,10 +1,10 @@
 /**
  * Robot work. A job is a bin retrieval to a port (digging out the bins above it on the way),
- * a bin's return from a port to a column, or a parking move. A job runs as legs: drive to a
+ * help with a retrieval's digging, a bin's return from a port to a column, or a parking move. A job runs as legs: drive to a
  * cell, then optionally pick or drop a bin there. The next leg is derived from where the bin
  * is now, so a job resumes correctly after any interruption, a controller restart included.
  */
-export type Job = RetrieveJob | ReturnJob | ParkJob;
+export type Job = RetrieveJob | ReturnJob | DigJob | ParkJob;
 
 export interface RetrieveJob {
   readonly kind: 'retrieve';
@@ -23,6 +23,21 @@ export interface ReturnJob {
   readonly kind: 'return';
   readonly id: string;
   readonly binId: string;
+  readonly queuedAtMs: number;
+}
+
+/**
+ * Helps a retrieval dig: lifts blockers off the column the retrieval digs and sets them
+ * aside, so that several robots share the work (DESIGN.md §2). Done when no blocker is left
+ * for it; the retrieval's own robot always lifts the wanted bin.
+ */
+export interface DigJob {
+  readonly kind: 'dig';
+  readonly id: string;
+  /** The retrieval this dig helps. */
+  readonly retrievalId: string;
+  /** The column dug. */
+  readonly column: number;
   readonly queuedAtMs: number;
 }
 
