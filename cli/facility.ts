@@ -57,6 +57,8 @@ export interface Facility {
   /** SHA-256 of the event log so far (in-process runs with recordEventLog). */
   eventLogHash(): string;
   eventLogLength(): number;
+  /** Facility time since start, ms. */
+  elapsedMs(): number;
   /** Advances a simulated clock (in-process only), running checks on the way. */
   advance(ms: number): void;
   stop(): Promise<void>;
@@ -72,6 +74,7 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
   const layout: GridLayout = options.robots !== undefined ? { ...options.layout, robots: { count: options.robots, placed: null } } : options.layout;
   const transport = options.transport;
   const clock: Clock = transport.kind === 'in-process' ? new SimulatedClock() : new RealClock(transport.speed);
+  const startedMs = clock.now();
   const hash = createHash('sha256');
   let logLength = 0;
 
@@ -112,7 +115,7 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
     clock,
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     options: controllerOptions,
-    onOrderSent: (serial, order) => checker?.checkOrder(clock.now(), serial, order),
+    onOrderSent: (serial, order) => checker?.checkOrder(clock.now() - startedMs, serial, order),
   });
   const core = controller.controller;
 
@@ -187,7 +190,7 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
   let checkTimer: unknown = null;
   if (checkEveryMs > 0) {
     const check = () => {
-      checker!.checkNow(clock.now());
+      checker!.checkNow(clock.now() - startedMs);
       checkTimer = clock.setTimeout(check, checkEveryMs);
     };
     checkTimer = clock.setTimeout(check, checkEveryMs);
@@ -205,6 +208,7 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
     brokerUrl,
     eventLogHash: () => hash.copy().digest('hex'),
     eventLogLength: () => logLength,
+    elapsedMs: () => clock.now() - startedMs,
     advance(ms: number) {
       if (!(clock instanceof SimulatedClock)) throw new Error('advance() needs the in-process transport');
       clock.advance(ms);

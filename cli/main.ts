@@ -27,7 +27,7 @@ Usage:
   gridline wms cancel --request-id ID                 cancel a queued request
       --broker URL (default mqtt://127.0.0.1:1883)  --site NAME (default demo)
       --id ID (request id; default generated)  --timeout S (default 600)
-  gridline scenario [--seed N] [--duration S] [--robots N] [--log FILE]
+  gridline scenario [--seed N] [--duration S] [--robots N] [--requests-per-hour N]
                                         run the facility in-process on a simulated clock and print
                                         the event log's hash, KPIs and invariant results
   gridline bench scenario [--hours H] [--seed N]
@@ -54,7 +54,6 @@ const OPTIONS = {
   site: { type: 'string' },
   timeout: { type: 'string' },
   hours: { type: 'string' },
-  log: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

@@ -898,6 +898,7 @@ export class GridController {
     return {
       elapsedMs,
       binsPresented: presented,
+      ports: [...this.ports.values()].map((p) => ({ portId: p.id, mode: p.mode, presented: p.presentations })),
       binsPerPortHour: presented / Math.max(1, openPorts) / (elapsedMs / 3_600_000),
       robotUtilisation: this.robots.size ? busyMs / (this.robots.size * elapsedMs) : 0,
       openRequests: this.requests.size,

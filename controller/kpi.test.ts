@@ -60,6 +60,7 @@ describe('formatKpi', () => {
     const line = formatKpi({
       elapsedMs: 61_400,
       binsPresented: 42,
+      ports: [],
       binsPerPortHour: 123.4,
       robotUtilisation: 0.456,
       openRequests: 3,

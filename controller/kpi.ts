@@ -6,6 +6,8 @@ export interface KpiSnapshot {
   /** Clock ms covered by the figures. */
   elapsedMs: number;
   binsPresented: number;
+  /** Bins presented per port since start. */
+  ports: { portId: string; mode: string; presented: number }[];
   /** Bins presented per open port per hour of clock time. */
   binsPerPortHour: number;
   /** Share of robot-time spent on jobs, 0..1. */
