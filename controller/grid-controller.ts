@@ -13,6 +13,7 @@ import { taskMachine } from './machines/task-machine.ts';
 import { PortStation } from './ports/port-station.ts';
 import type { RequestBook, Visit } from './requests/request-book.ts';
 import { legOrder, type OrderGeometry } from './robots/order-builder.ts';
+import { blockageRemedy } from './traffic/blockage-remedy.ts';
 import { planRoute } from './traffic/route-planner.ts';
 import { TrafficControl } from './traffic/traffic-control.ts';
 import { ColumnClaims } from './work/column-claims.ts';
@@ -780,53 +781,28 @@ export class GridController {
 
   // ---------------------------------------------------------------- blockages
 
-  /**
-   * A robot stuck behind another for `detourAfterMs`: an idle blocker is sent out of the
-   * way; otherwise the stuck robot takes a detour around every held cell, or, when there is
-   * none (a narrow passage, a head-on meeting), steps aside to a free neighbour and replans.
-   */
+  /** Applies the remedy for every robot stuck behind another (see blockage-remedy.ts). */
   private resolveBlockages(): void {
     const now = this.clock.now();
+    const blockerIsIdle = (serial: string) => {
+      const blocker = this.robots.get(serial);
+      return !!blocker && !blocker.job && this.canTakeJob(blocker);
+    };
     for (const robot of this.robots.values()) {
       if (!robot.leg) continue;
-      const blockage = this.traffic.blockage(robot.serial);
-      if (!blockage) {
+      if (!this.traffic.blockage(robot.serial)) {
         robot.blockedSinceMs = null;
         continue;
       }
       robot.blockedSinceMs ??= now;
-      const waited = now - robot.blockedSinceMs;
-      if (waited < this.options.detourAfterMs) continue;
-      const blocker = this.robots.get(blockage.holder);
-      const route = this.traffic.routeOf(robot.serial)!;
-      if (blocker && !blocker.job && this.canTakeJob(blocker)) {
-        this.park(blocker, new Set(route.slice(this.traffic.releasedTo(robot.serial))));
-        robot.blockedSinceMs = now;
-        continue;
-      }
-      const from = route[this.traffic.releasedTo(robot.serial)]!;
-      const goal = route[route.length - 1]!;
-      const heldByOthers = (cell: number) => {
-        const holder = this.traffic.holderOf(cell);
-        return holder !== undefined && holder !== robot.serial;
-      };
-      let tail = goal !== blockage.cell ? planRoute(this.grid, { from, to: goal, forbidden: heldByOthers }) : undefined;
-      if (tail) {
-        this.traffic.replaceTail(robot.serial, tail);
+      const remedy = blockageRemedy(this.grid, this.traffic, robot.serial, now - robot.blockedSinceMs, blockerIsIdle, this.options);
+      if (remedy.kind === 'wait') continue;
+      if (remedy.kind === 'moveBlocker') this.park(this.robots.get(remedy.blocker)!, new Set(remedy.avoid));
+      else {
+        this.traffic.replaceTail(robot.serial, remedy.tail);
+        if (remedy.kind === 'stepAside') robot.leg.steppedAside = true;
         this.sendLegUpdate(robot, robot.leg);
-        robot.blockedSinceMs = now;
-        continue;
       }
-      if (waited < 3 * this.options.detourAfterMs) continue;
-      // No way round: step aside to a free neighbour off the blocker's path, freeing this
-      // cell for it, and come back with a new leg once it has passed.
-      const blockerRoute = new Set(this.traffic.routeOf(blockage.holder) ?? []);
-      const free = this.grid.neighbours(from).filter((cell) => !heldByOthers(cell) && cell !== blockage.cell);
-      const aside = free.find((cell) => !blockerRoute.has(cell)) ?? free[0];
-      if (aside === undefined) continue;
-      this.traffic.replaceTail(robot.serial, [from, aside]);
-      robot.leg.steppedAside = true;
-      this.sendLegUpdate(robot, robot.leg);
       robot.blockedSinceMs = now;
     }
   }
