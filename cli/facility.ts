@@ -5,16 +5,14 @@ import type { LastWill, MessageBus } from '../protocol/bus/message-bus.ts';
 import { SimulatedClock, type Clock } from '../protocol/clock.ts';
 import { RealClock } from '../protocol/real-clock.ts';
 import { robotStartCells, type GridLayout } from '../protocol/layout/index.ts';
-import { PortScreenLink } from '../protocol/console/links.ts';
 import { WmsClientLink } from '../protocol/wms/links.ts';
 import { cellNodeId } from '../protocol/vda5050/grid-nodes.ts';
-import { SeededRandom } from '../protocol/random.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../controller/broker/embedded-broker.ts';
 import { defaultControllerOptions, type ControllerOptions } from '../controller/controller-options.ts';
 import { startController, type RunningController } from '../controller/main.ts';
 import { GridWorld } from '../sim/world/grid-world.ts';
 import { createVirtualFleet, type VirtualFleet } from '../sim/robot/virtual-fleet.ts';
-import { SimulatedPicker } from '../sim/pickers/simulated-picker.ts';
+import { createPickers, type PickerCrew } from '../sim/pickers/create-pickers.ts';
 import { DemoWms, type DemoWmsOptions } from '../sim/wms/demo-wms.ts';
 import { InvariantChecker } from '../sim/scenario/invariant-checker.ts';
 
@@ -48,7 +46,7 @@ export interface Facility {
   readonly controller: RunningController;
   readonly world: GridWorld;
   readonly fleet: VirtualFleet;
-  readonly pickers: SimulatedPicker[];
+  readonly pickers: PickerCrew;
   readonly wms: DemoWms | null;
   readonly checker: InvariantChecker;
   readonly broker: EmbeddedBroker | null;
@@ -154,15 +152,10 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
     }
   }
 
-  const random = new SeededRandom(options.seed);
-  const pickers: SimulatedPicker[] = [];
-  for (const port of layout.ports) {
-    const link = new PortScreenLink(await connect(`gridline-picker-${port.id}`), clock, { site: controllerOptions.site, portId: port.id });
-    const picker = new SimulatedPicker({ portId: port.id, clock, link, random: new SeededRandom(random.nextUint32()) });
-    picker.start();
-    pickers.push(picker);
-    await link.start();
-  }
+  const crew = await createPickers(
+    layout.ports.map((p) => p.id),
+    { site: controllerOptions.site, clock, seed: options.seed, connectBus: (clientId) => connect(clientId) },
+  );
 
   let wms: DemoWms | null = null;
   if (options.wms !== false) {
@@ -201,7 +194,7 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
     controller,
     world,
     fleet,
-    pickers,
+    pickers: crew,
     wms,
     checker,
     broker,
@@ -216,7 +209,7 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
     async stop() {
       if (checkTimer !== null) clock.clearTimeout(checkTimer);
       wms?.stop();
-      for (const picker of pickers) picker.stop();
+      await crew.close();
       await fleet.close();
       await controller.stop();
       // Closing twice is harmless: the fleet and the controller closed their own already.
