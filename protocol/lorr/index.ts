@@ -1,0 +1,4 @@
+/** The League of Robot Runners (LoRR) 2024 file formats and problem model. */
+export * from './lorr-problem.ts';
+export { LorrFormatError, parseLorrAgents, parseLorrMap, parseLorrTasks } from './parse-lorr-files.ts';
+export { loadLorrProblem } from './load-lorr-problem.ts';
