@@ -1,0 +1,88 @@
+/**
+ * A 4-connected grid graph over a passable bitmap, in flat typed arrays so that planners touch
+ * no objects in their hot loops.
+ *
+ * Neighbour slots are indexed by direction, matching LoRR orientations: 0 east (+1),
+ * 1 south (+width), 2 west (-1), 3 north (-width). `neighbours[cell * 4 + dir]` is the cell one
+ * step that way, or -1 when that is off the map or an obstacle.
+ *
+ * Free cells also get a compact index (0..freeCount-1) so that per-goal distance maps store
+ * one entry per free cell only.
+ */
+export interface GridGraph {
+  readonly width: number;
+  readonly height: number;
+  readonly cellCount: number;
+  /** 1 = free, 0 = obstacle. */
+  readonly passable: Uint8Array;
+  /** Per cell × 4 directions: neighbour cell or -1. */
+  readonly neighbours: Int32Array;
+  readonly freeCount: number;
+  /** Compact index → cell. */
+  readonly freeCells: Int32Array;
+  /** Cell → compact index, -1 for obstacles. */
+  readonly compactOf: Int32Array;
+  /** Per compact index × 4 directions: compact index of the neighbour or -1. */
+  readonly compactNeighbours: Int32Array;
+}
+
+export const DIRECTION_COUNT = 4;
+
+export function createGridGraph(width: number, height: number, passable: Uint8Array): GridGraph {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
+    throw new Error(`grid size must be positive integers, got ${width} x ${height}`);
+  }
+  const cellCount = width * height;
+  if (passable.length !== cellCount) {
+    throw new Error(`passable has ${passable.length} entries, expected ${cellCount}`);
+  }
+  const neighbours = new Int32Array(cellCount * 4).fill(-1);
+  const compactOf = new Int32Array(cellCount).fill(-1);
+  let freeCount = 0;
+  for (let cell = 0; cell < cellCount; cell++) {
+    if (passable[cell] === 1) compactOf[cell] = freeCount++;
+  }
+  const freeCells = new Int32Array(freeCount);
+  const compactNeighbours = new Int32Array(freeCount * 4).fill(-1);
+  for (let cell = 0; cell < cellCount; cell++) {
+    const id = compactOf[cell]!;
+    if (id < 0) continue;
+    freeCells[id] = cell;
+    const row = (cell / width) | 0;
+    const col = cell - row * width;
+    const east = col + 1 < width ? cell + 1 : -1;
+    const south = row + 1 < height ? cell + width : -1;
+    const west = col > 0 ? cell - 1 : -1;
+    const north = row > 0 ? cell - width : -1;
+    const around = [east, south, west, north];
+    for (let dir = 0; dir < 4; dir++) {
+      const next = around[dir]!;
+      if (next >= 0 && passable[next] === 1) {
+        neighbours[cell * 4 + dir] = next;
+        compactNeighbours[id * 4 + dir] = compactOf[next]!;
+      }
+    }
+  }
+  return { width, height, cellCount, passable, neighbours, freeCount, freeCells, compactOf, compactNeighbours };
+}
+
+/** Manhattan distance between two cells, a lower bound on the grid distance. */
+export function manhattan(graph: GridGraph, a: number, b: number): number {
+  const w = graph.width;
+  const ar = (a / w) | 0;
+  const br = (b / w) | 0;
+  const dr = ar - br;
+  const dc = a - ar * w - (b - br * w);
+  return (dr < 0 ? -dr : dr) + (dc < 0 ? -dc : dc);
+}
+
+/** Direction (0 E, 1 S, 2 W, 3 N) from a cell to a neighbouring cell, -1 if not neighbours. */
+export function directionBetween(graph: GridGraph, from: number, to: number): number {
+  const base = from * 4;
+  const n = graph.neighbours;
+  if (n[base] === to) return 0;
+  if (n[base + 1] === to) return 1;
+  if (n[base + 2] === to) return 2;
+  if (n[base + 3] === to) return 3;
+  return -1;
+}
