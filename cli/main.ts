@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { runStart } from './commands/start.ts';
 import { runWms } from './commands/wms.ts';
 import { runBenchScenario } from './commands/bench-scenario.ts';
+import { runBenchLorr } from './commands/bench-lorr.ts';
 import { runScenario } from './commands/scenario.ts';
 import { UsageError } from './errors.ts';
 
@@ -32,6 +33,10 @@ Usage:
                                         the event log's hash, KPIs and invariant results
   gridline bench scenario [--hours H] [--seed N]
                                         the default facility for H simulated hours at full speed
+  gridline bench lorr PROBLEM.json [--steps N] [--plan-time-limit-ms L] [--output OUT.json]
+                     [--entry pibt|greedy]
+                                        a League of Robot Runners 2024 problem under the start kit's
+                                        rules (default 1000 steps, 100 ms, pibt); OUT.json in its format
 `;
 
 
@@ -54,6 +59,10 @@ const OPTIONS = {
   site: { type: 'string' },
   timeout: { type: 'string' },
   hours: { type: 'string' },
+  steps: { type: 'string' },
+  'plan-time-limit-ms': { type: 'string' },
+  output: { type: 'string' },
+  entry: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -81,7 +90,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runScenario(parsed.values);
       case 'bench':
         if (sub === 'scenario') return await runBenchScenario(parsed.values);
-        process.stderr.write(`gridline: unknown benchmark "${sub ?? ''}"; try: gridline bench scenario\n`);
+        if (sub === 'lorr') return await runBenchLorr(parsed.positionals[2], parsed.values);
+        process.stderr.write(`gridline: unknown benchmark "${sub ?? ''}"; try: gridline bench scenario, gridline bench lorr\n`);
         return 2;
       default:
         process.stderr.write(`gridline: unknown command "${command}"\n\n${USAGE}`);
