@@ -73,6 +73,8 @@ interface RobotRecord {
   reportedDig: boolean;
   /** Drops of the current job that failed; reset when a job starts. */
   failedDrops: number;
+  /** Why the robot could not be placed on the grid, while it cannot. */
+  placementProblem: string | undefined;
 }
 
 /**
@@ -216,18 +218,19 @@ export class GridController {
     this.releaseAndContinue();
   }
 
+  /** Puts a newly seen robot on the grid; a robot that cannot be placed is raised once, not per message. */
   private place(robot: RobotRecord, state: State): boolean {
     const cell = parseCellNodeId(state.lastNodeId);
-    if (!cell || !this.grid.inside(cell.x, cell.y)) {
-      this.alarm(robot.serial, `reports an unknown position "${state.lastNodeId}"; not commanded until it reports a grid cell`);
-      return false;
-    }
-    const problem = this.traffic.place(robot.serial, this.grid.index(cell.x, cell.y));
+    const problem = !cell || !this.grid.inside(cell.x, cell.y)
+      ? `reports an unknown position "${state.lastNodeId}"; not commanded until it reports a grid cell`
+      : this.traffic.place(robot.serial, this.grid.index(cell.x, cell.y));
     if (problem) {
-      this.alarm(robot.serial, `cannot be placed at ${state.lastNodeId}: ${problem}`);
+      if (problem !== robot.placementProblem) this.alarm(robot.serial, cell ? `cannot be placed at ${state.lastNodeId}: ${problem}` : problem);
+      robot.placementProblem = problem;
       return false;
     }
     robot.placed = true;
+    robot.placementProblem = undefined;
     // VDA 5050 §factsheet: ask each robot once for its capabilities.
     this.commands.sendInstantActions(robot.serial, [{ actionType: 'factsheetRequest', actionId: this.newId('factsheet'), blockingType: 'NONE' }]);
     return true;
@@ -454,9 +457,12 @@ export class GridController {
     const port = this.ports.get(job.portId)!;
     if (location.kind !== 'column' || !port.open) return undefined;
     if (port.retrievalsUnderway >= this.options.retrievalsInFlightPerPort) return undefined;
-    // A robot with a bin for a full port waits for a robot to take a bin away from it: keep
-    // robots out of retrievals so that returns always find one (no circular wait).
-    if (this.retrievalsUnderway() >= this.activeRobots() - this.options.robotsKeptForReturns) return undefined;
+    // A robot with a bin for a full port waits for a robot to take a bin away from it. No
+    // circular wait: a retrieval starts only if robots stay free for returns, or if the port
+    // has room for its bin even when every retrieval under way has delivered (a lone robot).
+    const returnsStayServed = this.retrievalsUnderway() < this.activeRobots() - this.options.robotsKeptForReturns;
+    const roomReserved = port.binsHeld + port.retrievalsUnderway < this.options.portCapacityBins;
+    if (!returnsStayServed && !roomReserved) return undefined;
     const cell = this.grid.index(location.x, location.y);
     if (!this.claims.canDig(cell, job.id)) return undefined;
     return cell;
@@ -835,7 +841,7 @@ export class GridController {
     if (!robot) {
       const actor = createActor(robotMachine, { input: { serial } });
       actor.start();
-      robot = { serial, actor, online: false, placed: false, job: null, leg: null, ready: false, blockedSinceMs: null, busySinceMs: null, busyMs: 0, reportedDig: false, failedDrops: 0 };
+      robot = { serial, actor, online: false, placed: false, job: null, leg: null, ready: false, blockedSinceMs: null, busySinceMs: null, busyMs: 0, reportedDig: false, failedDrops: 0, placementProblem: undefined };
       this.robots.set(serial, robot);
     }
     return robot;

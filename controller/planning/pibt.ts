@@ -60,8 +60,11 @@ export class Pibt {
   private readonly candidateCells: Int32Array;
   private readonly candidateKeys: Float64Array;
   private input: PibtInput | null = null;
+  private readonly degree: Uint8Array;
   /** Inheritance calls that hit maxDepth in the last plan. */
   depthCutoffs = 0;
+  /** Swap manoeuvres (an agent pulled behind another) in the last plan. */
+  swapsLastPlan = 0;
 
   constructor(graph: GridGraph, maps: DistanceMaps, agentCount: number, options: PibtOptions = {}) {
     this.graph = graph;
@@ -74,6 +77,12 @@ export class Pibt {
     this.order = new Int32Array(agentCount);
     this.candidateCells = new Int32Array(agentCount * 5);
     this.candidateKeys = new Float64Array(agentCount * 5);
+    this.degree = new Uint8Array(graph.cellCount);
+    for (let cell = 0; cell < graph.cellCount; cell++) {
+      let d = 0;
+      for (let dir = 0; dir < 4; dir++) if (graph.neighbours[cell * 4 + dir]! >= 0) d++;
+      this.degree[cell] = d;
+    }
   }
 
   /** Plans one step; the result is in `this.next` (valid until the next call). */
@@ -82,6 +91,7 @@ export class Pibt {
     const { positions, priorities } = input;
     this.input = input;
     this.depthCutoffs = 0;
+    this.swapsLastPlan = 0;
     const occupiedNow = this.occupiedNow;
     for (let a = 0; a < n; a++) {
       const cell = positions[a]!;
@@ -111,6 +121,8 @@ export class Pibt {
     const occupiedNow = this.occupiedNow;
     const occupiedNext = this.occupiedNext;
     const next = this.next;
+    const swapAgent = this.swapPossibleAndRequired(a, from, count);
+    if (swapAgent !== NONE) this.reverseCandidates(base, count);
     for (let k = 0; k < count; k++) {
       const to = this.candidateCells[base + k]!;
       if (occupiedNext[to] !== NONE) continue;
@@ -125,12 +137,149 @@ export class Pibt {
       }
       occupiedNext[to] = a;
       next[a] = to;
-      if (other === NONE || other === a) return true;
-      if (next[other] === NONE && !this.decide(other, depth + 1)) continue;
+      if (other !== NONE && other !== a && next[other] === NONE && !this.decide(other, depth + 1)) continue;
+      // Swap manoeuvre: moving away first, `a` pulls the agent it must pass into its own cell.
+      if (k === 0 && swapAgent !== NONE && next[swapAgent] === NONE && occupiedNext[from] === NONE) {
+        next[swapAgent] = from;
+        occupiedNext[from] = swapAgent;
+        this.swapsLastPlan++;
+      }
       return true;
     }
     occupiedNext[from] = a;
     next[a] = from;
+    return false;
+  }
+
+  /**
+   * Farthest-from-goal first, for the swap manoeuvre; among equally far cells fewer quarter
+   * turns first (so the order does not flip as the robot turns, which would make it dither).
+   */
+  private reverseCandidates(base: number, count: number): void {
+    const cells = this.candidateCells;
+    const keys = this.candidateKeys;
+    for (let i = 0; i < count; i++) {
+      const key = keys[base + i]!;
+      const dist = Math.floor(key / 8);
+      keys[base + i] = -dist * 8 + (key - dist * 8);
+    }
+    for (let i = 1; i < count; i++) {
+      const key = keys[base + i]!;
+      const cell = cells[base + i]!;
+      let k = i;
+      while (k > 0 && keys[base + k - 1]! > key) {
+        keys[base + k] = keys[base + k - 1]!;
+        cells[base + k] = cells[base + k - 1]!;
+        k--;
+      }
+      keys[base + k] = key;
+      cells[base + k] = cell;
+    }
+  }
+
+  /**
+   * Distance from `cell` to the agent's goal, as the agent's candidates see it (distance map
+   * when the agent has one, else Manhattan; unreachable counts as FAR).
+   */
+  private distanceOf(agent: number, cell: number): number {
+    const input = this.input!;
+    const slot = input.distanceSlots[agent]!;
+    if (slot >= 0) {
+      const d = this.maps.map(slot)[this.graph.compactOf[cell]!]!;
+      return d === this.maps.unreachable ? FAR : d;
+    }
+    const w = this.graph.width;
+    const goal = input.goals[agent]!;
+    const cr = (cell / w) | 0;
+    const gr = (goal / w) | 0;
+    const dr = cr - gr;
+    const dc = cell - cr * w - (goal - gr * w);
+    return (dr < 0 ? -dr : dr) + (dc < 0 ? -dc : dc);
+  }
+
+  /**
+   * The swap manoeuvre of LaCAM3's PIBT (Okumura, "Engineering LaCAM*", AAMAS 2024): in a
+   * corridor or dead end two agents that must pass each other cannot do so by pushing alone
+   * (PIBT needs a cycle to let agents pass). When that is detected, agent `a` reverses its
+   * candidate order (moves away from where it wants to go) and pulls the other agent behind
+   * it, until they reach a cell with room to pass. Returns the agent to pull, or -1.
+   */
+  private swapPossibleAndRequired(a: number, from: number, count: number): number {
+    if (count === 0) return NONE;
+    const best = this.candidateCells[a * 5]!;
+    if (best === from) return NONE;
+    const occupiedNow = this.occupiedNow;
+    const j = occupiedNow[best]!;
+    if (j !== NONE && this.next[j] === NONE && this.wantsInto(j, best, from) && this.isSwapRequired(a, j, from, best) && this.isSwapPossible(best, from)) return j;
+    // Clear operation: a neighbour that must come through our cell the way we are heading.
+    const neighbours = this.graph.neighbours;
+    for (let dir = 0; dir < 4; dir++) {
+      const u = neighbours[from * 4 + dir]!;
+      if (u < 0) continue;
+      const k = occupiedNow[u]!;
+      if (k !== NONE && k !== j && this.next[k] === NONE && this.wantsInto(k, u, from) && this.isSwapRequired(k, a, from, best) && this.isSwapPossible(best, from)) return k;
+    }
+    return NONE;
+  }
+
+  /**
+   * Whether the agent at `at` wants to move into `into` (it is nearer its goal). A guard added
+   * to LaCAM3's test, which otherwise also fires for agents parked on their own goal in a
+   * corridor; they can simply be pushed along.
+   */
+  private wantsInto(agent: number, at: number, into: number): boolean {
+    return this.distanceOf(agent, into) < this.distanceOf(agent, at);
+  }
+
+  /**
+   * The other cell leading on from `at` when arriving from `behind`, ignoring dead ends where
+   * an agent sits on its own goal; -2 when there are two or more (room to pass), -1 when none.
+   */
+  private onwardCell(at: number, behind: number): number {
+    const neighbours = this.graph.neighbours;
+    const occupiedNow = this.occupiedNow;
+    const goals = this.input!.goals;
+    let onward = -1;
+    let branches = 0;
+    for (let dir = 0; dir < 4; dir++) {
+      const u = neighbours[at * 4 + dir]!;
+      if (u < 0 || u === behind) continue;
+      const parked = occupiedNow[u]!;
+      if (this.degree[u] === 1 && parked !== NONE && goals[parked] === u) continue;
+      branches++;
+      onward = u;
+    }
+    return branches >= 2 ? -2 : onward;
+  }
+
+  private isSwapRequired(pusher: number, puller: number, pusherFrom: number, pullerFrom: number): boolean {
+    let vPusher = pusherFrom;
+    let vPuller = pullerFrom;
+    let guard = this.graph.freeCount;
+    while (guard-- > 0 && this.distanceOf(pusher, vPuller) < this.distanceOf(pusher, vPusher)) {
+      const onward = this.onwardCell(vPuller, vPusher);
+      if (onward === -2) return false;
+      if (onward === -1) break;
+      vPusher = vPuller;
+      vPuller = onward;
+    }
+    return (
+      this.distanceOf(puller, vPusher) < this.distanceOf(puller, vPuller) &&
+      (this.distanceOf(pusher, vPusher) === 0 || this.distanceOf(pusher, vPuller) < this.distanceOf(pusher, vPusher))
+    );
+  }
+
+  private isSwapPossible(pusherFrom: number, pullerFrom: number): boolean {
+    let vPusher = pusherFrom;
+    let vPuller = pullerFrom;
+    let guard = this.graph.freeCount;
+    while (vPuller !== pusherFrom && guard-- > 0) {
+      const onward = this.onwardCell(vPuller, vPusher);
+      if (onward === -2) return true;
+      if (onward === -1) return false;
+      vPusher = vPuller;
+      vPuller = onward;
+    }
     return false;
   }
 

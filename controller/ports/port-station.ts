@@ -35,9 +35,14 @@ export class PortStation {
     return this.mode !== 'closed';
   }
 
+  /** Bins in the port now: queued, presented, and waiting to be taken back. */
+  get binsHeld(): number {
+    return this.queue.length + (this.presented ? 1 : 0) + this.awaitingReturn.size;
+  }
+
   /** Bins in the port now plus bins on their way. */
   get load(): number {
-    return this.queue.length + (this.presented ? 1 : 0) + this.awaitingReturn.size + this.inbound;
+    return this.binsHeld + this.inbound;
   }
 
   hasRoom(): boolean {

@@ -21,7 +21,7 @@ export interface TinyBin {
 
 export const TINY_PORT = { id: 'P1', x: 0, y: 0 } as const;
 
-export function tinyController(bins: TinyBin[], options: Partial<ControllerOptions> = {}): GridController {
+export function tinyController(bins: TinyBin[], options: Partial<ControllerOptions> = {}, commands: RobotCommandPort = { sendOrder() {}, sendInstantActions() {} }): GridController {
   const file = {
     name: 'tiny',
     columns: { x: 8, y: 4 },
@@ -38,6 +38,5 @@ export function tinyController(bins: TinyBin[], options: Partial<ControllerOptio
   const inventory = loadOrInitialiseInventory(store, dimensions, () =>
     generateInventory(layout).map((p) => ({ ...p, contents: p.contents.map((c) => ({ ...c })) })),
   );
-  const commands: RobotCommandPort = { sendOrder() {}, sendInstantActions() {} };
   return new GridController(layout, new StoredInventory(inventory, store), new RequestBook(), commands, new SimulatedClock(), defaultControllerOptions(options));
 }

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { createPlanningEntry } from './lorr-entry.ts';
+import type { LorrProblemLike } from './lorr-types.ts';
+import { parseMiniMap, randomProblem, runMiniWorld } from './test-support/mini-lorr-world.ts';
+
+function problemOf(rows: string[], starts: number[], tasks: number[][], numTasksReveal = 1): LorrProblemLike {
+  return { name: 'test', map: parseMiniMap(rows), starts: Int32Array.from(starts), tasks: tasks.map((t) => Int32Array.from(t)), teamSize: starts.length, numTasksReveal };
+}
+
+describe('createPlanningEntry', () => {
+  it('keeps every step valid over many steps on random crowded maps', () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const problem = randomProblem(seed, 30, 20, 120 + 20 * seed, 0.15, 500);
+      const result = runMiniWorld(createPlanningEntry(), problem, 150);
+      expect(result.violations).toEqual([]);
+      expect(result.finished).toBeGreaterThan(0);
+    }
+  });
+
+  it('swaps two robots across the ends of a one-cell-wide loop corridor', () => {
+    // Top row is the corridor; the bottom row is the only way around.
+    const rows = ['..........', '.@@@@@@@@.', '..........'];
+    const problem = problemOf(rows, [0, 9], [[9], [0]], 1);
+    const result = runMiniWorld(createPlanningEntry(), problem, 80, { stopWhenFinished: 2 });
+    expect(result.violations).toEqual([]);
+    expect(result.finished).toBeGreaterThanOrEqual(2);
+  });
+
+  it('serves errands at the bottom of dead ends without blocking the robots behind', () => {
+    const rows = ['.@.@.@.@.', '.........', '.@.@.@.@.'];
+    const w = 9;
+    const deadEnds = [0, 2, 4, 6, 8, 2 * w, 2 * w + 2, 2 * w + 4, 2 * w + 6, 2 * w + 8];
+    const tasks = deadEnds.map((cell, i) => [cell, deadEnds[(i + 3) % deadEnds.length]!]);
+    const problem = problemOf(rows, [w, w + 2, w + 4, w + 6, w + 8, w + 1], tasks, 1);
+    const result = runMiniWorld(createPlanningEntry(), problem, 300, { stopWhenFinished: 20 });
+    expect(result.violations).toEqual([]);
+    expect(result.finished).toBeGreaterThanOrEqual(20);
+  });
+
+  it('keeps many robots converging on one small area moving and finishing tasks', () => {
+    const rows = Array.from({ length: 12 }, (_, r) => (r % 3 === 1 ? '.@@.@@.@@.@@.@@.' : '................'));
+    const w = 16;
+    const hub = [5 * w + 7, 5 * w + 8, 6 * w + 7, 6 * w + 8];
+    const far = [0, w - 1, 11 * w, 11 * w + w - 1];
+    const tasks = Array.from({ length: 40 }, (_, i) => [hub[i % 4]!, far[(i >> 2) % 4]!]);
+    const starts: number[] = [];
+    for (let cell = 0; cell < 12 * w && starts.length < 40; cell += 3) if (rows[Math.floor(cell / w)]![cell % w] === '.') starts.push(cell);
+    const problem = problemOf(rows, starts, tasks, 1);
+    const result = runMiniWorld(createPlanningEntry(), problem, 400);
+    expect(result.violations).toEqual([]);
+    expect(result.finished).toBeGreaterThanOrEqual(60);
+  });
+
+  it('gives the same actions and assignments for the same inputs', () => {
+    const problem = randomProblem(42, 25, 25, 150, 0.1, 300);
+    const first = runMiniWorld(createPlanningEntry(), problem, 60);
+    const second = runMiniWorld(createPlanningEntry(), problem, 60);
+    expect(second.actionsLog).toEqual(first.actionsLog);
+    expect(second.finished).toBe(first.finished);
+  });
+
+  it('answers all-wait when the time budget is already spent before planning', () => {
+    let clock = 0;
+    const entry = createPlanningEntry({ now: () => (clock += 40) });
+    const problem = randomProblem(3, 10, 10, 10, 0, 20);
+    entry.initialize(problem, 1000);
+    const out = entry.step({ timestep: 0, positions: problem.starts, orientations: new Uint8Array(10), tasks: [], assignment: new Int32Array(10).fill(-1) }, 100);
+    expect(Array.from(out.actions).every((a) => a === 3)).toBe(true);
+    expect(entry.stats.budgetFallbacks).toBe(1);
+  });
+
+  it('plans with Manhattan distance while a goal has no map and stays valid', () => {
+    const problem = randomProblem(9, 30, 30, 200, 0.1, 400);
+    const result = runMiniWorld(createPlanningEntry({ maxNewMapsPerStep: 0, distanceMapBytes: 1 }), problem, 80);
+    expect(result.violations).toEqual([]);
+  });
+});
