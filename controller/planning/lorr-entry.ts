@@ -34,6 +34,8 @@ export interface PlanningOptions {
   preprocessBudgetFraction?: number;
   /** Longest PIBT priority-inheritance chain, agents. */
   maxPibtDepth?: number;
+  /** PIBT swap manoeuvre for corridors and dead ends (on by default; see README). */
+  pibtSwap?: boolean;
 }
 
 export interface PlanningStats {
@@ -58,7 +60,8 @@ const DEFAULTS = {
   distanceMapBytes: DEFAULT_DISTANCE_MAP_BYTES,
   preprocessBudgetFraction: 0.5,
   maxPibtDepth: 1000,
-} as const;
+  pibtSwap: true,
+};
 
 export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntry {
   const now = options.now ?? (() => 0);
@@ -76,7 +79,7 @@ export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntr
       state = {
         graph,
         maps,
-        pibt: new Pibt(graph, maps, n, { maxDepth: o.maxPibtDepth }),
+        pibt: new Pibt(graph, maps, n, { maxDepth: o.maxPibtDepth, swap: o.pibtSwap }),
         converter: new RotationConverter(graph, n),
         allocator: new GreedyTaskAllocator(graph),
         assignment: new Int32Array(n),

@@ -68,7 +68,7 @@ describe('Pibt', () => {
     goals[0] = free[free.length - 1]!; // far corner
     const priorities = new Float64Array(n);
     priorities[0] = 10;
-    const pibt = new Pibt(graph, maps, n);
+    const pibt = new Pibt(graph, maps, n, { swap: false });
     let reachedAt = -1;
     for (let t = 0; t < 60 && reachedAt < 0; t++) {
       maps.beginPeriod();
@@ -80,6 +80,31 @@ describe('Pibt', () => {
       if (positions[0] === goals[0]) reachedAt = t;
     }
     expect(reachedAt).toBeGreaterThanOrEqual(0);
+  });
+
+  it('passes in a corridor with the swap manoeuvre where plain PIBT cannot', () => {
+    // One-cell-wide corridor with a side pocket at its middle; the two agents must pass.
+    const map = parseMiniMap(['.......', '@@@.@@@']);
+    const graph = createGridGraph(map.width, map.height, map.passable);
+    const run = (swap: boolean) => {
+      const maps = new DistanceMaps(graph);
+      const pibt = new Pibt(graph, maps, 2, { swap });
+      const positions = Int32Array.of(1, 5);
+      const goals = Int32Array.of(6, 0);
+      const priorities = Float64Array.of(2, 1);
+      for (let t = 0; t < 30; t++) {
+        maps.beginPeriod();
+        const input = uniformInput(2, positions, goals, priorities, t);
+        input.distanceSlots[0] = maps.ensure(6);
+        input.distanceSlots[1] = maps.ensure(0);
+        const next = pibt.plan(input);
+        expect(conflictsOf(graph, positions, next)).toEqual([]);
+        positions.set(next);
+      }
+      return Array.from(positions);
+    };
+    expect(run(true)).toEqual([6, 0]);
+    expect(run(false)).not.toEqual([6, 0]);
   });
 
   it('gives the same plan for the same input', () => {

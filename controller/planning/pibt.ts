@@ -26,6 +26,8 @@ import type { GridGraph } from './grid-graph.ts';
 export interface PibtOptions {
   /** Longest chain of priority inheritance followed, agents. */
   maxDepth?: number;
+  /** Use the swap manoeuvre (see swapPossibleAndRequired). Off unless asked for; the LoRR entry turns it on (see README). */
+  swap?: boolean;
 }
 
 export interface PibtInput {
@@ -51,6 +53,7 @@ export class Pibt {
   readonly agentCount: number;
   private readonly maps: DistanceMaps;
   private readonly maxDepth: number;
+  private readonly swapEnabled: boolean;
   /** Cell → agent there now / agent that will be there next, -1 none. */
   private readonly occupiedNow: Int32Array;
   private readonly occupiedNext: Int32Array;
@@ -71,6 +74,7 @@ export class Pibt {
     this.maps = maps;
     this.agentCount = agentCount;
     this.maxDepth = options.maxDepth ?? 1000;
+    this.swapEnabled = options.swap ?? false;
     this.occupiedNow = new Int32Array(graph.cellCount).fill(NONE);
     this.occupiedNext = new Int32Array(graph.cellCount).fill(NONE);
     this.next = new Int32Array(agentCount);
@@ -121,7 +125,7 @@ export class Pibt {
     const occupiedNow = this.occupiedNow;
     const occupiedNext = this.occupiedNext;
     const next = this.next;
-    const swapAgent = this.swapPossibleAndRequired(a, from, count);
+    const swapAgent = this.swapEnabled ? this.swapPossibleAndRequired(a, from, count) : NONE;
     if (swapAgent !== NONE) this.reverseCandidates(base, count);
     for (let k = 0; k < count; k++) {
       const to = this.candidateCells[base + k]!;
