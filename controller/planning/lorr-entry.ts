@@ -55,7 +55,7 @@ export interface PlanningEntry extends LorrEntryLike {
 const DEFAULTS = {
   marginMs: 15,
   allocationBudgetFraction: 0.25,
-  distanceMapBudgetFraction: 0.5,
+  distanceMapBudgetFraction: 0.35,
   maxNewMapsPerStep: 200,
   distanceMapBytes: DEFAULT_DISTANCE_MAP_BYTES,
   preprocessBudgetFraction: 0.5,
