@@ -5,7 +5,7 @@ import { loadLorrProblem } from '../../protocol/lorr/load-lorr-problem.ts';
 import type { LorrProblem } from '../../protocol/lorr/lorr-problem.ts';
 import { LorrFormatError } from '../../protocol/lorr/parse-lorr-files.ts';
 import { greedyEntry } from '../../sim/lorr/greedy-entry.ts';
-import type { LorrEntry } from '../../sim/lorr/lorr-entry.ts';
+import type { LorrEntry } from '../../protocol/lorr/lorr-entry.ts';
 import { writeLorrOutput } from '../../sim/lorr/lorr-output.ts';
 import { runLorr } from '../../sim/lorr/run-lorr.ts';
 import { numberOption, UsageError, type CommandArgs } from '../errors.ts';

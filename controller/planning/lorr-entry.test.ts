@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createPlanningEntry } from './lorr-entry.ts';
-import type { LorrProblemLike } from './lorr-types.ts';
+import type { LorrProblem } from '../../protocol/lorr/index.ts';
 import { parseMiniMap, randomProblem, runMiniWorld } from './test-support/mini-lorr-world.ts';
 
-function problemOf(rows: string[], starts: number[], tasks: number[][], numTasksReveal = 1): LorrProblemLike {
+function problemOf(rows: string[], starts: number[], tasks: number[][], numTasksReveal = 1): LorrProblem {
   return { name: 'test', map: parseMiniMap(rows), starts: Int32Array.from(starts), tasks: tasks.map((t) => Int32Array.from(t)), teamSize: starts.length, numTasksReveal };
 }
 

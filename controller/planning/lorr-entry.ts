@@ -1,8 +1,8 @@
 import { DEFAULT_DISTANCE_MAP_BYTES, DistanceMaps } from './distance-maps.ts';
 import type { GridGraph } from './grid-graph.ts';
 import { createGridGraph } from './grid-graph.ts';
-import type { LorrEntryLike, LorrProblemLike, LorrStepInput, LorrStepOutput, LorrTaskView } from './lorr-types.ts';
-import { ACTION_WAIT } from './lorr-types.ts';
+import type { LorrEntry, LorrProblem, LorrStepInput, LorrStepOutput, LorrTaskView } from '../../protocol/lorr/index.ts';
+import { ACTION_WAIT } from '../../protocol/lorr/index.ts';
 import { Pibt } from './pibt.ts';
 import { RotationConverter } from './rotation.ts';
 import { GreedyTaskAllocator } from './task-allocator.ts';
@@ -48,7 +48,7 @@ export interface PlanningStats {
   mapsComputed: number;
 }
 
-export interface PlanningEntry extends LorrEntryLike {
+export interface PlanningEntry extends LorrEntry {
   readonly stats: PlanningStats;
 }
 
@@ -71,7 +71,7 @@ export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntr
 
   return {
     stats,
-    initialize(problem: LorrProblemLike, preprocessTimeLimitMs: number): void {
+    initialize(problem: LorrProblem, preprocessTimeLimitMs: number): void {
       const started = now();
       const graph = createGridGraph(problem.map.width, problem.map.height, problem.map.passable);
       const n = problem.teamSize;

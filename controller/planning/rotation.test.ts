@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createGridGraph } from './grid-graph.ts';
-import { ACTION_CLOCKWISE, ACTION_COUNTER_CLOCKWISE, ACTION_FORWARD, ACTION_WAIT } from './lorr-types.ts';
+import { ACTION_CLOCKWISE, ACTION_COUNTER_CLOCKWISE, ACTION_FORWARD, ACTION_WAIT } from '../../protocol/lorr/index.ts';
 import { actionToward, orientationAfter, RotationConverter } from './rotation.ts';
 import { parseMiniMap } from './test-support/mini-lorr-world.ts';
 

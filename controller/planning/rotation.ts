@@ -1,6 +1,6 @@
 import type { GridGraph } from './grid-graph.ts';
 import { directionBetween } from './grid-graph.ts';
-import { ACTION_CLOCKWISE, ACTION_COUNTER_CLOCKWISE, ACTION_FORWARD, ACTION_WAIT } from './lorr-types.ts';
+import { ACTION_CLOCKWISE, ACTION_COUNTER_CLOCKWISE, ACTION_FORWARD, ACTION_WAIT } from '../../protocol/lorr/index.ts';
 
 /**
  * Turns next-cell decisions into LoRR actions for robots that can only drive forward.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createGridGraph } from './grid-graph.ts';
-import type { LorrTaskView } from './lorr-types.ts';
+import type { LorrTaskView } from '../../protocol/lorr/index.ts';
 import { GreedyTaskAllocator } from './task-allocator.ts';
 import { parseMiniMap } from './test-support/mini-lorr-world.ts';
 

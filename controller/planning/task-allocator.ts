@@ -1,5 +1,5 @@
 import type { GridGraph } from './grid-graph.ts';
-import type { LorrTaskView } from './lorr-types.ts';
+import type { LorrTaskView } from '../../protocol/lorr/index.ts';
 
 /**
  * Greedy scheduler: every robot without a task takes the unassigned revealed task whose next

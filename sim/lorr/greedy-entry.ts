@@ -8,7 +8,7 @@ import {
   type LorrProblem,
 } from '../../protocol/lorr/lorr-problem.ts';
 import { SeededRandom } from '../../protocol/random.ts';
-import type { LorrEntry, LorrStepInput, LorrStepOutput } from './lorr-entry.ts';
+import type { LorrEntry, LorrStepInput, LorrStepOutput } from '../../protocol/lorr/lorr-entry.ts';
 import { assignNearestTasks } from './nearest-task-assignment.ts';
 
 const UNREACHABLE = 0xffff;

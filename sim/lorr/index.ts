@@ -1,5 +1,4 @@
 /** The League of Robot Runners (LoRR) 2024 harness: rules, run loop, result file, baseline entries. */
-export type { LorrEntry, LorrStepInput, LorrStepOutput, LorrTaskView } from './lorr-entry.ts';
 export { runLorr, ACTION_TIMEOUT, type LorrRunOptions, type LorrRunResult, type LorrProgress, type LorrRecordedError } from './run-lorr.ts';
 export { writeLorrOutput, type LorrOutputJson } from './lorr-output.ts';
 export { LorrStepRules, type LorrStepError } from './step-rules.ts';

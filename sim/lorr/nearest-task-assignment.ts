@@ -1,4 +1,4 @@
-import type { LorrStepInput } from './lorr-entry.ts';
+import type { LorrStepInput } from '../../protocol/lorr/lorr-entry.ts';
 
 /**
  * A greedy scheduler for tests and baselines: keeps every current assignment and gives each

@@ -1,5 +1,5 @@
 import { ACTION_WAIT, type LorrProblem } from '../../protocol/lorr/lorr-problem.ts';
-import type { LorrEntry } from './lorr-entry.ts';
+import type { LorrEntry } from '../../protocol/lorr/lorr-entry.ts';
 import { LorrStepRules } from './step-rules.ts';
 import { LorrTaskPool, type LorrEvent, type RevealedTask } from './task-pool.ts';
 

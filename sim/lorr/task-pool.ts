@@ -1,5 +1,5 @@
 import { taskPoolSize, type LorrProblem } from '../../protocol/lorr/lorr-problem.ts';
-import type { LorrTaskView } from './lorr-entry.ts';
+import type { LorrTaskView } from '../../protocol/lorr/lorr-entry.ts';
 
 /** One errand completion: `[timestep, robot, taskId, errandsDone after it]` (the start kit's event). */
 export type LorrEvent = [timestep: number, robot: number, taskId: number, errandsDone: number];

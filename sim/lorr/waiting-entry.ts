@@ -1,5 +1,5 @@
 import { ACTION_WAIT, type LorrProblem } from '../../protocol/lorr/lorr-problem.ts';
-import type { LorrEntry, LorrStepInput, LorrStepOutput } from './lorr-entry.ts';
+import type { LorrEntry, LorrStepInput, LorrStepOutput } from '../../protocol/lorr/lorr-entry.ts';
 import { assignNearestTasks } from './nearest-task-assignment.ts';
 
 /** An entry whose robots never move; it assigns tasks greedily (nearest first). For tests. */

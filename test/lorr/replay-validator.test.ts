@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LorrProblem } from '../../protocol/lorr/lorr-problem.ts';
 import { greedyEntry } from '../../sim/lorr/greedy-entry.ts';
-import type { LorrEntry } from '../../sim/lorr/lorr-entry.ts';
+import type { LorrEntry } from '../../protocol/lorr/lorr-entry.ts';
 import { writeLorrOutput, type LorrOutputJson } from '../../sim/lorr/lorr-output.ts';
 import { runLorr } from '../../sim/lorr/run-lorr.ts';
 import { waitingEntry } from '../../sim/lorr/waiting-entry.ts';

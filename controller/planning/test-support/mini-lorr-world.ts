@@ -1,4 +1,4 @@
-import type { LorrEntryLike, LorrProblemLike, LorrTaskView } from '../lorr-types.ts';
+import type { LorrEntry, LorrProblem, LorrTaskView } from '../../../protocol/lorr/index.ts';
 
 /**
  * A small, independent implementation of the LoRR rules for tests: it applies actions,
@@ -33,8 +33,8 @@ export interface WorldResult {
 }
 
 export function runMiniWorld(
-  entry: LorrEntryLike,
-  problem: LorrProblemLike,
+  entry: LorrEntry,
+  problem: LorrProblem,
   steps: number,
   options: { stopWhenFinished?: number } = {},
 ): WorldResult {
@@ -142,7 +142,7 @@ export function testRandom(seed: number): (below: number) => number {
 }
 
 /** A random map with roughly `obstacleShare` obstacles, plus distinct free start cells. */
-export function randomProblem(seed: number, width: number, height: number, robots: number, obstacleShare: number, taskCount: number): LorrProblemLike {
+export function randomProblem(seed: number, width: number, height: number, robots: number, obstacleShare: number, taskCount: number): LorrProblem {
   const rand = testRandom(seed);
   const passable = new Uint8Array(width * height);
   for (let i = 0; i < passable.length; i++) passable[i] = rand(1000) < obstacleShare * 1000 ? 0 : 1;

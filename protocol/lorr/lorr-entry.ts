@@ -1,9 +1,9 @@
-import type { LorrProblem } from '../../protocol/lorr/lorr-problem.ts';
+import type { LorrProblem } from './lorr-problem.ts';
 
 /**
- * The planner-facing contract of the LoRR harness: what an entry (scheduler + planner) sees
- * each timestep and what it answers. Planners implement it structurally (they need not import
- * sim/). Everything handed in is a fresh snapshot the entry may keep; it must not be mutated.
+ * The contract between the LoRR harness (sim/lorr/) and an entry (scheduler + planner, e.g.
+ * controller/planning/): what the entry sees each timestep and what it answers. Everything
+ * handed in is a fresh snapshot the entry may keep; it must not be mutated.
  */
 
 /** A revealed, unfinished task. */
