@@ -3,6 +3,7 @@ import { runStart } from './commands/start.ts';
 import { runWms } from './commands/wms.ts';
 import { runBenchScenario } from './commands/bench-scenario.ts';
 import { runBenchLorr } from './commands/bench-lorr.ts';
+import { runLorrProblem } from './commands/lorr-problem.ts';
 import { runScenario } from './commands/scenario.ts';
 import { UsageError } from './errors.ts';
 
@@ -37,8 +38,9 @@ Usage:
                      [--entry pibt|greedy]
                                         a League of Robot Runners 2024 problem under the start kit's
                                         rules (default 1000 steps, 100 ms, pibt); OUT.json in its format
+  gridline bench lorr-problem FROM.json --team-size N [--seed S] [--out-dir DIR]
+                                        the same problem with N robots on seeded random free cells
 `;
-
 
 const OPTIONS = {
   robots: { type: 'string' },
@@ -63,6 +65,8 @@ const OPTIONS = {
   'plan-time-limit-ms': { type: 'string' },
   output: { type: 'string' },
   entry: { type: 'string' },
+  'team-size': { type: 'string' },
+  'out-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -91,6 +95,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'bench':
         if (sub === 'scenario') return await runBenchScenario(parsed.values);
         if (sub === 'lorr') return await runBenchLorr(parsed.positionals[2], parsed.values);
+        if (sub === 'lorr-problem') return await runLorrProblem(parsed.positionals[2], parsed.values);
         process.stderr.write(`gridline: unknown benchmark "${sub ?? ''}"; try: gridline bench scenario, gridline bench lorr\n`);
         return 2;
       default:
