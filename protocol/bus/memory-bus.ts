@@ -14,7 +14,10 @@ interface Subscription {
  * MQTT 3.1.1; payloads are copied as text, as on a wire.
  */
 export class MemoryBroker {
-  private readonly subscriptions: Subscription[] = [];
+  /** Subscriptions without wildcards, by topic: found in O(1) (thousands of robots each have some). */
+  private readonly exact = new Map<string, Subscription[]>();
+  /** Subscriptions with `+` or `#`, matched one by one (a few per controller or console). */
+  private readonly wildcard: Subscription[] = [];
   private readonly retained = new Map<string, string>();
   private readonly clients = new Map<string, MemoryBus>();
   private readonly taps: ((topic: string, payload: string) => void)[] = [];
@@ -44,7 +47,9 @@ export class MemoryBroker {
       if (payload === '') this.retained.delete(topic);
       else this.retained.set(topic, payload);
     }
-    const targets = this.subscriptions.filter((s) => topicMatches(s.pattern, topic));
+    const exact = this.exact.get(topic);
+    const targets = exact ? [...exact] : [];
+    for (const s of this.wildcard) if (topicMatches(s.pattern, topic)) targets.push(s);
     if (targets.length === 0) return;
     this.clock.setTimeout(() => {
       for (const target of targets) if (target.bus.connected) target.handler(topic, payload);
@@ -53,7 +58,12 @@ export class MemoryBroker {
 
   /** @internal */
   addSubscription(subscription: Subscription): void {
-    this.subscriptions.push(subscription);
+    if (isWildcard(subscription.pattern)) this.wildcard.push(subscription);
+    else {
+      const list = this.exact.get(subscription.pattern);
+      if (list) list.push(subscription);
+      else this.exact.set(subscription.pattern, [subscription]);
+    }
     const retained = [...this.retained].filter(([topic]) => topicMatches(subscription.pattern, topic));
     if (retained.length === 0) return;
     this.clock.setTimeout(() => {
@@ -63,7 +73,14 @@ export class MemoryBroker {
 
   /** @internal */
   removeClient(bus: MemoryBus): void {
-    for (let i = this.subscriptions.length - 1; i >= 0; i--) if (this.subscriptions[i]!.bus === bus) this.subscriptions.splice(i, 1);
+    for (let i = this.wildcard.length - 1; i >= 0; i--) if (this.wildcard[i]!.bus === bus) this.wildcard.splice(i, 1);
+    for (const pattern of bus.patterns) {
+      const list = this.exact.get(pattern);
+      if (!list) continue;
+      const kept = list.filter((s) => s.bus !== bus);
+      if (kept.length > 0) this.exact.set(pattern, kept);
+      else this.exact.delete(pattern);
+    }
     if (this.clients.get(bus.clientId) === bus) this.clients.delete(bus.clientId);
   }
 }
@@ -71,6 +88,8 @@ export class MemoryBroker {
 export class MemoryBus implements MessageBus {
   readonly clientId: string;
   connected = true;
+  /** Topic filters this client subscribed to. */
+  readonly patterns = new Set<string>();
 
   constructor(
     private readonly broker: MemoryBroker,
@@ -86,6 +105,7 @@ export class MemoryBus implements MessageBus {
 
   async subscribe(pattern: string, handler: MessageHandler): Promise<void> {
     if (!this.connected) throw new Error(`bus ${this.clientId} is closed`);
+    this.patterns.add(pattern);
     this.broker.addSubscription({ bus: this, pattern, handler });
   }
 
@@ -103,4 +123,8 @@ export class MemoryBus implements MessageBus {
     const will = this.options.will;
     if (will) this.broker.route(will.topic, will.payload, { qos: will.qos ?? 0, retain: will.retain ?? false });
   }
+}
+
+function isWildcard(pattern: string): boolean {
+  return pattern.includes('+') || pattern.includes('#');
 }
