@@ -17,7 +17,8 @@ import { blockageRemedy } from './traffic/blockage-remedy.ts';
 import { planRoute } from './traffic/route-planner.ts';
 import { TrafficControl } from './traffic/traffic-control.ts';
 import { ColumnClaims } from './work/column-claims.ts';
-import { chooseBlockerColumn, chooseReturnColumn, type ColumnChoiceContext } from './work/column-choice.ts';
+import { chooseBlockerColumn, type ColumnChoiceContext } from './work/column-choice.ts';
+import { Slotting } from './work/slotting.ts';
 import type { DigJob, Job, Leg, RetrieveJob } from './work/jobs.ts';
 
 /** Where the controller's commands go (VDA 5050 link, port screens). */
@@ -95,11 +96,9 @@ export class GridController {
   private readonly tasks = new Map<string, Actor<typeof taskMachine>>();
   private readonly geometry: OrderGeometry;
   private readonly portByCell = new Map<number, PortStation>();
-  private readonly portDistance: Int32Array;
   /** Cells next to a port, where robots queue for it: no place to park or drop bins. */
   private readonly portApproach = new Set<number>();
-  private readonly medianPortDistance: number;
-  private readonly skuDemand = new Map<string, number>();
+  private readonly slotting: Slotting;
   private readonly requestTimesS: number[] = [];
   private completedRequests = 0;
   private nextId = 1;
@@ -128,16 +127,7 @@ export class GridController {
       this.portByCell.set(station.cell, station);
     }
     for (const port of this.ports.values()) for (const cell of this.grid.neighbours(port.cell)) this.portApproach.add(cell);
-    this.portDistance = new Int32Array(this.grid.cellCount);
-    const distances: number[] = [];
-    for (let cell = 0; cell < this.grid.cellCount; cell++) {
-      let d = Infinity;
-      for (const port of this.ports.values()) d = Math.min(d, this.grid.manhattan(cell, port.cell));
-      this.portDistance[cell] = Number.isFinite(d) ? d : 0;
-      if (this.grid.isStorage(cell)) distances.push(this.portDistance[cell]!);
-    }
-    distances.sort((a, b) => a - b);
-    this.medianPortDistance = distances[Math.floor(distances.length / 2)] ?? 0;
+    this.slotting = new Slotting(this.grid, [...this.ports.values()].map((p) => p.cell), options.popularSkuShare);
     // Bins the store has at ports (a restart) are taken back to storage; their visits, if
     // any, are planned again with their requests.
     for (const port of this.ports.values()) {
@@ -268,7 +258,7 @@ export class GridController {
       if (visit.mode === 'pick') {
         if (line.reservationId && this.inventory.reservation(line.reservationId)) this.stock.release(line.reservationId);
         if (done > 0) this.stock.adjustContents(visit.binId, line.sku, -done);
-        this.skuDemand.set(line.sku, (this.skuDemand.get(line.sku) ?? 0) + 1);
+        this.slotting.recordPick(line.sku);
       } else if (done > 0) {
         this.stock.adjustContents(visit.binId, line.sku, done);
       }
@@ -620,17 +610,7 @@ export class GridController {
   }
 
   private chooseReturnColumnFor(binId: string, robot: RobotRecord): number | undefined {
-    const contents = this.inventory.contents(binId);
-    const popular = contents.some((line) => this.isPopular(line.sku));
-    return chooseReturnColumn(this.columnContext(), this.traffic.positionOf(robot.serial), popular, (cell) => this.portDistance[cell]!, this.medianPortDistance);
-  }
-
-  private isPopular(sku: string): boolean {
-    const demand = this.skuDemand.get(sku) ?? 0;
-    if (demand === 0) return false;
-    const counts = [...this.skuDemand.values()].sort((a, b) => b - a);
-    const cutoff = counts[Math.max(0, Math.ceil(counts.length * this.options.popularSkuShare) - 1)] ?? Infinity;
-    return demand >= cutoff;
+    return this.slotting.returnColumn(this.columnContext(), this.traffic.positionOf(robot.serial), this.inventory.contents(binId));
   }
 
   // ---------------------------------------------------------------- legs and orders
