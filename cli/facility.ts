@@ -9,6 +9,7 @@ import { WmsClientLink } from '../protocol/wms/links.ts';
 import { cellNodeId } from '../protocol/vda5050/grid-nodes.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../controller/broker/embedded-broker.ts';
 import { defaultControllerOptions, type ControllerOptions } from '../controller/controller-options.ts';
+import type { CycleProfiler } from '../controller/grid-controller.ts';
 import { startController, type RunningController } from '../controller/main.ts';
 import { GridWorld } from '../sim/world/grid-world.ts';
 import { createVirtualFleet, type VirtualFleet } from '../sim/robot/virtual-fleet.ts';
@@ -37,6 +38,8 @@ export interface FacilityOptions {
   checkEveryMs?: number;
   /** Keep every message (topic and payload) of an in-process run for its hash. */
   recordEventLog?: boolean;
+  /** Measures the controller's control cycles in wall time (benchmarks). */
+  profiler?: CycleProfiler;
   /** Sees every VDA 5050 message published (for conformance checks in tests). */
   onVdaMessage?: (topic: string, payload: string) => void;
 }
@@ -114,6 +117,7 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     options: controllerOptions,
     onOrderSent: (serial, order) => checker?.checkOrder(clock.now() - startedMs, serial, order),
+    ...(options.profiler ? { profiler: options.profiler } : {}),
   });
   const core = controller.controller;
 

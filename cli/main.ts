@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { runStart } from './commands/start.ts';
 import { runWms } from './commands/wms.ts';
 import { runBenchScenario } from './commands/bench-scenario.ts';
+import { runBenchGrid } from './commands/bench-grid.ts';
 import { runBenchLorr } from './commands/bench-lorr.ts';
 import { runLorrProblem } from './commands/lorr-problem.ts';
 import { runScenario } from './commands/scenario.ts';
@@ -34,6 +35,8 @@ Usage:
                                         the event log's hash, KPIs and invariant results
   gridline bench scenario [--hours H] [--seed N]
                                         the default facility for H simulated hours at full speed
+  gridline bench grid [--hours H] [--seed N]
+                                        the controller on a 100 x 100 grid, 1,000 robots, 20 ports
   gridline bench lorr PROBLEM.json [--steps N] [--plan-time-limit-ms L] [--output OUT.json]
                      [--entry pibt|greedy]
                                         a League of Robot Runners 2024 problem under the start kit's
@@ -94,9 +97,10 @@ export async function main(argv: string[]): Promise<number> {
         return await runScenario(parsed.values);
       case 'bench':
         if (sub === 'scenario') return await runBenchScenario(parsed.values);
+        if (sub === 'grid') return await runBenchGrid(parsed.values);
         if (sub === 'lorr') return await runBenchLorr(parsed.positionals[2], parsed.values);
         if (sub === 'lorr-problem') return await runLorrProblem(parsed.positionals[2], parsed.values);
-        process.stderr.write(`gridline: unknown benchmark "${sub ?? ''}"; try: gridline bench scenario, gridline bench lorr\n`);
+        process.stderr.write(`gridline: unknown benchmark "${sub ?? ''}"; try: gridline bench scenario, grid, lorr or lorr-problem\n`);
         return 2;
       default:
         process.stderr.write(`gridline: unknown command "${command}"\n\n${USAGE}`);

@@ -1,5 +1,7 @@
 import type { GridLayout } from '../protocol/layout/index.ts';
 import type { KpiSnapshot } from '../controller/kpi.ts';
+import type { ControllerOptions } from '../controller/controller-options.ts';
+import type { CycleProfiler } from '../controller/grid-controller.ts';
 import type { DemoWmsOptions, DemoWmsStats } from '../sim/wms/demo-wms.ts';
 import { startFacility, type Facility } from './facility.ts';
 
@@ -14,6 +16,9 @@ export interface InProcessScenario {
   wms?: Partial<DemoWmsOptions>;
   /** Invariant checks every this many facility ms (default 500). */
   checkEveryMs?: number;
+  controller?: Partial<ControllerOptions>;
+  /** Measures the controller's control cycles (benchmarks). */
+  profiler?: CycleProfiler;
   /** Called every simulated minute while the WMS sends (progress output). */
   onProgress?: (facility: Facility) => void;
 }
@@ -52,6 +57,8 @@ export async function runInProcessScenario(scenario: InProcessScenario): Promise
     wms: scenario.wms ?? {},
     checkEveryMs: scenario.checkEveryMs ?? 500,
     recordEventLog: true,
+    ...(scenario.controller ? { controller: scenario.controller } : {}),
+    ...(scenario.profiler ? { profiler: scenario.profiler } : {}),
   });
   const wms = facility.wms!;
   const core = facility.controller.controller;

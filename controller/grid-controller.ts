@@ -36,6 +36,17 @@ export interface VisitObserver {
   visitFailed(visit: Visit, reason: string): void;
 }
 
+/**
+ * Measures the control cycle in wall time for benchmarks. Injected by a composition root; the
+ * core never reads a wall clock itself.
+ */
+export interface CycleProfiler {
+  /** Wall time, ms (e.g. performance.now). */
+  now(): number;
+  /** One control cycle took `ms` of wall time. */
+  record(ms: number): void;
+}
+
 export interface ControllerAlarm {
   atMs: number;
   source: string;
@@ -116,6 +127,7 @@ export class GridController {
     private readonly commands: RobotCommandPort,
     private readonly clock: Clock,
     readonly options: ControllerOptions,
+    private readonly profiler?: CycleProfiler,
   ) {
     this.inventory = stock.inventory;
     this.grid = GridMap.fromLayout(layout);
@@ -335,10 +347,12 @@ export class GridController {
 
   /** One control cycle: detours, allocation, jobs waiting on something, releases. */
   controlCycle(): void {
+    const startedMs = this.profiler?.now();
     this.resolveBlockages();
     this.allocate();
     for (const robot of this.robots.values()) if (robot.job && !robot.leg) this.advance(robot);
     this.releaseAndContinue();
+    if (startedMs !== undefined) this.profiler!.record(this.profiler!.now() - startedMs);
   }
 
   /** Holds further cells for every moving robot and tells each what it may now drive. */

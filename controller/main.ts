@@ -8,7 +8,7 @@ import { PortServerLink } from '../protocol/console/links.ts';
 import { defaultControllerOptions, type ControllerOptions } from './controller-options.ts';
 import { WmsGateway } from './gateway/wms-gateway.ts';
 import { PortScreenGateway } from './gateway/port-screen-gateway.ts';
-import { GridController } from './grid-controller.ts';
+import { GridController, type CycleProfiler } from './grid-controller.ts';
 import type { GridDimensions } from './inventory/types.ts';
 import { RequestBook } from './requests/request-book.ts';
 import { openStore, SqliteStore } from './store/sqlite-store.ts';
@@ -24,6 +24,8 @@ export interface ControllerStartOptions {
   options?: Partial<ControllerOptions>;
   /** Sees every order as it is sent (invariant checks in scenario runs). */
   onOrderSent?: (serial: string, order: OrderBody) => void;
+  /** Measures control cycles (benchmarks). */
+  profiler?: CycleProfiler;
 }
 
 export interface RunningController {
@@ -56,7 +58,7 @@ export async function startController(start: ControllerStartOptions): Promise<Ru
         sendInstantActions: robotLink.sendInstantActions.bind(robotLink),
       }
     : robotLink;
-  const controller = new GridController(layout, new StoredInventory(inventory, store), new RequestBook(), commands, clock, options);
+  const controller = new GridController(layout, new StoredInventory(inventory, store), new RequestBook(), commands, clock, options, start.profiler);
   const wmsLink = new WmsServerLink(bus, clock, { site: options.site, maxRequestBytes: options.maxWmsPayloadBytes });
   const gateway = new WmsGateway(controller, store, wmsLink, clock);
   const portLink = new PortServerLink(bus, clock, { site: options.site });

@@ -1,9 +1,10 @@
 import { formatKpi } from '../../controller/kpi.ts';
-import { defaultPickerTiming } from '../../sim/pickers/simulated-picker.ts';
 import { defaultDemoWmsOptions } from '../../sim/wms/demo-wms-options.ts';
 import { numberOption, type CommandArgs } from '../errors.ts';
 import { loadLayout } from '../load-layout.ts';
 import { runInProcessScenario } from '../scenario-run.ts';
+import { portCapacity } from '../port-capacity.ts';
+import type { PortMode } from '../../protocol/layout/index.ts';
 
 /** Offered load: well above what the facility serves, so the figures show its capacity. */
 const REQUESTS_PER_HOUR = 1_200;
@@ -11,8 +12,8 @@ const MAX_OPEN_REQUESTS = 60;
 
 /**
  * `npm run bench:scenario`: the default facility for simulated hours, in-process at full
- * speed, under more load than it can serve. Prints bins per port-hour against what the
- * people at the ports could handle, robot utilisation, request times, and the speed-up over
+ * speed, under more load than it can serve. Prints bins per port-hour against what each port
+ * could do at best (its person, its cell), robot utilisation, request times, and the speed-up over
  * real time; then lets every open request finish and checks every invariant.
  */
 export async function runBenchScenario(values: CommandArgs): Promise<number> {
@@ -28,21 +29,21 @@ export async function runBenchScenario(values: CommandArgs): Promise<number> {
     checkEveryMs: 1000,
     onProgress: (f) => process.stderr.write(`  ${formatKpi(f.controller.controller.kpis())}\n`),
   });
-  // What a port's person can handle: one bin per handling time plus the units in it (the
-  // demo WMS's mean: (1 + maxQuantityPerLine) / 2 per pick, its putaway mean per putaway).
-  const picker = defaultPickerTiming();
+  // Mean units per bin the demo WMS asks for: (1 + maxQuantityPerLine) / 2 per pick line,
+  // the middle of its putaway range per putaway.
   const wms = defaultDemoWmsOptions();
-  const unitsPerBin = { pick: (1 + wms.maxQuantityPerLine) / 2, putaway: (wms.putawayQuantity.min + wms.putawayQuantity.max) / 2 };
-  const capacity = (mode: string) => (mode === 'closed' ? 0 : 3600 / (picker.handlingSeconds + picker.pickSecondsPerUnit * unitsPerBin[mode as 'pick' | 'putaway']));
+  const unitsPerBin = { pick: (1 + wms.maxQuantityPerLine) / 2, putaway: (wms.putawayQuantity.min + wms.putawayQuantity.max) / 2, closed: 0 };
   const k = result.kpiAtDuration;
   const hoursRun = k.elapsedMs / 3_600_000;
-  const portLines = k.ports.map((p) => {
+  const capacities = k.ports.map((p) => ({ ...p, capacity: portCapacity(p.mode as PortMode, unitsPerBin[p.mode as PortMode]) }));
+  const portLines = capacities.map((p) => {
     const perHour = p.presented / hoursRun;
-    return `  ${p.portId} (${p.mode})`.padEnd(24) + `${perHour.toFixed(0)} bins/h of about ${capacity(p.mode).toFixed(0)} (${((100 * perHour) / capacity(p.mode)).toFixed(0)}%)`;
+    const c = p.capacity;
+    return `  ${p.portId} (${p.mode})`.padEnd(24) + `${perHour.toFixed(0)} bins/h of ${c.binsPerHour.toFixed(0)} (${((100 * perHour) / c.binsPerHour).toFixed(0)}%; picker ${c.pickerBinsPerHour.toFixed(0)}, port cell ${c.portCellBinsPerHour.toFixed(0)})`;
   });
-  const totalCapacity = k.ports.reduce((sum, p) => sum + capacity(p.mode), 0);
+  const totalCapacity = capacities.reduce((sum, p) => sum + p.capacity.binsPerHour, 0);
   const lines = [
-    `bins per port-hour      ${k.binsPerPortHour.toFixed(0)}; all ports ${(k.binsPresented / hoursRun).toFixed(0)} bins/h of about ${totalCapacity.toFixed(0)} they could handle (${((100 * k.binsPresented) / hoursRun / totalCapacity).toFixed(0)}%)`,
+    `bins per port-hour      ${k.binsPerPortHour.toFixed(0)}; all ports ${(k.binsPresented / hoursRun).toFixed(0)} bins/h of ${totalCapacity.toFixed(0)} they could do (${((100 * k.binsPresented) / hoursRun / totalCapacity).toFixed(0)}%)`,
     ...portLines,
     `robot utilisation       ${(k.robotUtilisation * 100).toFixed(1)}%`,
     `requests                sent ${result.wms.sent}, completed ${result.wms.completed}, rejected ${result.wms.rejected}, failed ${result.wms.failed}`,

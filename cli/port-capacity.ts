@@ -1,0 +1,28 @@
+import type { PortMode } from '../protocol/layout/index.ts';
+import { defaultKinematics, portCycleSeconds, runDurationSeconds, type RobotKinematics } from '../sim/kinematics/robot-kinematics.ts';
+import { defaultPickerTiming, type PickerTiming } from '../sim/pickers/simulated-picker.ts';
+
+export interface PortCapacity {
+  /** Bins an hour the person at the port handles (handling plus the units of a typical bin). */
+  pickerBinsPerHour: number;
+  /**
+   * Bins an hour the port cell lets through: each bin needs two robot visits (one drops it,
+   * one takes it back), each a one-cell drive in, the port cycle, and a one-cell drive out.
+   */
+  portCellBinsPerHour: number;
+  /** The smaller of the two: what the port can do at best. */
+  binsPerHour: number;
+}
+
+/**
+ * Theoretical capacity of one port in the simulated facility, from the robots' kinematics and
+ * the pickers' timing; `unitsPerBin` is the mean number of units picked or put per bin.
+ */
+export function portCapacity(mode: PortMode, unitsPerBin: number, kinematics: RobotKinematics = defaultKinematics(), picker: PickerTiming = defaultPickerTiming()): PortCapacity {
+  if (mode === 'closed') return { pickerBinsPerHour: 0, portCellBinsPerHour: 0, binsPerHour: 0 };
+  const pickerBinsPerHour = 3600 / (picker.handlingSeconds + picker.pickSecondsPerUnit * unitsPerBin);
+  const cellPitchM = Math.max(kinematics.cellSizeXM, kinematics.cellSizeYM);
+  const visitSeconds = 2 * runDurationSeconds(cellPitchM, kinematics) + portCycleSeconds(kinematics);
+  const portCellBinsPerHour = 3600 / (2 * visitSeconds);
+  return { pickerBinsPerHour, portCellBinsPerHour, binsPerHour: Math.min(pickerBinsPerHour, portCellBinsPerHour) };
+}
