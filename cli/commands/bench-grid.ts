@@ -9,7 +9,7 @@ const DEPTH = 16; // bins per column at most
 const PORTS = 20; // pick ports, half on each of two opposite edges
 const ROBOTS = 1000;
 const REQUESTS_PER_HOUR = 6_000; // more than 20 ports can serve: the ports, not the WMS, set the pace
-const MAX_OPEN_REQUESTS = 800;
+const MAX_OPEN_REQUESTS = 300; // enough to keep every port busy; fewer to drain at the end
 const MEAN_UNITS_PER_BIN = 2; // the demo WMS's 1..3 units per pick line
 
 /** The benchmark grid: 100 x 100 columns, 16 deep, 20 pick ports, 1,000 robots, about 96,000 bins. */

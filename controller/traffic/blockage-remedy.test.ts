@@ -40,6 +40,17 @@ describe('blockageRemedy', () => {
     expect(remedy.tail).not.toContain(grid.index(2, 0));
   });
 
+  it('detours through idle robots (they can be moved) but never through working ones', () => {
+    const { grid, traffic } = headOn(['....', '....']);
+    traffic.place('IDLE1', grid.index(1, 1));
+    traffic.place('IDLE2', grid.index(2, 1));
+    const throughIdle = blockageRemedy(grid, traffic, 'R1', 2_000, (s) => s.startsWith('IDLE'), timings);
+    expect(throughIdle.kind).toBe('detour');
+    if (throughIdle.kind === 'detour') expect(throughIdle.tail).toContain(grid.index(2, 1));
+    const walled = blockageRemedy(grid, traffic, 'R1', 2_000, notIdle, timings);
+    expect(walled).toEqual({ kind: 'wait' });
+  });
+
   it('in a one-lane corridor waits first, then steps aside to a free side cell', () => {
     const { grid, traffic } = headOn(['....', '.###']);
     expect(blockageRemedy(grid, traffic, 'R1', 2_000, notIdle, timings)).toEqual({ kind: 'wait' });

@@ -19,30 +19,35 @@ export interface BlockageTimings {
 
 /**
  * Decides how a stuck robot gets going again; pure, the caller applies the remedy. Escalates
- * with the time waited: an idle blocker is moved away first; then a detour around every held
- * cell; after three times the wait, a step aside, which frees the robot's cell for the
- * blocker (the way out of head-on meetings and of goals held by robots waiting for this one).
+ * with the time waited: an idle blocker is moved away first; then a detour around working
+ * robots (through idle ones, which are moved when reached); after three times the wait, a
+ * step aside, which frees the robot's cell for the blocker (the way out of head-on meetings
+ * and of goals held by robots waiting for this one).
  */
 export function blockageRemedy(
   grid: GridMap,
   traffic: TrafficControl,
   serial: string,
   waitedMs: number,
-  blockerIsIdle: (blocker: string) => boolean,
+  isIdle: (robot: string) => boolean,
   timings: BlockageTimings,
 ): BlockageRemedy {
   const blockage = traffic.blockage(serial);
   if (!blockage || waitedMs < timings.detourAfterMs) return { kind: 'wait' };
   const route = traffic.routeOf(serial)!;
   const releasedTo = traffic.releasedTo(serial);
-  if (blockerIsIdle(blockage.holder)) return { kind: 'moveBlocker', blocker: blockage.holder, avoid: route.slice(releasedTo) };
+  if (isIdle(blockage.holder)) return { kind: 'moveBlocker', blocker: blockage.holder, avoid: route.slice(releasedTo) };
   const from = route[releasedTo]!;
   const goal = route[route.length - 1]!;
   const heldByOthers = (cell: number) => {
     const holder = traffic.holderOf(cell);
     return holder !== undefined && holder !== serial;
   };
-  const tail = goal !== blockage.cell ? planRoute(grid, { from, to: goal, forbidden: heldByOthers }) : undefined;
+  // Idle robots can be sent out of the way (the next blockage they cause moves them), so a
+  // detour may pass them at a cost; only working robots' cells are walls.
+  const heldByWorking = (cell: number) => heldByOthers(cell) && !isIdle(traffic.holderOf(cell)!);
+  const heldByIdle = (cell: number) => heldByOthers(cell) && isIdle(traffic.holderOf(cell)!);
+  const tail = goal !== blockage.cell ? planRoute(grid, { from, to: goal, forbidden: heldByWorking, penalised: heldByIdle }) : undefined;
   if (tail) return { kind: 'detour', tail };
   if (waitedMs < 3 * timings.detourAfterMs) return { kind: 'wait' };
   const blockerRoute = new Set(traffic.routeOf(blockage.holder) ?? []);
