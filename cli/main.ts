@@ -7,6 +7,7 @@ import { runBenchLorr } from './commands/bench-lorr.ts';
 import { runLorrProblem } from './commands/lorr-problem.ts';
 import { runScenario } from './commands/scenario.ts';
 import { UsageError } from './errors.ts';
+import { StoreError } from '../controller/store/store-error.ts';
 
 export const USAGE = `gridline: control software for cube-storage micro-fulfillment grids
 
@@ -110,6 +111,11 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof UsageError) {
       process.stderr.write(`gridline: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof StoreError || (error as NodeJS.ErrnoException).code === 'EADDRINUSE' || /port \d+ on .* is in use/.test((error as Error).message)) {
+      // Problems of the machine or the data folder, not of the program: say what, no stack.
+      process.stderr.write(`gridline: ${(error as Error).message}\n`);
+      return 1;
     }
     throw error;
   }

@@ -100,7 +100,9 @@ export class GridController {
   readonly traffic: TrafficControl;
   readonly claims = new ColumnClaims();
   readonly ports = new Map<string, PortStation>();
+  /** The most recent alarms, at most MAX_ALARMS_KEPT; `alarmCount` counts all ever raised. */
   readonly alarms: ControllerAlarm[] = [];
+  alarmCount = 0;
   private readonly robots = new Map<string, RobotRecord>();
   private readonly queuedJobs: Job[] = [];
   /** Task machine of every job not yet ended, by job id. */
@@ -160,7 +162,12 @@ export class GridController {
     if (this.timer !== null) return;
     const cycle = () => {
       this.timer = this.clock.setTimeout(cycle, this.options.tickMs);
-      this.controlCycle();
+      try {
+        this.controlCycle();
+      } catch (error) {
+        // Raised, not thrown: one bad decision must not stop the facility.
+        this.alarm('control cycle', `internal error: ${(error as Error).stack ?? String(error)}`);
+      }
     };
     this.timer = this.clock.setTimeout(cycle, this.options.tickMs);
   }
@@ -322,11 +329,20 @@ export class GridController {
     this.tasks.delete(jobId);
   }
 
-  /** Drops queued (not started) retrievals of a request; returns false if one has started. */
+  /** Cancels a request's retrievals if none has started; returns false (changing nothing) otherwise. */
   cancelQueuedVisits(requestId: string): boolean {
     const request = this.requests.get(requestId);
     if (!request) return false;
     if (request.visits.some((v) => v.state !== 'queued' && v.state !== 'cancelled')) return false;
+    this.dropQueuedVisits(requestId);
+    return true;
+  }
+
+  /**
+   * Drops the retrievals of a request that have not started and releases its reserved stock
+   * (a cancelled or failed request); visits already under way run to the port and back.
+   */
+  dropQueuedVisits(requestId: string): void {
     for (let i = this.queuedJobs.length - 1; i >= 0; i--) {
       const job = this.queuedJobs[i]!;
       if (job.kind === 'retrieve' && job.requestId === requestId) {
@@ -334,9 +350,8 @@ export class GridController {
         this.endTask(job.id, 'CANCEL');
       }
     }
-    for (const visit of request.visits) visit.state = 'cancelled';
+    for (const visit of this.requests.get(requestId)?.visits ?? []) if (visit.state === 'queued') visit.state = 'cancelled';
     this.stock.releaseRequest(requestId);
-    return true;
   }
 
   newId(prefix: string): string {
@@ -350,7 +365,7 @@ export class GridController {
     const startedMs = this.profiler?.now();
     this.resolveBlockages();
     this.allocate();
-    for (const robot of this.robots.values()) if (robot.job && !robot.leg) this.advance(robot);
+    for (const robot of this.robots.values()) if (robot.job && !robot.leg && robot.online && !robot.actor.getSnapshot().matches('fault')) this.advance(robot);
     this.releaseAndContinue();
     if (startedMs !== undefined) this.profiler!.record(this.profiler!.now() - startedMs);
   }
@@ -850,8 +865,9 @@ export class GridController {
     return this.traffic.has(serial) ? this.traffic.heldCells(serial) : [];
   }
 
-  robotStatus(serial: string): { state: string; job: string | null; online: boolean } {
-    const robot = this.robot(serial);
+  robotStatus(serial: string): { state: string; job: string | null; online: boolean } | undefined {
+    const robot = this.robots.get(serial);
+    if (!robot) return undefined;
     return { state: String(robot.actor.getSnapshot().value), job: robot.job?.id ?? null, online: robot.online };
   }
 
@@ -885,10 +901,13 @@ export class GridController {
   }
 
   alarm(source: string, message: string): void {
+    this.alarmCount++;
     this.alarms.push({ atMs: this.clock.now(), source, message });
-    if (this.alarms.length > 1000) this.alarms.shift();
+    if (this.alarms.length > MAX_ALARMS_KEPT) this.alarms.shift();
   }
 }
+
+const MAX_ALARMS_KEPT = 1000;
 
 /** Returns before retrievals (they free port room), parking last. */
 function jobRank(job: Job): number {

@@ -62,7 +62,7 @@ export async function startController(start: ControllerStartOptions): Promise<Ru
   const wmsLink = new WmsServerLink(bus, clock, { site: options.site, maxRequestBytes: options.maxWmsPayloadBytes });
   const gateway = new WmsGateway(controller, store, wmsLink, clock);
   const portLink = new PortServerLink(bus, clock, { site: options.site });
-  new PortScreenGateway(controller, portLink);
+  new PortScreenGateway(controller, portLink, (change) => store.applyBatch(change));
 
   // A fault in handling one message is raised as an alarm; the controller keeps running.
   const guarded =

@@ -51,15 +51,18 @@ export async function runStart(values: CommandArgs): Promise<number> {
   let alarmsShown = 0;
   const report = setInterval(() => {
     out(formatKpi(core.kpis()));
-    for (const alarm of core.alarms.slice(alarmsShown)) out(`  alarm ${alarm.source}: ${alarm.message.split('\n')[0]}`);
-    alarmsShown = core.alarms.length;
+    const unseen = Math.min(core.alarmCount - alarmsShown, core.alarms.length);
+    for (const alarm of core.alarms.slice(core.alarms.length - unseen)) out(`  alarm ${alarm.source}: ${alarm.message.split('\n')[0]}`);
+    alarmsShown = core.alarmCount;
   }, KPI_PERIOD_MS);
 
+  let durationTimer: NodeJS.Timeout | undefined;
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
-    if (durationS !== undefined) setTimeout(resolve, (durationS * 1000) / speed);
+    if (durationS !== undefined) durationTimer = setTimeout(resolve, (durationS * 1000) / speed);
   });
+  clearTimeout(durationTimer);
   clearInterval(report);
   out('gridline: stopping');
   out(formatKpi(core.kpis()));

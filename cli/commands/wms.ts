@@ -65,9 +65,9 @@ function buildRequest(sub: string | undefined, requestId: string, values: Comman
   const port = values.port as string | undefined;
   switch (sub) {
     case 'pick':
-      return { type: 'pick', requestId, lines: [{ sku: text('sku'), quantity: numberOption(values, 'qty', 1, Number.isInteger) }], ...(port ? { port } : {}) };
+      return { type: 'pick', requestId, lines: [{ sku: text('sku'), quantity: numberOption(values, 'qty', 1, (n) => Number.isInteger(n) && n >= 1) }], ...(port ? { port } : {}) };
     case 'putaway':
-      return { type: 'putaway', requestId, sku: text('sku'), quantity: numberOption(values, 'qty', 1, Number.isInteger), ...(values.bin ? { binId: String(values.bin) } : {}), ...(port ? { port } : {}) };
+      return { type: 'putaway', requestId, sku: text('sku'), quantity: numberOption(values, 'qty', 1, (n) => Number.isInteger(n) && n >= 1), ...(values.bin ? { binId: String(values.bin) } : {}), ...(port ? { port } : {}) };
     case 'status':
       return { type: 'status', requestId, targetRequestId: text('request-id') };
     case 'cancel':

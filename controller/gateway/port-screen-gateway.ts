@@ -8,16 +8,28 @@ import type { Visit } from '../requests/request-book.ts';
  * presented (a stale screen, a typo) is refused and raised as an alarm; nothing changes.
  */
 export class PortScreenGateway implements Pick<VisitObserver, 'visitPresented' | 'visitConfirmed'> {
+  /**
+   * `atomically` runs a confirmation's writes (stock, reservation, request progress) as one
+   * store transaction, so a crash can never keep the stock change and lose the record of it.
+   */
   constructor(
     private readonly controller: GridController,
     private readonly link: Pick<PortServerLink, 'present' | 'onConfirm'>,
+    atomically: (change: () => void) => void = (change) => change(),
   ) {
     controller.addObserver({ visitStage: () => {}, visitFailed: () => {}, visitPresented: (v) => this.visitPresented(v), visitConfirmed: (v) => this.visitConfirmed(v) });
     link.onConfirm((portId, result) => {
       if (!result.ok) return controller.alarm(`port ${portId}`, `invalid confirmation: ${result.errors.join('; ')}`);
       const { taskId, binId, quantity } = result.message;
-      const problem = controller.confirmAtPort(portId, taskId, binId, quantity);
-      if (problem) controller.alarm(`port ${portId}`, `confirmation refused: ${problem}`);
+      try {
+        let problem: string | undefined;
+        atomically(() => {
+          problem = controller.confirmAtPort(portId, taskId, binId, quantity);
+        });
+        if (problem) controller.alarm(`port ${portId}`, `confirmation refused: ${problem}`);
+      } catch (error) {
+        controller.alarm(`port ${portId}`, `internal error: ${(error as Error).stack ?? String(error)}`);
+      }
     });
     for (const port of controller.ports.keys()) link.present(port, null);
   }

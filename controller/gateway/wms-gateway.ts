@@ -18,6 +18,9 @@ export interface WmsOutput {
 
 type Rejection = { code: RejectionCode; reason: string };
 
+/** What the store keeps as a request's progress: its latest event and the pieces done so far. */
+type ProgressRecord = Extract<WmsEventDraft, { type: 'progress' }> & { done: { sku: string; quantity: number }[] };
+
 /**
  * The WMS API's controller end: every request gets exactly one reply, every accepted pick
  * or putaway exactly one terminal event. A request is checked completely before anything
@@ -84,18 +87,25 @@ export class WmsGateway implements VisitObserver {
       const available = inventory.available(sku);
       if (quantity > available) return this.reject(clientId, request.requestId, 'INSUFFICIENT_STOCK', `SKU "${sku}": ${quantity} asked, ${available} available`);
     }
-    const selection = selectBinsForPick(this.controller, wanted, port.cell);
-    const priority = Math.max(...request.lines.map((l) => l.priority ?? 0));
-    const visits: Visit[] = selection.map((bin) => ({
+    const visits = this.pickVisits(request.requestId, wanted, port);
+    this.accept(clientId, request, key, { requestId: request.requestId, clientId, type: 'pick', acceptedAtMs: this.clock.now(), priority: pickPriority(request), visits, done: new Map(), shortage: false });
+  }
+
+  /** Visits serving `wanted` (pieces per SKU) at the port, with their stock reserved; availability is checked. */
+  private pickVisits(requestId: string, wanted: ReadonlyMap<string, number>, port: { id: string; cell: number }): Visit[] {
+    return selectBinsForPick(this.controller, wanted, port.cell).map((bin) => ({
       visitId: this.controller.newId('visit'),
-      requestId: request.requestId,
+      requestId,
       binId: bin.binId,
       portId: port.id,
       mode: 'pick',
       state: 'queued',
-      lines: bin.lines.map((line) => ({ ...line, reservationId: this.controller.stock.reserve(bin.binId, line.sku, line.quantity, request.requestId).reservationId })),
+      lines: bin.lines.map((line) => ({ ...line, reservationId: this.controller.stock.reserve(bin.binId, line.sku, line.quantity, requestId).reservationId })),
     }));
-    this.accept(clientId, request, key, { requestId: request.requestId, clientId, type: 'pick', acceptedAtMs: this.clock.now(), priority, visits, done: new Map(), shortage: false });
+  }
+
+  private putawayVisit(requestId: string, binId: string, port: { id: string }, sku: string, quantity: number): Visit {
+    return { visitId: this.controller.newId('visit'), requestId, binId, portId: port.id, mode: 'putaway', state: 'queued', lines: [{ sku, quantity }] };
   }
 
   private putaway(clientId: string, request: PutawayRequest, key: string): void {
@@ -112,15 +122,7 @@ export class WmsGateway implements VisitObserver {
       binId = selectBinForPutaway(this.controller, port.cell, (id) => this.binBusy(id));
       if (binId === undefined) return this.reject(clientId, request.requestId, 'NO_EMPTY_BIN', 'no empty bin is free in storage');
     }
-    const visit: Visit = {
-      visitId: this.controller.newId('visit'),
-      requestId: request.requestId,
-      binId,
-      portId: port.id,
-      mode: 'putaway',
-      state: 'queued',
-      lines: [{ sku: request.sku, quantity: request.quantity }],
-    };
+    const visit = this.putawayVisit(request.requestId, binId, port, request.sku, request.quantity);
     this.accept(clientId, request, key, { requestId: request.requestId, clientId, type: 'putaway', acceptedAtMs: this.clock.now(), priority: 0, visits: [visit], done: new Map(), shortage: false });
   }
 
@@ -147,7 +149,7 @@ export class WmsGateway implements VisitObserver {
     const status: RequestStatus = {
       targetRequestId: target.requestId,
       requestType: target.type as RequestStatus['requestType'],
-      state: terminal ? terminal.type : active && active.visits.some((v) => v.state !== 'queued') ? 'inProgress' : 'queued',
+      state: terminal ? terminal.type : target.type !== 'pick' && target.type !== 'putaway' ? 'completed' : active && active.visits.some((v) => v.state !== 'queued') ? 'inProgress' : 'queued',
       lastStage: progress?.stage ?? null,
       picked: target.type === 'pick' ? (terminal?.picked ?? quantities(active)) : [],
       stored: target.type === 'putaway' ? (terminal?.stored ?? quantities(active)) : [],
@@ -194,57 +196,66 @@ export class WmsGateway implements VisitObserver {
   visitFailed(visit: Visit, reason: string): void {
     const request = this.controller.requests.get(visit.requestId);
     if (!request) return;
-    this.controller.cancelQueuedVisits(request.requestId);
-    this.controller.stock.releaseRequest(request.requestId);
+    this.controller.dropQueuedVisits(request.requestId);
     this.terminate(request, 'failed', reason);
   }
 
   // ---------------------------------------------------------------- helpers
 
-  /** Re-plans accepted requests that were open when the controller last stopped. */
+  /**
+   * Plans again the picks and putaways that were open when the controller last stopped, for
+   * what is still to do: pieces already confirmed (kept with each progress record) are not
+   * picked or put twice. Queries and cancels were answered in their reply and need nothing.
+   */
   resumeOpenRequests(): { resumed: number; failed: number } {
     let resumed = 0;
     let failed = 0;
     for (const stored of this.store.openRequests()) {
+      if (stored.type !== 'pick' && stored.type !== 'putaway') continue;
       this.controller.stock.releaseRequest(stored.requestId);
-      const body = stored.body as WmsRequest;
-      // A clock that restarted behind the stored time (simulated runs) must not give negative ages.
-      const acceptedAtMs = Math.min(stored.acceptedAtMs ?? Infinity, this.clock.now());
-      const fail = (reason: string) => {
-        const event: WmsEventDraft = { type: 'failed', requestId: stored.requestId, reason };
-        this.store.setTerminal(stored.requestId, event);
-        this.out.event(stored.clientId, event);
-        failed++;
+      const body = stored.body as PickRequest | PutawayRequest;
+      const done = new Map((stored.progress as ProgressRecord | null)?.done.map((q) => [q.sku, q.quantity] as const) ?? []);
+      const active: ActiveRequest = {
+        requestId: stored.requestId,
+        clientId: stored.clientId,
+        type: body.type,
+        // A clock that restarted behind the stored time (simulated runs) must not give negative ages.
+        acceptedAtMs: Math.min(stored.acceptedAtMs ?? Infinity, this.clock.now()),
+        priority: body.type === 'pick' ? pickPriority(body) : 0,
+        visits: [],
+        done,
+        shortage: false,
       };
-      if (body.type === 'pick') {
-        const port = this.choosePort(body.port, 'pick');
-        const wanted = new Map<string, number>();
-        for (const line of body.lines) wanted.set(line.sku, (wanted.get(line.sku) ?? 0) + line.quantity);
-        if ('code' in port || [...wanted].some(([sku, q]) => this.controller.inventory.available(sku) < q)) {
-          fail('the controller restarted and the stock for this pick is no longer there');
-          continue;
-        }
-        const visits: Visit[] = selectBinsForPick(this.controller, wanted, port.cell).map((bin) => ({
-          visitId: this.controller.newId('visit'),
-          requestId: stored.requestId,
-          binId: bin.binId,
-          portId: port.id,
-          mode: 'pick',
-          state: 'queued',
-          lines: bin.lines.map((line) => ({ ...line, reservationId: this.controller.stock.reserve(bin.binId, line.sku, line.quantity, stored.requestId).reservationId })),
-        }));
-        this.start({ requestId: stored.requestId, clientId: stored.clientId, type: 'pick', acceptedAtMs, priority: 0, visits, done: new Map(), shortage: false });
-        resumed++;
-      } else if (body.type === 'putaway') {
-        const port = this.choosePort(body.port, 'putaway');
-        const binId = body.binId ?? ('code' in port ? undefined : selectBinForPutaway(this.controller, port.cell, (id) => this.binBusy(id)));
-        if ('code' in port || binId === undefined) {
-          fail('the controller restarted and no bin or port is available for this putaway');
-          continue;
-        }
-        this.start({ requestId: stored.requestId, clientId: stored.clientId, type: 'putaway', acceptedAtMs, priority: 0, visits: [{ visitId: this.controller.newId('visit'), requestId: stored.requestId, binId, portId: port.id, mode: 'putaway', state: 'queued', lines: [{ sku: body.sku, quantity: body.quantity }] }], done: new Map(), shortage: false });
-        resumed++;
+      const remaining = new Map<string, number>();
+      const lines = body.type === 'pick' ? body.lines : [{ sku: body.sku, quantity: body.quantity }];
+      for (const line of lines) remaining.set(line.sku, (remaining.get(line.sku) ?? 0) + line.quantity);
+      for (const [sku, quantity] of done) remaining.set(sku, (remaining.get(sku) ?? 0) - quantity);
+      for (const [sku, quantity] of remaining) if (quantity <= 0) remaining.delete(sku);
+      this.controller.requests.add(active);
+      if (remaining.size === 0) {
+        this.terminate(active, 'completed');
+        continue;
       }
+      const port = this.choosePort(body.port, body.type);
+      let problem: string | undefined;
+      if ('code' in port) problem = port.reason;
+      else if (body.type === 'pick') {
+        const short = [...remaining].find(([sku, q]) => this.controller.inventory.available(sku) < q);
+        if (short) problem = `SKU "${short[0]}" no longer has the ${short[1]} pieces still to pick`;
+        else active.visits.push(...this.pickVisits(stored.requestId, remaining, port));
+      } else {
+        const binId = body.binId ?? selectBinForPutaway(this.controller, port.cell, (id) => this.binBusy(id));
+        if (binId === undefined) problem = 'no empty bin is free in storage';
+        else active.visits.push(this.putawayVisit(stored.requestId, binId, port, body.sku, remaining.get(body.sku)!));
+      }
+      if (problem) {
+        this.terminate(active, 'failed', `the controller restarted and ${problem}`);
+        failed++;
+        continue;
+      }
+      this.controller.requests.remove(stored.requestId);
+      this.start(active);
+      resumed++;
     }
     return { resumed, failed };
   }
@@ -304,7 +315,8 @@ export class WmsGateway implements VisitObserver {
     const request = this.controller.requests.get(requestId);
     if (!request) return;
     const event: WmsEventDraft = { type: 'progress', requestId, ...fields };
-    this.store.setRequestProgress(requestId, event);
+    const record: ProgressRecord = { ...event, done: quantities(request) };
+    this.store.setRequestProgress(requestId, record);
     this.out.event(request.clientId, event);
   }
 
@@ -332,4 +344,8 @@ export class WmsGateway implements VisitObserver {
 
 function quantities(request: ActiveRequest | undefined): { sku: string; quantity: number }[] {
   return request ? [...request.done].map(([sku, quantity]) => ({ sku, quantity })) : [];
+}
+
+function pickPriority(request: PickRequest): number {
+  return Math.max(...request.lines.map((l) => l.priority ?? 0));
 }
