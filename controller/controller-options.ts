@@ -26,6 +26,12 @@ export interface ControllerOptions {
   robotsKeptForReturns: number;
   /** A drop the robot reports failed is tried on another column this many times in all. */
   maxDropAttempts: number;
+  /** An idle robot whose battery is below this goes to charge, percent. */
+  chargeBelowPercent: number;
+  /** Below this a robot takes no new work, only a charger, percent. */
+  chargeCriticalPercent: number;
+  /** A charging robot is released for work at this charge, percent. */
+  chargeUntilPercent: number;
   /** Largest WMS payload accepted, bytes. */
   maxWmsPayloadBytes: number;
   /** Weight of a bin's depth (bins above it) against its distance to the port, in cells. */
@@ -48,6 +54,9 @@ export function defaultControllerOptions(overrides: Partial<ControllerOptions> =
     digHelpersPerRetrieval: 1,
     robotsKeptForReturns: 1,
     maxDropAttempts: 3,
+    chargeBelowPercent: 25,
+    chargeCriticalPercent: 10,
+    chargeUntilPercent: 90,
     maxWmsPayloadBytes: 64 * 1024, // 64 KiB
     depthWeightCells: 6, // lifting off one blocker costs about as much as driving 6 cells
     popularSkuShare: 0.2,

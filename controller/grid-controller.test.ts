@@ -3,7 +3,7 @@ import type { Action, OrderBody, State } from '../protocol/vda5050/types.ts';
 import { tinyController } from './test-support/tiny-controller.ts';
 
 /** A VDA 5050 state of an idle robot standing on `nodeId`. */
-function idleState(serial: string, nodeId: string): State {
+function idleState(serial: string, nodeId: string, batteryCharge = 100, charging = false): State {
   return {
     headerId: 0,
     timestamp: '2026-01-01T00:00:00.000Z',
@@ -18,7 +18,7 @@ function idleState(serial: string, nodeId: string): State {
     edgeStates: [],
     driving: false,
     actionStates: [],
-    batteryState: { batteryCharge: 100, charging: false },
+    batteryState: { batteryCharge, charging },
     operatingMode: 'AUTOMATIC',
     errors: [],
     safetyState: { eStop: 'NONE', fieldViolation: false },
@@ -88,5 +88,50 @@ describe('GridController, a retrieval', () => {
     expect(order.nodes.at(-1)!.nodeId).toBe('c5_2');
     // Travel first: the pick is decided when the robot stands on the column.
     expect(order.nodes.flatMap((n) => n.actions)).toEqual([]);
+  });
+});
+
+describe('GridController, batteries', () => {
+  const online = { headerId: 0, timestamp: '2026-01-01T00:00:00.000Z', version: '2.0.0', manufacturer: 'gridline', serialNumber: 'R1', connectionState: 'ONLINE' } as const;
+
+  it('sends an idle robot with a low battery to a charger to charge, and frees it when charged', () => {
+    const commands = recordingCommands();
+    const controller = tinyController([], {}, commands.port);
+    controller.handleConnection('R1', online);
+    controller.handleState('R1', idleState('R1', 'c5_3', 20));
+    controller.controlCycle();
+    const order = commands.orders.at(-1)!.order;
+    expect(order.nodes.at(-1)!.nodeId).toBe('c7_1');
+    const charge = order.nodes.at(-1)!.actions[0]!;
+    expect(charge.actionType).toBe('startCharging');
+    expect(controller.robotStatus('R1')!.job).toMatch(/^charge-/);
+
+    // At the charger, charging: the job waits until the battery is full enough.
+    const atCharger = (percent: number): State => ({
+      ...idleState('R1', 'c7_1', percent, true),
+      orderId: order.orderId,
+      lastNodeSequenceId: order.nodes.at(-1)!.sequenceId,
+      actionStates: [{ actionId: charge.actionId, actionType: 'startCharging', actionStatus: 'FINISHED' }],
+    });
+    controller.handleState('R1', atCharger(50));
+    controller.controlCycle();
+    expect(controller.robotStatus('R1')!.job).toMatch(/^charge-/);
+    controller.handleState('R1', atCharger(95));
+    controller.controlCycle();
+    expect(controller.robotStatus('R1')!.job).toBeNull();
+  });
+
+  it('gives a robot below the critical charge no new work when no charger is free', () => {
+    const commands = recordingCommands();
+    const controller = tinyController([{ id: 'B1', x: 5, y: 2, level: 0, contents: [{ sku: 'S1', quantity: 4 }] }], {}, commands.port);
+    // Another robot holds the only charger.
+    controller.handleState('R2', idleState('R2', 'c7_1', 50, true));
+    controller.handleConnection('R1', online);
+    controller.handleState('R1', idleState('R1', 'c1_2', 5));
+    controller.requests.add({ requestId: 'q1', clientId: 'c', type: 'pick', acceptedAtMs: 0, priority: 0, done: new Map(), shortage: false, visits: [{ visitId: 'v1', requestId: 'q1', binId: 'B1', portId: 'P1', mode: 'pick', lines: [{ sku: 'S1', quantity: 1 }], state: 'queued' }] });
+    controller.queueVisit(controller.requests.visit('v1')!, 0);
+    controller.controlCycle();
+    expect(controller.robotStatus('R1')!.job).toBeNull();
+    expect(commands.orders.filter((o) => o.serial === 'R1')).toEqual([]);
   });
 });

@@ -87,6 +87,9 @@ interface RobotRecord {
   failedDrops: number;
   /** Why the robot could not be placed on the grid, while it cannot. */
   placementProblem: string | undefined;
+  /** Battery state of charge, percent, and whether it charges, as last reported. */
+  batteryPercent: number;
+  charging: boolean;
 }
 
 /**
@@ -109,6 +112,7 @@ export class GridController {
   private readonly tasks = new Map<string, Actor<typeof taskMachine>>();
   private readonly geometry: OrderGeometry;
   private readonly portByCell = new Map<number, PortStation>();
+  private readonly chargerCells: number[];
   /** Cells next to a port, where robots queue for it: no place to park or drop bins. */
   private readonly portApproach = new Set<number>();
   private readonly slotting: Slotting;
@@ -141,6 +145,7 @@ export class GridController {
       this.portByCell.set(station.cell, station);
     }
     for (const port of this.ports.values()) for (const cell of this.grid.neighbours(port.cell)) this.portApproach.add(cell);
+    this.chargerCells = layout.chargers.map((c) => this.grid.index(c.x, c.y));
     this.slotting = new Slotting(this.grid, [...this.ports.values()].map((p) => p.cell), options.popularSkuShare);
     // Bins the store has at ports (a restart) are taken back to storage; their visits, if
     // any, are planned again with their requests.
@@ -205,6 +210,8 @@ export class GridController {
     } else if (!fatal && snapshot.matches('fault')) {
       robot.actor.send({ type: 'FAULT_CLEARED' });
     }
+    robot.batteryPercent = state.batteryState.batteryCharge;
+    robot.charging = state.batteryState.charging;
     const leg = robot.leg;
     robot.ready = state.nodeStates.length === 0 && !state.actionStates.some((a) => a.actionStatus === 'WAITING' || a.actionStatus === 'RUNNING' || a.actionStatus === 'INITIALIZING');
     if (leg && state.orderId === leg.orderId) {
@@ -385,6 +392,11 @@ export class GridController {
       if (!this.canTakeJob(robot)) continue;
       // A robot holding a bin with no job (e.g. after a controller restart) stores it first.
       const carried = this.inventory.binOnRobot(robot.serial);
+      if (!carried && robot.batteryPercent < this.options.chargeBelowPercent) {
+        if (this.sendToCharge(robot)) continue;
+        // Every charger is taken: work on while the battery allows, then wait for one.
+        if (robot.batteryPercent < this.options.chargeCriticalPercent) continue;
+      }
       if (carried) {
         this.assignNew(robot, { kind: 'return', id: this.newId('return'), binId: carried, queuedAtMs: this.clock.now() });
       } else {
@@ -460,6 +472,31 @@ export class GridController {
     }
   }
 
+  /**
+   * Sends a robot to the nearest charger that is free and not claimed by another charge; a
+   * charger occupied by an idle, charged robot is freed by parking that robot (used next
+   * cycle). Returns false when no charger can be had now.
+   */
+  private sendToCharge(robot: RobotRecord): boolean {
+    const from = this.traffic.positionOf(robot.serial);
+    const claimed = new Set<number>();
+    for (const r of this.robots.values()) if (r.job?.kind === 'charge') claimed.add(r.job.charger);
+    let best: number | undefined;
+    for (const charger of this.chargerCells) {
+      if (claimed.has(charger) || this.traffic.holderOf(charger) !== undefined) continue;
+      if (best === undefined || this.grid.manhattan(from, charger) < this.grid.manhattan(from, best)) best = charger;
+    }
+    if (best === undefined) {
+      for (const charger of this.chargerCells) {
+        const occupant = this.robots.get(this.traffic.holderOf(charger) ?? '');
+        if (occupant && occupant !== robot && !claimed.has(charger) && this.canTakeJob(occupant) && occupant.batteryPercent >= this.options.chargeUntilPercent) this.park(occupant, new Set());
+      }
+      return false;
+    }
+    this.assignNew(robot, { kind: 'charge', id: this.newId('charge'), charger: best, queuedAtMs: this.clock.now() });
+    return true;
+  }
+
   private canTakeJob(robot: RobotRecord): boolean {
     return robot.online && robot.placed && robot.ready && !robot.job && robot.actor.getSnapshot().matches('idle');
   }
@@ -468,6 +505,7 @@ export class GridController {
   private startableAt(job: Job): number | undefined {
     if (job.kind === 'park') return job.cell;
     if (job.kind === 'dig') return job.column;
+    if (job.kind === 'charge') return job.charger;
     const location = this.inventory.location(job.binId);
     if (job.kind === 'return') {
       if (location.kind === 'port') return this.ports.get(location.portId)!.cell;
@@ -551,6 +589,10 @@ export class GridController {
   private nextLeg(robot: RobotRecord, job: Job): Leg | 'wait' | 'done' {
     if (job.kind === 'park') return this.traffic.positionOf(robot.serial) === job.cell ? 'done' : { goal: job.cell };
     if (job.kind === 'dig') return this.nextDigLeg(robot, job);
+    if (job.kind === 'charge') {
+      if (this.traffic.positionOf(robot.serial) !== job.charger) return { goal: job.charger, startCharging: true };
+      return robot.charging && robot.batteryPercent < this.options.chargeUntilPercent ? 'wait' : 'done';
+    }
     const location = this.inventory.location(job.binId);
     const carried = this.inventory.binOnRobot(robot.serial);
     if (job.kind === 'return') {
@@ -661,7 +703,7 @@ export class GridController {
     }
     this.traffic.setRoute(robot.serial, route);
     this.traffic.extend(robot.serial);
-    const actionId = leg.action ? this.newId(leg.action.type) : null;
+    const actionId = leg.action ? this.newId(leg.action.type) : leg.startCharging ? this.newId('charge') : null;
     robot.leg = { leg, orderId: this.newId(`${robot.serial}-order`), orderUpdateId: 0, sentReleasedTo: this.traffic.releasedTo(robot.serial), actionId, steppedAside: false };
     robot.blockedSinceMs = null;
     robot.ready = false;
@@ -669,8 +711,10 @@ export class GridController {
   }
 
   private legActions(active: ActiveLeg): Action[] {
+    if (!active.actionId || active.steppedAside) return [];
+    if (active.leg.startCharging) return [{ actionType: 'startCharging', actionId: active.actionId, blockingType: 'HARD' }];
     const action = active.leg.action;
-    if (!action || !active.actionId || active.steppedAside) return [];
+    if (!action) return [];
     const params = { binId: action.binId, x: action.x, y: action.y, level: action.level };
     return [action.type === 'pick' ? pickAction(active.actionId, params) : dropAction(active.actionId, params)];
   }
@@ -768,7 +812,7 @@ export class GridController {
   private failLeg(robot: RobotRecord, reason: string): void {
     const active = robot.leg!;
     const action = active.leg.action;
-    this.alarm(robot.serial, `${action?.type ?? 'move'} failed: ${reason}`);
+    this.alarm(robot.serial, `${action?.type ?? (active.leg.startCharging ? 'startCharging' : 'move')} failed: ${reason}`);
     this.undoLegClaims(active.leg);
     this.traffic.finishRoute(robot.serial);
     robot.leg = null;
@@ -850,7 +894,7 @@ export class GridController {
     if (!robot) {
       const actor = createActor(robotMachine, { input: { serial } });
       actor.start();
-      robot = { serial, actor, online: false, placed: false, job: null, leg: null, ready: false, blockedSinceMs: null, busySinceMs: null, busyMs: 0, reportedDig: false, failedDrops: 0, placementProblem: undefined };
+      robot = { serial, actor, online: false, placed: false, job: null, leg: null, ready: false, blockedSinceMs: null, busySinceMs: null, busyMs: 0, reportedDig: false, failedDrops: 0, placementProblem: undefined, batteryPercent: 100, charging: false };
       this.robots.set(serial, robot);
     }
     return robot;

@@ -1,7 +1,7 @@
 /**
  * Test helper: a GridController over a tiny in-memory facility, without a broker or a
  * running control cycle. The layout is 8 x 4 columns, depth 4, one pick port P1 at (0, 0),
- * no robots, and exactly the bins given (level 0 is the bottom of a column).
+ * a charger C1 at (7, 1), no robots, and exactly the bins given (level 0 is the bottom of a column).
  */
 import { SimulatedClock } from '../../protocol/clock.ts';
 import { generateInventory, parseLayout } from '../../protocol/layout/index.ts';
@@ -20,6 +20,7 @@ export interface TinyBin {
 }
 
 export const TINY_PORT = { id: 'P1', x: 0, y: 0 } as const;
+export const TINY_CHARGER = { id: 'C1', x: 7, y: 1 } as const;
 
 export function tinyController(bins: TinyBin[], options: Partial<ControllerOptions> = {}, commands: RobotCommandPort = { sendOrder() {}, sendInstantActions() {} }): GridController {
   const file = {
@@ -27,6 +28,7 @@ export function tinyController(bins: TinyBin[], options: Partial<ControllerOptio
     columns: { x: 8, y: 4 },
     depth: 4,
     ports: [{ ...TINY_PORT, mode: 'pick' }],
+    chargers: [{ ...TINY_CHARGER }],
     robots: { count: 0 },
     inventory: { bins: bins.map((b) => ({ id: b.id, x: b.x, y: b.y, level: b.level, contents: b.contents ?? [] })) },
   };

@@ -1,10 +1,11 @@
 /**
  * Robot work. A job is a bin retrieval to a port (digging out the bins above it on the way),
- * help with a retrieval's digging, a bin's return from a port to a column, or a parking move. A job runs as legs: drive to a
+ * help with a retrieval's digging, a bin's return from a port to a column, a charge, or a
+ * parking move. A job runs as legs: drive to a
  * cell, then optionally pick or drop a bin there. The next leg is derived from where the bin
  * is now, so a job resumes correctly after any interruption, a controller restart included.
  */
-export type Job = RetrieveJob | ReturnJob | DigJob | ParkJob;
+export type Job = RetrieveJob | ReturnJob | DigJob | ChargeJob | ParkJob;
 
 export interface RetrieveJob {
   readonly kind: 'retrieve';
@@ -41,6 +42,15 @@ export interface DigJob {
   readonly queuedAtMs: number;
 }
 
+/** Drives to a charger, charges until the battery is full enough, then frees the robot. */
+export interface ChargeJob {
+  readonly kind: 'charge';
+  readonly id: string;
+  /** The charger's cell. */
+  readonly charger: number;
+  readonly queuedAtMs: number;
+}
+
 export interface ParkJob {
   readonly kind: 'park';
   readonly id: string;
@@ -62,4 +72,6 @@ export interface LegAction {
 export interface Leg {
   readonly goal: number;
   readonly action?: LegAction;
+  /** Start charging at the goal (VDA 5050 `startCharging`, a charger cell). */
+  readonly startCharging?: boolean;
 }
