@@ -6,7 +6,7 @@ import { SimulatedClock, type Clock } from '../protocol/clock.ts';
 import { RealClock } from '../protocol/real-clock.ts';
 import { robotStartCells, type GridLayout } from '../protocol/layout/index.ts';
 import { WmsClientLink } from '../protocol/wms/links.ts';
-import { cellNodeId } from '../protocol/vda5050/grid-nodes.ts';
+import { cellNodeId, parseCellNodeId } from '../protocol/vda5050/grid-nodes.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../controller/broker/embedded-broker.ts';
 import { defaultControllerOptions, type ControllerOptions } from '../controller/controller-options.ts';
 import type { CycleProfiler } from '../controller/grid-controller.ts';
@@ -146,7 +146,7 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
   });
 
   // The physical world matches the store: bins the controller last saw on a robot or at a
-  // port are there (robots start where the layout puts them).
+  // port are there (robots start at the layout's cells, or cells spread by the seed).
   for (const binId of core.inventory.allBins()) {
     const location = core.inventory.location(binId);
     if (location.kind === 'robot' && fleet.robots.has(location.serial)) world.restoreHeldBin(location.serial, binId);
@@ -182,6 +182,11 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
         const { x, y } = core.grid.cellOf(cell);
         return cellNodeId(x, y);
       }),
+      holderOf: (nodeId) => {
+        const cell = parseCellNodeId(nodeId);
+        return cell && core.grid.inside(cell.x, cell.y) ? core.traffic.holderOf(core.grid.index(cell.x, cell.y)) : undefined;
+      },
+      reservationProblems: () => core.traffic.checkConsistency(),
       inventoryProblems: () => core.inventory.checkConsistency(),
     },
     ledger,

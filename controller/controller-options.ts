@@ -22,7 +22,10 @@ export interface ControllerOptions {
   retrievalsInFlightPerPort: number;
   /** Idle robots that may help one retrieval dig (lifting blockers off its column). */
   digHelpersPerRetrieval: number;
-  /** Robots never given retrievals, so that bins at full ports always get taken back. */
+  /**
+   * Robots left out of retrievals when counting how many may run at once (unless the port has
+   * room for the bin anyway), so that bins at full ports always get taken back.
+   */
   robotsKeptForReturns: number;
   /** A drop the robot reports failed is tried on another column this many times in all. */
   maxDropAttempts: number;

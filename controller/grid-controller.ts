@@ -21,7 +21,7 @@ import { chooseBlockerColumn, type ColumnChoiceContext } from './work/column-cho
 import { Slotting } from './work/slotting.ts';
 import type { DigJob, Job, Leg, RetrieveJob } from './work/jobs.ts';
 
-/** Where the controller's commands go (VDA 5050 link, port screens). */
+/** Where the controller's commands to robots go (the VDA 5050 link). */
 export interface RobotCommandPort {
   sendOrder(serial: string, order: OrderBody): void;
   sendInstantActions(serial: string, actions: Action[]): void;
@@ -81,8 +81,9 @@ interface RobotRecord {
   /** Clock ms when the current job began, for utilisation. */
   busySinceMs: number | null;
   busyMs: number;
-  /** Digging progress already reported for the current retrieval. */
+  /** Digging and transit progress already reported for the current retrieval. */
   reportedDig: boolean;
+  reportedTransit: boolean;
   /** Drops of the current job that failed; reset when a job starts. */
   failedDrops: number;
   /** Why the robot could not be placed on the grid, while it cannot. */
@@ -549,6 +550,7 @@ export class GridController {
     robot.job = job;
     robot.busySinceMs = this.clock.now();
     robot.reportedDig = false;
+    robot.reportedTransit = false;
     robot.failedDrops = 0;
     robot.actor.send({ type: 'JOB_ASSIGNED', jobId: job.id });
     if (job.kind === 'retrieve') {
@@ -610,7 +612,8 @@ export class GridController {
       if (!port.hasRoom()) return 'wait';
       port.inbound++;
       const visit = this.requests.visit(job.id);
-      if (visit) this.observers.forEach((o) => o.visitStage(visit, 'binInTransit', {}));
+      if (visit && !robot.reportedTransit) this.observers.forEach((o) => o.visitStage(visit, 'binInTransit', {}));
+      robot.reportedTransit = true;
       const cell = this.grid.cellOf(port.cell);
       return { goal: port.cell, action: { type: 'drop', binId: job.binId, x: cell.x, y: cell.y, level: 0, portId: port.id } };
     }
@@ -894,7 +897,7 @@ export class GridController {
     if (!robot) {
       const actor = createActor(robotMachine, { input: { serial } });
       actor.start();
-      robot = { serial, actor, online: false, placed: false, job: null, leg: null, ready: false, blockedSinceMs: null, busySinceMs: null, busyMs: 0, reportedDig: false, failedDrops: 0, placementProblem: undefined, batteryPercent: 100, charging: false };
+      robot = { serial, actor, online: false, placed: false, job: null, leg: null, ready: false, blockedSinceMs: null, busySinceMs: null, busyMs: 0, reportedDig: false, reportedTransit: false, failedDrops: 0, placementProblem: undefined, batteryPercent: 100, charging: false };
       this.robots.set(serial, robot);
     }
     return robot;

@@ -9,6 +9,7 @@ import type { LorrEntry } from '../../protocol/lorr/lorr-entry.ts';
 import { writeLorrOutput } from '../../sim/lorr/lorr-output.ts';
 import { runLorr } from '../../sim/lorr/run-lorr.ts';
 import { numberOption, UsageError, type CommandArgs } from '../errors.ts';
+import { percentile } from '../../controller/kpi.ts';
 
 /** Print a progress line every this many steps. */
 const PROGRESS_EVERY_STEPS = 50;
@@ -17,13 +18,6 @@ const ENTRIES: Record<string, (now: () => number) => LorrEntry> = {
   pibt: (now) => createPlanningEntry({ now }),
   greedy: () => greedyEntry(),
 };
-
-/** The q-quantile (0..1) of values, nearest rank; 0 for none. */
-function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number;
-}
 
 async function load(path: string): Promise<LorrProblem> {
   try {
@@ -61,7 +55,7 @@ export async function runBenchLorr(problemPath: string | undefined, values: Comm
     now,
     onProgress: (p) => {
       if (p.stepsDone % PROGRESS_EVERY_STEPS !== 0 && p.stepsDone !== steps) return;
-      const p99Ms = quantile(p.plannerTimesS, 0.99) * 1000;
+      const p99Ms = percentile([...p.plannerTimesS].sort((a, b) => a - b), 99) * 1000;
       process.stderr.write(`  step ${p.stepsDone}/${steps}: ${p.numTaskFinished} tasks finished, planning p99 ${p99Ms.toFixed(1)} ms\n`);
     },
   });
@@ -69,12 +63,13 @@ export async function runBenchLorr(problemPath: string | undefined, values: Comm
   if (outputPath) await writeFile(outputPath, JSON.stringify(writeLorrOutput(result)));
 
   const timesMs = result.plannerTimesS.map((s) => s * 1000);
+  const sortedMs = [...timesMs].sort((a, b) => a - b);
   const meanMs = timesMs.reduce((sum, t) => sum + t, 0) / Math.max(1, timesMs.length);
   const lines = [
     `tasks finished          ${result.numTaskFinished} in ${steps} steps`,
     `errors                  ${result.numPlannerErrors} planner (invalid steps), ${result.numScheduleErrors} schedule`,
     `timeouts                ${result.numEntryTimeouts} steps over ${planTimeLimitMs} ms`,
-    `planning per step       mean ${meanMs.toFixed(1)} ms, p99 ${(quantile(result.plannerTimesS, 0.99) * 1000).toFixed(1)} ms, max ${Math.max(0, ...timesMs).toFixed(1)} ms`,
+    `planning per step       mean ${meanMs.toFixed(1)} ms, p99 ${percentile(sortedMs, 99).toFixed(1)} ms, max ${(sortedMs.at(-1) ?? 0).toFixed(1)} ms`,
     `preprocessing           ${result.preprocessMs.toFixed(0)} ms`,
     `wall time               ${(wallMs / 1000).toFixed(2)} s`,
     ...(outputPath ? [`result file             ${outputPath}`] : []),

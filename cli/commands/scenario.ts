@@ -9,7 +9,7 @@ export async function runScenario(values: CommandArgs): Promise<number> {
   const seed = numberOption(values, 'seed', 1, Number.isInteger);
   const durationMs = numberOption(values, 'duration', 1800) * 1000;
   const requestsPerHour = numberOption(values, 'requests-per-hour', 200);
-  const robots = values.robots !== undefined ? numberOption(values, 'robots', 0, Number.isInteger) : undefined;
+  const robots = values.robots !== undefined ? numberOption(values, 'robots', 0, (n) => Number.isInteger(n) && n > 0) : undefined;
   const result = await runInProcessScenario({
     layout,
     seed,

@@ -9,6 +9,10 @@ export interface ControllerProbe {
   robotSerials(): string[];
   /** Node ids (`c{x}_{y}`) the robot holds: its cell and the cells released ahead of it. */
   heldNodeIds(serial: string): string[];
+  /** Who holds a node in the controller's reservation table, if anyone. */
+  holderOf(nodeId: string): string | undefined;
+  /** Disagreements between the reservation table and the robots' records (empty when consistent). */
+  reservationProblems(): string[];
   /** Problems in the controller's own bin bookkeeping (empty when consistent). */
   inventoryProblems(): string[];
 }
@@ -50,16 +54,21 @@ export class InvariantChecker {
         holders.set(node, serial);
       }
     }
+    for (const problem of this.probe.reservationProblems()) this.report(atMs, `invariant 1 (reservations): ${problem}`);
     for (const problem of this.world.binConservationViolations()) this.report(atMs, `invariant 2 (world): ${problem}`);
     for (const problem of this.probe.inventoryProblems()) this.report(atMs, `invariant 2 (controller): ${problem}`);
   }
 
-  /** Invariant 4, checked as the controller sends an order: every released node is held. */
+  /**
+   * Invariant 4, checked as the controller sends an order: the reservation table gives every
+   * released node to this robot.
+   */
   checkOrder(atMs: number, serial: string, order: Pick<Order, 'orderId' | 'orderUpdateId' | 'nodes'>): void {
     this.ordersChecked++;
-    const held = new Set(this.probe.heldNodeIds(serial));
     for (const node of order.nodes) {
-      if (node.released && !held.has(node.nodeId)) this.report(atMs, `invariant 4: ${serial} released ${node.nodeId} in ${order.orderId}/${order.orderUpdateId} without holding it`);
+      if (!node.released) continue;
+      const holder = this.probe.holderOf(node.nodeId);
+      if (holder !== serial) this.report(atMs, `invariant 4: ${serial} released ${node.nodeId} in ${order.orderId}/${order.orderUpdateId}, which ${holder ? `${holder} holds` : 'nobody holds'}`);
     }
   }
 

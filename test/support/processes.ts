@@ -13,8 +13,12 @@ export class RunningProcess {
   private readonly waiters: { pattern: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
 
   constructor(readonly child: ChildProcess) {
-    const onData = (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) {
+    // Output arrives in chunks that may cut a line in two: keep the unfinished tail per stream.
+    const tails = new Map<unknown, string>();
+    const onData = (stream: unknown) => (chunk: Buffer) => {
+      const parts = ((tails.get(stream) ?? '') + chunk.toString('utf8')).split('\n');
+      tails.set(stream, parts.pop()!);
+      for (const line of parts) {
         if (line === '') continue;
         this.lines.push(line);
         for (let i = this.waiters.length - 1; i >= 0; i--) {
@@ -23,8 +27,8 @@ export class RunningProcess {
         }
       }
     };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
+    child.stdout?.on('data', onData(child.stdout));
+    child.stderr?.on('data', onData(child.stderr));
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
