@@ -86,8 +86,9 @@ interface RobotRecord {
   reportedTransit: boolean;
   /** Drops of the current job that failed; reset when a job starts. */
   failedDrops: number;
-  /** Why the robot could not be placed on the grid, while it cannot. */
+  /** Why the robot could not be placed on the grid, or routed to its goal, while it cannot. */
   placementProblem: string | undefined;
+  routeProblem: string | undefined;
   /** Battery state of charge, percent, and whether it charges, as last reported. */
   batteryPercent: number;
   charging: boolean;
@@ -240,7 +241,9 @@ export class GridController {
     const cell = parseCellNodeId(state.lastNodeId);
     const problem = !cell || !this.grid.inside(cell.x, cell.y)
       ? `reports an unknown position "${state.lastNodeId}"; not commanded until it reports a grid cell`
-      : this.traffic.place(robot.serial, this.grid.index(cell.x, cell.y));
+      : !this.grid.drivable(this.grid.index(cell.x, cell.y))
+        ? `reports standing on a blocked cell, ${state.lastNodeId}; not commanded until it reports a drivable cell`
+        : this.traffic.place(robot.serial, this.grid.index(cell.x, cell.y));
     if (problem) {
       if (problem !== robot.placementProblem) this.alarm(robot.serial, cell ? `cannot be placed at ${state.lastNodeId}: ${problem}` : problem);
       robot.placementProblem = problem;
@@ -700,10 +703,14 @@ export class GridController {
       },
     });
     if (!route) {
-      this.alarm(robot.serial, `no route from ${from} to ${leg.goal}`);
+      // Tried again every cycle; raised once per goal.
+      const problem = `no route from ${from} to ${leg.goal}`;
+      if (robot.routeProblem !== problem) this.alarm(robot.serial, problem);
+      robot.routeProblem = problem;
       this.undoLegClaims(leg);
       return;
     }
+    robot.routeProblem = undefined;
     this.traffic.setRoute(robot.serial, route);
     this.traffic.extend(robot.serial);
     const actionId = leg.action ? this.newId(leg.action.type) : leg.startCharging ? this.newId('charge') : null;
@@ -897,7 +904,7 @@ export class GridController {
     if (!robot) {
       const actor = createActor(robotMachine, { input: { serial } });
       actor.start();
-      robot = { serial, actor, online: false, placed: false, job: null, leg: null, ready: false, blockedSinceMs: null, busySinceMs: null, busyMs: 0, reportedDig: false, reportedTransit: false, failedDrops: 0, placementProblem: undefined, batteryPercent: 100, charging: false };
+      robot = { serial, actor, online: false, placed: false, job: null, leg: null, ready: false, blockedSinceMs: null, busySinceMs: null, busyMs: 0, reportedDig: false, reportedTransit: false, failedDrops: 0, placementProblem: undefined, routeProblem: undefined, batteryPercent: 100, charging: false };
       this.robots.set(serial, robot);
     }
     return robot;

@@ -8,7 +8,7 @@ export const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 export const requestIdSchema = z
   .string()
   .regex(REQUEST_ID_PATTERN, { error: (issue) => (issue.input === undefined ? undefined : 'must be 1 to 64 characters of A-Z a-z 0-9 . _ : -') })
-  .describe('Client-chosen request id, unique per client; repeating it repeats the request idempotently.');
+  .describe('Client-chosen request id, unique within the site (all clients share one id space); repeating it repeats the request idempotently.');
 
 export const skuSchema = z.string().min(1).max(64).describe('Stock-keeping unit id, e.g. SKU-00042.');
 
