@@ -167,18 +167,7 @@ export class Pibt {
       const dist = Math.floor(key / 8);
       keys[base + i] = -dist * 8 + (key - dist * 8);
     }
-    for (let i = 1; i < count; i++) {
-      const key = keys[base + i]!;
-      const cell = cells[base + i]!;
-      let k = i;
-      while (k > 0 && keys[base + k - 1]! > key) {
-        keys[base + k] = keys[base + k - 1]!;
-        cells[base + k] = cells[base + k - 1]!;
-        k--;
-      }
-      keys[base + k] = key;
-      cells[base + k] = cell;
-    }
+    for (let i = 1; i < count; i++) insertSorted(keys, cells, base, i, keys[base + i]!, cells[base + i]!);
   }
 
   /**
@@ -325,16 +314,24 @@ export class Pibt {
         // Tie-break in [0, 1): deterministic, different per agent, step and direction.
         key += (((Math.imul(seed ^ (dir + 1), 0x27d4eb2d) >>> 8) & 0xffff) / 65536);
       }
-      // Insertion into the sorted slice.
-      let k = count++;
-      while (k > 0 && keys[base + k - 1]! > key) {
-        keys[base + k] = keys[base + k - 1]!;
-        cells[base + k] = cells[base + k - 1]!;
-        k--;
-      }
-      keys[base + k] = key;
-      cells[base + k] = cell;
+      insertSorted(keys, cells, base, count++, key, cell);
     }
     return count;
   }
+}
+
+/**
+ * Insertion step: places (key, cell) into the slice [base, base + end) of the parallel arrays,
+ * kept sorted by key ascending (stable: equal keys keep their order). At most five candidates
+ * per agent, so insertion beats any other sort here.
+ */
+function insertSorted(keys: Float64Array, cells: Int32Array, base: number, end: number, key: number, cell: number): void {
+  let k = end;
+  while (k > 0 && keys[base + k - 1]! > key) {
+    keys[base + k] = keys[base + k - 1]!;
+    cells[base + k] = cells[base + k - 1]!;
+    k--;
+  }
+  keys[base + k] = key;
+  cells[base + k] = cell;
 }
