@@ -67,7 +67,7 @@ export async function runBenchGrid(values: CommandArgs): Promise<number> {
     `control cycle           p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms (${sorted.length} cycles)`,
     `bins per port-hour      ${k.binsPerPortHour.toFixed(0)} of ${capacity.binsPerHour.toFixed(0)} (${((100 * k.binsPerPortHour) / capacity.binsPerHour).toFixed(0)}%; picker ${capacity.pickerBinsPerHour.toFixed(0)}, port cell ${capacity.portCellBinsPerHour.toFixed(0)})`,
     `robot utilisation       ${(k.robotUtilisation * 100).toFixed(1)}%`,
-    `requests                sent ${result.wms.sent}, completed ${result.wms.completed}, failed ${result.wms.failed}`,
+    `requests                sent ${result.wms.sent}, completed ${result.wms.completed}, rejected ${result.wms.rejected}, failed ${result.wms.failed}`,
     `simulated               ${(result.simulatedMs / 1000).toFixed(0)} s (${(k.elapsedMs / 1000).toFixed(0)} s of load, then until every request ended)`,
     `wall time               ${(result.wallMs / 1000).toFixed(1)} s`,
     `speed-up                ${(result.simulatedMs / result.wallMs).toFixed(1)}x real time`,
