@@ -325,10 +325,15 @@ export class GridController {
   }
 
   private enqueue(job: Job): void {
+    this.startTask(job);
+    this.queuedJobs.push(job);
+  }
+
+  /** Starts a job's task machine (queued until assigned). */
+  private startTask(job: Job): void {
     const actor = createActor(taskMachine);
     actor.start();
     this.tasks.set(job.id, actor);
-    this.queuedJobs.push(job);
   }
 
   /** Ends a job's task machine in a final state and forgets it. */
@@ -543,8 +548,7 @@ export class GridController {
 
   /** Gives a robot a job that was never queued (its task machine starts and is assigned at once). */
   private assignNew(robot: RobotRecord, job: Job): void {
-    this.enqueue(job);
-    this.queuedJobs.pop();
+    this.startTask(job);
     this.assign(robot, job);
   }
 
@@ -963,7 +967,10 @@ export class GridController {
 
 const MAX_ALARMS_KEPT = 1000;
 
-/** Returns before retrievals (they free port room), parking last. */
+/**
+ * Returns before retrievals: they free port room. (Only these two are ever queued; digs,
+ * charges and parking go straight to a robot.)
+ */
 function jobRank(job: Job): number {
-  return job.kind === 'return' ? 0 : job.kind === 'retrieve' ? 1 : 2;
+  return job.kind === 'return' ? 0 : 1;
 }

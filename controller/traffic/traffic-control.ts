@@ -9,7 +9,6 @@ export interface TrafficOptions {
   lookaheadCells: number;
 }
 
-export const defaultTrafficOptions: TrafficOptions = { lookaheadCells: 4 };
 
 interface RobotTraffic {
   position: number;
@@ -27,7 +26,8 @@ export class TrafficControl {
 
   constructor(
     cellCount: number,
-    private readonly options: TrafficOptions = defaultTrafficOptions,
+    /** The controller passes its own lookahead (ControllerOptions.lookaheadCells). */
+    private readonly options: TrafficOptions,
   ) {
     this.holders = new Array<string | undefined>(cellCount);
   }
