@@ -10,12 +10,18 @@ export interface ControllerOptions {
   manufacturer: string;
   /** VDA 5050 map id for the grid's node positions. */
   mapId: string;
-  /** Period of the control loop (reservations, detours, allocation), clock milliseconds. */
+  /** Period of the control loop (allocation, one traffic planning step), clock milliseconds. */
   tickMs: number;
   /** Cells ahead of its position a robot may hold (released as VDA 5050 base). */
   lookaheadCells: number;
-  /** A robot stuck this long behind another robot gets a detour or has the other moved, ms. */
+  /** A robot that waits this long for its next cell gets a detour around held cells, ms. */
   detourAfterMs: number;
+  /** Detour maps computed per control cycle at most (each is one search of the grid). */
+  detoursPerCycle: number;
+  /** New distance maps (one search of the grid per goal) per control cycle at most. */
+  newDistanceMapsPerCycle: number;
+  /** Memory for cached distance maps, bytes (one map: 2 bytes per drivable cell). */
+  distanceMapBytes: number;
   /** Bins a port holds at once (presented, queued and waiting to be taken back). */
   portCapacityBins: number;
   /** Retrievals heading to one port at once (more would only queue robots at the port). */
@@ -52,6 +58,9 @@ export function defaultControllerOptions(overrides: Partial<ControllerOptions> =
     tickMs: 250, // 4 control cycles per second
     lookaheadCells: 4,
     detourAfterMs: 2_000, // 2 s
+    detoursPerCycle: 20,
+    newDistanceMapsPerCycle: 50,
+    distanceMapBytes: 64 * 1024 * 1024, // 64 MiB: 3,300 maps of a 100 x 100 grid
     portCapacityBins: 3,
     retrievalsInFlightPerPort: 4,
     digHelpersPerRetrieval: 1,

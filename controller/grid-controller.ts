@@ -13,9 +13,8 @@ import { taskMachine } from './machines/task-machine.ts';
 import { PortStation } from './ports/port-station.ts';
 import type { RequestBook, Visit } from './requests/request-book.ts';
 import { legOrder, type OrderGeometry } from './robots/order-builder.ts';
-import { blockageRemedy } from './traffic/blockage-remedy.ts';
-import { planRoute } from './traffic/route-planner.ts';
 import { TrafficControl } from './traffic/traffic-control.ts';
+import { TrafficPlanner, type TrafficRobot } from './traffic/traffic-planner.ts';
 import { ColumnClaims } from './work/column-claims.ts';
 import { chooseBlockerColumn, type ColumnChoiceContext } from './work/column-choice.ts';
 import { Slotting } from './work/slotting.ts';
@@ -60,12 +59,8 @@ interface ActiveLeg {
   /** Last route index sent as released (the base end the robot knows about). */
   sentReleasedTo: number;
   readonly actionId: string | null;
-  /**
-   * The leg was cut short to step aside (a head-on meeting, a goal held by a robot waiting
-   * for this one): it ends at the side cell without its action, and the job goes on with a
-   * fresh leg from there.
-   */
-  steppedAside: boolean;
+  /** Clock ms when the leg started (its traffic priority grows from here). */
+  readonly startedMs: number;
 }
 
 interface RobotRecord {
@@ -77,7 +72,6 @@ interface RobotRecord {
   leg: ActiveLeg | null;
   /** The robot reported no order in progress (so it will accept a new one). */
   ready: boolean;
-  blockedSinceMs: number | null;
   /** Clock ms when the current job began, for utilisation. */
   busySinceMs: number | null;
   busyMs: number;
@@ -103,6 +97,7 @@ interface RobotRecord {
 export class GridController {
   readonly grid: GridMap;
   readonly traffic: TrafficControl;
+  readonly planner: TrafficPlanner;
   readonly claims = new ColumnClaims();
   readonly ports = new Map<string, PortStation>();
   /** The most recent alarms, at most MAX_ALARMS_KEPT; `alarmCount` counts all ever raised. */
@@ -139,7 +134,14 @@ export class GridController {
   ) {
     this.inventory = stock.inventory;
     this.grid = GridMap.fromLayout(layout);
-    this.traffic = new TrafficControl(this.grid.cellCount, { lookaheadCells: options.lookaheadCells });
+    this.traffic = new TrafficControl(this.grid.cellCount);
+    this.planner = new TrafficPlanner(this.grid, this.traffic, {
+      lookaheadCells: options.lookaheadCells,
+      detourAfterMs: options.detourAfterMs,
+      newMapsPerCycle: options.newDistanceMapsPerCycle,
+      detoursPerCycle: options.detoursPerCycle,
+      distanceMapBytes: options.distanceMapBytes,
+    });
     this.geometry = { grid: this.grid, mapId: options.mapId, cellSizeM: layout.cellSizeM };
     for (const spec of layout.ports) {
       const station = new PortStation(spec.id, this.grid.index(spec.x, spec.y), spec.mode, options.portCapacityBins);
@@ -218,22 +220,36 @@ export class GridController {
     robot.ready = state.nodeStates.length === 0 && !state.actionStates.some((a) => a.actionStatus === 'WAITING' || a.actionStatus === 'RUNNING' || a.actionStatus === 'INITIALIZING');
     if (leg && state.orderId === leg.orderId) {
       const routeIndex = Math.floor(state.lastNodeSequenceId / 2);
-      if (routeIndex > this.traffic.progressOf(serial)) {
-        this.traffic.reached(serial, routeIndex);
-        robot.blockedSinceMs = null;
-      }
+      if (routeIndex > this.traffic.progressOf(serial)) this.advanceAlongLeg(robot, routeIndex);
       const route = this.traffic.routeOf(serial);
-      if (leg.steppedAside) {
-        if (route && routeIndex === route.length - 1 && state.nodeStates.length === 0) this.endSteppedAsideLeg(robot);
-      } else if (leg.actionId) {
+      if (leg.actionId) {
         const actionState = state.actionStates.find((a) => a.actionId === leg.actionId);
         if (actionState?.actionStatus === 'FINISHED') this.completeLeg(robot);
         else if (actionState?.actionStatus === 'FAILED') this.failLeg(robot, actionState.resultDescription ?? 'action failed');
-      } else if (route && routeIndex === route.length - 1 && state.nodeStates.length === 0) {
+      } else if (route && routeIndex === route.length - 1 && route[routeIndex] === leg.leg.goal && state.nodeStates.length === 0) {
         this.completeLeg(robot);
       }
     }
-    this.releaseAndContinue();
+    this.sendLegUpdates();
+  }
+
+  /**
+   * The robot reached `routeIndex` of its leg: the cells behind it are free, so it and the
+   * robots waiting right next to those cells are released further at once (between cycles
+   * only into free cells, so a convoy keeps moving without waiting for the next cycle).
+   */
+  private advanceAlongLeg(robot: RobotRecord, routeIndex: number): void {
+    const before = this.traffic.heldCells(robot.serial);
+    this.traffic.reached(robot.serial, routeIndex);
+    const now = this.clock.now();
+    this.planner.extend(robot.serial, now);
+    for (const freed of before) {
+      if (this.traffic.holderOf(freed) !== undefined) continue;
+      for (const cell of this.grid.neighbours(freed)) {
+        const holder = this.traffic.holderOf(cell);
+        if (holder !== undefined && holder !== robot.serial && this.traffic.frontierOf(holder) === cell) this.planner.extend(holder, now);
+      }
+    }
   }
 
   /** Puts a newly seen robot on the grid; a robot that cannot be placed is raised once, not per message. */
@@ -379,19 +395,38 @@ export class GridController {
   /** One control cycle: detours, allocation, jobs waiting on something, releases. */
   controlCycle(): void {
     const startedMs = this.profiler?.now();
-    this.resolveBlockages();
     this.allocate();
     for (const robot of this.robots.values()) if (robot.job && !robot.leg && robot.online && !robot.actor.getSnapshot().matches('fault')) this.advance(robot);
-    this.releaseAndContinue();
+    this.planTraffic();
+    this.sendLegUpdates();
     if (startedMs !== undefined) this.profiler!.record(this.profiler!.now() - startedMs);
   }
 
-  /** Holds further cells for every moving robot and tells each what it may now drive. */
-  private releaseAndContinue(): void {
+  /**
+   * One planning step (see traffic-planner.ts) over the robots that may move: robots on a
+   * leg, and idle robots, which PIBT may push aside (they are then parked where it chose).
+   */
+  private planTraffic(): void {
+    const now = this.clock.now();
+    const robots: TrafficRobot[] = [];
+    for (const robot of this.robots.values()) {
+      if (!robot.placed || !robot.online || robot.actor.getSnapshot().matches('fault')) continue;
+      if (robot.leg) robots.push({ serial: robot.serial, role: 'leg', legStartedMs: robot.leg.startedMs });
+      else if (this.canTakeJob(robot)) robots.push({ serial: robot.serial, role: 'idle', legStartedMs: now });
+    }
+    const step = this.planner.step(robots, now);
+    for (const push of step.pushes) {
+      const robot = this.robots.get(push.serial)!;
+      if (this.canTakeJob(robot) && this.traffic.holderOf(push.cell) === undefined) this.assignNew(robot, { kind: 'park', id: this.newId('park'), cell: push.cell, queuedAtMs: now });
+    }
+    for (const serial of step.advanced) this.planner.extend(serial, now);
+  }
+
+  /** Tells every robot on a leg the cells released to it since its last order (update). */
+  private sendLegUpdates(): void {
     for (const robot of this.robots.values()) {
       const leg = robot.leg;
-      if (!leg) continue;
-      if (this.traffic.extend(robot.serial) || this.traffic.releasedTo(robot.serial) !== leg.sentReleasedTo) this.sendLegUpdate(robot, leg);
+      if (leg && this.traffic.releasedTo(robot.serial) !== leg.sentReleasedTo) this.sendLegUpdate(robot, leg);
     }
   }
 
@@ -424,7 +459,7 @@ export class GridController {
         let best = 0;
         let bestDistance = Infinity;
         for (let i = 0; i < idle.length; i++) {
-          const d = this.grid.manhattan(this.traffic.positionOf(idle[i]!.serial), target);
+          const d = this.planner.distance(target, this.traffic.positionOf(idle[i]!.serial));
           if (d < bestDistance) {
             bestDistance = d;
             best = i;
@@ -472,7 +507,7 @@ export class GridController {
       while (dig.helpers < this.options.digHelpersPerRetrieval && free.length > 0) {
         let best = 0;
         for (let i = 1; i < free.length; i++) {
-          if (this.grid.manhattan(this.traffic.positionOf(free[i]!.serial), dig.column) < this.grid.manhattan(this.traffic.positionOf(free[best]!.serial), dig.column)) best = i;
+          if (this.planner.distance(dig.column, this.traffic.positionOf(free[i]!.serial)) < this.planner.distance(dig.column, this.traffic.positionOf(free[best]!.serial))) best = i;
         }
         const helper = free.splice(best, 1)[0]!;
         this.assignNew(helper, { kind: 'dig', id: this.newId('dig'), retrievalId: dig.id, column: dig.column, queuedAtMs: this.clock.now() });
@@ -493,7 +528,7 @@ export class GridController {
     let best: number | undefined;
     for (const charger of this.chargerCells) {
       if (claimed.has(charger) || this.traffic.holderOf(charger) !== undefined) continue;
-      if (best === undefined || this.grid.manhattan(from, charger) < this.grid.manhattan(from, best)) best = charger;
+      if (best === undefined || this.planner.distance(charger, from) < this.planner.distance(best, from)) best = charger;
     }
     if (best === undefined) {
       for (const charger of this.chargerCells) {
@@ -698,15 +733,7 @@ export class GridController {
 
   private startLeg(robot: RobotRecord, leg: Leg): void {
     const from = this.traffic.positionOf(robot.serial);
-    const route = planRoute(this.grid, {
-      from,
-      to: leg.goal,
-      penalised: (cell) => {
-        const holder = this.traffic.holderOf(cell);
-        return holder !== undefined && holder !== robot.serial;
-      },
-    });
-    if (!route) {
+    if (this.planner.distance(leg.goal, from) === Infinity) {
       // Tried again every cycle; raised once per goal.
       const problem = `no route from ${from} to ${leg.goal}`;
       if (robot.routeProblem !== problem) this.alarm(robot.serial, problem);
@@ -715,17 +742,23 @@ export class GridController {
       return;
     }
     robot.routeProblem = undefined;
-    this.traffic.setRoute(robot.serial, route);
-    this.traffic.extend(robot.serial);
+    const now = this.clock.now();
+    this.traffic.startLeg(robot.serial, leg.goal);
+    this.planner.legChanged(robot.serial, now);
+    this.planner.extend(robot.serial, now);
     const actionId = leg.action ? this.newId(leg.action.type) : leg.startCharging ? this.newId('charge') : null;
-    robot.leg = { leg, orderId: this.newId(`${robot.serial}-order`), orderUpdateId: 0, sentReleasedTo: this.traffic.releasedTo(robot.serial), actionId, steppedAside: false };
-    robot.blockedSinceMs = null;
+    robot.leg = { leg, orderId: this.newId(`${robot.serial}-order`), orderUpdateId: 0, sentReleasedTo: this.traffic.releasedTo(robot.serial), actionId, startedMs: now };
     robot.ready = false;
-    this.commands.sendOrder(robot.serial, legOrder(this.geometry, robot.leg.orderId, 0, route, 0, robot.leg.sentReleasedTo, this.legActions(robot.leg)));
+    this.commands.sendOrder(robot.serial, legOrder(this.geometry, robot.leg.orderId, 0, this.plannedRoute(robot.serial), 0, robot.leg.sentReleasedTo, this.legActions(robot.leg)));
+  }
+
+  /** The leg's released cells followed by the planner's expected way on to the goal (horizon). */
+  private plannedRoute(serial: string): number[] {
+    return [...this.traffic.routeOf(serial)!, ...this.planner.horizon(serial)];
   }
 
   private legActions(active: ActiveLeg): Action[] {
-    if (!active.actionId || active.steppedAside) return [];
+    if (!active.actionId) return [];
     if (active.leg.startCharging) return [{ actionType: 'startCharging', actionId: active.actionId, blockingType: 'HARD' }];
     const action = active.leg.action;
     if (!action) return [];
@@ -734,18 +767,17 @@ export class GridController {
   }
 
   private sendLegUpdate(robot: RobotRecord, leg: ActiveLeg): void {
-    const route = this.traffic.routeOf(robot.serial);
-    if (!route) return;
+    if (!this.traffic.routeOf(robot.serial)) return;
     const from = leg.sentReleasedTo;
     leg.orderUpdateId++;
     leg.sentReleasedTo = this.traffic.releasedTo(robot.serial);
-    this.commands.sendOrder(robot.serial, legOrder(this.geometry, leg.orderId, leg.orderUpdateId, route, from, leg.sentReleasedTo, this.legActions(leg)));
+    this.commands.sendOrder(robot.serial, legOrder(this.geometry, leg.orderId, leg.orderUpdateId, this.plannedRoute(robot.serial), from, leg.sentReleasedTo, this.legActions(leg)));
   }
 
-  /** The robot stands aside; its job continues with a new leg on the next cycle. */
-  private endSteppedAsideLeg(robot: RobotRecord): void {
-    this.undoLegClaims(robot.leg!.leg);
+  /** The leg ends: the robot keeps only the cell it stands on. */
+  private endLeg(robot: RobotRecord): void {
     this.traffic.finishRoute(robot.serial);
+    this.planner.legChanged(robot.serial, this.clock.now());
     robot.leg = null;
     robot.ready = true;
   }
@@ -755,9 +787,7 @@ export class GridController {
     if (!active) return;
     const action = active.leg.action;
     if (action) this.applyAction(robot, action);
-    this.traffic.finishRoute(robot.serial);
-    robot.leg = null;
-    robot.ready = true;
+    this.endLeg(robot);
     const job = robot.job;
     if (job?.kind === 'retrieve' && action?.type === 'drop' && action.portId !== undefined) {
       this.finishJob(robot);
@@ -828,9 +858,7 @@ export class GridController {
     const action = active.leg.action;
     this.alarm(robot.serial, `${action?.type ?? (active.leg.startCharging ? 'startCharging' : 'move')} failed: ${reason}`);
     this.undoLegClaims(active.leg);
-    this.traffic.finishRoute(robot.serial);
-    robot.leg = null;
-    robot.ready = true;
+    this.endLeg(robot);
     if (action?.type === 'drop' && ++robot.failedDrops < this.options.maxDropAttempts) {
       this.advance(robot);
       return;
@@ -852,33 +880,7 @@ export class GridController {
     else this.claims.removeIncoming(this.grid.index(action.x, action.y));
   }
 
-  // ---------------------------------------------------------------- blockages
-
-  /** Applies the remedy for every robot stuck behind another (see blockage-remedy.ts). */
-  private resolveBlockages(): void {
-    const now = this.clock.now();
-    const blockerIsIdle = (serial: string) => {
-      const blocker = this.robots.get(serial);
-      return !!blocker && !blocker.job && this.canTakeJob(blocker);
-    };
-    for (const robot of this.robots.values()) {
-      if (!robot.leg) continue;
-      if (!this.traffic.blockage(robot.serial)) {
-        robot.blockedSinceMs = null;
-        continue;
-      }
-      robot.blockedSinceMs ??= now;
-      const remedy = blockageRemedy(this.grid, this.traffic, robot.serial, now - robot.blockedSinceMs, blockerIsIdle, this.options);
-      if (remedy.kind === 'wait') continue;
-      if (remedy.kind === 'moveBlocker') this.park(this.robots.get(remedy.blocker)!, new Set(remedy.avoid));
-      else {
-        this.traffic.replaceTail(robot.serial, remedy.tail);
-        if (remedy.kind === 'stepAside') robot.leg.steppedAside = true;
-        this.sendLegUpdate(robot, robot.leg);
-      }
-      robot.blockedSinceMs = now;
-    }
-  }
+  // ---------------------------------------------------------------- parking
 
   /** Sends an idle robot to the nearest free storage cell outside `avoid`. */
   private park(robot: RobotRecord, avoid: Set<number>): void {
@@ -908,7 +910,7 @@ export class GridController {
     if (!robot) {
       const actor = createActor(robotMachine, { input: { serial } });
       actor.start();
-      robot = { serial, actor, online: false, placed: false, job: null, leg: null, ready: false, blockedSinceMs: null, busySinceMs: null, busyMs: 0, reportedDig: false, reportedTransit: false, failedDrops: 0, placementProblem: undefined, routeProblem: undefined, batteryPercent: 100, charging: false };
+      robot = { serial, actor, online: false, placed: false, job: null, leg: null, ready: false, busySinceMs: null, busyMs: 0, reportedDig: false, reportedTransit: false, failedDrops: 0, placementProblem: undefined, routeProblem: undefined, batteryPercent: 100, charging: false };
       this.robots.set(serial, robot);
     }
     return robot;

@@ -1,4 +1,4 @@
-import type { DistanceMaps } from './distance-maps.ts';
+import type { DistanceArray, DistanceMaps } from './distance-maps.ts';
 import type { GridGraph } from './grid-graph.ts';
 
 /**
@@ -28,12 +28,21 @@ export interface PibtOptions {
   maxDepth?: number;
   /** Use the swap manoeuvre (see swapPossibleAndRequired). Off unless asked for; the LoRR entry turns it on (see README). */
   swap?: boolean;
+  /**
+   * What a change of direction costs in the candidate order. `rotation` (LoRR robots turn in
+   * place): a quarter turn 1, reversing 2. `axis` (grid robots drive both ways on one wheel
+   * set and change wheels to switch axis): a switch of axis 1, reversing 0.
+   */
+  turns?: 'rotation' | 'axis';
 }
+
+/** Orientation of an agent with no heading (no turn cost either way). */
+export const NO_HEADING = 4;
 
 export interface PibtInput {
   /** Current cell per agent. */
   positions: Int32Array;
-  /** Orientation per agent, 0 E 1 S 2 W 3 N. */
+  /** Orientation per agent, 0 E 1 S 2 W 3 N, or NO_HEADING. */
   orientations: Uint8Array;
   /** Goal cell per agent (its own cell when it has nothing to do). */
   goals: Int32Array;
@@ -43,6 +52,12 @@ export interface PibtInput {
   priorities: Float64Array;
   /** Timestep, only for tie-breaking. */
   timestep: number;
+  /** Agents planned this step: the first `count` entries of each array (default: all). */
+  count?: number;
+  /** Cells no agent may move into (1), e.g. cells held by robots outside the step. */
+  blocked?: Uint8Array;
+  /** Per agent, a distance map that overrides `distanceSlots` (e.g. a detour map), or null. */
+  agentMaps?: (DistanceArray | null)[];
 }
 
 const FAR = 1_000_000;
@@ -54,6 +69,7 @@ export class Pibt {
   private readonly maps: DistanceMaps;
   private readonly maxDepth: number;
   private readonly swapEnabled: boolean;
+  private readonly axisTurns: boolean;
   /** Cell → agent there now / agent that will be there next, -1 none. */
   private readonly occupiedNow: Int32Array;
   private readonly occupiedNext: Int32Array;
@@ -75,6 +91,7 @@ export class Pibt {
     this.agentCount = agentCount;
     this.maxDepth = options.maxDepth ?? 1000;
     this.swapEnabled = options.swap ?? false;
+    this.axisTurns = options.turns === 'axis';
     this.occupiedNow = new Int32Array(graph.cellCount).fill(NONE);
     this.occupiedNext = new Int32Array(graph.cellCount).fill(NONE);
     this.next = new Int32Array(agentCount);
@@ -91,7 +108,8 @@ export class Pibt {
 
   /** Plans one step; the result is in `this.next` (valid until the next call). */
   plan(input: PibtInput): Int32Array {
-    const n = this.agentCount;
+    const n = input.count ?? this.agentCount;
+    if (n > this.agentCount) throw new Error(`${n} agents planned, at most ${this.agentCount}`);
     const { positions, priorities } = input;
     this.input = input;
     this.depthCutoffs = 0;
@@ -104,7 +122,8 @@ export class Pibt {
       this.next[a] = NONE;
       this.order[a] = a;
     }
-    this.order.sort((x, y) => priorities[y]! - priorities[x]! || x - y);
+    const order = n === this.agentCount ? this.order : this.order.subarray(0, n);
+    order.sort((x, y) => priorities[y]! - priorities[x]! || x - y);
     for (let i = 0; i < n; i++) {
       const a = this.order[i]!;
       if (this.next[a] === NONE) this.decide(a, 0);
@@ -177,8 +196,9 @@ export class Pibt {
   private distanceOf(agent: number, cell: number): number {
     const input = this.input!;
     const slot = input.distanceSlots[agent]!;
-    if (slot >= 0) {
-      const d = this.maps.map(slot)[this.graph.compactOf[cell]!]!;
+    const own = input.agentMaps?.[agent] ?? null;
+    if (own !== null || slot >= 0) {
+      const d = (own ?? this.maps.map(slot))[this.graph.compactOf[cell]!]!;
       return d === this.maps.unreachable ? FAR : d;
     }
     const w = this.graph.width;
@@ -283,7 +303,8 @@ export class Pibt {
     const facing = input.orientations[a]!;
     const goal = input.goals[a]!;
     const slot = input.distanceSlots[a]!;
-    const map = slot >= 0 ? this.maps.map(slot) : null;
+    const map = input.agentMaps?.[a] ?? (slot >= 0 ? this.maps.map(slot) : null);
+    const blocked = input.blocked;
     const unreachable = this.maps.unreachable;
     const compactOf = graph.compactOf;
     const width = graph.width;
@@ -296,7 +317,7 @@ export class Pibt {
     const seed = Math.imul(a + 1, 0x9e3779b1) ^ Math.imul(input.timestep + 1, 0x85ebca6b);
     for (let dir = -1; dir < 4; dir++) {
       const cell = dir < 0 ? from : graph.neighbours[from * 4 + dir]!;
-      if (cell < 0) continue;
+      if (cell < 0 || (dir >= 0 && blocked !== undefined && blocked[cell] === 1)) continue;
       let dist: number;
       if (map !== null) {
         dist = map[compactOf[cell]!]!;
@@ -309,8 +330,8 @@ export class Pibt {
       }
       let key = dist * 8;
       if (dir >= 0) {
-        const turns = (dir - facing + 4) & 3;
-        key += (turns === 3 ? 1 : turns) * 2 + 1;
+        const turns = facing === NO_HEADING ? 0 : (dir - facing + 4) & 3;
+        key += (this.axisTurns ? turns & 1 : turns === 3 ? 1 : turns) * 2 + 1;
         // Tie-break in [0, 1): deterministic, different per agent, step and direction.
         key += (((Math.imul(seed ^ (dir + 1), 0x27d4eb2d) >>> 8) & 0xffff) / 65536);
       }

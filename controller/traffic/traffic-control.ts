@@ -1,34 +1,29 @@
 /**
- * Cell reservations and routes: the controller's traffic control (DESIGN.md §5, invariants 1
- * and 4). Every robot holds the cell it stands on plus the cells released to it ahead on its
- * route; a cell has at most one holder, so two robots can never be released into the same
- * cell, nor swap cells. A robot is released (VDA 5050 base) only cells it holds.
+ * Cell reservations: the controller's record of who may be where (DESIGN.md §5, invariants 1
+ * and 4). Every robot holds the cell it stands on plus the cells released to it on its
+ * current leg; a cell has at most one holder, so two robots can never be released into the
+ * same cell, nor swap cells. A robot is released (VDA 5050 base) only cells it holds.
+ *
+ * A leg has a goal and grows one cell at a time: the traffic planner (traffic-planner.ts)
+ * decides which neighbouring cell each robot is released next. This class knows nothing of
+ * the grid's geometry; it keeps the table consistent whatever it is told.
  */
-export interface TrafficOptions {
-  /** How many cells ahead of its position a robot may hold on its route. */
-  lookaheadCells: number;
-}
-
 
 interface RobotTraffic {
   position: number;
-  /** Cells of the current leg from its start to its goal, or null when standing. */
-  route: number[] | null;
+  /** Goal of the current leg, or null when standing. */
+  goal: number | null;
+  /** Cells of the current leg released so far, from its start; `[position]` when standing. */
+  route: number[];
   /** Index in `route` of the last cell the robot reported reaching. */
   progress: number;
-  /** Index in `route` of the last cell held (released) for the robot. */
-  releasedTo: number;
 }
 
 export class TrafficControl {
   private readonly holders: (string | undefined)[];
   private readonly robots = new Map<string, RobotTraffic>();
 
-  constructor(
-    cellCount: number,
-    /** The controller passes its own lookahead (ControllerOptions.lookaheadCells). */
-    private readonly options: TrafficOptions,
-  ) {
+  constructor(cellCount: number) {
     this.holders = new Array<string | undefined>(cellCount);
   }
 
@@ -45,23 +40,43 @@ export class TrafficControl {
     return this.robot(serial).position;
   }
 
-  routeOf(serial: string): readonly number[] | null {
-    return this.robot(serial).route;
+  /** Goal of the robot's leg, or null when it has none. */
+  goalOf(serial: string): number | null {
+    return this.robot(serial).goal;
   }
 
+  /** Cells of the current leg released so far, from its start (null when standing). */
+  routeOf(serial: string): readonly number[] | null {
+    const r = this.robot(serial);
+    return r.goal === null ? null : r.route;
+  }
+
+  /** Index in the leg of the last released cell. */
   releasedTo(serial: string): number {
-    return this.robot(serial).releasedTo;
+    const r = this.robot(serial);
+    return r.goal === null ? 0 : r.route.length - 1;
   }
 
   progressOf(serial: string): number {
     return this.robot(serial).progress;
   }
 
-  /** Every cell a robot holds: its position and, on a route, the released cells ahead. */
+  /** The last cell released to the robot (its position when nothing is released ahead). */
+  frontierOf(serial: string): number {
+    const r = this.robot(serial);
+    return r.route[r.route.length - 1]!;
+  }
+
+  /** Cells released ahead of the robot's position, not yet reached. */
+  releasedAhead(serial: string): number {
+    const r = this.robot(serial);
+    return r.route.length - 1 - r.progress;
+  }
+
+  /** Every cell a robot holds: its position and the released cells ahead. */
   heldCells(serial: string): number[] {
     const r = this.robot(serial);
-    if (!r.route) return [r.position];
-    return r.route.slice(r.progress, r.releasedTo + 1);
+    return r.route.slice(r.progress);
   }
 
   /**
@@ -74,11 +89,11 @@ export class TrafficControl {
     if (holder !== undefined && holder !== serial) return `cell is held by ${holder}`;
     const existing = this.robots.get(serial);
     if (existing) {
-      if (existing.position === cell && !existing.route) return undefined;
+      if (existing.position === cell && existing.goal === null) return undefined;
       this.releaseAll(serial);
     }
     this.holders[cell] = serial;
-    this.robots.set(serial, { position: cell, route: null, progress: 0, releasedTo: 0 });
+    this.robots.set(serial, { position: cell, goal: null, route: [cell], progress: 0 });
     return undefined;
   }
 
@@ -89,45 +104,29 @@ export class TrafficControl {
     this.robots.delete(serial);
   }
 
-  /** Starts a leg. `route[0]` must be the robot's position. */
-  setRoute(serial: string, route: number[]): void {
+  /** Starts a leg towards `goal` from where the robot stands; nothing is released yet. */
+  startLeg(serial: string, goal: number): void {
     const r = this.robot(serial);
-    if (r.route) throw new Error(`${serial} already has a route`);
-    if (route[0] !== r.position) throw new Error(`${serial}: route starts at ${route[0]}, robot is at ${r.position}`);
-    r.route = route;
+    if (r.goal !== null) throw new Error(`${serial} already has a leg`);
+    r.goal = goal;
+    r.route = [r.position];
     r.progress = 0;
-    r.releasedTo = 0;
   }
 
   /**
-   * Replaces the unreleased tail of the route (a detour). `tail[0]` must be the last released
-   * cell: released cells are promised to the robot (VDA 5050 base) and cannot be taken back.
+   * Releases one more cell to the robot, after its frontier (the caller vouches that it is a
+   * neighbour). Returns false, changing nothing, when another robot holds the cell or the
+   * robot has no leg.
    */
-  replaceTail(serial: string, tail: number[]): void {
+  release(serial: string, cell: number): boolean {
     const r = this.robot(serial);
-    if (!r.route) throw new Error(`${serial} has no route`);
-    if (tail[0] !== r.route[r.releasedTo]) throw new Error(`${serial}: detour must start at the last released cell`);
-    r.route = r.route.slice(0, r.releasedTo).concat(tail);
-  }
-
-  /**
-   * Holds as many further cells of the route as the lookahead allows and nobody else holds.
-   * Returns true when the released part grew.
-   */
-  extend(serial: string): boolean {
-    const r = this.robot(serial);
-    if (!r.route) return false;
-    const limit = Math.min(r.route.length - 1, r.progress + this.options.lookaheadCells);
-    const before = r.releasedTo;
-    while (r.releasedTo < limit) {
-      const next = r.route[r.releasedTo + 1]!;
-      const holder = this.holders[next];
-      if (holder !== undefined && holder !== serial) break;
-      // A route may pass a cell twice (a detour back); hold it once.
-      this.holders[next] = serial;
-      r.releasedTo++;
-    }
-    return r.releasedTo > before;
+    if (r.goal === null) return false;
+    const holder = this.holders[cell];
+    if (holder !== undefined && holder !== serial) return false;
+    // A leg may pass a cell twice (doubling back); it is held once.
+    this.holders[cell] = serial;
+    r.route.push(cell);
+    return true;
   }
 
   /**
@@ -136,7 +135,7 @@ export class TrafficControl {
    */
   reached(serial: string, routeIndex: number): boolean {
     const r = this.robot(serial);
-    if (!r.route || routeIndex < r.progress || routeIndex > r.releasedTo) return false;
+    if (r.goal === null || routeIndex < r.progress || routeIndex > r.route.length - 1) return false;
     for (let i = r.progress; i < routeIndex; i++) this.releaseIfNotAhead(serial, r, r.route[i]!, routeIndex);
     r.progress = routeIndex;
     r.position = r.route[routeIndex]!;
@@ -146,21 +145,12 @@ export class TrafficControl {
   /** Ends the leg; the robot keeps only the cell it stands on. */
   finishRoute(serial: string): void {
     const r = this.robot(serial);
-    if (!r.route) return;
+    if (r.goal === null) return;
     const position = r.position;
-    for (const cell of r.route.slice(r.progress, r.releasedTo + 1)) if (cell !== position && this.holders[cell] === serial) this.holders[cell] = undefined;
-    r.route = null;
+    for (const cell of r.route.slice(r.progress)) if (cell !== position && this.holders[cell] === serial) this.holders[cell] = undefined;
+    r.goal = null;
+    r.route = [position];
     r.progress = 0;
-    r.releasedTo = 0;
-  }
-
-  /** The next cell the robot waits for, and who holds it, when its route is stuck. */
-  blockage(serial: string): { cell: number; holder: string } | undefined {
-    const r = this.robot(serial);
-    if (!r.route || r.releasedTo >= r.route.length - 1 || r.progress < r.releasedTo) return undefined;
-    const cell = r.route[r.releasedTo + 1]!;
-    const holder = this.holders[cell];
-    return holder !== undefined && holder !== serial ? { cell, holder } : undefined;
   }
 
   serials(): IterableIterator<string> {
@@ -186,7 +176,7 @@ export class TrafficControl {
   }
 
   private releaseIfNotAhead(serial: string, r: RobotTraffic, cell: number, fromIndex: number): void {
-    for (let i = fromIndex; i <= r.releasedTo; i++) if (r.route![i] === cell) return;
+    for (let i = fromIndex; i < r.route.length; i++) if (r.route[i] === cell) return;
     if (this.holders[cell] === serial) this.holders[cell] = undefined;
   }
 
