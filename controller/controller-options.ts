@@ -16,6 +16,8 @@ export interface ControllerOptions {
   lookaheadCells: number;
   /** A robot that waits this long for its next cell gets a detour around held cells, ms. */
   detourAfterMs: number;
+  /** A robot booked to follow another into its cell gives up after this long, ms. */
+  bookingTimeoutMs: number;
   /** Detour maps computed per control cycle at most (each is one search of the grid). */
   detoursPerCycle: number;
   /** New distance maps (one search of the grid per goal) per control cycle at most. */
@@ -58,6 +60,7 @@ export function defaultControllerOptions(overrides: Partial<ControllerOptions> =
     tickMs: 250, // 4 control cycles per second
     lookaheadCells: 4,
     detourAfterMs: 2_000, // 2 s
+    bookingTimeoutMs: 30_000, // 30 s: far longer than a lift, short enough to undo a stuck chain
     detoursPerCycle: 20,
     newDistanceMapsPerCycle: 50,
     distanceMapBytes: 64 * 1024 * 1024, // 64 MiB: 3,300 maps of a 100 x 100 grid

@@ -138,6 +138,7 @@ export class GridController {
     this.planner = new TrafficPlanner(this.grid, this.traffic, {
       lookaheadCells: options.lookaheadCells,
       detourAfterMs: options.detourAfterMs,
+      bookingTimeoutMs: options.bookingTimeoutMs,
       newMapsPerCycle: options.newDistanceMapsPerCycle,
       detoursPerCycle: options.detoursPerCycle,
       distanceMapBytes: options.distanceMapBytes,
@@ -243,6 +244,7 @@ export class GridController {
     this.traffic.reached(robot.serial, routeIndex);
     const now = this.clock.now();
     this.planner.extend(robot.serial, now);
+    this.planner.cellsFreed(before, now);
     for (const freed of before) {
       if (this.traffic.holderOf(freed) !== undefined) continue;
       for (const cell of this.grid.neighbours(freed)) {
@@ -404,7 +406,8 @@ export class GridController {
 
   /**
    * One planning step (see traffic-planner.ts) over the robots that may move: robots on a
-   * leg, and idle robots, which PIBT may push aside (they are then parked where it chose).
+   * leg, and standing robots (idle, or waiting with a job), which PIBT may push aside: they
+   * get a one-cell leg without an action, after which their job, if any, goes on from there.
    */
   private planTraffic(): void {
     const now = this.clock.now();
@@ -412,14 +415,17 @@ export class GridController {
     for (const robot of this.robots.values()) {
       if (!robot.placed || !robot.online || robot.actor.getSnapshot().matches('fault')) continue;
       if (robot.leg) robots.push({ serial: robot.serial, role: 'leg', legStartedMs: robot.leg.startedMs });
-      else if (this.canTakeJob(robot)) robots.push({ serial: robot.serial, role: 'idle', legStartedMs: now });
+      else if (this.canBePushed(robot)) robots.push({ serial: robot.serial, role: 'standing', legStartedMs: now });
     }
-    const step = this.planner.step(robots, now);
-    for (const push of step.pushes) {
-      const robot = this.robots.get(push.serial)!;
-      if (this.canTakeJob(robot) && this.traffic.holderOf(push.cell) === undefined) this.assignNew(robot, { kind: 'park', id: this.newId('park'), cell: push.cell, queuedAtMs: now });
-    }
-    for (const serial of step.advanced) this.planner.extend(serial, now);
+    const moves = this.planner.step(robots, now);
+    for (const move of moves) if (move.role === 'standing') this.startLeg(this.robots.get(move.serial)!, { goal: move.cell });
+    this.planner.applyMoves(moves, now);
+  }
+
+  /** Standing robots that may be moved aside: ready, and not charging or about to. */
+  private canBePushed(robot: RobotRecord): boolean {
+    if (!robot.ready || robot.leg) return false;
+    return !robot.job || robot.job.kind !== 'charge';
   }
 
   /** Tells every robot on a leg the cells released to it since its last order (update). */
@@ -776,10 +782,13 @@ export class GridController {
 
   /** The leg ends: the robot keeps only the cell it stands on. */
   private endLeg(robot: RobotRecord): void {
+    const held = this.traffic.heldCells(robot.serial);
+    const now = this.clock.now();
     this.traffic.finishRoute(robot.serial);
-    this.planner.legChanged(robot.serial, this.clock.now());
+    this.planner.legChanged(robot.serial, now);
     robot.leg = null;
     robot.ready = true;
+    this.planner.cellsFreed(held, now);
   }
 
   private completeLeg(robot: RobotRecord): void {

@@ -1,0 +1,417 @@
+import type { GridMap } from '../grid/grid-map.ts';
+import { DistanceMaps, type DistanceArray } from '../planning/distance-maps.ts';
+import { createGridGraph, type GridGraph } from '../planning/grid-graph.ts';
+import { NO_HEADING, Pibt } from '../planning/pibt.ts';
+import type { TrafficControl } from './traffic-control.ts';
+
+/**
+ * The controller's traffic on the planning core (controller/planning): which cells each robot
+ * is released next, every control cycle, for every robot at once.
+ *
+ * Durations are handled by reservations, not by the plan: a robot holds its released cells
+ * for as long as it needs them (a straight run, a wheel change, a lift of any depth), and a
+ * robot that is busy that way is outside the step, its cells blocked. The step plans the
+ * others with PIBT, each as an agent standing at its *frontier* (its last released cell):
+ * - robots on a leg whose released cells ahead run short of `lookaheadCells`;
+ * - standing robots (idle, or waiting with a job), with their own cell as goal, so PIBT may
+ *   push them aside (the controller then gives them a one-cell leg to the cell PIBT chose).
+ * PIBT moves all agents at once: a robot may follow into a cell its occupant leaves in the
+ * same step. On the grid the occupant holds that cell until it reports having left, so the
+ * follower *books* it: the cell is released to the follower the moment it is free, and
+ * nobody else may take it meanwhile; a booked robot sits out later steps until then. A chain
+ * of followers thus drives off one after the other. A cycle of followers (a rotation, which
+ * PIBT allows) cannot run under reservations, so its robots, and any following them, stay.
+ * Straight runs are released several cells at once: each robot that advanced is extended
+ * along its distance-map descent (same direction first) into free, unbooked cells, up to
+ * the lookahead.
+ *
+ * Deadlocks: PIBT's priority (time on the current leg) lets the longest-waiting robot win;
+ * a robot that has waited `detourAfterMs` without a release gets a detour map, a distance
+ * map to its goal that treats the cells other robots hold now as walls, until its leg ends.
+ */
+export interface TrafficPlannerOptions {
+  /** Cells a robot may hold ahead of its position. */
+  lookaheadCells: number;
+  /** A robot that waits this long without a release gets a detour map, ms. */
+  detourAfterMs: number;
+  /** A booking not honoured this long is dropped (its robot plans afresh), ms. */
+  bookingTimeoutMs: number;
+  /** Distance maps computed per cycle at most (the rest use Manhattan distance meanwhile). */
+  newMapsPerCycle: number;
+  /** Detour maps computed per cycle at most. */
+  detoursPerCycle: number;
+  /** Memory for cached distance maps, bytes. */
+  distanceMapBytes: number;
+}
+
+/** A robot the controller hands to a planning step. */
+export interface TrafficRobot {
+  serial: string;
+  /** `leg`: drives to its leg's goal; `standing`: stays unless pushed aside. */
+  role: 'leg' | 'standing';
+  /** Clock ms since which it has been on its current leg (idle robots: ignored). */
+  legStartedMs: number;
+}
+
+/** A move of one cell planned by a step. */
+export interface PlannedMove {
+  serial: string;
+  role: TrafficRobot['role'];
+  cell: number;
+}
+
+const DIRECTION_OFFSETS = 4;
+
+export class TrafficPlanner {
+  readonly graph: GridGraph;
+  readonly maps: DistanceMaps;
+  private pibt: Pibt | null = null;
+  private readonly headings = new Map<string, number>();
+  private readonly lastReleaseMs = new Map<string, number>();
+  private readonly detours = new Map<string, { goal: number; map: DistanceArray }>();
+  /** Follower → the cell booked for it (held by the robot it follows), and the reverse. */
+  private readonly bookings = new Map<string, { cell: number; sinceMs: number }>();
+  private readonly bookedBy = new Map<number, string>();
+  /** Cell → index of the agent planned there in the current step, -1 none. */
+  private readonly agentAt: Int32Array;
+  private readonly blocked: Uint8Array;
+  private timestep = 0;
+  /** Detour maps computed since construction (for reports and tests). */
+  detoursComputed = 0;
+
+  constructor(
+    private readonly grid: GridMap,
+    private readonly traffic: TrafficControl,
+    private readonly options: TrafficPlannerOptions,
+  ) {
+    const passable = new Uint8Array(grid.cellCount);
+    for (let cell = 0; cell < grid.cellCount; cell++) passable[cell] = grid.drivable(cell) ? 1 : 0;
+    this.graph = createGridGraph(grid.width, grid.height, passable);
+    this.maps = new DistanceMaps(this.graph, { maxBytes: options.distanceMapBytes });
+    this.blocked = new Uint8Array(grid.cellCount);
+    this.agentAt = new Int32Array(grid.cellCount).fill(-1);
+  }
+
+  /** Grid distance from `cell` to `goal` (computing the goal's map if need be). */
+  distance(goal: number, cell: number): number {
+    const slot = this.maps.ensure(goal);
+    if (slot < 0) return this.maps.distance(goal, cell);
+    const d = this.maps.map(slot)[this.graph.compactOf[cell]!]!;
+    return d === this.maps.unreachable ? Infinity : d;
+  }
+
+  /** A leg starts or ends: its detour map, booking and waiting time no longer apply. */
+  legChanged(serial: string, nowMs: number): void {
+    this.detours.delete(serial);
+    this.dropBooking(serial);
+    this.lastReleaseMs.set(serial, nowMs);
+  }
+
+  /** The robot left the grid. */
+  forget(serial: string): void {
+    this.detours.delete(serial);
+    this.dropBooking(serial);
+    this.lastReleaseMs.delete(serial);
+    this.headings.delete(serial);
+  }
+
+  /** The cell booked for a robot, if any. */
+  bookingOf(serial: string): number | undefined {
+    return this.bookings.get(serial)?.cell;
+  }
+
+  /**
+   * Cells just freed (a robot moved on or ended its leg): each booked one is released to its
+   * follower, which is then extended. Returns the followers that advanced.
+   */
+  cellsFreed(cells: Iterable<number>, nowMs: number): string[] {
+    const advanced: string[] = [];
+    for (const cell of cells) {
+      const follower = this.bookedBy.get(cell);
+      if (follower === undefined || this.traffic.holderOf(cell) !== undefined) continue;
+      this.dropBooking(follower);
+      if (this.traffic.goalOf(follower) === null) continue;
+      this.releaseCell(follower, cell, nowMs);
+      this.extend(follower, nowMs);
+      advanced.push(follower);
+    }
+    return advanced;
+  }
+
+  /**
+   * One planning step over `robots` (robots on the grid that may move; robots not listed,
+   * booked robots, and robots with enough released cells keep their cells as obstacles).
+   * Returns the moves that can run: into a free cell, or following a robot that moves away
+   * (a chain ending in a free cell). The caller gives standing robots a leg to their cell,
+   * then hands the moves to `applyMoves`.
+   */
+  step(robots: readonly TrafficRobot[], nowMs: number): PlannedMove[] {
+    this.timestep++;
+    this.maps.beginPeriod();
+    this.honourOrExpireBookings(nowMs);
+    const traffic = this.traffic;
+    const agents: TrafficRobot[] = [];
+    for (const robot of robots) {
+      if (this.bookings.has(robot.serial)) continue;
+      if (robot.role === 'standing') {
+        agents.push(robot);
+        continue;
+      }
+      const goal = traffic.goalOf(robot.serial);
+      if (goal === null || traffic.frontierOf(robot.serial) === goal) continue;
+      if (traffic.releasedAhead(robot.serial) >= this.options.lookaheadCells) continue;
+      agents.push(robot);
+    }
+    if (agents.length === 0) return [];
+    if (!this.pibt || this.pibt.agentCount < agents.length) {
+      this.pibt = new Pibt(this.graph, this.maps, Math.max(agents.length, 2 * (this.pibt?.agentCount ?? 0)), { swap: true, turns: 'axis' });
+    }
+    const n = agents.length;
+    const capacity = this.pibt.agentCount;
+    const positions = new Int32Array(capacity);
+    const orientations = new Uint8Array(capacity);
+    const goals = new Int32Array(capacity);
+    const slots = new Int32Array(capacity).fill(-1);
+    const priorities = new Float64Array(capacity);
+    const agentMaps: (DistanceArray | null)[] = new Array<DistanceArray | null>(n).fill(null);
+    this.markBlocked(agents);
+    let newMaps = 0;
+    let newDetours = 0;
+    for (let a = 0; a < n; a++) {
+      const robot = agents[a]!;
+      const at = traffic.frontierOf(robot.serial);
+      positions[a] = at;
+      this.agentAt[at] = a;
+      orientations[a] = this.headings.get(robot.serial) ?? NO_HEADING;
+      // A fixed fraction per robot breaks ties the same way every cycle.
+      const tieBreak = (hashSerial(robot.serial) % 1000) / 1000;
+      if (robot.role === 'standing') {
+        goals[a] = at;
+        priorities[a] = tieBreak - 1;
+        continue;
+      }
+      const goal = traffic.goalOf(robot.serial)!;
+      goals[a] = goal;
+      priorities[a] = (nowMs - robot.legStartedMs) / 1000 + tieBreak;
+      if (this.maps.has(goal) || newMaps < this.options.newMapsPerCycle) {
+        if (!this.maps.has(goal)) newMaps++;
+        slots[a] = this.maps.ensure(goal);
+      }
+      const waitedMs = nowMs - (this.lastReleaseMs.get(robot.serial) ?? nowMs);
+      let detour = this.detours.get(robot.serial);
+      if (detour && detour.goal !== goal) {
+        this.detours.delete(robot.serial);
+        detour = undefined;
+      }
+      if (waitedMs >= this.options.detourAfterMs && newDetours < this.options.detoursPerCycle) {
+        newDetours++;
+        this.detoursComputed++;
+        this.lastReleaseMs.set(robot.serial, nowMs);
+        const map = this.detourMap(goal, robot.serial);
+        // Walled in for now (every way round is held): plain distances until the next try.
+        detour = map[this.graph.compactOf[at]!] === this.maps.unreachable ? undefined : { goal, map };
+        if (detour) this.detours.set(robot.serial, detour);
+        else this.detours.delete(robot.serial);
+      }
+      agentMaps[a] = detour?.map ?? null;
+    }
+    const next = this.pibt.plan({ positions, orientations, goals, distanceSlots: slots, priorities, timestep: this.timestep, count: n, blocked: this.blocked, agentMaps });
+    // 0 unknown, 1 being checked, 2 can run, 3 stays.
+    const verdict = new Uint8Array(n);
+    const canRun = (a: number): boolean => {
+      if (verdict[a] === 2) return true;
+      if (verdict[a] !== 0) return false; // stays, or a cycle back to an agent being checked
+      const to = next[a]!;
+      if (to === positions[a]) {
+        verdict[a] = 3;
+        return false;
+      }
+      if (this.bookedBy.has(to)) {
+        verdict[a] = 3;
+        return false;
+      }
+      if (traffic.holderOf(to) === undefined) {
+        verdict[a] = 2;
+        return true;
+      }
+      const occupant = this.agentAt[to]!;
+      verdict[a] = 1;
+      const ok = occupant >= 0 && canRun(occupant);
+      verdict[a] = ok ? 2 : 3;
+      return ok;
+    };
+    const moves: PlannedMove[] = [];
+    for (let a = 0; a < n; a++) if (canRun(a)) moves.push({ serial: agents[a]!.serial, role: agents[a]!.role, cell: next[a]! });
+    for (let a = 0; a < n; a++) this.agentAt[positions[a]!] = -1;
+    return moves;
+  }
+
+  /**
+   * Runs the moves of a step (standing robots must have their one-cell leg by now): a free
+   * cell is released at once, an occupied one booked. Robots released a cell are extended.
+   * Returns the robots that were released anything.
+   */
+  applyMoves(moves: readonly PlannedMove[], nowMs: number): string[] {
+    const advanced: string[] = [];
+    for (const move of moves) {
+      if (this.traffic.goalOf(move.serial) === null || this.traffic.frontierOf(move.serial) === move.cell) continue;
+      if (this.traffic.holderOf(move.cell) === undefined && !this.bookedBy.has(move.cell)) {
+        this.releaseCell(move.serial, move.cell, nowMs);
+        advanced.push(move.serial);
+      } else {
+        this.bookings.set(move.serial, { cell: move.cell, sinceMs: nowMs });
+        this.bookedBy.set(move.cell, move.serial);
+      }
+    }
+    for (const serial of advanced) this.extend(serial, nowMs);
+    return advanced;
+  }
+
+  /** Releases booked cells that are free now; drops bookings older than the timeout. */
+  private honourOrExpireBookings(nowMs: number): void {
+    for (const [serial, booking] of [...this.bookings]) {
+      if (this.traffic.holderOf(booking.cell) === undefined) this.cellsFreed([booking.cell], nowMs);
+      else if (nowMs - booking.sinceMs >= this.options.bookingTimeoutMs) this.dropBooking(serial);
+    }
+  }
+
+  private dropBooking(serial: string): void {
+    const booking = this.bookings.get(serial);
+    if (!booking) return;
+    this.bookings.delete(serial);
+    if (this.bookedBy.get(booking.cell) === serial) this.bookedBy.delete(booking.cell);
+  }
+
+  /**
+   * Releases further cells of the robot's leg along its distance-map descent (the cell
+   * straight ahead first), into cells nobody holds, until it holds `lookaheadCells` ahead or
+   * reaches its goal. Returns true when anything was released.
+   */
+  extend(serial: string, nowMs: number): boolean {
+    const traffic = this.traffic;
+    const goal = traffic.goalOf(serial);
+    // A booked robot waits for its booked cell, the next one on its way.
+    if (goal === null || this.bookings.has(serial)) return false;
+    const detour = this.detours.get(serial);
+    const map = detour && detour.goal === goal ? detour.map : null;
+    let released = false;
+    while (traffic.releasedAhead(serial) < this.options.lookaheadCells) {
+      const at = traffic.frontierOf(serial);
+      if (at === goal) break;
+      const to = this.descentStep(this.headings.get(serial) ?? NO_HEADING, at, goal, map);
+      if (to < 0 || traffic.holderOf(to) !== undefined || this.bookedBy.has(to)) break;
+      this.releaseCell(serial, to, nowMs);
+      released = true;
+    }
+    return released;
+  }
+
+  /**
+   * The cells the robot is expected to drive after its frontier to reach its goal (the VDA
+   * 5050 horizon): its descent, ignoring other robots. Empty when the goal is unreachable.
+   */
+  horizon(serial: string): number[] {
+    const goal = this.traffic.goalOf(serial);
+    if (goal === null) return [];
+    const detour = this.detours.get(serial);
+    const map = detour && detour.goal === goal ? detour.map : null;
+    const cells: number[] = [];
+    let at = this.traffic.frontierOf(serial);
+    let heading = this.headings.get(serial) ?? NO_HEADING;
+    while (at !== goal) {
+      const to = this.descentStep(heading, at, goal, map);
+      if (to < 0) return [];
+      heading = directionOf(this.grid.width, at, to);
+      cells.push(to);
+      at = to;
+    }
+    return cells;
+  }
+
+  /** The neighbour of `at` one step nearer the goal, straight ahead first; -1 when none. */
+  private descentStep(heading: number, at: number, goal: number, map: DistanceArray | null): number {
+    const graph = this.graph;
+    const here = this.distanceVia(map, goal, at);
+    let best = -1;
+    let bestKey = Infinity;
+    for (let dir = 0; dir < DIRECTION_OFFSETS; dir++) {
+      const cell = graph.neighbours[at * 4 + dir]!;
+      if (cell < 0) continue;
+      const d = this.distanceVia(map, goal, cell);
+      if (d >= here) continue;
+      // Same axis as the heading needs no wheel change.
+      const key = d * 4 + (heading === NO_HEADING || ((dir - heading) & 1) === 0 ? 0 : 1);
+      if (key < bestKey) {
+        bestKey = key;
+        best = cell;
+      }
+    }
+    return best;
+  }
+
+  private distanceVia(map: DistanceArray | null, goal: number, cell: number): number {
+    if (map) {
+      const d = map[this.graph.compactOf[cell]!]!;
+      return d === this.maps.unreachable ? Infinity : d;
+    }
+    return this.distance(goal, cell);
+  }
+
+  private releaseCell(serial: string, cell: number, nowMs: number): void {
+    const from = this.traffic.frontierOf(serial);
+    if (!this.traffic.release(serial, cell)) throw new Error(`${serial}: cell ${cell} was planned but is held`);
+    this.headings.set(serial, directionOf(this.grid.width, from, cell));
+    this.lastReleaseMs.set(serial, nowMs);
+  }
+
+  /** Cells held by robots outside the step become obstacles; agents' own cells stay open. */
+  private markBlocked(agents: readonly TrafficRobot[]): void {
+    const blocked = this.blocked;
+    blocked.fill(0);
+    for (const serial of this.traffic.serials()) for (const cell of this.traffic.heldCells(serial)) blocked[cell] = 1;
+    for (const cell of this.bookedBy.keys()) blocked[cell] = 1;
+    for (const agent of agents) blocked[this.traffic.frontierOf(agent.serial)] = 0;
+  }
+
+  /**
+   * Distance to `goal` with every cell held by another robot a wall (the robot's own cells
+   * and the goal stay open), compact-indexed like DistanceMaps' maps.
+   */
+  private detourMap(goal: number, serial: string): DistanceArray {
+    const graph = this.graph;
+    const unreachable = this.maps.unreachable;
+    const map: DistanceArray = unreachable === 0xffff ? new Uint16Array(graph.freeCount).fill(unreachable) : new Int32Array(graph.freeCount).fill(unreachable);
+    const queue = new Int32Array(graph.freeCount);
+    const start = graph.compactOf[goal]!;
+    map[start] = 0;
+    queue[0] = start;
+    let tail = 1;
+    for (let head = 0; head < tail; head++) {
+      const id = queue[head]!;
+      const d = map[id]! + 1;
+      for (let dir = 0; dir < 4; dir++) {
+        const nextId = graph.compactNeighbours[id * 4 + dir]!;
+        if (nextId < 0 || map[nextId] !== unreachable) continue;
+        const holder = this.traffic.holderOf(graph.freeCells[nextId]!);
+        if (holder !== undefined && holder !== serial) continue;
+        map[nextId] = d;
+        queue[tail++] = nextId;
+      }
+    }
+    return map;
+  }
+}
+
+/** Direction from a cell to its neighbour: 0 east, 1 south, 2 west, 3 north. */
+function directionOf(width: number, from: number, to: number): number {
+  if (to === from + 1) return 0;
+  if (to === from + width) return 1;
+  if (to === from - 1) return 2;
+  return 3;
+}
+
+function hashSerial(serial: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < serial.length; i++) h = Math.imul(h ^ serial.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
