@@ -755,12 +755,19 @@ export class GridController {
     const actionId = leg.action ? this.newId(leg.action.type) : leg.startCharging ? this.newId('charge') : null;
     robot.leg = { leg, orderId: this.newId(`${robot.serial}-order`), orderUpdateId: 0, sentReleasedTo: this.traffic.releasedTo(robot.serial), actionId, startedMs: now };
     robot.ready = false;
-    this.commands.sendOrder(robot.serial, legOrder(this.geometry, robot.leg.orderId, 0, this.plannedRoute(robot.serial), 0, robot.leg.sentReleasedTo, this.legActions(robot.leg)));
+    this.sendLegOrder(robot, robot.leg, 0);
   }
 
-  /** The leg's released cells followed by the planner's expected way on to the goal (horizon). */
-  private plannedRoute(serial: string): number[] {
-    return [...this.traffic.routeOf(serial)!, ...this.planner.horizon(serial)];
+  /**
+   * Sends the leg's order (update) from route index `fromIndex`: the released cells as base,
+   * then the planner's expected way on to the goal as horizon. The leg's action goes on the
+   * goal node, so only once the route reaches it (a horizon can be cut off while every way to
+   * the goal is held).
+   */
+  private sendLegOrder(robot: RobotRecord, active: ActiveLeg, fromIndex: number): void {
+    const route = [...this.traffic.routeOf(robot.serial)!, ...this.planner.horizon(robot.serial)];
+    const actions = route[route.length - 1] === active.leg.goal ? this.legActions(active) : [];
+    this.commands.sendOrder(robot.serial, legOrder(this.geometry, active.orderId, active.orderUpdateId, route, fromIndex, active.sentReleasedTo, actions));
   }
 
   private legActions(active: ActiveLeg): Action[] {
@@ -777,7 +784,7 @@ export class GridController {
     const from = leg.sentReleasedTo;
     leg.orderUpdateId++;
     leg.sentReleasedTo = this.traffic.releasedTo(robot.serial);
-    this.commands.sendOrder(robot.serial, legOrder(this.geometry, leg.orderId, leg.orderUpdateId, this.plannedRoute(robot.serial), from, leg.sentReleasedTo, this.legActions(leg)));
+    this.sendLegOrder(robot, leg, from);
   }
 
   /** The leg ends: the robot keeps only the cell it stands on. */

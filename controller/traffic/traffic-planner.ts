@@ -292,8 +292,7 @@ export class TrafficPlanner {
     const goal = traffic.goalOf(serial);
     // A booked robot waits for its booked cell, the next one on its way.
     if (goal === null || this.bookings.has(serial)) return false;
-    const detour = this.detours.get(serial);
-    const map = detour && detour.goal === goal ? detour.map : null;
+    const map = this.detourFor(serial, goal);
     let released = false;
     while (traffic.releasedAhead(serial) < this.options.lookaheadCells) {
       const at = traffic.frontierOf(serial);
@@ -313,8 +312,7 @@ export class TrafficPlanner {
   horizon(serial: string): number[] {
     const goal = this.traffic.goalOf(serial);
     if (goal === null) return [];
-    const detour = this.detours.get(serial);
-    const map = detour && detour.goal === goal ? detour.map : null;
+    const map = this.detourFor(serial, goal);
     const cells: number[] = [];
     let at = this.traffic.frontierOf(serial);
     let heading = this.headings.get(serial) ?? NO_HEADING;
@@ -326,6 +324,21 @@ export class TrafficPlanner {
       at = to;
     }
     return cells;
+  }
+
+  /**
+   * The robot's detour map, if it has one for this goal and it still leads from the robot's
+   * frontier to the goal (the frontier may have moved onto a cell that was walled off when the
+   * map was made); else null, and plain distances apply.
+   */
+  private detourFor(serial: string, goal: number): DistanceArray | null {
+    const detour = this.detours.get(serial);
+    if (!detour || detour.goal !== goal) return null;
+    if (detour.map[this.graph.compactOf[this.traffic.frontierOf(serial)]!] === this.maps.unreachable) {
+      this.detours.delete(serial);
+      return null;
+    }
+    return detour.map;
   }
 
   /** The neighbour of `at` one step nearer the goal, straight ahead first; -1 when none. */
