@@ -6,8 +6,10 @@ export interface PortCapacity {
   /** Bins an hour the person at the port handles (handling plus the units of a typical bin). */
   pickerBinsPerHour: number;
   /**
-   * Bins an hour the port cell lets through: each bin needs two robot visits (one drops it,
-   * one takes it back), each a one-cell drive in, the port cycle, and a one-cell drive out.
+   * Bins an hour the port cell lets through at best: the robot that drops a bin takes the
+   * previous one back in the same visit (the controller does so whenever a bin is waiting),
+   * so a bin needs one one-cell drive in, two port cycles (drop, pick) and one one-cell drive
+   * out, with no wheel change (a robot may leave the way it came).
    */
   portCellBinsPerHour: number;
   /** The smaller of the two: what the port can do at best. */
@@ -22,7 +24,7 @@ export function portCapacity(mode: PortMode, unitsPerBin: number, kinematics: Ro
   if (mode === 'closed') return { pickerBinsPerHour: 0, portCellBinsPerHour: 0, binsPerHour: 0 };
   const pickerBinsPerHour = 3600 / (picker.handlingSeconds + picker.pickSecondsPerUnit * unitsPerBin);
   const cellPitchM = Math.max(kinematics.cellSizeXM, kinematics.cellSizeYM);
-  const visitSeconds = 2 * runDurationSeconds(cellPitchM, kinematics) + portCycleSeconds(kinematics);
-  const portCellBinsPerHour = 3600 / (2 * visitSeconds);
+  const visitSeconds = 2 * runDurationSeconds(cellPitchM, kinematics) + 2 * portCycleSeconds(kinematics);
+  const portCellBinsPerHour = 3600 / visitSeconds;
   return { pickerBinsPerHour, portCellBinsPerHour, binsPerHour: Math.min(pickerBinsPerHour, portCellBinsPerHour) };
 }

@@ -28,6 +28,10 @@ export interface ControllerOptions {
   portCapacityBins: number;
   /** Retrievals heading to one port at once (more would only queue robots at the port). */
   retrievalsInFlightPerPort: number;
+  /** A robot with a bin for a full port waits within this many cells of it… */
+  stagingDistanceCells: number;
+  /** …and no nearer than this. */
+  stagingMinCells: number;
   /** Idle robots that may help one retrieval dig (lifting blockers off its column). */
   digHelpersPerRetrieval: number;
   /**
@@ -66,6 +70,8 @@ export function defaultControllerOptions(overrides: Partial<ControllerOptions> =
     distanceMapBytes: 64 * 1024 * 1024, // 64 MiB: 3,300 maps of a 100 x 100 grid
     portCapacityBins: 3,
     retrievalsInFlightPerPort: 4,
+    stagingDistanceCells: 6,
+    stagingMinCells: 3,
     digHelpersPerRetrieval: 1,
     robotsKeptForReturns: 1,
     maxDropAttempts: 3,

@@ -398,10 +398,27 @@ export class GridController {
   controlCycle(): void {
     const startedMs = this.profiler?.now();
     this.allocate();
-    for (const robot of this.robots.values()) if (robot.job && !robot.leg && robot.online && !robot.actor.getSnapshot().matches('fault')) this.advance(robot);
+    this.advanceWaitingJobs();
     this.planTraffic();
     this.sendLegUpdates();
     if (startedMs !== undefined) this.profiler!.record(this.profiler!.now() - startedMs);
+  }
+
+  /**
+   * Jobs waiting on something (port room, a free column, a charge) try again. Robots carrying
+   * a bin to a port go nearest the port first, so port room goes to the robot that needs
+   * least time to use it.
+   */
+  private advanceWaitingJobs(): void {
+    const waiting: { robot: RobotRecord; distance: number }[] = [];
+    for (const robot of this.robots.values()) {
+      if (!robot.job || robot.leg || !robot.online || robot.actor.getSnapshot().matches('fault')) continue;
+      const job = robot.job;
+      const distance = job.kind === 'retrieve' ? this.planner.distance(this.ports.get(job.portId)!.cell, this.traffic.positionOf(robot.serial)) : 0;
+      waiting.push({ robot, distance });
+    }
+    waiting.sort((a, b) => a.distance - b.distance);
+    for (const { robot } of waiting) this.advance(robot);
   }
 
   /**
@@ -558,8 +575,13 @@ export class GridController {
     if (job.kind === 'charge') return job.charger;
     const location = this.inventory.location(job.binId);
     if (job.kind === 'return') {
-      if (location.kind === 'port') return this.ports.get(location.portId)!.cell;
-      return undefined;
+      if (location.kind !== 'port') return undefined;
+      const port = this.ports.get(location.portId)!;
+      // A robot delivering to the port is on (or entering) its cell: once its drop is done,
+      // it takes this bin back itself (it is then the nearest idle robot), which saves a
+      // drive in and out of the port cell per bin.
+      if (this.deliveringTo(port)) return undefined;
+      return port.cell;
     }
     const port = this.ports.get(job.portId)!;
     if (location.kind !== 'column' || !port.open) return undefined;
@@ -573,6 +595,13 @@ export class GridController {
     const cell = this.grid.index(location.x, location.y);
     if (!this.claims.canDig(cell, job.id)) return undefined;
     return cell;
+  }
+
+  /** Whether the robot holding the port's cell is there to drop a bin at it. */
+  private deliveringTo(port: PortStation): boolean {
+    const holder = this.traffic.holderOf(port.cell);
+    const leg = holder === undefined ? null : this.robots.get(holder)?.leg;
+    return leg?.leg.action?.type === 'drop' && leg.leg.action.portId === port.id;
   }
 
   private retrievalsUnderway(): number {
@@ -657,7 +686,7 @@ export class GridController {
     // Retrieval.
     if (location.kind === 'robot') {
       const port = this.ports.get(job.portId)!;
-      if (!port.hasRoom()) return 'wait';
+      if (!port.hasRoom()) return this.stagingLeg(robot, port);
       port.inbound++;
       const visit = this.requests.visit(job.id);
       if (visit && !robot.reportedTransit) this.observers.forEach((o) => o.visitStage(visit, 'binInTransit', {}));
@@ -675,6 +704,34 @@ export class GridController {
       if (visit) this.observers.forEach((o) => o.visitStage(visit, 'digging', { depth }));
     }
     return this.pickTopLeg(robot, columnCell);
+  }
+
+  /**
+   * A robot with a bin for a full port waits near it, within `stagingDistanceCells`, so that
+   * it uses room the moment the port has some; the waiting cell is a free one nearest the
+   * port but at least `stagingMinCells` away (the cells right by the port are for robots
+   * coming and going), not the goal of another leg. Waits where it is when none is free.
+   */
+  private stagingLeg(robot: RobotRecord, port: PortStation): Leg | 'wait' {
+    const from = this.traffic.positionOf(robot.serial);
+    const range = this.options.stagingDistanceCells;
+    if (this.planner.distance(port.cell, from) <= range) return 'wait';
+    const goals = new Set<number>();
+    for (const r of this.robots.values()) if (r.leg) goals.add(r.leg.leg.goal);
+    const distance = new Map<number, number>([[port.cell, 0]]);
+    const queue = [port.cell];
+    for (let head = 0; head < queue.length; head++) {
+      const cell = queue[head]!;
+      const d = distance.get(cell)!;
+      if (d >= this.options.stagingMinCells && !this.portByCell.has(cell) && !this.portApproach.has(cell) && this.traffic.holderOf(cell) === undefined && !goals.has(cell) && this.claims.digLockHolder(cell) === undefined) return { goal: cell };
+      if (d >= range) continue;
+      for (const next of this.grid.neighbours(cell)) {
+        if (distance.has(next)) continue;
+        distance.set(next, d + 1);
+        queue.push(next);
+      }
+    }
+    return 'wait';
   }
 
   /** A dig helper's next leg: set its blocker aside, or lift the next one, or stop. */
