@@ -255,7 +255,9 @@ export class TrafficPlanner {
     const advanced: string[] = [];
     for (const move of moves) {
       if (this.traffic.goalOf(move.serial) === null || this.traffic.frontierOf(move.serial) === move.cell) continue;
-      if (this.traffic.holderOf(move.cell) === undefined && !this.bookedBy.has(move.cell)) {
+      // A cell booked by someone else stays theirs (a step never plans such a move).
+      if (this.bookedBy.has(move.cell)) continue;
+      if (this.traffic.holderOf(move.cell) === undefined) {
         this.releaseCell(move.serial, move.cell, nowMs);
         advanced.push(move.serial);
       } else {
