@@ -394,7 +394,7 @@ export class GridController {
 
   // ---------------------------------------------------------------- control cycle
 
-  /** One control cycle: detours, allocation, jobs waiting on something, releases. */
+  /** One control cycle: allocation, jobs waiting on something, one traffic planning step, order updates. */
   controlCycle(): void {
     const startedMs = this.profiler?.now();
     this.allocate();
