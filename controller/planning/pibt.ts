@@ -12,8 +12,9 @@ import type { GridGraph } from './grid-graph.ts';
  * the cell it must leave forbidden (priority inheritance); if it cannot move away, the first
  * agent tries its next candidate (backtracking). An agent that can do nothing else stays.
  *
- * Candidate order is rotation aware: key = distance-to-goal × 8 + quarter turns × 2 + 1 for a
- * move, distance × 8 for staying. So a move that shortens the distance always beats staying
+ * Candidate order is turn aware: key = distance-to-goal × 8 + turns × 2 + 1 for a move,
+ * distance × 8 for staying (turns as `PibtOptions.turns` counts them: quarter turns for LoRR
+ * robots, axis switches for grid robots). So a move that shortens the distance always beats staying
  * (even when the robot must turn first), the faced cell beats a side cell at equal distance,
  * and staying beats a move that does not shorten the distance. Ties break on a hash of agent,
  * step and direction (deterministic, but not biased to one direction).

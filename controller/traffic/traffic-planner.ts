@@ -1,6 +1,6 @@
 import type { GridMap } from '../grid/grid-map.ts';
 import { DistanceMaps, type DistanceArray } from '../planning/distance-maps.ts';
-import { createGridGraph, type GridGraph } from '../planning/grid-graph.ts';
+import { createGridGraph, DIRECTION_COUNT, type GridGraph } from '../planning/grid-graph.ts';
 import { NO_HEADING, Pibt } from '../planning/pibt.ts';
 import type { TrafficControl } from './traffic-control.ts';
 
@@ -60,8 +60,6 @@ export interface PlannedMove {
   cell: number;
 }
 
-const DIRECTION_OFFSETS = 4;
-
 export class TrafficPlanner {
   readonly graph: GridGraph;
   readonly maps: DistanceMaps;
@@ -76,8 +74,6 @@ export class TrafficPlanner {
   private readonly agentAt: Int32Array;
   private readonly blocked: Uint8Array;
   private timestep = 0;
-  /** Detour maps computed since construction (for reports and tests). */
-  detoursComputed = 0;
 
   constructor(
     private readonly grid: GridMap,
@@ -92,11 +88,13 @@ export class TrafficPlanner {
     this.agentAt = new Int32Array(grid.cellCount).fill(-1);
   }
 
-  /** Grid distance from `cell` to `goal` (computing the goal's map if need be). */
+  /**
+   * Grid distance from `cell` to `goal`, Infinity when unreachable (computing the goal's map
+   * if need be; Manhattan distance while the cache has no slot for it).
+   */
   distance(goal: number, cell: number): number {
-    const slot = this.maps.ensure(goal);
-    if (slot < 0) return this.maps.distance(goal, cell);
-    const d = this.maps.map(slot)[this.graph.compactOf[cell]!]!;
+    this.maps.ensure(goal);
+    const d = this.maps.distance(goal, cell);
     return d === this.maps.unreachable ? Infinity : d;
   }
 
@@ -105,14 +103,6 @@ export class TrafficPlanner {
     this.detours.delete(serial);
     this.dropBooking(serial);
     this.lastReleaseMs.set(serial, nowMs);
-  }
-
-  /** The robot left the grid. */
-  forget(serial: string): void {
-    this.detours.delete(serial);
-    this.dropBooking(serial);
-    this.lastReleaseMs.delete(serial);
-    this.headings.delete(serial);
   }
 
   /** The cell booked for a robot, if any. */
@@ -205,7 +195,6 @@ export class TrafficPlanner {
       }
       if (waitedMs >= this.options.detourAfterMs && newDetours < this.options.detoursPerCycle) {
         newDetours++;
-        this.detoursComputed++;
         this.lastReleaseMs.set(robot.serial, nowMs);
         const map = this.detourMap(goal, robot.serial);
         // Walled in for now (every way round is held): plain distances until the next try.
@@ -349,7 +338,7 @@ export class TrafficPlanner {
     const here = this.distanceVia(map, goal, at);
     let best = -1;
     let bestKey = Infinity;
-    for (let dir = 0; dir < DIRECTION_OFFSETS; dir++) {
+    for (let dir = 0; dir < DIRECTION_COUNT; dir++) {
       const cell = graph.neighbours[at * 4 + dir]!;
       if (cell < 0) continue;
       const d = this.distanceVia(map, goal, cell);
