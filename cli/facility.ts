@@ -11,6 +11,7 @@ import { startEmbeddedBroker, type EmbeddedBroker } from '../controller/broker/e
 import { defaultControllerOptions, type ControllerOptions } from '../controller/controller-options.ts';
 import type { CycleProfiler } from '../controller/grid-controller.ts';
 import { startController, type RunningController } from '../controller/main.ts';
+import { layoutKinematics } from '../sim/kinematics/robot-kinematics.ts';
 import { GridWorld } from '../sim/world/grid-world.ts';
 import { createVirtualFleet, type VirtualFleet } from '../sim/robot/virtual-fleet.ts';
 import { createPickers, type PickerCrew } from '../sim/pickers/create-pickers.ts';
@@ -21,7 +22,7 @@ export type FacilityTransport =
   /** Everything in this process on a simulated clock over an in-memory broker: deterministic. */
   | { kind: 'in-process' }
   /** Real MQTT: the embedded broker on `port` (0 = ephemeral), or an external broker `url`. */
-  | { kind: 'mqtt'; url?: string; host?: string; port?: number; speed: number };
+  | { kind: 'mqtt'; url?: string; port?: number; speed: number };
 
 export interface FacilityOptions {
   layout: GridLayout;
@@ -98,7 +99,7 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
   } else {
     if (transport.url) brokerUrl = transport.url;
     else {
-      broker = await startEmbeddedBroker({ host: transport.host ?? '127.0.0.1', port: transport.port ?? 0 });
+      broker = await startEmbeddedBroker({ port: transport.port ?? 0 });
       brokerUrl = broker.url;
     }
     const url = brokerUrl;
@@ -142,7 +143,8 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
     clock,
     world,
     mapId: controllerOptions.mapId,
-    connectBus: (clientId, will) => connect(clientId, will),
+    kinematics: layoutKinematics(layout),
+    connectBus: connect,
   });
 
   // The physical world matches the store: bins the controller last saw on a robot or at a

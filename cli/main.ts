@@ -112,7 +112,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`gridline: ${error.message}\n`);
       return 2;
     }
-    if (error instanceof StoreError || (error as NodeJS.ErrnoException).code === 'EADDRINUSE' || /port \d+ on .* is in use/.test((error as Error).message)) {
+    if (error instanceof StoreError || (error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       // Problems of the machine or the data folder, not of the program: say what, no stack.
       process.stderr.write(`gridline: ${(error as Error).message}\n`);
       return 1;

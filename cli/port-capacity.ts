@@ -1,6 +1,7 @@
 import type { PortMode } from '../protocol/layout/index.ts';
 import { defaultKinematics, portCycleSeconds, runDurationSeconds, type RobotKinematics } from '../sim/kinematics/robot-kinematics.ts';
 import { defaultPickerTiming, type PickerTiming } from '../sim/pickers/simulated-picker.ts';
+import { defaultDemoWmsOptions } from '../sim/wms/demo-wms-options.ts';
 
 export interface PortCapacity {
   /** Bins an hour the person at the port handles (handling plus the units of a typical bin). */
@@ -27,4 +28,15 @@ export function portCapacity(mode: PortMode, unitsPerBin: number, kinematics: Ro
   const visitSeconds = 2 * runDurationSeconds(cellPitchM, kinematics) + 2 * portCycleSeconds(kinematics);
   const portCellBinsPerHour = 3600 / visitSeconds;
   return { pickerBinsPerHour, portCellBinsPerHour, binsPerHour: Math.min(pickerBinsPerHour, portCellBinsPerHour) };
+}
+
+/**
+ * Mean units per bin the demo WMS asks for at a port of this mode: (1 + maxQuantityPerLine) / 2
+ * per pick line, the middle of its putaway range per putaway.
+ */
+export function demoUnitsPerBin(mode: PortMode): number {
+  const wms = defaultDemoWmsOptions();
+  if (mode === 'pick') return (1 + wms.maxQuantityPerLine) / 2;
+  if (mode === 'putaway') return (wms.putawayQuantity.min + wms.putawayQuantity.max) / 2;
+  return 0;
 }

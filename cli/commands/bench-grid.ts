@@ -1,7 +1,8 @@
 import { formatKpi, percentile } from '../../controller/kpi.ts';
 import { parseLayout, type GridLayout } from '../../protocol/layout/index.ts';
 import { numberOption, type CommandArgs } from '../errors.ts';
-import { portCapacity } from '../port-capacity.ts';
+import { layoutKinematics } from '../../sim/kinematics/robot-kinematics.ts';
+import { demoUnitsPerBin, portCapacity } from '../port-capacity.ts';
 import { runInProcessScenario } from '../scenario-run.ts';
 
 const GRID_SIDE = 100; // columns along x and along y
@@ -10,7 +11,6 @@ const PORTS = 20; // pick ports, half on each of two opposite edges
 const ROBOTS = 1000;
 const REQUESTS_PER_HOUR = 6_000; // more than 20 ports can serve: the ports, not the WMS, set the pace
 const MAX_OPEN_REQUESTS = 300; // enough to keep every port busy; fewer to drain at the end
-const MEAN_UNITS_PER_BIN = 2; // the demo WMS's 1..3 units per pick line
 
 /** The benchmark grid: 100 x 100 columns, 16 deep, 20 pick ports, 1,000 robots, about 96,000 bins. */
 export function benchGridLayout(): GridLayout {
@@ -62,7 +62,7 @@ export async function runBenchGrid(values: CommandArgs): Promise<number> {
   });
   const sorted = cycleMs.sort((a, b) => a - b);
   const k = result.kpiAtDuration;
-  const capacity = portCapacity('pick', MEAN_UNITS_PER_BIN);
+  const capacity = portCapacity('pick', demoUnitsPerBin('pick'), layoutKinematics(layout));
   const lines = [
     `control cycle           p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms (${sorted.length} cycles)`,
     `bins per port-hour      ${k.binsPerPortHour.toFixed(0)} of ${capacity.binsPerHour.toFixed(0)} (${((100 * k.binsPerPortHour) / capacity.binsPerHour).toFixed(0)}%; picker ${capacity.pickerBinsPerHour.toFixed(0)}, port cell ${capacity.portCellBinsPerHour.toFixed(0)})`,

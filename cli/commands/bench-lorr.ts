@@ -1,14 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { createPlanningEntry } from '../../controller/planning/lorr-entry.ts';
-import { loadLorrProblem } from '../../protocol/lorr/load-lorr-problem.ts';
-import type { LorrProblem } from '../../protocol/lorr/lorr-problem.ts';
-import { LorrFormatError } from '../../protocol/lorr/parse-lorr-files.ts';
 import { greedyEntry } from '../../sim/lorr/greedy-entry.ts';
 import type { LorrEntry } from '../../protocol/lorr/lorr-entry.ts';
 import { writeLorrOutput } from '../../sim/lorr/lorr-output.ts';
 import { runLorr } from '../../sim/lorr/run-lorr.ts';
 import { numberOption, UsageError, type CommandArgs } from '../errors.ts';
+import { loadLorrProblemForCli } from '../load-lorr-problem.ts';
 import { percentile } from '../../controller/kpi.ts';
 
 /** Print a progress line every this many steps. */
@@ -19,14 +17,6 @@ const ENTRIES: Record<string, (now: () => number) => LorrEntry> = {
   greedy: () => greedyEntry(),
 };
 
-async function load(path: string): Promise<LorrProblem> {
-  try {
-    return await loadLorrProblem(path);
-  } catch (error) {
-    if (error instanceof LorrFormatError) throw new UsageError(error.message);
-    throw error;
-  }
-}
 
 /**
  * `gridline bench lorr PROBLEM.json`: runs a League of Robot Runners 2024 problem under the start
@@ -43,7 +33,7 @@ export async function runBenchLorr(problemPath: string | undefined, values: Comm
   if (!makeEntry) throw new UsageError(`--entry must be one of ${Object.keys(ENTRIES).join(', ')} (got "${entryName}")`);
   const outputPath = values.output as string | undefined;
 
-  const problem = await load(problemPath);
+  const problem = await loadLorrProblemForCli(problemPath);
   const now = () => performance.now();
   process.stderr.write(
     `bench lorr: ${problem.name}, ${problem.map.height} x ${problem.map.width} map, ${problem.teamSize} robots, ${steps} steps, ${planTimeLimitMs} ms per step, entry ${entryName}\n`,

@@ -1,9 +1,9 @@
 import { formatKpi } from '../../controller/kpi.ts';
-import { defaultDemoWmsOptions } from '../../sim/wms/demo-wms-options.ts';
+import { layoutKinematics } from '../../sim/kinematics/robot-kinematics.ts';
 import { numberOption, type CommandArgs } from '../errors.ts';
 import { loadLayout } from '../load-layout.ts';
 import { runInProcessScenario } from '../scenario-run.ts';
-import { portCapacity } from '../port-capacity.ts';
+import { demoUnitsPerBin, portCapacity } from '../port-capacity.ts';
 import type { PortMode } from '../../protocol/layout/index.ts';
 
 /** Offered load: well above what the facility serves, so the figures show its capacity. */
@@ -29,13 +29,9 @@ export async function runBenchScenario(values: CommandArgs): Promise<number> {
     checkEveryMs: 1000,
     onProgress: (f) => process.stderr.write(`  ${formatKpi(f.controller.controller.kpis())}\n`),
   });
-  // Mean units per bin the demo WMS asks for: (1 + maxQuantityPerLine) / 2 per pick line,
-  // the middle of its putaway range per putaway.
-  const wms = defaultDemoWmsOptions();
-  const unitsPerBin = { pick: (1 + wms.maxQuantityPerLine) / 2, putaway: (wms.putawayQuantity.min + wms.putawayQuantity.max) / 2, closed: 0 };
   const k = result.kpiAtDuration;
   const hoursRun = k.elapsedMs / 3_600_000;
-  const capacities = k.ports.map((p) => ({ ...p, capacity: portCapacity(p.mode as PortMode, unitsPerBin[p.mode as PortMode]) }));
+  const capacities = k.ports.map((p) => ({ ...p, capacity: portCapacity(p.mode as PortMode, demoUnitsPerBin(p.mode as PortMode), layoutKinematics(layout)) }));
   const portLines = capacities.map((p) => {
     const perHour = p.presented / hoursRun;
     const c = p.capacity;

@@ -1,7 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { formatAgentsFile, generateAgentStarts, loadLorrProblem, LorrFormatError } from '../../protocol/lorr/index.ts';
+import { formatAgentsFile, generateAgentStarts } from '../../protocol/lorr/index.ts';
 import { numberOption, UsageError, type CommandArgs } from '../errors.ts';
+import { loadLorrProblemForCli } from '../load-lorr-problem.ts';
 
 /**
  * `gridline bench lorr-problem FROM.json --team-size N [--seed S] --out-dir DIR`: a LoRR problem
@@ -15,13 +16,7 @@ export async function runLorrProblem(fromPath: string | undefined, values: Comma
   if (teamSize === 0) throw new UsageError('bench lorr-problem: --team-size is required');
   const seed = numberOption(values, 'seed', 1, Number.isInteger);
   const outDir = resolve((values['out-dir'] as string | undefined) ?? '.');
-  let problem;
-  try {
-    problem = await loadLorrProblem(fromPath);
-  } catch (error) {
-    if (error instanceof LorrFormatError) throw new UsageError(error.message);
-    throw error;
-  }
+  const problem = await loadLorrProblemForCli(fromPath);
   let starts;
   try {
     starts = generateAgentStarts(problem.map, teamSize, seed);

@@ -2,13 +2,14 @@ import { formatKpi } from '../../controller/kpi.ts';
 import { numberOption, type CommandArgs } from '../errors.ts';
 import { loadLayout } from '../load-layout.ts';
 import { runInProcessScenario } from '../scenario-run.ts';
+import { DEFAULT_REQUESTS_PER_HOUR } from './start.ts';
 
 /** `gridline scenario`: one deterministic in-process run; prints the event log hash. */
 export async function runScenario(values: CommandArgs): Promise<number> {
   const layout = await loadLayout(values.layout as string | undefined);
   const seed = numberOption(values, 'seed', 1, Number.isInteger);
   const durationMs = numberOption(values, 'duration', 1800) * 1000;
-  const requestsPerHour = numberOption(values, 'requests-per-hour', 200);
+  const requestsPerHour = numberOption(values, 'requests-per-hour', DEFAULT_REQUESTS_PER_HOUR);
   const robots = values.robots !== undefined ? numberOption(values, 'robots', 0, (n) => Number.isInteger(n) && n > 0) : undefined;
   const result = await runInProcessScenario({
     layout,

@@ -6,7 +6,7 @@ import { loadLayout } from '../load-layout.ts';
 
 const KPI_PERIOD_MS = 5_000; // wall-clock period of the KPI line
 /** The demo WMS's rate: about what the default facility's 12 robots sustain (2 bins a request). */
-const DEFAULT_REQUESTS_PER_HOUR = 200;
+export const DEFAULT_REQUESTS_PER_HOUR = 200;
 
 /** `gridline start` (`npm start`): the demo facility until Ctrl-C or `--duration`. */
 export async function runStart(values: CommandArgs): Promise<number> {
@@ -25,7 +25,7 @@ export async function runStart(values: CommandArgs): Promise<number> {
     seed,
     ...(robots !== undefined ? { robots } : {}),
     dataDir,
-    wms: values['no-wms'] ? false : { requestsPerHour: numberOption(values, 'requests-per-hour', DEFAULT_REQUESTS_PER_HOUR), seed },
+    wms: values['no-wms'] ? false : { requestsPerHour: numberOption(values, 'requests-per-hour', DEFAULT_REQUESTS_PER_HOUR) },
   });
   const core = facility.controller.controller;
   const out = (line: string) => process.stdout.write(`${line}\n`);

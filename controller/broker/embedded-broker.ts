@@ -18,7 +18,8 @@ export async function startEmbeddedBroker(options: { host?: string; port?: numbe
   const server = net.createServer(broker.handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new Error(`port ${options.port} on ${host} is in use; stop the other broker or pass --broker URL to use it`) : err),
+      // The message says what to do; the code stays so callers can tell this from a bug.
+      reject(err.code === 'EADDRINUSE' ? Object.assign(new Error(`port ${options.port} on ${host} is in use; stop the other broker or pass --broker URL to use it`), { code: 'EADDRINUSE' }) : err),
     );
     server.listen(options.port ?? 0, host, () => resolve());
   });

@@ -1,3 +1,5 @@
+import { DEFAULT_BIN_HEIGHT_M, DEFAULT_CELL_SIZE_M, type GridLayout } from '../../protocol/layout/grid-layout.ts';
+
 /**
  * The physical figures of one grid robot, all in one options object with every default in
  * `defaultKinematics()`. Units are in the names (metres, seconds, watts, watt-hours).
@@ -36,12 +38,12 @@ export interface RobotKinematics {
 
 export function defaultKinematics(): RobotKinematics {
   return {
-    cellSizeXM: 0.7, // metres
-    cellSizeYM: 0.5, // metres
+    cellSizeXM: DEFAULT_CELL_SIZE_M.x, // metres
+    cellSizeYM: DEFAULT_CELL_SIZE_M.y, // metres
     maxSpeedMps: 3.1, // m/s
     accelerationMps2: 2.0, // m/s², also deceleration
     wheelChangeSeconds: 1.2, // s
-    binHeightM: 0.33, // metres per level
+    binHeightM: DEFAULT_BIN_HEIGHT_M, // metres per level
     liftSpeedMps: 1.6, // m/s
     gripSeconds: 1.0, // s per lift cycle
     portDropSeconds: 1.5, // s extra at a port
@@ -51,6 +53,11 @@ export function defaultKinematics(): RobotKinematics {
     liftPowerW: 300, // W
     chargingPowerW: 2000, // W
   };
+}
+
+/** The default robot on a layout's grid: its cell pitch and bin height come from the layout. */
+export function layoutKinematics(layout: Pick<GridLayout, 'cellSizeM' | 'binHeightM'>): RobotKinematics {
+  return { ...defaultKinematics(), cellSizeXM: layout.cellSizeM.x, cellSizeYM: layout.cellSizeM.y, binHeightM: layout.binHeightM };
 }
 
 /** Distance covered while accelerating from rest to top speed, metres. */
