@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseWith, type ParseResult } from '../wms/parse-wms-messages.ts';
+import { skuQuantitySchema, timestampSchema, type SkuQuantity } from '../wms/common-schemas.ts';
 
 /**
  * Messages between the controller and a port screen (a simulated picker now, the browser
@@ -7,9 +8,6 @@ import { parseWith, type ParseResult } from '../wms/parse-wms-messages.ts';
  */
 
 const idSchema = z.string().min(1).max(64);
-const timestampSchema = z.iso.datetime({ offset: true });
-
-export const binLineSchema = z.object({ sku: idSchema, quantity: z.int().min(0) });
 
 /** The bin at a port and what the person there should do with it. */
 export const portPresentationSchema = z.object({
@@ -23,7 +21,7 @@ export const portPresentationSchema = z.object({
   /** Units to take out (pick) or to put in (putaway), >= 1. */
   quantity: z.int().min(1),
   /** What the bin holds now, before the pick or putaway. */
-  contents: z.array(binLineSchema),
+  contents: z.array(skuQuantitySchema),
 });
 
 /** Published retained on the presentation topic; `presentation: null` when no bin is at the port. */
@@ -45,7 +43,8 @@ export const portConfirmSchema = z.object({
   timestamp: timestampSchema.optional(),
 });
 
-export type BinLine = z.infer<typeof binLineSchema>;
+/** One SKU line of a bin's contents: the same shape as the WMS's SkuQuantity. */
+export type BinLine = SkuQuantity;
 export type PortPresentation = z.infer<typeof portPresentationSchema>;
 export type PortPresentationMessage = z.infer<typeof portPresentationMessageSchema>;
 export type PortConfirm = z.infer<typeof portConfirmSchema>;

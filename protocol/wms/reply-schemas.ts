@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { binIdSchema, portIdSchema, requestIdSchema, siteSchema, skuQuantitySchema, skuSchema, timestampSchema } from './common-schemas.ts';
 import { progressStageSchema } from './event-schemas.ts';
+import { WMS_REQUEST_TYPES } from './request-schemas.ts';
 
 /**
  * Replies the controller publishes on `gridline/v1/{site}/wms/{clientId}/reply`: exactly one
@@ -20,7 +21,7 @@ export const REJECTION_CODES = [
   'UNKNOWN_BIN',
   'BIN_UNAVAILABLE',
   'NO_EMPTY_BIN',
-  /** Same requestId as an earlier request of this client, different content. */
+  /** Same requestId as an earlier request (of any client: ids are site-wide), different content. */
   'DUPLICATE_REQUEST_ID',
   'UNKNOWN_REQUEST',
   'NOT_CANCELLABLE',
@@ -58,7 +59,7 @@ export type InventoryBin = z.infer<typeof inventoryBinSchema>;
 /** Answer to a `status` request. */
 export const requestStatusSchema = z.object({
   targetRequestId: requestIdSchema,
-  requestType: z.enum(['pick', 'putaway', 'cancel', 'status', 'inventory']),
+  requestType: z.enum(WMS_REQUEST_TYPES),
   state: requestStateSchema,
   lastStage: progressStageSchema.nullable().describe('Most recent progress stage, null before any.'),
   picked: z.array(skuQuantitySchema).describe('Units picked so far (pick requests); empty otherwise.'),
@@ -80,7 +81,7 @@ export const acceptedReplySchema = z
   .object({
     type: z.literal('accepted'),
     requestId: requestIdSchema,
-    requestType: z.enum(['pick', 'putaway', 'cancel', 'status', 'inventory']),
+    requestType: z.enum(WMS_REQUEST_TYPES),
     site: siteSchema,
     timestamp: timestampSchema,
     status: requestStatusSchema.optional().describe('Present in the reply to a status request.'),

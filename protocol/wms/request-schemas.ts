@@ -37,7 +37,7 @@ export const putawayRequestSchema = z
 
 export const cancelRequestSchema = z
   .strictObject({ type: z.literal('cancel'), requestId: requestIdSchema, targetRequestId: requestIdSchema })
-  .describe('Cancel an earlier pick or putaway of the same client.');
+  .describe('Cancel an earlier pick or putaway; requestIds are site-wide, so it may be another client\'s.');
 
 export const statusRequestSchema = z
   .strictObject({ type: z.literal('status'), requestId: requestIdSchema, targetRequestId: requestIdSchema })
