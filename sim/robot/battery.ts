@@ -49,7 +49,7 @@ export class Battery {
   }
 
   /** Net power into the battery now, watts (negative while draining). */
-  netPowerW(): number {
+  private netPowerW(): number {
     const drawW = this.k.idlePowerW + (this.mode === 'driving' ? this.k.drivePowerW : this.mode === 'lifting' ? this.k.liftPowerW : 0);
     return (this.isCharging ? this.k.chargingPowerW : 0) - drawW;
   }

@@ -23,6 +23,9 @@ export interface RequestLedger {
   protocolViolations(options?: { final?: boolean }): string[];
 }
 
+/** Violations kept; later ones are dropped, since the first ones explain a broken run. */
+const MAX_VIOLATIONS = 100;
+
 /**
  * Checks DESIGN.md §5 during a scenario run: (1) no two robots in, or holding, one cell, no
  * swaps (a swap puts both robots in both cells mid-move, so the occupancy check sees it);
@@ -39,7 +42,6 @@ export class InvariantChecker {
     private readonly world: GridWorld,
     private readonly probe: ControllerProbe,
     private readonly ledger: RequestLedger,
-    private readonly maxViolations = 100,
   ) {}
 
   /** Runs every state check now; call it often (e.g. every simulated 100 ms). */
@@ -78,6 +80,6 @@ export class InvariantChecker {
   }
 
   private report(atMs: number, message: string): void {
-    if (this.violations.length < this.maxViolations) this.violations.push(`t=${(atMs / 1000).toFixed(1)}s ${message}`);
+    if (this.violations.length < MAX_VIOLATIONS) this.violations.push(`t=${(atMs / 1000).toFixed(1)}s ${message}`);
   }
 }

@@ -9,7 +9,6 @@ import { DemoRequestGenerator, type StockLine } from './request-generator.ts';
 import { WmsRequestLedger, type LedgerCounts, type LedgerEntry, type LedgerRequest } from './request-ledger.ts';
 
 export type { DemoWmsOptions } from './demo-wms-options.ts';
-export { defaultDemoWmsOptions } from './demo-wms-options.ts';
 
 /**
  * The part of a WMS client link the demo WMS uses. `WmsClientLink` (protocol/wms/links.ts)
@@ -48,7 +47,6 @@ export class DemoWms {
   private readonly generator: DemoRequestGenerator;
   private readonly arrivals: SeededRandom;
   private readonly ledger: WmsRequestLedger;
-  private readonly unsubscribes: (() => void)[] = [];
   private running = false;
   private arrivalTimer: TimerHandle | null = null;
   /** An arrival came while `maxOpenRequests` were open; it is sent when one closes. */
@@ -64,12 +62,9 @@ export class DemoWms {
     this.generator = new DemoRequestGenerator(deps.stock, this.options);
     this.arrivals = new SeededRandom(`${this.options.seed}:demo-wms:arrivals`);
     this.ledger = new WmsRequestLedger((entry) => this.closed(entry));
-    this.unsubscribes.push(
-      this.link.onReply((reply) => this.ledger.recordReply(reply, this.clock.now())),
-      this.link.onEvent((event) => this.ledger.recordEvent(event, this.clock.now())),
-    );
-    const onInvalid = this.link.onInvalidMessage?.((topic, errors) => this.ledger.recordInvalid(topic, errors));
-    if (onInvalid) this.unsubscribes.push(onInvalid);
+    this.link.onReply((reply) => this.ledger.recordReply(reply, this.clock.now()));
+    this.link.onEvent((event) => this.ledger.recordEvent(event, this.clock.now()));
+    this.link.onInvalidMessage?.((topic, errors) => this.ledger.recordInvalid(topic, errors));
   }
 
   /** Begins sending: the first request arrives after one seeded inter-arrival gap. */
@@ -85,12 +80,6 @@ export class DemoWms {
     this.arrivalWaiting = false;
     if (this.arrivalTimer !== null) this.clock.clearTimeout(this.arrivalTimer);
     this.arrivalTimer = null;
-  }
-
-  /** Stops sending and stops listening to the link. */
-  dispose(): void {
-    this.stop();
-    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
   }
 
   get isSending(): boolean {

@@ -142,14 +142,6 @@ export class WmsRequestLedger {
     return [...this.entries.values()];
   }
 
-  get(requestId: string): LedgerEntry | undefined {
-    return this.entries.get(requestId);
-  }
-
-  strayMessages(): readonly StrayMessage[] {
-    return [...this.strays];
-  }
-
   /** Breaches of the reply/terminal contract, one readable line each; empty when all is well. */
   protocolViolations(query: ViolationQuery): string[] {
     const problems: string[] = [];

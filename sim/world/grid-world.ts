@@ -7,18 +7,13 @@
  * a robot added twice) do throw.
  */
 
-export interface GridCell {
-  x: number;
-  y: number;
-}
+import { isInsideGrid, type GridLayout } from '../../protocol/layout/grid-layout.ts';
+import type { GridActionParameters, GridCell } from '../../protocol/vda5050/grid-nodes.ts';
+
+export type { GridCell } from '../../protocol/vda5050/grid-nodes.ts';
 
 /** A bin standing in a column; `level` 0 is the bottom of the stack. */
-export interface BinPlacement {
-  binId: string;
-  x: number;
-  y: number;
-  level: number;
-}
+export type BinPlacement = GridActionParameters;
 
 export interface GridWorldOptions {
   /** Columns along x: cells have 0 <= x < columnsX. */
@@ -56,12 +51,7 @@ export interface OccupancyViolation {
 }
 
 /** What a pick or drop names: the bin and where it is (or goes). */
-export interface BinHandling {
-  binId: string;
-  x: number;
-  y: number;
-  level: number;
-}
+export type BinHandling = GridActionParameters;
 
 interface RobotBody {
   at: GridCell;
@@ -81,6 +71,8 @@ export class GridWorld {
   readonly columnsY: number;
   readonly depth: number;
   readonly portCapacity: number;
+  /** The grid's extent in the shape `isInsideGrid` reads. */
+  private readonly extent: Pick<GridLayout, 'columns'>;
   private readonly kinds = new Map<string, CellKind>();
   private readonly stacks = new Map<string, string[]>();
   private readonly ports = new Map<string, string[]>();
@@ -93,10 +85,11 @@ export class GridWorld {
     this.columnsX = options.columnsX;
     this.columnsY = options.columnsY;
     this.depth = options.depth;
+    this.extent = { columns: { x: options.columnsX, y: options.columnsY } };
     this.portCapacity = options.portCapacity ?? DEFAULT_PORT_CAPACITY;
     const mark = (cells: readonly GridCell[] | undefined, kind: CellKind) => {
       for (const { x, y } of cells ?? []) {
-        if (!this.isInside(x, y)) throw new RangeError(`${kind} cell (${x}, ${y}) is outside the grid`);
+        if (!isInsideGrid(this.extent, x, y)) throw new RangeError(`${kind} cell (${x}, ${y}) is outside the grid`);
         this.kinds.set(cellKey(x, y), kind);
       }
     };
@@ -107,13 +100,9 @@ export class GridWorld {
     this.placeBins(options.placements ?? []);
   }
 
-  isInside(x: number, y: number): boolean {
-    return Number.isInteger(x) && Number.isInteger(y) && x >= 0 && y >= 0 && x < this.columnsX && y < this.columnsY;
-  }
-
   /** Kind of an inside cell; undefined outside the grid. */
   cellKind(x: number, y: number): CellKind | undefined {
-    if (!this.isInside(x, y)) return undefined;
+    if (!isInsideGrid(this.extent, x, y)) return undefined;
     return this.kinds.get(cellKey(x, y)) ?? 'storage';
   }
 
@@ -152,22 +141,6 @@ export class GridWorld {
     if (this.robots.has(serialNumber)) throw new Error(`robot ${serialNumber} is already in the world`);
     if (!this.isDrivable(cell.x, cell.y)) throw new RangeError(`robot ${serialNumber} cannot stand at (${cell.x}, ${cell.y})`);
     this.robots.set(serialNumber, { at: { x: cell.x, y: cell.y }, movingTo: undefined, heldBinId: undefined });
-  }
-
-  removeRobot(serialNumber: string): void {
-    const body = this.robots.get(serialNumber);
-    if (body?.heldBinId !== undefined) throw new Error(`robot ${serialNumber} still holds bin ${body.heldBinId}`);
-    this.robots.delete(serialNumber);
-  }
-
-  robotSerialNumbers(): string[] {
-    return [...this.robots.keys()];
-  }
-
-  /** The cell the robot stands in, or left last while driving. */
-  robotCell(serialNumber: string): GridCell {
-    const { at } = this.body(serialNumber);
-    return { x: at.x, y: at.y };
   }
 
   /** Every cell the robot occupies: one when standing, two while driving between them. */
