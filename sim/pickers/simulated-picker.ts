@@ -33,6 +33,11 @@ export function defaultPickerTiming(): PickerTiming {
   };
 }
 
+/** Seconds a picker works on a bin of `units` units, before jitter: handling plus time per unit. */
+export function pickerWorkSeconds(timing: PickerTiming, units: number): number {
+  return timing.handlingSeconds + units * timing.pickSecondsPerUnit;
+}
+
 export interface SimulatedPickerOptions extends Partial<PickerTiming> {
   portId: string;
   clock: Clock;
@@ -41,7 +46,7 @@ export interface SimulatedPickerOptions extends Partial<PickerTiming> {
   random: SeededRandom;
 }
 
-/** Counters for KPIs (picker utilisation, shortages). */
+/** What one picker has done so far, as `stats()` reports it; today only tests read it. */
 export interface PickerStats {
   /** Bins presented to this picker (repeats of the bin being worked on not counted). */
   presentations: number;
@@ -109,7 +114,7 @@ export class SimulatedPicker {
 
   /** Clock milliseconds the picker will spend on a bin of `quantity` units, before jitter. */
   nominalWorkMs(quantity: number): number {
-    return (this.timing.handlingSeconds + quantity * this.timing.pickSecondsPerUnit) * 1000;
+    return pickerWorkSeconds(this.timing, quantity) * 1000;
   }
 
   private present(presentation: PortPresentation | null): void {

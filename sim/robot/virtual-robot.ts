@@ -93,7 +93,6 @@ interface Activity {
 
 /** A straight run over consecutive released nodes along one axis, rest to rest. */
 interface Run {
-  from: GridCell;
   axis: Axis;
   /** +1 or -1 along the axis. */
   sign: number;
@@ -178,11 +177,6 @@ export class VirtualRobot {
     this.publishTimer = undefined;
     this.periodicTimer = undefined;
     if (this.activity) this.activity.timer = undefined;
-  }
-
-  /** The cell the robot stands on, or left last while driving. */
-  get currentCell(): GridCell {
-    return { ...this.cell };
   }
 
   /** The state message body as it would be published now. */
@@ -385,7 +379,7 @@ export class VirtualRobot {
     const arrivalMs = targets.map((_, i) => Math.round(timeAtDistance((i + 1) * pitchM, totalM, this.k) * 1000));
     // Driving off a charger ends charging.
     if (this.battery.charging) this.battery.setCharging(this.clock.now(), false);
-    this.run = { from: { ...this.cell }, axis, sign: dx + dy, pitchM, targets, arrivalMs, passed: 0 };
+    this.run = { axis, sign: dx + dy, pitchM, targets, arrivalMs, passed: 0 };
     this.startEdge();
   }
 
@@ -416,13 +410,11 @@ export class VirtualRobot {
     if (!planned.ok) return this.failAction(state, planned.error);
     const plan = planned.plan;
     switch (plan.kind) {
-      case 'startCharging': {
-        const problem = this.startCharging();
+      case 'startCharging':
+      case 'stopCharging': {
+        const problem = this.switchCharging(plan.kind);
         return problem ? this.failAction(state, problem) : this.finishAction(state);
       }
-      case 'stopCharging':
-        this.battery.setCharging(this.clock.now(), false);
-        return this.finishAction(state);
       case 'pick':
       case 'drop': {
         const p = plan.params;
@@ -441,8 +433,12 @@ export class VirtualRobot {
     }
   }
 
-  /** Returns why charging cannot start, or undefined once it has. */
-  private startCharging(): string | undefined {
+  /** Runs a startCharging or stopCharging action; returns why charging cannot start, or undefined once done. */
+  private switchCharging(actionType: 'startCharging' | 'stopCharging'): string | undefined {
+    if (actionType === 'stopCharging') {
+      this.battery.setCharging(this.clock.now(), false);
+      return undefined;
+    }
     if (this.world.cellKind(this.cell.x, this.cell.y) !== 'charger') return `cell (${this.cell.x}, ${this.cell.y}) is not a charger`;
     if (this.activity?.kind === 'edge') return 'the robot is driving';
     this.battery.setCharging(this.clock.now(), true);
@@ -586,13 +582,11 @@ export class VirtualRobot {
         this.applyHolds();
         this.setActionStatus(state, 'FINISHED');
         return this.step();
-      case 'startCharging': {
-        const problem = this.startCharging();
+      case 'startCharging':
+      case 'stopCharging': {
+        const problem = this.switchCharging(action.actionType);
         return problem ? this.failAction(state, problem) : this.setActionStatus(state, 'FINISHED');
       }
-      case 'stopCharging':
-        this.battery.setCharging(this.clock.now(), false);
-        return this.setActionStatus(state, 'FINISHED');
       default:
         return this.failAction(state, `unknown instant action type '${action.actionType}'`);
     }

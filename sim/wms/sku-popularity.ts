@@ -24,10 +24,6 @@ export class SkuPopularity {
     return this.ranked.length;
   }
 
-  has(sku: string): boolean {
-    return this.known.has(sku);
-  }
-
   /** Adds a SKU as the least popular one; a SKU already known keeps its rank. */
   add(sku: string): void {
     if (this.known.has(sku)) return;
@@ -47,7 +43,7 @@ export class SkuPopularity {
     const total = this.cumulative.at(-1)!;
     let rank = 0;
     for (let i = 0; i < MAX_DRAWS; i++) {
-      rank = lowerBound(this.cumulative, random.next() * total);
+      rank = upperBound(this.cumulative, random.next() * total);
       if (accept(this.ranked[rank]!)) return this.ranked[rank]!;
     }
     for (let step = 1; step < this.ranked.length; step++) {
@@ -59,7 +55,7 @@ export class SkuPopularity {
 }
 
 /** First index whose value is > `value` (values strictly increasing), clamped to the last index. */
-function lowerBound(sorted: readonly number[], value: number): number {
+function upperBound(sorted: readonly number[], value: number): number {
   let lo = 0;
   let hi = sorted.length - 1;
   while (lo < hi) {
