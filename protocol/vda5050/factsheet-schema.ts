@@ -6,8 +6,8 @@
  * details, localization parameters) is kept loose.
  */
 import { z } from 'zod';
+import { uintSchema as uint } from './uint-schema.ts';
 
-const uint = z.int().min(0);
 
 export const typeSpecificationSchema = z.object({
   seriesName: z.string(),

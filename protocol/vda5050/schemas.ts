@@ -14,10 +14,10 @@
  * Unknown fields are stripped, so parsed values only carry what the types declare.
  */
 import { z } from 'zod';
+import { uintSchema as uint } from './uint-schema.ts';
 
 export const VDA_PROTOCOL_VERSION = '2.0.0';
 
-const uint = z.int().min(0);
 const isoTimestamp = z.iso.datetime({ offset: true });
 
 /** §Protocol header: every message starts with these five fields (not a nested object). */

@@ -79,6 +79,12 @@ describe('parseVdaMessage rejects malformed messages with path-based reasons', (
     expect(errorsOf(parseOrder(text(bad)))).toContain('edges[0].sequenceId: expected an integer >= 0, got 1.5');
   });
 
+  it('says "a number" for a negative value of a non-integer field, even when the value is whole', () => {
+    const bad = order();
+    bad.nodes[0]!.nodePosition = { x: 0, y: 0, mapId: 'grid', allowedDeviationXy: -2 };
+    expect(errorsOf(parseOrder(text(bad)))).toEqual(['nodes[0].nodePosition.allowedDeviationXy: expected a number >= 0, got -2']);
+  });
+
   it('lists the allowed values of a bad enum', () => {
     const bad = order();
     (bad.nodes[2]!.actions[0] as { blockingType: string }).blockingType = 'hard';

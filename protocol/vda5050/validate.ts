@@ -6,6 +6,8 @@
 import type { z } from 'zod';
 import * as s from './schemas.ts';
 import { checkOrderGraph } from './order-rules.ts';
+import { describeValue } from './describe-value.ts';
+import { formatIssuePath } from '../layout/describe-zod-issues.ts';
 import type { Connection, Factsheet, InstantActions, Order, State, VdaMessageByKind, VdaTopicKind, Visualization } from './types.ts';
 
 export type VdaParseResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
@@ -51,14 +53,8 @@ export const parseConnection = (text: string): VdaParseResult<Connection> => par
 export const parseFactsheet = (text: string): VdaParseResult<Factsheet> => parseVdaMessage('factsheet', text);
 
 /** `['nodes', 2, 'sequenceId']` → `nodes[2].sequenceId`; the root is `message`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return 'message';
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out === '' ? String(key) : `.${String(key)}`;
-  }
-  return out;
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? 'message' : formatIssuePath(path);
 }
 
 const typeNames: Record<string, string> = {
@@ -80,8 +76,8 @@ function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
       return `expected ${expected}, got ${describeValue(issue.input)}`;
     }
     case 'too_small': {
-      const integer = issue.origin === 'number' && Number.isInteger(issue.minimum) && isIntegerCheck(issue);
-      const subject = issue.origin === 'array' ? 'an array with length' : integer ? 'an integer' : 'a number';
+      // Integer fields with a lower bound (uintSchema) carry their own message; here a number is a number.
+      const subject = issue.origin === 'array' ? 'an array with length' : 'a number';
       return `expected ${subject} >${issue.inclusive ? '=' : ''} ${String(issue.minimum)}, got ${describeValue(issue.input)}`;
     }
     case 'too_big': {
@@ -102,11 +98,6 @@ function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
   }
 }
 
-/** A minimum failed by an integer: the schema was (almost certainly) an integer schema. */
-function isIntegerCheck(issue: z.core.$ZodRawIssue): boolean {
-  return Number.isInteger(issue.input);
-}
-
 interface ZodInternalsLike {
   _zod?: { def?: { format?: string; checks?: { _zod?: { def?: { check?: string; value?: unknown; inclusive?: boolean } } }[] } };
 }
@@ -117,20 +108,4 @@ function describeIntegerSchema(inst: unknown): string | undefined {
   if (def?.format !== 'safeint') return undefined;
   const min = def.checks?.map((c) => c._zod?.def).find((d) => d?.check === 'greater_than');
   return min ? `an integer >${min.inclusive ? '=' : ''} ${String(min.value)}` : 'an integer';
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  switch (typeof value) {
-    case 'string':
-      return value.length > 40 ? `'${value.slice(0, 40)}…'` : `'${value}'`;
-    case 'number':
-    case 'boolean':
-      return String(value);
-    case 'object':
-      return 'an object';
-    default:
-      return typeof value;
-  }
 }
