@@ -1,5 +1,5 @@
 import { SeededRandom } from '../random.ts';
-import type { BinContent, BinPlacement, GridCell, GridLayout, InventoryGenerator } from './grid-layout.ts';
+import { cellsOfKind, type BinContent, type BinPlacement, type GridLayout, type InventoryGenerator } from './grid-layout.ts';
 
 /** Most units of one SKU the generator puts in one bin. */
 const MAX_QUANTITY_PER_BIN = 40;
@@ -30,7 +30,7 @@ export function generateInventory(layout: GridLayout): BinPlacement[] {
   }
   const spec = layout.inventory.generator;
   const random = new SeededRandom(spec.seed);
-  const columns = storageCells(layout);
+  const columns = cellsOfKind(layout, 'storage');
   const total = Math.round(spec.fillRatio * columns.length * layout.depth);
   const heights = columnHeights(columns.length, layout.depth, total, random);
   const emptyCount = Math.round(total * spec.emptyBinRatio);
@@ -45,14 +45,6 @@ export function generateInventory(layout: GridLayout): BinPlacement[] {
     }
   });
   return bins;
-}
-
-function storageCells(layout: GridLayout): GridCell[] {
-  const cells: GridCell[] = [];
-  for (let y = 0; y < layout.columns.y; y++) {
-    for (let x = 0; x < layout.columns.x; x++) if (layout.cellKinds[y * layout.columns.x + x] === 'storage') cells.push({ x, y });
-  }
-  return cells;
 }
 
 /** Heights drawn uniformly around the mean, then nudged one bin at a time to sum to `total`. */

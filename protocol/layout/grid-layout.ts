@@ -60,7 +60,10 @@ export interface InventoryGenerator {
   readonly fillRatio: number;
   /** Number of distinct SKUs (SKU-00001 ... ). */
   readonly skuCount: number;
-  /** Most bins any one SKU occupies (the head of the popularity curve). */
+  /**
+   * Most bins any one SKU occupies (the head of the popularity curve). When the non-empty bins
+   * (nonEmpty) would not fit under this cap, the generator raises it to ceil(nonEmpty / skuCount).
+   */
   readonly binsPerSku: number;
   /** Share of the bins that are empty, 0..1. */
   readonly emptyBinRatio: number;
