@@ -24,7 +24,7 @@ export interface ControllerOptions {
   newDistanceMapsPerCycle: number;
   /** Memory for cached distance maps, bytes (one map: 2 bytes per drivable cell). */
   distanceMapBytes: number;
-  /** Bins a port holds at once (presented, queued and waiting to be taken back). */
+  /** Bins a port takes at once: presented, queued, waiting to be taken back, and on their way to it. */
   portCapacityBins: number;
   /** Retrievals heading to one port at once (more would only queue robots at the port). */
   retrievalsInFlightPerPort: number;

@@ -18,7 +18,7 @@ import { TrafficPlanner, type TrafficRobot } from './traffic/traffic-planner.ts'
 import { ColumnClaims } from './work/column-claims.ts';
 import { chooseBlockerColumn, type ColumnChoiceContext } from './work/column-choice.ts';
 import { Slotting } from './work/slotting.ts';
-import type { DigJob, Job, Leg, RetrieveJob } from './work/jobs.ts';
+import type { DigJob, Job, Leg, RetrieveJob, ReturnJob } from './work/jobs.ts';
 
 /** Where the controller's commands to robots go (the VDA 5050 link). */
 export interface RobotCommandPort {
@@ -26,7 +26,7 @@ export interface RobotCommandPort {
   sendInstantActions(serial: string, actions: Action[]): void;
 }
 
-/** What happens to visits, told to the WMS gateway, which turns it into WMS events. */
+/** What happens to visits, told to observers: the WMS gateway (WMS events) and the port screens. */
 export interface VisitObserver {
   visitStage(visit: Visit, stage: 'digging' | 'binInTransit', details: { depth?: number }): void;
   visitPresented(visit: Visit): void;
@@ -104,7 +104,10 @@ export class GridController {
   readonly alarms: ControllerAlarm[] = [];
   alarmCount = 0;
   private readonly robots = new Map<string, RobotRecord>();
-  private readonly queuedJobs: Job[] = [];
+  /** Only these are ever queued; digs, charges and parking go straight to a robot. */
+  private readonly queuedJobs: QueuedJob[] = [];
+  /** Robots whose released cells may have grown since their last order, between cycles. */
+  private readonly legsToUpdate = new Set<string>();
   /** Task machine of every job not yet ended, by job id. */
   private readonly tasks = new Map<string, Actor<typeof taskMachine>>();
   private readonly geometry: OrderGeometry;
@@ -231,7 +234,8 @@ export class GridController {
         this.completeLeg(robot);
       }
     }
-    this.sendLegUpdates();
+    this.sendLegUpdates(this.legsToUpdate);
+    this.legsToUpdate.clear();
   }
 
   /**
@@ -243,13 +247,13 @@ export class GridController {
     const before = this.traffic.heldCells(robot.serial);
     this.traffic.reached(robot.serial, routeIndex);
     const now = this.clock.now();
-    this.planner.extend(robot.serial, now);
-    this.planner.cellsFreed(before, now);
+    if (this.planner.extend(robot.serial, now)) this.legsToUpdate.add(robot.serial);
+    for (const follower of this.planner.cellsFreed(before, now)) this.legsToUpdate.add(follower);
     for (const freed of before) {
       if (this.traffic.holderOf(freed) !== undefined) continue;
       for (const cell of this.grid.neighbours(freed)) {
         const holder = this.traffic.holderOf(cell);
-        if (holder !== undefined && holder !== robot.serial && this.traffic.frontierOf(holder) === cell) this.planner.extend(holder, now);
+        if (holder !== undefined && holder !== robot.serial && this.traffic.frontierOf(holder) === cell && this.planner.extend(holder, now)) this.legsToUpdate.add(holder);
       }
     }
   }
@@ -342,7 +346,7 @@ export class GridController {
     this.enqueue(job);
   }
 
-  private enqueue(job: Job): void {
+  private enqueue(job: QueuedJob): void {
     this.startTask(job);
     this.queuedJobs.push(job);
   }
@@ -400,7 +404,8 @@ export class GridController {
     this.allocate();
     this.advanceWaitingJobs();
     this.planTraffic();
-    this.sendLegUpdates();
+    this.sendLegUpdates(this.robots.keys());
+    this.legsToUpdate.clear();
     if (startedMs !== undefined) this.profiler!.record(this.profiler!.now() - startedMs);
   }
 
@@ -445,11 +450,12 @@ export class GridController {
     return !robot.job || robot.job.kind !== 'charge';
   }
 
-  /** Tells every robot on a leg the cells released to it since its last order (update). */
-  private sendLegUpdates(): void {
-    for (const robot of this.robots.values()) {
-      const leg = robot.leg;
-      if (leg && this.traffic.releasedTo(robot.serial) !== leg.sentReleasedTo) this.sendLegUpdate(robot, leg);
+  /** Tells each of these robots on a leg the cells released to it since its last order (update). */
+  private sendLegUpdates(serials: Iterable<string>): void {
+    for (const serial of serials) {
+      const robot = this.robots.get(serial);
+      const leg = robot?.leg;
+      if (leg && this.traffic.releasedTo(serial) !== leg.sentReleasedTo) this.sendLegUpdate(robot, leg);
     }
   }
 
@@ -475,20 +481,12 @@ export class GridController {
         .map((job, index) => ({ job, index }))
         .sort((a, b) => jobRank(a.job) - jobRank(b.job) || (b.job.kind === 'retrieve' && a.job.kind === 'retrieve' ? b.job.priority - a.job.priority : 0) || a.job.queuedAtMs - b.job.queuedAtMs || a.index - b.index);
       const taken = new Set<Job>();
+      const activeRobots = this.activeRobots();
       for (const { job } of order) {
         if (idle.length === 0) break;
-        const target = this.startableAt(job);
+        const target = this.startableAt(job, activeRobots);
         if (target === undefined) continue;
-        let best = 0;
-        let bestDistance = Infinity;
-        for (let i = 0; i < idle.length; i++) {
-          const d = this.planner.distance(target, this.traffic.positionOf(idle[i]!.serial));
-          if (d < bestDistance) {
-            bestDistance = d;
-            best = i;
-          }
-        }
-        const robot = idle.splice(best, 1)[0]!;
+        const robot = idle.splice(this.nearestTo(target, idle), 1)[0]!;
         this.assign(robot, job);
         taken.add(job);
       }
@@ -499,7 +497,7 @@ export class GridController {
     for (const robot of idle) {
       if (robot.job) continue;
       const position = this.traffic.positionOf(robot.serial);
-      if (this.portByCell.has(position) || this.portApproach.has(position) || this.claims.digLockHolder(position) !== undefined) this.park(robot, new Set());
+      if (this.portByCell.has(position) || this.portApproach.has(position) || this.claims.digLockHolder(position) !== undefined) this.park(robot);
     }
   }
 
@@ -528,11 +526,7 @@ export class GridController {
     digs.sort((a, b) => b.blockers - a.blockers || a.column - b.column);
     for (const dig of digs) {
       while (dig.helpers < this.options.digHelpersPerRetrieval && free.length > 0) {
-        let best = 0;
-        for (let i = 1; i < free.length; i++) {
-          if (this.planner.distance(dig.column, this.traffic.positionOf(free[i]!.serial)) < this.planner.distance(dig.column, this.traffic.positionOf(free[best]!.serial))) best = i;
-        }
-        const helper = free.splice(best, 1)[0]!;
+        const helper = free.splice(this.nearestTo(dig.column, free), 1)[0]!;
         this.assignNew(helper, { kind: 'dig', id: this.newId('dig'), retrievalId: dig.id, column: dig.column, queuedAtMs: this.clock.now() });
         dig.helpers++;
       }
@@ -556,7 +550,7 @@ export class GridController {
     if (best === undefined) {
       for (const charger of this.chargerCells) {
         const occupant = this.robots.get(this.traffic.holderOf(charger) ?? '');
-        if (occupant && occupant !== robot && !claimed.has(charger) && this.canTakeJob(occupant) && occupant.batteryPercent >= this.options.chargeUntilPercent) this.park(occupant, new Set());
+        if (occupant && occupant !== robot && !claimed.has(charger) && this.canTakeJob(occupant) && occupant.batteryPercent >= this.options.chargeUntilPercent) this.park(occupant);
       }
       return false;
     }
@@ -568,11 +562,22 @@ export class GridController {
     return robot.online && robot.placed && robot.ready && !robot.job && robot.actor.getSnapshot().matches('idle');
   }
 
-  /** The cell where a job starts, if it can start now. */
-  private startableAt(job: Job): number | undefined {
-    if (job.kind === 'park') return job.cell;
-    if (job.kind === 'dig') return job.column;
-    if (job.kind === 'charge') return job.charger;
+  /** Index in `robots` of the robot nearest `cell` by grid distance (the first on a tie). */
+  private nearestTo(cell: number, robots: readonly RobotRecord[]): number {
+    let best = 0;
+    let bestDistance = Infinity;
+    for (let i = 0; i < robots.length; i++) {
+      const d = this.planner.distance(cell, this.traffic.positionOf(robots[i]!.serial));
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /** The cell where a queued job starts, if it can start now (`activeRobots`: see activeRobots()). */
+  private startableAt(job: QueuedJob, activeRobots: number): number | undefined {
     const location = this.inventory.location(job.binId);
     if (job.kind === 'return') {
       if (location.kind !== 'port') return undefined;
@@ -589,7 +594,7 @@ export class GridController {
     // A robot with a bin for a full port waits for a robot to take a bin away from it. No
     // circular wait: a retrieval starts only if robots stay free for returns, or if the port
     // has room for its bin even when every retrieval under way has delivered (a lone robot).
-    const returnsStayServed = this.retrievalsUnderway() < this.activeRobots() - this.options.robotsKeptForReturns;
+    const returnsStayServed = this.retrievalsUnderway() < activeRobots - this.options.robotsKeptForReturns;
     const roomReserved = port.binsHeld + port.retrievalsUnderway < this.options.portCapacityBins;
     if (!returnsStayServed && !roomReserved) return undefined;
     const cell = this.grid.index(location.x, location.y);
@@ -680,7 +685,7 @@ export class GridController {
         const cell = this.grid.cellOf(port.cell);
         return { goal: port.cell, action: { type: 'pick', binId: job.binId, x: cell.x, y: cell.y, level: 0, portId: port.id } };
       }
-      if (location.kind === 'robot') return this.dropLeg(robot, job.binId, this.chooseReturnColumnFor(job.binId, robot));
+      if (location.kind === 'robot') return this.dropLeg(job.binId, this.chooseReturnColumnFor(job.binId, robot));
       return 'done';
     }
     // Retrieval.
@@ -696,7 +701,7 @@ export class GridController {
     }
     if (location.kind === 'port') return 'done';
     const columnCell = this.grid.index(location.x, location.y);
-    if (carried) return this.dropLeg(robot, carried, this.chooseBlockerColumnFor(columnCell));
+    if (carried) return this.dropLeg(carried, this.chooseBlockerColumnFor(columnCell));
     const depth = this.inventory.depthFromTop(job.binId) ?? 0;
     if (depth > 0 && !robot.reportedDig) {
       robot.reportedDig = true;
@@ -737,7 +742,7 @@ export class GridController {
   /** A dig helper's next leg: set its blocker aside, or lift the next one, or stop. */
   private nextDigLeg(robot: RobotRecord, job: DigJob): Leg | 'wait' | 'done' {
     const carried = this.inventory.binOnRobot(robot.serial);
-    if (carried) return this.dropLeg(robot, carried, this.chooseBlockerColumnFor(job.column));
+    if (carried) return this.dropLeg(carried, this.chooseBlockerColumnFor(job.column));
     if (this.blockersLeftFor(job.retrievalId) < 2) return 'done';
     return this.pickTopLeg(robot, job.column);
   }
@@ -761,7 +766,7 @@ export class GridController {
     return this.inventory.depthFromTop(owner.job.binId) ?? 0;
   }
 
-  private dropLeg(robot: RobotRecord, binId: string, column: number | undefined): Leg | 'wait' {
+  private dropLeg(binId: string, column: number | undefined): Leg | 'wait' {
     if (column === undefined) return 'wait';
     this.claims.addIncoming(column);
     const cell = this.grid.cellOf(column);
@@ -852,7 +857,7 @@ export class GridController {
     this.planner.legChanged(robot.serial, now);
     robot.leg = null;
     robot.ready = true;
-    this.planner.cellsFreed(held, now);
+    for (const follower of this.planner.cellsFreed(held, now)) this.legsToUpdate.add(follower);
   }
 
   private completeLeg(robot: RobotRecord): void {
@@ -955,15 +960,15 @@ export class GridController {
 
   // ---------------------------------------------------------------- parking
 
-  /** Sends an idle robot to the nearest free storage cell outside `avoid`. */
-  private park(robot: RobotRecord, avoid: Set<number>): void {
+  /** Sends an idle robot to the nearest free storage cell away from ports. */
+  private park(robot: RobotRecord): void {
     const from = this.traffic.positionOf(robot.serial);
     const seen = new Uint8Array(this.grid.cellCount);
     const queue = [from];
     seen[from] = 1;
     for (let head = 0; head < queue.length; head++) {
       const cell = queue[head]!;
-      if (cell !== from && this.grid.isStorage(cell) && !avoid.has(cell) && !this.portApproach.has(cell) && this.traffic.holderOf(cell) === undefined && this.claims.digLockHolder(cell) === undefined && this.claims.incomingDrops(cell) === 0) {
+      if (cell !== from && this.grid.isStorage(cell) && !this.portApproach.has(cell) && this.traffic.holderOf(cell) === undefined && this.claims.digLockHolder(cell) === undefined && this.claims.incomingDrops(cell) === 0) {
         this.assignNew(robot, { kind: 'park', id: this.newId('park'), cell, queuedAtMs: this.clock.now() });
         return;
       }
@@ -977,8 +982,8 @@ export class GridController {
 
   // ---------------------------------------------------------------- views
 
-  /** Registers a robot of the fleet (from the layout or first seen on the wire). */
-  robot(serial: string): RobotRecord {
+  /** The record of a robot, registered when it is first heard from on the wire. */
+  private robot(serial: string): RobotRecord {
     let robot = this.robots.get(serial);
     if (!robot) {
       const actor = createActor(robotMachine, { input: { serial } });
@@ -1042,10 +1047,9 @@ export class GridController {
 
 const MAX_ALARMS_KEPT = 1000;
 
-/**
- * Returns before retrievals: they free port room. (Only these two are ever queued; digs,
- * charges and parking go straight to a robot.)
- */
-function jobRank(job: Job): number {
+type QueuedJob = RetrieveJob | ReturnJob;
+
+/** Returns before retrievals: they free port room. */
+function jobRank(job: QueuedJob): number {
   return job.kind === 'return' ? 0 : 1;
 }

@@ -48,8 +48,8 @@ export class PortScreenGateway implements Pick<VisitObserver, 'visitPresented' |
     });
   }
 
+  /** The screen clears; the port's next bin, if any, is presented right after (visitPresented). */
   visitConfirmed(visit: Visit): void {
-    const port = this.controller.ports.get(visit.portId);
-    if (port && !port.presented) this.link.present(visit.portId, null);
+    this.link.present(visit.portId, null);
   }
 }

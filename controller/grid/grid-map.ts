@@ -43,12 +43,6 @@ export class GridMap {
     return x >= 0 && y >= 0 && x < this.width && y < this.height;
   }
 
-  kind(index: number): CellKind {
-    const kind = this.kinds[index];
-    if (kind === undefined) throw new RangeError(`cell index ${index} is outside the grid`);
-    return kind;
-  }
-
   /** Robots drive on every cell but blocked ones (pillars and voids). */
   drivable(index: number): boolean {
     return this.kinds[index] !== undefined && this.kinds[index] !== 'blocked';

@@ -1,7 +1,7 @@
 import { setup } from 'xstate';
 
 /**
- * Lifecycle of one job (a bin retrieval, a bin return, a parking move). Terminal states are
+ * Lifecycle of one job (a bin retrieval, a dig, a bin return, a charge, a parking move). Terminal states are
  * final, so a finished job can never be restarted or finished twice.
  */
 export type TaskEvent = { type: 'ASSIGN' } | { type: 'FINISH' } | { type: 'FAIL' } | { type: 'CANCEL' } | { type: 'UNASSIGN' };
