@@ -1,6 +1,6 @@
 import type { PortMode } from '../protocol/layout/index.ts';
 import { defaultKinematics, portCycleSeconds, runDurationSeconds, type RobotKinematics } from '../sim/kinematics/robot-kinematics.ts';
-import { defaultPickerTiming, type PickerTiming } from '../sim/pickers/simulated-picker.ts';
+import { defaultPickerTiming, pickerWorkSeconds, type PickerTiming } from '../sim/pickers/simulated-picker.ts';
 import { defaultDemoWmsOptions } from '../sim/wms/demo-wms-options.ts';
 
 export interface PortCapacity {
@@ -23,7 +23,7 @@ export interface PortCapacity {
  */
 export function portCapacity(mode: PortMode, unitsPerBin: number, kinematics: RobotKinematics = defaultKinematics(), picker: PickerTiming = defaultPickerTiming()): PortCapacity {
   if (mode === 'closed') return { pickerBinsPerHour: 0, portCellBinsPerHour: 0, binsPerHour: 0 };
-  const pickerBinsPerHour = 3600 / (picker.handlingSeconds + picker.pickSecondsPerUnit * unitsPerBin);
+  const pickerBinsPerHour = 3600 / pickerWorkSeconds(picker, unitsPerBin);
   const cellPitchM = Math.max(kinematics.cellSizeXM, kinematics.cellSizeYM);
   const visitSeconds = 2 * runDurationSeconds(cellPitchM, kinematics) + 2 * portCycleSeconds(kinematics);
   const portCellBinsPerHour = 3600 / visitSeconds;

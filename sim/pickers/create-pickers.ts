@@ -22,7 +22,6 @@ export interface PickerCrewOptions {
 export interface PickerCrew {
   /** By port id, in the order given. */
   readonly pickers: ReadonlyMap<string, SimulatedPicker>;
-  readonly links: ReadonlyMap<string, PortScreenLink>;
   /** Stops every picker and closes its bus connection. */
   close(): Promise<void>;
 }
@@ -35,7 +34,6 @@ export function simulatedPickerClientId(site: string, portId: string): string {
 /** Connects, subscribes and starts a picker per port; a bin already presented (retained) is worked on at once. */
 export async function createPickers(portIds: readonly string[], options: PickerCrewOptions): Promise<PickerCrew> {
   const pickers = new Map<string, SimulatedPicker>();
-  const links = new Map<string, PortScreenLink>();
   const buses: MessageBus[] = [];
   for (const portId of portIds) {
     if (pickers.has(portId)) throw new Error(`port ${portId} appears twice in the picker crew`);
@@ -52,11 +50,9 @@ export async function createPickers(portIds: readonly string[], options: PickerC
     picker.start();
     await link.start();
     pickers.set(portId, picker);
-    links.set(portId, link);
   }
   return {
     pickers,
-    links,
     async close() {
       for (const picker of pickers.values()) picker.stop();
       for (const bus of buses) await bus.close();

@@ -30,7 +30,6 @@ export interface VirtualFleetOptions {
 export interface VirtualFleet {
   /** By serial number, in the order given. */
   readonly robots: ReadonlyMap<string, VirtualRobot>;
-  readonly links: ReadonlyMap<string, VehicleLink>;
   /** Stops every robot and closes its link cleanly (OFFLINE, no last will). */
   close(): Promise<void>;
 }
@@ -69,7 +68,6 @@ export async function createVirtualFleet(options: VirtualFleetOptions): Promise<
   }
   return {
     robots,
-    links,
     async close() {
       for (const robot of robots.values()) robot.stop();
       for (const link of links.values()) await link.close();
