@@ -6,6 +6,8 @@
  *   gridline/v1/{site}/port/{portId}/confirm        port screen -> controller: what was picked/put
  *   gridline/v1/{site}/console/state                controller -> operator console (later)
  */
+import { fillTopicLayout, isTopicLevel } from '../topic-levels.ts';
+
 export const CONSOLE_TOPIC_LAYOUT = {
   portPresentation: 'gridline/v1/{site}/port/{portId}/presentation',
   portConfirm: 'gridline/v1/{site}/port/{portId}/confirm',
@@ -20,33 +22,21 @@ export interface PortTopic {
   readonly channel: PortChannel;
 }
 
-/** A topic level taken from a name: non-empty, without MQTT separators or wildcards. */
-const TOPIC_LEVEL = /^[^/+#\u0000]+$/;
-
-function fill(layout: string, values: Record<string, string>): string {
-  let topic = layout;
-  for (const [name, value] of Object.entries(values)) {
-    if (value !== '+' && !TOPIC_LEVEL.test(value)) throw new RangeError(`${name} ${JSON.stringify(value)} is not a valid topic level`);
-    topic = topic.replace(`{${name}}`, value);
-  }
-  return topic;
-}
-
 export function portPresentationTopic(site: string, portId: string): string {
-  return fill(CONSOLE_TOPIC_LAYOUT.portPresentation, { site, portId });
+  return fillTopicLayout(CONSOLE_TOPIC_LAYOUT.portPresentation, { site, portId });
 }
 
 export function portConfirmTopic(site: string, portId: string): string {
-  return fill(CONSOLE_TOPIC_LAYOUT.portConfirm, { site, portId });
+  return fillTopicLayout(CONSOLE_TOPIC_LAYOUT.portConfirm, { site, portId });
 }
 
 /** The controller's subscription to every port's confirmations: `gridline/v1/{site}/port/+/confirm`. */
 export function portConfirmSubscription(site: string): string {
-  return fill(CONSOLE_TOPIC_LAYOUT.portConfirm, { site, portId: '+' });
+  return fillTopicLayout(CONSOLE_TOPIC_LAYOUT.portConfirm, { site, portId: '+' });
 }
 
 export function consoleStateTopic(site: string): string {
-  return fill(CONSOLE_TOPIC_LAYOUT.consoleState, { site });
+  return fillTopicLayout(CONSOLE_TOPIC_LAYOUT.consoleState, { site });
 }
 
 /** Splits a concrete port topic into its parts; null when it is not a port presentation/confirm topic. */
@@ -54,7 +44,7 @@ export function parsePortTopic(topic: string): PortTopic | null {
   const parts = topic.split('/');
   if (parts.length !== 6 || parts[0] !== 'gridline' || parts[1] !== 'v1' || parts[3] !== 'port') return null;
   const [, , site, , portId, channel] = parts as [string, string, string, string, string, string];
-  if (!TOPIC_LEVEL.test(site) || !TOPIC_LEVEL.test(portId)) return null;
+  if (!isTopicLevel(site) || !isTopicLevel(portId)) return null;
   if (channel !== 'presentation' && channel !== 'confirm') return null;
   return { site, portId, channel };
 }

@@ -6,6 +6,8 @@
  *   gridline/v1/{site}/wms/{clientId}/reply     controller -> WMS, one accept-or-reject per request
  *   gridline/v1/{site}/wms/{clientId}/event     controller -> WMS, progress and terminal events
  */
+import { fillTopicLayout, isTopicLevel } from '../topic-levels.ts';
+
 export const WMS_TOPIC_LAYOUT = 'gridline/v1/{site}/wms/{clientId}/{channel}';
 
 export const WMS_CHANNELS = ['request', 'reply', 'event'] as const;
@@ -17,17 +19,8 @@ export interface WmsTopic {
   readonly channel: WmsChannel;
 }
 
-/** A topic level taken from a name: non-empty, without MQTT separators or wildcards. */
-const TOPIC_LEVEL = /^[^/+#\u0000]+$/;
-
 function topicFor(site: string, clientId: string, channel: WmsChannel | '+'): string {
-  for (const [name, value] of [
-    ['site', site],
-    ['clientId', clientId],
-  ] as const) {
-    if (value !== '+' && !TOPIC_LEVEL.test(value)) throw new RangeError(`${name} ${JSON.stringify(value)} is not a valid topic level`);
-  }
-  return WMS_TOPIC_LAYOUT.replace('{site}', site).replace('{clientId}', clientId).replace('{channel}', channel);
+  return fillTopicLayout(WMS_TOPIC_LAYOUT, { site, clientId, channel });
 }
 
 export function wmsRequestTopic(site: string, clientId: string): string {
@@ -58,7 +51,7 @@ export function parseWmsTopic(topic: string): WmsTopic | null {
     const expected = layoutParts[i]!;
     const actual = parts[i]!;
     if (expected.startsWith('{')) {
-      if (!TOPIC_LEVEL.test(actual)) return null;
+      if (!isTopicLevel(actual)) return null;
       values[expected.slice(1, -1)] = actual;
     } else if (expected !== actual) {
       return null;
