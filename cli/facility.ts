@@ -6,7 +6,7 @@ import { SimulatedClock, type Clock } from '../protocol/clock.ts';
 import { RealClock } from '../protocol/real-clock.ts';
 import { robotStartCells, type GridLayout } from '../protocol/layout/index.ts';
 import { WmsClientLink } from '../protocol/wms/links.ts';
-import { cellNodeId, parseCellNodeId } from '../protocol/vda5050/grid-nodes.ts';
+import { parseCellNodeId } from '../protocol/vda5050/grid-nodes.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../controller/broker/embedded-broker.ts';
 import { defaultControllerOptions, type ControllerOptions } from '../controller/controller-options.ts';
 import type { CycleProfiler } from '../controller/grid-controller.ts';
@@ -179,11 +179,6 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
   checker = new InvariantChecker(
     world,
     {
-      robotSerials: () => core.robotSerials(),
-      heldNodeIds: (serial) => core.heldCells(serial).map((cell) => {
-        const { x, y } = core.grid.cellOf(cell);
-        return cellNodeId(x, y);
-      }),
       holderOf: (nodeId) => {
         const cell = parseCellNodeId(nodeId);
         return cell && core.grid.inside(cell.x, cell.y) ? core.traffic.holderOf(core.grid.index(cell.x, cell.y)) : undefined;

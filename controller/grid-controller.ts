@@ -998,7 +998,7 @@ export class GridController {
     return [...this.robots.keys()];
   }
 
-  /** Cells released (VDA 5050 base) to a robot and not yet passed, for invariant checks. */
+  /** Cells a robot holds: its cell and those released (VDA 5050 base) ahead; none if unknown. */
   heldCells(serial: string): number[] {
     return this.traffic.has(serial) ? this.traffic.heldCells(serial) : [];
   }

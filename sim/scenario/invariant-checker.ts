@@ -6,12 +6,12 @@ import type { GridWorld } from '../world/grid-world.ts';
  * only through messages; a scenario's composition root hands this probe over.
  */
 export interface ControllerProbe {
-  robotSerials(): string[];
-  /** Node ids (`c{x}_{y}`) the robot holds: its cell and the cells released ahead of it. */
-  heldNodeIds(serial: string): string[];
   /** Who holds a node in the controller's reservation table, if anyone. */
   holderOf(nodeId: string): string | undefined;
-  /** Disagreements between the reservation table and the robots' records (empty when consistent). */
+  /**
+   * Disagreements between the reservation table and the robots' records, a cell held by two
+   * robots included (empty when consistent).
+   */
   reservationProblems(): string[];
   /** Problems in the controller's own bin bookkeeping (empty when consistent). */
   inventoryProblems(): string[];
@@ -48,14 +48,6 @@ export class InvariantChecker {
   checkNow(atMs: number): void {
     this.checks++;
     for (const v of this.world.occupancyViolations()) this.report(atMs, `invariant 1: robots ${v.serialNumbers.join(', ')} share cell (${v.x}, ${v.y})`);
-    const holders = new Map<string, string>();
-    for (const serial of this.probe.robotSerials()) {
-      for (const node of this.probe.heldNodeIds(serial)) {
-        const other = holders.get(node);
-        if (other !== undefined && other !== serial) this.report(atMs, `invariant 1: ${node} held by both ${other} and ${serial}`);
-        holders.set(node, serial);
-      }
-    }
     for (const problem of this.probe.reservationProblems()) this.report(atMs, `invariant 1 (reservations): ${problem}`);
     for (const problem of this.world.binConservationViolations()) this.report(atMs, `invariant 2 (world): ${problem}`);
     for (const problem of this.probe.inventoryProblems()) this.report(atMs, `invariant 2 (controller): ${problem}`);
