@@ -28,11 +28,11 @@ export interface RobotCommandPort {
 
 /** What happens to visits, told to observers: the WMS gateway (WMS events) and the port screens. */
 export interface VisitObserver {
-  visitStage(visit: Visit, stage: 'digging' | 'binInTransit', details: { depth?: number }): void;
-  visitPresented(visit: Visit): void;
+  visitStage?(visit: Visit, stage: 'digging' | 'binInTransit', details: { depth?: number }): void;
+  visitPresented?(visit: Visit): void;
   /** The person at the port confirmed the visit: pieces picked (or put) per SKU. */
-  visitConfirmed(visit: Visit, quantities: { sku: string; quantity: number }[]): void;
-  visitFailed(visit: Visit, reason: string): void;
+  visitConfirmed?(visit: Visit, quantities: { sku: string; quantity: number }[]): void;
+  visitFailed?(visit: Visit, reason: string): void;
 }
 
 /**
@@ -321,7 +321,7 @@ export class GridController {
       }
     }
     visit.state = 'done';
-    this.observers.forEach((o) => o.visitConfirmed(visit, confirmed));
+    this.observers.forEach((o) => o.visitConfirmed?.(visit, confirmed));
   }
 
   /** Records a finished request for the KPIs. */
@@ -694,7 +694,7 @@ export class GridController {
       if (!port.hasRoom()) return this.stagingLeg(robot, port);
       port.inbound++;
       const visit = this.requests.visit(job.id);
-      if (visit && !robot.reportedTransit) this.observers.forEach((o) => o.visitStage(visit, 'binInTransit', {}));
+      if (visit && !robot.reportedTransit) this.observers.forEach((o) => o.visitStage?.(visit, 'binInTransit', {}));
       robot.reportedTransit = true;
       const cell = this.grid.cellOf(port.cell);
       return { goal: port.cell, action: { type: 'drop', binId: job.binId, x: cell.x, y: cell.y, level: 0, portId: port.id } };
@@ -706,7 +706,7 @@ export class GridController {
     if (depth > 0 && !robot.reportedDig) {
       robot.reportedDig = true;
       const visit = this.requests.visit(job.id);
-      if (visit) this.observers.forEach((o) => o.visitStage(visit, 'digging', { depth }));
+      if (visit) this.observers.forEach((o) => o.visitStage?.(visit, 'digging', { depth }));
     }
     return this.pickTopLeg(robot, columnCell);
   }
@@ -915,7 +915,7 @@ export class GridController {
     port.presentations++;
     port.actor.send({ type: 'PRESENT' });
     visit.state = 'presented';
-    this.observers.forEach((o) => o.visitPresented(visit));
+    this.observers.forEach((o) => o.visitPresented?.(visit));
   }
 
   private visitAtPort(portId: string, binId: string): Visit | undefined {
@@ -946,7 +946,7 @@ export class GridController {
       const visit = this.requests.visit(job.id);
       const location = this.inventory.location(job.binId);
       if (location.kind === 'column') this.claims.unlockDig(this.grid.index(location.x, location.y), job.id);
-      if (visit) this.observers.forEach((o) => o.visitFailed(visit, `robot ${robot.serial}: ${reason}`));
+      if (visit) this.observers.forEach((o) => o.visitFailed?.(visit, `robot ${robot.serial}: ${reason}`));
     }
     this.finishJob(robot, 'FAIL');
   }

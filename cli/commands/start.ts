@@ -39,8 +39,6 @@ export async function runStart(values: CommandArgs): Promise<number> {
   const startedMs = facility.clock.now();
   const stamp = () => `t=${((facility.clock.now() - startedMs) / 1000).toFixed(1)}s`;
   core.addObserver({
-    visitStage: () => {},
-    visitPresented: () => {},
     visitFailed: (visit, reason) => out(`${stamp()}  failed   ${visit.requestId}: ${reason}`),
     visitConfirmed: (visit, quantities) => {
       const what = quantities.map((q) => `${q.quantity} x ${q.sku}`).join(', ');

@@ -7,7 +7,7 @@ import type { Visit } from '../requests/request-book.ts';
  * hands their confirmations to the controller. A confirmation that does not match what is
  * presented (a stale screen, a typo) is refused and raised as an alarm; nothing changes.
  */
-export class PortScreenGateway implements Pick<VisitObserver, 'visitPresented' | 'visitConfirmed'> {
+export class PortScreenGateway implements VisitObserver {
   /**
    * `atomically` runs a confirmation's writes (stock, reservation, request progress) as one
    * store transaction, so a crash can never keep the stock change and lose the record of it.
@@ -17,7 +17,7 @@ export class PortScreenGateway implements Pick<VisitObserver, 'visitPresented' |
     private readonly link: Pick<PortServerLink, 'present' | 'onConfirm'>,
     atomically: (change: () => void) => void = (change) => change(),
   ) {
-    controller.addObserver({ visitStage: () => {}, visitFailed: () => {}, visitPresented: (v) => this.visitPresented(v), visitConfirmed: (v) => this.visitConfirmed(v) });
+    controller.addObserver(this);
     link.onConfirm((portId, result) => {
       if (!result.ok) return controller.alarm(`port ${portId}`, `invalid confirmation: ${result.errors.join('; ')}`);
       const { taskId, binId, quantity } = result.message;
