@@ -1,6 +1,6 @@
 import type { MessageBus } from '../bus/message-bus.ts';
 import type { Clock } from '../clock.ts';
-import { addHandler } from '../wms/links.ts';
+import { Listeners } from '../listeners.ts';
 import type { ParseResult } from '../wms/parse-wms-messages.ts';
 import {
   parsePortConfirm,
@@ -22,7 +22,7 @@ const PORT_QOS = 1;
  * Confirmations from every port arrive validated, or as errors (never thrown).
  */
 export class PortServerLink {
-  private readonly confirmHandlers: ((portId: string, result: ParseResult<PortConfirm>) => void)[] = [];
+  private readonly confirmHandlers = new Listeners<[portId: string, result: ParseResult<PortConfirm>]>();
   readonly site: string;
 
   constructor(
@@ -39,8 +39,7 @@ export class PortServerLink {
       (topic, payload) => {
         const parts = parsePortTopic(topic);
         if (!parts || parts.channel !== 'confirm' || parts.site !== this.site) return;
-        const result = parsePortConfirm(payload);
-        for (const handler of this.confirmHandlers) handler(parts.portId, result);
+        this.confirmHandlers.emit(parts.portId, parsePortConfirm(payload));
       },
       { qos: PORT_QOS },
     );
@@ -58,7 +57,7 @@ export class PortServerLink {
   }
 
   onConfirm(handler: (portId: string, result: ParseResult<PortConfirm>) => void): () => void {
-    return addHandler(this.confirmHandlers, handler);
+    return this.confirmHandlers.add(handler);
   }
 }
 
@@ -67,8 +66,8 @@ export class PortServerLink {
  * port and confirms what was picked or put.
  */
 export class PortScreenLink {
-  private readonly presentationHandlers: ((presentation: PortPresentation | null, message: PortPresentationMessage) => void)[] = [];
-  private readonly invalidHandlers: ((errors: string[]) => void)[] = [];
+  private readonly presentationHandlers = new Listeners<[presentation: PortPresentation | null, message: PortPresentationMessage]>();
+  private readonly invalidHandlers = new Listeners<[errors: string[]]>();
   readonly site: string;
   readonly portId: string;
 
@@ -87,19 +86,19 @@ export class PortScreenLink {
       portPresentationTopic(this.site, this.portId),
       (_topic, payload) => {
         const parsed = parsePortPresentation(payload);
-        if (!parsed.ok) for (const handler of this.invalidHandlers) handler(parsed.errors);
-        else for (const handler of this.presentationHandlers) handler(parsed.message.presentation, parsed.message);
+        if (!parsed.ok) this.invalidHandlers.emit(parsed.errors);
+        else this.presentationHandlers.emit(parsed.message.presentation, parsed.message);
       },
       { qos: PORT_QOS },
     );
   }
 
   onPresentation(handler: (presentation: PortPresentation | null, message: PortPresentationMessage) => void): () => void {
-    return addHandler(this.presentationHandlers, handler);
+    return this.presentationHandlers.add(handler);
   }
 
   onInvalidMessage(handler: (errors: string[]) => void): () => void {
-    return addHandler(this.invalidHandlers, handler);
+    return this.invalidHandlers.add(handler);
   }
 
   /** Publishes a confirmation stamped with the clock's time; throws when it breaks the schema. */

@@ -1,5 +1,5 @@
 /**
- * Pieces shared by both VDA 5050 link endpoints: header stamping, listener lists, and the
+ * Pieces shared by both VDA 5050 link endpoints: header stamping and the
  * inbound check that turns a raw (topic, payload) into a typed message or a list of problems.
  */
 import type { Clock } from '../clock.ts';
@@ -45,20 +45,6 @@ export function composeMessage<K extends VdaTopicKind>(kind: K, header: VdaHeade
   // Outgoing messages are built by our own code: an invalid one is a programming mistake.
   if (!checked.ok) throw new Error(`refusing to send an invalid VDA 5050 ${kind} message: ${checked.errors.join('; ')}`);
   return checked.value;
-}
-
-export class Listeners<Args extends unknown[]> {
-  private readonly fns = new Set<(...args: Args) => void>();
-
-  /** Returns a function that removes the listener. */
-  add(fn: (...args: Args) => void): () => void {
-    this.fns.add(fn);
-    return () => this.fns.delete(fn);
-  }
-
-  emit(...args: Args): void {
-    for (const fn of [...this.fns]) fn(...args);
-  }
 }
 
 export type InboundResult<K extends VdaTopicKind> =

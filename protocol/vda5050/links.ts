@@ -10,7 +10,8 @@
  */
 import type { Clock } from '../clock.ts';
 import type { LastWill, MessageBus } from '../bus/message-bus.ts';
-import { checkInbound, composeMessage, HeaderStamper, Listeners } from './link-support.ts';
+import { Listeners } from '../listeners.ts';
+import { checkInbound, composeMessage, HeaderStamper } from './link-support.ts';
 import { VDA_PROTOCOL_VERSION } from './schemas.ts';
 import { DEFAULT_INTERFACE_NAME, resolveAddress, vdaSubscriptionPattern, vdaTopic, type VdaAddress } from './topics.ts';
 import type {

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.ts';
 import type { MessageBus } from '../bus/message-bus.ts';
+import { Listeners } from '../listeners.ts';
 import { wmsEventSchema, type WmsEvent } from './event-schemas.ts';
 import { parseWmsEvent, parseWmsReply } from './parse-wms-messages.ts';
 import { DEFAULT_MAX_REQUEST_BYTES, parseWmsRequest, type ParseWmsRequestResult } from './parse-wms-request.ts';
@@ -29,8 +30,8 @@ export interface WmsServerLinkOptions {
  * mistake and throws.
  */
 export class WmsServerLink {
-  private readonly rawHandlers: ((clientId: string, text: string) => void)[] = [];
-  private readonly requestHandlers: ((clientId: string, result: ParseWmsRequestResult) => void)[] = [];
+  private readonly rawHandlers = new Listeners<[clientId: string, text: string]>();
+  private readonly requestHandlers = new Listeners<[clientId: string, result: ParseWmsRequestResult]>();
   private readonly site: string;
   private readonly maxRequestBytes: number;
 
@@ -50,21 +51,20 @@ export class WmsServerLink {
       (topic, payload) => {
         const parts = parseWmsTopic(topic);
         if (!parts || parts.channel !== 'request' || parts.site !== this.site) return;
-        for (const handler of this.rawHandlers) handler(parts.clientId, payload);
-        if (this.requestHandlers.length === 0) return;
-        const result = parseWmsRequest(payload, this.maxRequestBytes);
-        for (const handler of this.requestHandlers) handler(parts.clientId, result);
+        this.rawHandlers.emit(parts.clientId, payload);
+        if (this.requestHandlers.size === 0) return;
+        this.requestHandlers.emit(parts.clientId, parseWmsRequest(payload, this.maxRequestBytes));
       },
       { qos: WMS_QOS },
     );
   }
 
   onRawRequest(handler: (clientId: string, text: string) => void): () => void {
-    return addHandler(this.rawHandlers, handler);
+    return this.rawHandlers.add(handler);
   }
 
   onRequest(handler: (clientId: string, result: ParseWmsRequestResult) => void): () => void {
-    return addHandler(this.requestHandlers, handler);
+    return this.requestHandlers.add(handler);
   }
 
   reply(clientId: string, reply: WmsReplyDraft): void {
@@ -93,9 +93,9 @@ export interface WmsClientLinkOptions {
  * instead of the reply/event handlers.
  */
 export class WmsClientLink {
-  private readonly replyHandlers: ((reply: WmsReply) => void)[] = [];
-  private readonly eventHandlers: ((event: WmsEvent) => void)[] = [];
-  private readonly invalidHandlers: ((topic: string, errors: string[]) => void)[] = [];
+  private readonly replyHandlers = new Listeners<[reply: WmsReply]>();
+  private readonly eventHandlers = new Listeners<[event: WmsEvent]>();
+  private readonly invalidHandlers = new Listeners<[topic: string, errors: string[]]>();
   readonly site: string;
   readonly clientId: string;
 
@@ -116,8 +116,8 @@ export class WmsClientLink {
       wmsReplyTopic(this.site, this.clientId),
       (topic, payload) => {
         const parsed = parseWmsReply(payload);
-        if (!parsed.ok) for (const handler of this.invalidHandlers) handler(topic, parsed.errors);
-        else for (const handler of this.replyHandlers) handler(parsed.message);
+        if (!parsed.ok) this.invalidHandlers.emit(topic, parsed.errors);
+        else this.replyHandlers.emit(parsed.message);
       },
       { qos: WMS_QOS },
     );
@@ -125,8 +125,8 @@ export class WmsClientLink {
       wmsEventTopic(this.site, this.clientId),
       (topic, payload) => {
         const parsed = parseWmsEvent(payload);
-        if (!parsed.ok) for (const handler of this.invalidHandlers) handler(topic, parsed.errors);
-        else for (const handler of this.eventHandlers) handler(parsed.message);
+        if (!parsed.ok) this.invalidHandlers.emit(topic, parsed.errors);
+        else this.eventHandlers.emit(parsed.message);
       },
       { qos: WMS_QOS },
     );
@@ -143,23 +143,14 @@ export class WmsClientLink {
   }
 
   onReply(handler: (reply: WmsReply) => void): () => void {
-    return addHandler(this.replyHandlers, handler);
+    return this.replyHandlers.add(handler);
   }
 
   onEvent(handler: (event: WmsEvent) => void): () => void {
-    return addHandler(this.eventHandlers, handler);
+    return this.eventHandlers.add(handler);
   }
 
   onInvalidMessage(handler: (topic: string, errors: string[]) => void): () => void {
-    return addHandler(this.invalidHandlers, handler);
+    return this.invalidHandlers.add(handler);
   }
-}
-
-/** Registers a handler; returns the function that removes it. */
-export function addHandler<H>(handlers: H[], handler: H): () => void {
-  handlers.push(handler);
-  return () => {
-    const i = handlers.indexOf(handler);
-    if (i >= 0) handlers.splice(i, 1);
-  };
 }
