@@ -101,3 +101,14 @@ export async function runInProcessScenario(scenario: InProcessScenario): Promise
   result.wallMs = performance.now() - wallStart;
   return result;
 }
+
+/** The closing lines every scenario benchmark prints: requests, simulated and wall time, speed-up, invariants. */
+export function scenarioSummaryLines(result: ScenarioResult): string[] {
+  return [
+    `requests                sent ${result.wms.sent}, completed ${result.wms.completed}, rejected ${result.wms.rejected}, failed ${result.wms.failed}`,
+    `simulated               ${(result.simulatedMs / 1000).toFixed(0)} s (${(result.kpiAtDuration.elapsedMs / 1000).toFixed(0)} s of load, then until every request ended)`,
+    `wall time               ${(result.wallMs / 1000).toFixed(1)} s`,
+    `speed-up                ${(result.simulatedMs / result.wallMs).toFixed(1)}x real time`,
+    `invariants              ${result.violations.length === 0 ? 'all held' : result.violations.slice(0, 20).join('\n                        ')}`,
+  ];
+}

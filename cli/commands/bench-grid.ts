@@ -3,7 +3,7 @@ import { parseLayout, type GridLayout } from '../../protocol/layout/index.ts';
 import { numberOption, type CommandArgs } from '../errors.ts';
 import { layoutKinematics } from '../../sim/kinematics/robot-kinematics.ts';
 import { demoUnitsPerBin, portCapacity } from '../port-capacity.ts';
-import { runInProcessScenario } from '../scenario-run.ts';
+import { runInProcessScenario, scenarioSummaryLines } from '../scenario-run.ts';
 
 const GRID_SIDE = 100; // columns along x and along y
 const DEPTH = 16; // bins per column at most
@@ -67,11 +67,7 @@ export async function runBenchGrid(values: CommandArgs): Promise<number> {
     `control cycle           p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms (${sorted.length} cycles)`,
     `bins per port-hour      ${k.binsPerPortHour.toFixed(0)} of ${capacity.binsPerHour.toFixed(0)} (${((100 * k.binsPerPortHour) / capacity.binsPerHour).toFixed(0)}%; picker ${capacity.pickerBinsPerHour.toFixed(0)}, port cell ${capacity.portCellBinsPerHour.toFixed(0)})`,
     `robot utilisation       ${(k.robotUtilisation * 100).toFixed(1)}%`,
-    `requests                sent ${result.wms.sent}, completed ${result.wms.completed}, rejected ${result.wms.rejected}, failed ${result.wms.failed}`,
-    `simulated               ${(result.simulatedMs / 1000).toFixed(0)} s (${(k.elapsedMs / 1000).toFixed(0)} s of load, then until every request ended)`,
-    `wall time               ${(result.wallMs / 1000).toFixed(1)} s`,
-    `speed-up                ${(result.simulatedMs / result.wallMs).toFixed(1)}x real time`,
-    `invariants              ${result.violations.length === 0 ? 'all held' : result.violations.slice(0, 20).join('\n                        ')}`,
+    ...scenarioSummaryLines(result),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   return result.violations.length === 0 ? 0 : 1;

@@ -2,7 +2,7 @@ import { formatKpi } from '../../controller/kpi.ts';
 import { layoutKinematics } from '../../sim/kinematics/robot-kinematics.ts';
 import { numberOption, type CommandArgs } from '../errors.ts';
 import { loadLayout } from '../load-layout.ts';
-import { runInProcessScenario } from '../scenario-run.ts';
+import { runInProcessScenario, scenarioSummaryLines } from '../scenario-run.ts';
 import { demoUnitsPerBin, portCapacity } from '../port-capacity.ts';
 import type { PortMode } from '../../protocol/layout/index.ts';
 
@@ -42,12 +42,8 @@ export async function runBenchScenario(values: CommandArgs): Promise<number> {
     `bins per port-hour      ${k.binsPerPortHour.toFixed(0)}; all ports ${(k.binsPresented / hoursRun).toFixed(0)} bins/h of ${totalCapacity.toFixed(0)} they could do (${((100 * k.binsPresented) / hoursRun / totalCapacity).toFixed(0)}%)`,
     ...portLines,
     `robot utilisation       ${(k.robotUtilisation * 100).toFixed(1)}%`,
-    `requests                sent ${result.wms.sent}, completed ${result.wms.completed}, rejected ${result.wms.rejected}, failed ${result.wms.failed}`,
     `request time            p50 ${k.requestTimeP50S.toFixed(1)} s, p95 ${k.requestTimeP95S.toFixed(1)} s (${MAX_OPEN_REQUESTS} open at a time: time includes queueing)`,
-    `simulated               ${(result.simulatedMs / 1000).toFixed(0)} s (${(k.elapsedMs / 1000).toFixed(0)} s of load, then until every request ended)`,
-    `wall time               ${(result.wallMs / 1000).toFixed(2)} s`,
-    `speed-up                ${(result.simulatedMs / result.wallMs).toFixed(0)}x real time`,
-    `invariants              ${result.violations.length === 0 ? 'all held' : result.violations.slice(0, 20).join('\n                        ')}`,
+    ...scenarioSummaryLines(result),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   return result.violations.length === 0 ? 0 : 1;
