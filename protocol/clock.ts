@@ -51,11 +51,6 @@ export class SimulatedClock implements Clock {
     if (handle && typeof handle === 'object' && 'cancelled' in handle) (handle as ScheduledTimer).cancelled = true;
   }
 
-  /** Number of timers still scheduled (cancelled ones included until they surface). */
-  get pending(): number {
-    return this.heap.length;
-  }
-
   /** Runs every timer due at or before `untilMs`, then sets the time to `untilMs`. */
   runUntil(untilMs: number): void {
     if (untilMs < this.nowMs) throw new RangeError(`cannot run backwards: ${untilMs} < ${this.nowMs}`);

@@ -26,10 +26,6 @@ export interface LorrProblem {
 }
 
 /** Orientation: 0 east (+1), 1 south (+width), 2 west (−1), 3 north (−width). */
-export const EAST = 0;
-export const SOUTH = 1;
-export const WEST = 2;
-export const NORTH = 3;
 export type LorrOrientation = 0 | 1 | 2 | 3;
 
 /** Row and column change of one forward move, per orientation. */

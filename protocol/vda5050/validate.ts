@@ -8,7 +8,7 @@ import * as s from './schemas.ts';
 import { checkOrderGraph } from './order-rules.ts';
 import { describeValue } from './describe-value.ts';
 import { formatIssuePath } from '../layout/describe-zod-issues.ts';
-import type { Connection, Factsheet, InstantActions, Order, State, VdaMessageByKind, VdaTopicKind, Visualization } from './types.ts';
+import type { Connection, Factsheet, InstantActions, Order, State, VdaMessageByKind, VdaTopicKind } from './types.ts';
 
 export type VdaParseResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
@@ -48,7 +48,6 @@ export function validateVdaMessage<K extends VdaTopicKind>(kind: K, value: unkno
 export const parseOrder = (text: string): VdaParseResult<Order> => parseVdaMessage('order', text);
 export const parseInstantActions = (text: string): VdaParseResult<InstantActions> => parseVdaMessage('instantActions', text);
 export const parseState = (text: string): VdaParseResult<State> => parseVdaMessage('state', text);
-export const parseVisualization = (text: string): VdaParseResult<Visualization> => parseVdaMessage('visualization', text);
 export const parseConnection = (text: string): VdaParseResult<Connection> => parseVdaMessage('connection', text);
 export const parseFactsheet = (text: string): VdaParseResult<Factsheet> => parseVdaMessage('factsheet', text);
 

@@ -9,7 +9,7 @@ export function canonicalRequestKey(request: WmsRequest): string {
   return stableStringify(request);
 }
 
-export function stableStringify(value: unknown): string {
+function stableStringify(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((v) => stableStringify(v === undefined ? null : v)).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.keys(value)
