@@ -13,7 +13,7 @@ import type { LastWill, MessageBus } from '../bus/message-bus.ts';
 import { Listeners } from '../listeners.ts';
 import { checkInbound, composeMessage, HeaderStamper } from './link-support.ts';
 import { VDA_PROTOCOL_VERSION } from './schemas.ts';
-import { DEFAULT_INTERFACE_NAME, resolveAddress, vdaSubscriptionPattern, vdaTopic, type VdaAddress } from './topics.ts';
+import { DEFAULT_INTERFACE_NAME, resolveAddress, VDA_TOPIC_KINDS, vdaSubscriptionPattern, vdaTopic, type VdaAddress } from './topics.ts';
 import type {
   Action,
   Connection,
@@ -38,8 +38,6 @@ export interface MasterControlLinkOptions {
   interfaceName?: string;
   /** The vehicles' manufacturer: selects which vehicles this link hears and addresses. */
   manufacturer: string;
-  /** Also subscribe to `visualization` (high-rate, optional topic). Default false. */
-  subscribeVisualization?: boolean;
 }
 
 /** The controller's end: hears state/connection/factsheet from every vehicle, sends orders. */
@@ -49,8 +47,9 @@ export class MasterControlLink {
   private readonly stateListeners = new Listeners<[serialNumber: string, state: State]>();
   private readonly connectionListeners = new Listeners<[serialNumber: string, connection: Connection]>();
   private readonly factsheetListeners = new Listeners<[serialNumber: string, factsheet: Factsheet]>();
-  private readonly visualizationListeners = new Listeners<[serialNumber: string, visualization: Visualization]>();
   private readonly invalidListeners = new Listeners<Parameters<InvalidMessageListener>>();
+  /** Command topics per vehicle serial number, built on the first command to it. */
+  private readonly commandTopics = new Map<string, Record<'order' | 'instantActions', string>>();
 
   constructor(
     private readonly bus: MessageBus,
@@ -66,7 +65,6 @@ export class MasterControlLink {
     await this.listen('connection', 1, (serial, m) => this.connectionListeners.emit(serial, m));
     await this.listen('state', 0, (serial, m) => this.stateListeners.emit(serial, m));
     await this.listen('factsheet', 0, (serial, m) => this.factsheetListeners.emit(serial, m));
-    if (this.options.subscribeVisualization) await this.listen('visualization', 0, (serial, m) => this.visualizationListeners.emit(serial, m));
   }
 
   onState(listener: (serialNumber: string, state: State) => void): () => void {
@@ -79,10 +77,6 @@ export class MasterControlLink {
 
   onFactsheet(listener: (serialNumber: string, factsheet: Factsheet) => void): () => void {
     return this.factsheetListeners.add(listener);
-  }
-
-  onVisualization(listener: (serialNumber: string, visualization: Visualization) => void): () => void {
-    return this.visualizationListeners.add(listener);
   }
 
   onInvalidMessage(listener: InvalidMessageListener): () => void {
@@ -100,11 +94,21 @@ export class MasterControlLink {
   }
 
   private send<K extends 'order' | 'instantActions'>(serialNumber: string, kind: K, body: object) {
-    const address = { interfaceName: this.interfaceName, manufacturer: this.options.manufacturer, serialNumber };
-    const topic = vdaTopic(address, kind);
+    const topic = this.commandTopicsOf(serialNumber)[kind];
     const message = composeMessage(kind, this.stamper.next(serialNumber, kind), body);
     this.bus.publish(topic, JSON.stringify(message), { qos: 1 });
     return message;
+  }
+
+  /** Throws (and caches nothing) for a serial number that cannot form a topic. */
+  private commandTopicsOf(serialNumber: string): Record<'order' | 'instantActions', string> {
+    let topics = this.commandTopics.get(serialNumber);
+    if (!topics) {
+      const address = { interfaceName: this.interfaceName, manufacturer: this.options.manufacturer, serialNumber };
+      topics = { order: vdaTopic(address, 'order'), instantActions: vdaTopic(address, 'instantActions') };
+      this.commandTopics.set(serialNumber, topics);
+    }
+    return topics;
   }
 
   private listen<K extends VdaTopicKind>(kind: K, qos: 0 | 1, deliver: (serial: string, message: VdaMessageByKind[K]) => void) {
@@ -146,6 +150,8 @@ export function connectionBrokenWill(address: VdaAddress, clock: Clock): LastWil
  */
 export class VehicleLink {
   private readonly address: Required<VdaAddress>;
+  /** This vehicle's topic of every kind, built once. */
+  private readonly topics: Record<VdaTopicKind, string>;
   private readonly stamper: HeaderStamper;
   private readonly orderListeners = new Listeners<[order: Order]>();
   private readonly instantActionsListeners = new Listeners<[instantActions: InstantActions]>();
@@ -158,7 +164,8 @@ export class VehicleLink {
     address: VdaAddress,
   ) {
     this.address = resolveAddress(address);
-    vdaTopic(this.address, 'state'); // throws early on an address that cannot form topics
+    // Throws here, not on first use, for an address that cannot form topics.
+    this.topics = Object.fromEntries(VDA_TOPIC_KINDS.map((kind) => [kind, vdaTopic(this.address, kind)])) as Record<VdaTopicKind, string>;
     this.stamper = new HeaderStamper(clock, address.manufacturer, { connection: WILL_HEADER_ID + 1 });
   }
 
@@ -213,13 +220,13 @@ export class VehicleLink {
   ) {
     if (this.closed) throw new Error(`VehicleLink ${this.address.serialNumber} is closed`);
     const message = composeMessage(kind, this.stamper.next(this.address.serialNumber, kind), body);
-    this.bus.publish(vdaTopic(this.address, kind), JSON.stringify(message), options);
+    this.bus.publish(this.topics[kind], JSON.stringify(message), options);
     return message;
   }
 
   private listen<K extends 'order' | 'instantActions'>(kind: K, deliver: (message: VdaMessageByKind[K]) => void) {
     return this.bus.subscribe(
-      vdaTopic(this.address, kind),
+      this.topics[kind],
       (topic, payload) => {
         const inbound = checkInbound(kind, topic, payload);
         if (inbound.ok) deliver(inbound.message);
