@@ -52,6 +52,21 @@ describe('MemoryBroker', () => {
     expect(got).toEqual(['retained', 'late retained']);
   });
 
+  it('gives a new exact subscriber only its own retained message, and a wildcard one every match (MQTT 3.1.1 §3.3.1.3)', async () => {
+    const { clock, broker } = setup();
+    const got: string[] = [];
+    const pub = broker.connect({ clientId: 'pub' });
+    pub.publish('r/1', 'one', { retain: true });
+    pub.publish('r/2', 'two', { retain: true });
+    pub.publish('r/3', 'three', { retain: true });
+    pub.publish('r/3', '', { retain: true }); // an empty retained payload clears it
+    await broker.connect({ clientId: 'exact' }).subscribe('r/2', (t, p) => got.push(`exact ${t} ${p}`));
+    await broker.connect({ clientId: 'none' }).subscribe('r/3', (t, p) => got.push(`cleared ${t} ${p}`));
+    await broker.connect({ clientId: 'wild' }).subscribe('r/+', (t, p) => got.push(`wild ${t} ${p}`));
+    clock.runAll();
+    expect(got).toEqual(['exact r/2 two', 'wild r/1 one', 'wild r/2 two']);
+  });
+
   it('publishes the last will when a connection drops, not when it closes (MQTT 3.1.2.5)', async () => {
     const { clock, broker } = setup();
     const got: string[] = [];

@@ -1,10 +1,16 @@
 import type { Clock } from '../clock.ts';
-import { topicMatches, type BusConnectOptions, type MessageBus, type MessageHandler, type PublishOptions } from './message-bus.ts';
+import { topicLevelsMatch, type BusConnectOptions, type MessageBus, type MessageHandler, type PublishOptions } from './message-bus.ts';
 
 interface Subscription {
   readonly bus: MemoryBus;
   readonly pattern: string;
   readonly handler: MessageHandler;
+}
+
+/** A wildcard subscription with its filter split into levels once, at subscribe time. */
+interface WildcardSubscription {
+  readonly subscription: Subscription;
+  readonly levels: readonly string[];
 }
 
 /**
@@ -17,7 +23,7 @@ export class MemoryBroker {
   /** Subscriptions without wildcards, by topic: found in O(1) (thousands of robots each have some). */
   private readonly exact = new Map<string, Subscription[]>();
   /** Subscriptions with `+` or `#`, matched one by one (a few per controller or console). */
-  private readonly wildcard: Subscription[] = [];
+  private readonly wildcard: WildcardSubscription[] = [];
   private readonly retained = new Map<string, string>();
   private readonly clients = new Map<string, MemoryBus>();
   private readonly taps: ((topic: string, payload: string) => void)[] = [];
@@ -49,7 +55,10 @@ export class MemoryBroker {
     }
     const exact = this.exact.get(topic);
     const targets = exact ? [...exact] : [];
-    for (const s of this.wildcard) if (topicMatches(s.pattern, topic)) targets.push(s);
+    if (this.wildcard.length > 0) {
+      const levels = topic.split('/');
+      for (const w of this.wildcard) if (topicLevelsMatch(w.levels, levels)) targets.push(w.subscription);
+    }
     if (targets.length === 0) return;
     this.clock.setTimeout(() => {
       for (const target of targets) if (target.bus.connected) target.handler(topic, payload);
@@ -58,13 +67,21 @@ export class MemoryBroker {
 
   /** @internal */
   addSubscription(subscription: Subscription): void {
-    if (isWildcard(subscription.pattern)) this.wildcard.push(subscription);
-    else {
-      const list = this.exact.get(subscription.pattern);
+    const { pattern } = subscription;
+    let retained: [topic: string, payload: string][];
+    if (isWildcard(pattern)) {
+      const levels = pattern.split('/');
+      this.wildcard.push({ subscription, levels });
+      retained = [...this.retained].filter(([topic]) => topicLevelsMatch(levels, topic.split('/')));
+    } else {
+      const list = this.exact.get(pattern);
       if (list) list.push(subscription);
-      else this.exact.set(subscription.pattern, [subscription]);
+      else this.exact.set(pattern, [subscription]);
+      // A filter without wildcards matches only its own topic: one lookup, not a scan of every
+      // retained message (each of thousands of robots subscribing at fleet start).
+      const payload = this.retained.get(pattern);
+      retained = payload === undefined ? [] : [[pattern, payload]];
     }
-    const retained = [...this.retained].filter(([topic]) => topicMatches(subscription.pattern, topic));
     if (retained.length === 0) return;
     this.clock.setTimeout(() => {
       for (const [topic, payload] of retained) if (subscription.bus.connected) subscription.handler(topic, payload);
@@ -73,7 +90,7 @@ export class MemoryBroker {
 
   /** @internal */
   removeClient(bus: MemoryBus): void {
-    for (let i = this.wildcard.length - 1; i >= 0; i--) if (this.wildcard[i]!.bus === bus) this.wildcard.splice(i, 1);
+    for (let i = this.wildcard.length - 1; i >= 0; i--) if (this.wildcard[i]!.subscription.bus === bus) this.wildcard.splice(i, 1);
     for (const pattern of bus.patterns) {
       const list = this.exact.get(pattern);
       if (!list) continue;

@@ -41,8 +41,11 @@ export interface MessageBus {
 /** MQTT topic filter matching (MQTT 3.1.1 §4.7). */
 export function topicMatches(filter: string, topic: string): boolean {
   if (filter === topic) return true;
-  const f = filter.split('/');
-  const t = topic.split('/');
+  return topicLevelsMatch(filter.split('/'), topic.split('/'));
+}
+
+/** topicMatches on filter and topic already split at `/` (lets a router split each once). */
+export function topicLevelsMatch(f: readonly string[], t: readonly string[]): boolean {
   for (let i = 0; i < f.length; i++) {
     const part = f[i];
     if (part === '#') return true;
