@@ -2,7 +2,7 @@ import { createActor, type Actor } from 'xstate';
 import type { Clock, TimerHandle } from '../protocol/clock.ts';
 import type { GridLayout } from '../protocol/layout/index.ts';
 import type { Action, Connection, OrderBody, State } from '../protocol/vda5050/types.ts';
-import { dropAction, pickAction, parseCellNodeId } from '../protocol/vda5050/grid-nodes.ts';
+import { dropAction, pickAction, parseCellNodeId, START_CHARGING_ACTION_TYPE } from '../protocol/vda5050/grid-nodes.ts';
 import type { ControllerOptions } from './controller-options.ts';
 import { GridMap } from './grid/grid-map.ts';
 import type { Inventory } from './inventory/inventory.ts';
@@ -834,7 +834,7 @@ export class GridController {
 
   private legActions(active: ActiveLeg): Action[] {
     if (!active.actionId) return [];
-    if (active.leg.startCharging) return [{ actionType: 'startCharging', actionId: active.actionId, blockingType: 'HARD' }];
+    if (active.leg.startCharging) return [{ actionType: START_CHARGING_ACTION_TYPE, actionId: active.actionId, blockingType: 'HARD' }];
     const action = active.leg.action;
     if (!action) return [];
     const params = { binId: action.binId, x: action.x, y: action.y, level: action.level };
@@ -934,7 +934,7 @@ export class GridController {
   private failLeg(robot: RobotRecord, reason: string): void {
     const active = robot.leg!;
     const action = active.leg.action;
-    this.alarm(robot.serial, `${action?.type ?? (active.leg.startCharging ? 'startCharging' : 'move')} failed: ${reason}`);
+    this.alarm(robot.serial, `${action?.type ?? (active.leg.startCharging ? START_CHARGING_ACTION_TYPE : 'move')} failed: ${reason}`);
     this.undoLegClaims(active.leg);
     this.endLeg(robot);
     if (action?.type === 'drop' && ++robot.failedDrops < this.options.maxDropAttempts) {

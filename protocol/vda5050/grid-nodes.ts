@@ -10,9 +10,15 @@ import type { Action, BlockingType } from './types.ts';
 
 export const PICK_ACTION_TYPE = 'pick';
 export const DROP_ACTION_TYPE = 'drop';
-/** Instant action: stop all motion at once; the robot reports eStop REMOTE until released. */
+/**
+ * Instant action: stop at the next node (an edge being driven is finished: the robot cannot
+ * stop between cells) and hold every action; the robot reports eStop REMOTE until released.
+ */
 export const EMERGENCY_STOP_ACTION_TYPE = 'emergencyStop';
 export const RELEASE_EMERGENCY_STOP_ACTION_TYPE = 'releaseEmergencyStop';
+/** VDA 5050 predefined actions (§Actions), run by grid robots on charger cells. */
+export const START_CHARGING_ACTION_TYPE = 'startCharging';
+export const STOP_CHARGING_ACTION_TYPE = 'stopCharging';
 
 export interface GridCell {
   x: number;

@@ -2,7 +2,14 @@
  * The factsheet of a virtual grid robot (VDA 5050 2.0.0 §Topic "factsheet"), derived from its
  * kinematics so that what it announces is what it does.
  */
-import { DROP_ACTION_TYPE, EMERGENCY_STOP_ACTION_TYPE, PICK_ACTION_TYPE, RELEASE_EMERGENCY_STOP_ACTION_TYPE } from '../../protocol/vda5050/grid-nodes.ts';
+import {
+  DROP_ACTION_TYPE,
+  EMERGENCY_STOP_ACTION_TYPE,
+  PICK_ACTION_TYPE,
+  RELEASE_EMERGENCY_STOP_ACTION_TYPE,
+  START_CHARGING_ACTION_TYPE,
+  STOP_CHARGING_ACTION_TYPE,
+} from '../../protocol/vda5050/grid-nodes.ts';
 import type { AgvAction, FactsheetBody } from '../../protocol/vda5050/types.ts';
 import type { RobotKinematics } from '../kinematics/robot-kinematics.ts';
 
@@ -52,8 +59,8 @@ export function buildFactsheet(k: RobotKinematics, grid: { depth: number; stateP
       agvActions: [
         { actionType: PICK_ACTION_TYPE, actionDescription: 'lift the top bin of the column (or a bin out of a port)', actionScopes: ['NODE'], actionParameters: gridParameters },
         { actionType: DROP_ACTION_TYPE, actionDescription: 'set the held bin on top of the column (or into a port)', actionScopes: ['NODE'], actionParameters: gridParameters },
-        { actionType: 'startCharging', actionScopes: ['NODE', 'INSTANT'], actionDescription: 'on a charger cell only' },
-        { actionType: 'stopCharging', actionScopes: ['NODE', 'INSTANT'] },
+        { actionType: START_CHARGING_ACTION_TYPE, actionScopes: ['NODE', 'INSTANT'], actionDescription: 'on a charger cell only' },
+        { actionType: STOP_CHARGING_ACTION_TYPE, actionScopes: ['NODE', 'INSTANT'] },
         instant('startPause', 'hold motion and running actions'),
         instant('stopPause', 'resume'),
         instant('cancelOrder', 'stop at the next node and drop the rest of the order'),

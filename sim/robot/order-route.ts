@@ -5,12 +5,17 @@
  * execute as an error in its state and keeps its current state).
  */
 import { checkOrderGraph } from '../../protocol/vda5050/order-rules.ts';
-import { DROP_ACTION_TYPE, PICK_ACTION_TYPE, parseCellNodeId, parseGridActionParameters, type GridActionParameters } from '../../protocol/vda5050/grid-nodes.ts';
+import {
+  DROP_ACTION_TYPE,
+  PICK_ACTION_TYPE,
+  START_CHARGING_ACTION_TYPE,
+  STOP_CHARGING_ACTION_TYPE,
+  parseCellNodeId,
+  parseGridActionParameters,
+  type GridActionParameters,
+} from '../../protocol/vda5050/grid-nodes.ts';
 import type { Action, OrderBody } from '../../protocol/vda5050/types.ts';
 import type { GridCell, GridWorld } from '../world/grid-world.ts';
-
-export const START_CHARGING_ACTION_TYPE = 'startCharging';
-export const STOP_CHARGING_ACTION_TYPE = 'stopCharging';
 
 /** Action types this robot runs on nodes (VDA 5050 §Actions: predefined plus the grid's own). */
 export const NODE_ACTION_TYPES: readonly string[] = [PICK_ACTION_TYPE, DROP_ACTION_TYPE, START_CHARGING_ACTION_TYPE, STOP_CHARGING_ACTION_TYPE];
