@@ -168,7 +168,7 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
     // Request ids are `${clientId}-n`; a client id from the start time keeps them unique when
     // a facility starts again on a store that remembers earlier runs' ids.
     const clientId = `demo-wms-${Math.floor(clock.now() / 1000).toString(36)}`;
-    const link = new WmsClientLink(await connect(`gridline-${clientId}`), clock, { site: controllerOptions.site, clientId });
+    const link = new WmsClientLink(await connect(`gridline-${clientId}`), { site: controllerOptions.site, clientId });
     await link.start();
     const stock = core.inventory.knownSkus().map((sku) => ({ sku, quantity: core.inventory.available(sku) }));
     wms = new DemoWms({ link, clock, stock, options: { seed: options.seed, ...(options.wms ?? {}) } });

@@ -1,5 +1,4 @@
 import { connectMqttBus } from '../../protocol/bus/mqtt-bus.ts';
-import { RealClock } from '../../protocol/real-clock.ts';
 import { WmsClientLink } from '../../protocol/wms/links.ts';
 import type { WmsRequest } from '../../protocol/wms/request-schemas.ts';
 import { numberOption, UsageError, type CommandArgs } from '../errors.ts';
@@ -22,7 +21,7 @@ export async function runWms(sub: string | undefined, values: CommandArgs): Prom
     process.stderr.write(`gridline wms: ${(error as Error).message}; is 'gridline start' running, or is --broker right?\n`);
     return 1;
   }
-  const link = new WmsClientLink(bus, new RealClock(), { site, clientId });
+  const link = new WmsClientLink(bus, { site, clientId });
   const print = (label: string, message: unknown) => process.stdout.write(`${label} ${JSON.stringify(message)}\n`);
   try {
     return await new Promise<number>((resolve) => {

@@ -11,7 +11,7 @@ async function wired() {
   const clock = new SimulatedClock(Date.UTC(2026, 0, 1, 8));
   const broker = new MemoryBroker(clock, 5);
   const server = new WmsServerLink(broker.connect({ clientId: 'controller' }), clock, { site: 'site1', maxRequestBytes: 1024 });
-  const client = new WmsClientLink(broker.connect({ clientId: 'wms1' }), clock, { site: 'site1', clientId: 'wms1' });
+  const client = new WmsClientLink(broker.connect({ clientId: 'wms1' }), { site: 'site1', clientId: 'wms1' });
   const requests: [string, ParseWmsRequestResult][] = [];
   const raw: [string, string][] = [];
   const replies: WmsReply[] = [];
@@ -51,7 +51,7 @@ describe('WmsServerLink and WmsClientLink over the memory broker', () => {
 
   it('stamp replies and events with the site and the clock time, and deliver them to that client only', async () => {
     const w = await wired();
-    const other = new WmsClientLink(w.broker.connect({ clientId: 'wms2' }), w.clock, { site: 'site1', clientId: 'wms2' });
+    const other = new WmsClientLink(w.broker.connect({ clientId: 'wms2' }), { site: 'site1', clientId: 'wms2' });
     const othersReplies: WmsReply[] = [];
     other.onReply((r) => othersReplies.push(r));
     await other.start();

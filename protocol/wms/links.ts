@@ -101,8 +101,6 @@ export class WmsClientLink {
 
   constructor(
     private readonly bus: MessageBus,
-    // Kept for symmetry with the other links and for future client-side stamping.
-    readonly clock: Clock,
     options: WmsClientLinkOptions,
   ) {
     this.site = options.site;

@@ -67,7 +67,7 @@ export async function wiredDemoWms(stock: readonly StockLine[], options: Partial
     }, controller.holdMs ?? 30_000);
   });
   await server.start();
-  const link = new WmsClientLink(broker.connect({ clientId: 'demo-wms' }), clock, { site: SITE, clientId: 'demo-wms' });
+  const link = new WmsClientLink(broker.connect({ clientId: 'demo-wms' }), { site: SITE, clientId: 'demo-wms' });
   await link.start();
   const wms = new DemoWms({ link, clock, stock, options });
   return {

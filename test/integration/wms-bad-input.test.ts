@@ -21,7 +21,7 @@ describe('bad WMS input', () => {
   beforeAll(async () => {
     facility = await startFacility({ layout: await loadLayout(undefined), transport: { kind: 'mqtt', port: 0, speed: 20 }, seed: 3, wms: false });
     const bus = await connectMqttBus(facility.brokerUrl!, { clientId: 'test-wms' });
-    client = new WmsClientLink(bus, facility.clock, { site: 'demo', clientId: 'test-wms' });
+    client = new WmsClientLink(bus, { site: 'demo', clientId: 'test-wms' });
     client.onReply((reply) => replies.push(reply));
     client.onEvent((event) => events.push(event));
     await client.start();
