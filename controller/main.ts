@@ -46,7 +46,7 @@ export async function startController(start: ControllerStartOptions): Promise<Ru
   const { layout, bus, clock } = start;
   const dimensions: GridDimensions = { columnsX: layout.columns.x, columnsY: layout.columns.y, depth: layout.depth };
   const store = start.dataDir ? openStore(start.dataDir, dimensions) : new SqliteStore(':memory:', dimensions);
-  const inventory = loadOrInitialiseInventory(store, dimensions, () => generateInventory(layout).map((p) => ({ ...p, contents: p.contents.map((c) => ({ ...c })) })));
+  const inventory = loadOrInitialiseInventory(store, dimensions, () => generateInventory(layout));
   const robotLink = new MasterControlLink(bus, clock, { interfaceName: options.interfaceName, manufacturer: options.manufacturer });
   const onOrderSent = start.onOrderSent;
   const commands = onOrderSent

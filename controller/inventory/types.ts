@@ -16,8 +16,8 @@ export interface BinPlacement {
   x: number;
   y: number;
   level: number;
-  /** An empty list is an empty bin. */
-  contents: ContentLine[];
+  /** An empty list is an empty bin. The inventory copies what it keeps. */
+  contents: readonly ContentLine[];
 }
 
 export interface GridDimensions {

@@ -37,8 +37,6 @@ export function tinyController(bins: TinyBin[], options: Partial<ControllerOptio
   const layout = parsed.layout;
   const dimensions = { columnsX: layout.columns.x, columnsY: layout.columns.y, depth: layout.depth };
   const store = new SqliteStore(':memory:', dimensions);
-  const inventory = loadOrInitialiseInventory(store, dimensions, () =>
-    generateInventory(layout).map((p) => ({ ...p, contents: p.contents.map((c) => ({ ...c })) })),
-  );
+  const inventory = loadOrInitialiseInventory(store, dimensions, () => generateInventory(layout));
   return new GridController(layout, new StoredInventory(inventory, store), new RequestBook(), commands, new SimulatedClock(), defaultControllerOptions(options));
 }
