@@ -720,7 +720,8 @@ export class GridController {
   private stagingLeg(robot: RobotRecord, port: PortStation): Leg | 'wait' {
     const from = this.traffic.positionOf(robot.serial);
     const range = this.options.stagingDistanceCells;
-    if (this.planner.distance(port.cell, from) <= range) return 'wait';
+    // Near enough already, but not on the port's cell or right by it, where robots come and go.
+    if (this.planner.distance(port.cell, from) <= range && !this.portByCell.has(from) && !this.portApproach.has(from)) return 'wait';
     const goals = new Set<number>();
     for (const r of this.robots.values()) if (r.leg) goals.add(r.leg.leg.goal);
     const distance = new Map<number, number>([[port.cell, 0]]);

@@ -345,3 +345,67 @@ describe('Pibt axis turns', () => {
     expect(choices({ turns: 'rotation' }, southWestCorner, NO_HEADING)).toEqual(new Set([west, south]));
   });
 });
+
+/** Cycles of three or more agents, each moving into the next one's cell, in one plan. */
+function rotationsIn(from: Int32Array, to: Int32Array): number {
+  const agentAt = new Map<number, number>();
+  from.forEach((cell, a) => agentAt.set(cell, a));
+  const state = new Uint8Array(from.length); // 0 new, 1 on the path, 2 done
+  let cycles = 0;
+  for (let start = 0; start < from.length; start++) {
+    const path: number[] = [];
+    let a: number | undefined = start;
+    while (a !== undefined && state[a] === 0 && to[a] !== from[a]) {
+      state[a] = 1;
+      path.push(a);
+      a = agentAt.get(to[a]!);
+    }
+    if (a !== undefined && state[a] === 1 && path.length - path.indexOf(a) >= 3) cycles++;
+    for (const b of path) state[b] = 2;
+  }
+  return cycles;
+}
+
+describe('Pibt without rotations', () => {
+  // Four agents on a 2 x 2 loop, each with the next cell (clockwise) as its goal.
+  const graph = createGridGraph(2, 2, new Uint8Array([1, 1, 1, 1]));
+  const positions = Int32Array.from([0, 1, 3, 2]);
+  const goals = Int32Array.from([1, 3, 2, 0]);
+  const plan = (options: PibtOptions) => {
+    const pibt = new Pibt(graph, new DistanceMaps(graph), 4, options);
+    return Int32Array.from(pibt.plan(uniformInput(4, positions, goals, Float64Array.from([4, 3, 2, 1]), 0)));
+  };
+
+  it('rotates a full loop when rotations are allowed (the default)', () => {
+    const next = plan({});
+    expect(rotationsIn(positions, next)).toBe(1);
+    expect([...next]).toEqual([...goals]);
+  });
+
+  it('never plans a rotation when they are off, on the loop or on random crowded maps', () => {
+    expect(rotationsIn(positions, plan({ rotations: false }))).toBe(0);
+    let moves = 0;
+    for (let seed = 1; seed <= 8; seed++) {
+      const problem = randomProblem(seed, 12, 10, 70, 0.15, 0);
+      const g = createGridGraph(problem.map.width, problem.map.height, problem.map.passable);
+      const n = problem.teamSize;
+      const pibt = new Pibt(g, new DistanceMaps(g), n, { rotations: false });
+      const rand = testRandom(seed * 7);
+      const at = Int32Array.from(problem.starts);
+      const goal = new Int32Array(n);
+      const priorities = new Float64Array(n);
+      for (let t = 0; t < 30; t++) {
+        for (let a = 0; a < n; a++) {
+          if (t % 6 === 0) goal[a] = g.freeCells[rand(g.freeCount)]!;
+          priorities[a] = rand(1000);
+        }
+        const next = pibt.plan(uniformInput(n, at, goal, priorities, t));
+        expect(conflictsOf(g, at, next)).toEqual([]);
+        expect(rotationsIn(at, next)).toBe(0);
+        for (let a = 0; a < n; a++) if (next[a] !== at[a]) moves++;
+        at.set(next);
+      }
+    }
+    expect(moves).toBeGreaterThan(500);
+  });
+});

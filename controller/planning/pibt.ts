@@ -5,7 +5,8 @@ import type { GridGraph } from './grid-graph.ts';
  * Priority Inheritance with Backtracking (PIBT; Okumura, Machida, Défago and Tamura, IJCAI
  * 2019 / AIJ 2022) for one timestep: every agent gets a next cell (a neighbour or its own),
  * with no two agents in one next cell and no two agents swapping cells. Following into a cell
- * that its occupant leaves in the same step is allowed, so are rotations of three or more.
+ * that its occupant leaves in the same step is allowed, so are rotations of three or more
+ * (unless `rotations` is off).
  *
  * Agents are taken in priority order. An agent tries its candidates (its neighbours and its own
  * cell) best first; taking a cell held by an undecided agent makes that agent plan next, with
@@ -35,6 +36,13 @@ export interface PibtOptions {
    * set and change wheels to switch axis): a switch of axis 1, reversing 0.
    */
   turns?: 'rotation' | 'axis';
+  /**
+   * Whether a cycle of three or more agents may each move into the next one's cell (default
+   * true). Off, an agent never takes the cell of an agent up its own inheritance chain (every
+   * cycle of moves closes that way), so the plan runs as chains that each end in a free cell:
+   * for robots that can only enter a cell once its occupant has left it (reservations).
+   */
+  rotations?: boolean;
 }
 
 /** Orientation of an agent with no heading (no turn cost either way). */
@@ -71,6 +79,9 @@ export class Pibt {
   private readonly maxDepth: number;
   private readonly swapEnabled: boolean;
   private readonly axisTurns: boolean;
+  private readonly rotations: boolean;
+  /** Agents whose `decide` is on the stack (up the current inheritance chain), 1. */
+  private readonly deciding: Uint8Array;
   /** Cell → agent there now / agent that will be there next, -1 none. */
   private readonly occupiedNow: Int32Array;
   private readonly occupiedNext: Int32Array;
@@ -93,6 +104,8 @@ export class Pibt {
     this.maxDepth = options.maxDepth ?? 1000;
     this.swapEnabled = options.swap ?? false;
     this.axisTurns = options.turns === 'axis';
+    this.rotations = options.rotations ?? true;
+    this.deciding = new Uint8Array(agentCount);
     this.occupiedNow = new Int32Array(graph.cellCount).fill(NONE);
     this.occupiedNext = new Int32Array(graph.cellCount).fill(NONE);
     this.next = new Int32Array(agentCount);
@@ -138,6 +151,13 @@ export class Pibt {
   }
 
   private decide(a: number, depth: number): boolean {
+    this.deciding[a] = 1;
+    const decided = this.decideMove(a, depth);
+    this.deciding[a] = 0;
+    return decided;
+  }
+
+  private decideMove(a: number, depth: number): boolean {
     const input = this.input!;
     const from = input.positions[a]!;
     const count = this.fillCandidates(a, input);
@@ -154,6 +174,8 @@ export class Pibt {
       if (other !== NONE && other !== a) {
         // No swaps: the occupant already plans to come here.
         if (next[other] === from) continue;
+        // No rotations if so asked: the occupant is up our chain, waiting on this very plan.
+        if (!this.rotations && this.deciding[other] === 1) continue;
         if (next[other] === NONE && depth >= this.maxDepth) {
           this.depthCutoffs++;
           continue;

@@ -19,8 +19,10 @@ import type { TrafficControl } from './traffic-control.ts';
  * same step. On the grid the occupant holds that cell until it reports having left, so the
  * follower *books* it: the cell is released to the follower the moment it is free, and
  * nobody else may take it meanwhile; a booked robot sits out later steps until then. A chain
- * of followers thus drives off one after the other. A cycle of followers (a rotation, which
- * PIBT allows) cannot run under reservations, so its robots, and any following them, stay.
+ * of followers thus drives off one after the other. A cycle of followers (a rotation) cannot
+ * run under reservations, so PIBT is asked for none (`rotations: false`: it looks for another
+ * way, such as pushing a robot aside into a free cell); should one come out all the same, its
+ * robots and any following them stay for the step.
  * Straight runs are released several cells at once: each robot that advanced is extended
  * along its distance-map descent (same direction first) into free, unbooked cells, up to
  * the lookahead.
@@ -154,7 +156,7 @@ export class TrafficPlanner {
     }
     if (agents.length === 0) return [];
     if (!this.pibt || this.pibt.agentCount < agents.length) {
-      this.pibt = new Pibt(this.graph, this.maps, Math.max(agents.length, 2 * (this.pibt?.agentCount ?? 0)), { swap: true, turns: 'axis' });
+      this.pibt = new Pibt(this.graph, this.maps, Math.max(agents.length, 2 * (this.pibt?.agentCount ?? 0)), { swap: true, turns: 'axis', rotations: false });
     }
     const n = agents.length;
     const capacity = this.pibt.agentCount;
