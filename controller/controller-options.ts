@@ -28,10 +28,20 @@ export interface ControllerOptions {
   portCapacityBins: number;
   /** Retrievals heading to one port at once (more would only queue robots at the port). */
   retrievalsInFlightPerPort: number;
+  /** Moves a path pays extra for passing through a port's cell (robots work there). */
+  portThroughCostMoves: number;
   /** A robot with a bin for a full port waits within this many cells of it… */
   stagingDistanceCells: number;
   /** …and no nearer than this. */
   stagingMinCells: number;
+  /**
+   * A robot bringing a bin to a port takes a bin back from it in the same visit: bins confirmed
+   * at the port wait for a robot bringing one that is this near (cells), and a robot that has
+   * dropped its bin waits on the port's cell for the bin being picked unless another is this near.
+   */
+  takeBackNearCells: number;
+  /** The longest a bin waits for a robot bringing one, or a robot waits for a bin, as above, ms. */
+  takeBackWaitMs: number;
   /** Idle robots that may help one retrieval dig (lifting blockers off its column). */
   digHelpersPerRetrieval: number;
   /**
@@ -70,8 +80,11 @@ export function defaultControllerOptions(overrides: Partial<ControllerOptions> =
     distanceMapBytes: 64 * 1024 * 1024, // 64 MiB: 3,300 maps of a 100 x 100 grid
     portCapacityBins: 3,
     retrievalsInFlightPerPort: 4,
+    portThroughCostMoves: 6,
     stagingDistanceCells: 6,
     stagingMinCells: 3,
+    takeBackNearCells: 5,
+    takeBackWaitMs: 15_000, // 15 s: about two pickings at a port
     digHelpersPerRetrieval: 1,
     robotsKeptForReturns: 1,
     maxDropAttempts: 3,

@@ -14,6 +14,7 @@ import { PortStation } from './ports/port-station.ts';
 import type { RequestBook, Visit } from './requests/request-book.ts';
 import { legOrder, type OrderGeometry } from './robots/order-builder.ts';
 import { TrafficControl } from './traffic/traffic-control.ts';
+import { portLanes, portTrafficRules, type PortLane } from './traffic/port-lanes.ts';
 import { TrafficPlanner, type TrafficRobot } from './traffic/traffic-planner.ts';
 import { ColumnClaims } from './work/column-claims.ts';
 import { chooseBlockerColumn, type ColumnChoiceContext } from './work/column-choice.ts';
@@ -115,6 +116,14 @@ export class GridController {
   private readonly chargerCells: number[];
   /** Cells next to a port, where robots queue for it: no place to park or drop bins. */
   private readonly portApproach = new Set<number>();
+  /**
+   * Cells next to a port, and within `PORT_ZONE_CELLS` of a port with a lane: no bin is
+   * dropped there and no robot parks there, since a robot standing there for a lift would be
+   * in the way of robots queueing for the port or leaving it.
+   */
+  private readonly portZone = new Set<number>();
+  /** Port cell → its one-way lane, for ports that have one (see port-lanes.ts). */
+  private readonly laneOfPort = new Map<number, PortLane>();
   private readonly slotting: Slotting;
   private readonly requestTimesS: number[] = [];
   private completedRequests = 0;
@@ -138,6 +147,8 @@ export class GridController {
     this.inventory = stock.inventory;
     this.grid = GridMap.fromLayout(layout);
     this.traffic = new TrafficControl(this.grid.cellCount);
+    const portCells = layout.ports.map((p) => this.grid.index(p.x, p.y));
+    for (const lane of portLanes(this.grid, portCells)) this.laneOfPort.set(lane.port, lane);
     this.planner = new TrafficPlanner(this.grid, this.traffic, {
       lookaheadCells: options.lookaheadCells,
       detourAfterMs: options.detourAfterMs,
@@ -145,14 +156,26 @@ export class GridController {
       newMapsPerCycle: options.newDistanceMapsPerCycle,
       detoursPerCycle: options.detoursPerCycle,
       distanceMapBytes: options.distanceMapBytes,
-    });
+    }, portTrafficRules(this.grid, [...this.laneOfPort.values()], options.portThroughCostMoves), new Set(this.laneOfPort.keys()));
     this.geometry = { grid: this.grid, mapId: options.mapId, cellSizeM: layout.cellSizeM };
     for (const spec of layout.ports) {
       const station = new PortStation(spec.id, this.grid.index(spec.x, spec.y), spec.mode, options.portCapacityBins);
       this.ports.set(spec.id, station);
       this.portByCell.set(station.cell, station);
     }
-    for (const port of this.ports.values()) for (const cell of this.grid.neighbours(port.cell)) this.portApproach.add(cell);
+    for (const port of this.ports.values()) {
+      for (const cell of this.grid.neighbours(port.cell)) {
+        this.portApproach.add(cell);
+        this.portZone.add(cell);
+      }
+      if (!this.laneOfPort.has(port.cell)) continue;
+      const { x, y } = this.grid.cellOf(port.cell);
+      for (let dy = -PORT_ZONE_CELLS; dy <= PORT_ZONE_CELLS; dy++) {
+        for (let dx = -PORT_ZONE_CELLS; dx <= PORT_ZONE_CELLS; dx++) {
+          if (Math.abs(dx) + Math.abs(dy) <= PORT_ZONE_CELLS && this.grid.inside(x + dx, y + dy)) this.portZone.add(this.grid.index(x + dx, y + dy));
+        }
+      }
+    }
     this.chargerCells = layout.chargers.map((c) => this.grid.index(c.x, c.y));
     this.slotting = new Slotting(this.grid, [...this.ports.values()].map((p) => p.cell), options.popularSkuShare);
     // Bins the store has at ports (a restart) are taken back to storage; their visits, if
@@ -296,6 +319,9 @@ export class GridController {
     this.enqueue({ kind: 'return', id: this.newId('return'), binId, queuedAtMs: this.clock.now() });
     if (visit) this.applyConfirmation(visit, quantity);
     this.presentNext(port);
+    // A robot waiting on the port's cell for this bin is free now; allocation gives it the bin.
+    const waiter = this.robots.get(this.traffic.holderOf(port.cell) ?? '');
+    if (waiter?.job?.kind === 'takeBackWait' && !waiter.leg) this.finishJob(waiter);
     this.allocate();
     return undefined;
   }
@@ -584,8 +610,13 @@ export class GridController {
       const port = this.ports.get(location.portId)!;
       // A robot delivering to the port is on (or entering) its cell: once its drop is done,
       // it takes this bin back itself (it is then the nearest idle robot), which saves a
-      // drive in and out of the port cell per bin.
-      if (this.deliveringTo(port)) return undefined;
+      // drive in and out of the port cell per bin. Likewise a robot bringing a bin that is
+      // near, for a while.
+      const onCell = this.robots.get(this.traffic.holderOf(port.cell) ?? '');
+      if (onCell && this.canTakeJob(onCell)) return port.cell;
+      if (this.deliveringTo(port) || onCell?.job?.kind === 'takeBackWait') return undefined;
+      const waitedMs = this.clock.now() - job.queuedAtMs;
+      if (waitedMs < this.options.takeBackWaitMs && this.deliverersNear(port) >= port.awaitingReturn.size) return undefined;
       return port.cell;
     }
     const port = this.ports.get(job.portId)!;
@@ -600,6 +631,33 @@ export class GridController {
     const cell = this.grid.index(location.x, location.y);
     if (!this.claims.canDig(cell, job.id)) return undefined;
     return cell;
+  }
+
+  /**
+   * Whether a robot that has just dropped `droppedBinId` at the port, and stands on its cell,
+   * should wait there for the bin being picked and take it back: yes for a bin that came
+   * before its own; for its own bin only if no other robot bringing a bin is near (that one
+   * will take it back). No if nothing is being picked or the port is closed.
+   */
+  private worthWaitingForTakeBack(robot: RobotRecord, port: PortStation, droppedBinId: string): boolean {
+    if (!this.laneOfPort.has(port.cell) || !port.open || !port.presented || this.traffic.positionOf(robot.serial) !== port.cell) return false;
+    return port.presented.binId !== droppedBinId || this.deliverersNear(port) === 0;
+  }
+
+  /** Robots bringing a bin to the port within `takeBackNearCells` of its cell, or about to. */
+  private deliverersNear(port: PortStation): number {
+    if (!this.laneOfPort.has(port.cell)) return 0;
+    let inbound = 0;
+    let waiting = 0;
+    for (const robot of this.robots.values()) {
+      const job = robot.job;
+      if (job?.kind !== 'retrieve' || job.portId !== port.id || this.inventory.binOnRobot(robot.serial) !== job.binId) continue;
+      if (this.planner.distance(port.cell, this.traffic.positionOf(robot.serial)) > this.options.takeBackNearCells) continue;
+      if (robot.leg?.leg.goal === port.cell) inbound++;
+      else waiting++;
+    }
+    // Robots waiting for room come as soon as there is some.
+    return inbound + Math.min(waiting, Math.max(0, this.options.portCapacityBins - port.load));
   }
 
   /** Whether the robot holding the port's cell is there to drop a bin at it. */
@@ -672,6 +730,11 @@ export class GridController {
 
   private nextLeg(robot: RobotRecord, job: Job): Leg | 'wait' | 'done' {
     if (job.kind === 'park') return this.traffic.positionOf(robot.serial) === job.cell ? 'done' : { goal: job.cell };
+    if (job.kind === 'takeBackWait') {
+      const port = this.ports.get(job.portId)!;
+      const waits = this.clock.now() < job.untilMs && port.awaitingReturn.size === 0 && this.worthWaitingForTakeBack(robot, port, job.droppedBinId);
+      return waits ? 'wait' : 'done';
+    }
     if (job.kind === 'dig') return this.nextDigLeg(robot, job);
     if (job.kind === 'charge') {
       if (this.traffic.positionOf(robot.serial) !== job.charger) return { goal: job.charger, startCharging: true };
@@ -691,7 +754,9 @@ export class GridController {
     // Retrieval.
     if (location.kind === 'robot') {
       const port = this.ports.get(job.portId)!;
-      if (!port.hasRoom()) return this.stagingLeg(robot, port);
+      // Room at a port with a lane goes to robots already near it, so that it is used soon.
+      const near = !this.laneOfPort.has(port.cell) || this.planner.distance(port.cell, this.traffic.positionOf(robot.serial)) <= this.options.stagingDistanceCells;
+      if (!port.hasRoom() || !near) return this.stagingLeg(robot, port);
       port.inbound++;
       const visit = this.requests.visit(job.id);
       if (visit && !robot.reportedTransit) this.observers.forEach((o) => o.visitStage?.(visit, 'binInTransit', {}));
@@ -721,7 +786,7 @@ export class GridController {
     const from = this.traffic.positionOf(robot.serial);
     const range = this.options.stagingDistanceCells;
     // Near enough already, but not on the port's cell or right by it, where robots come and go.
-    if (this.planner.distance(port.cell, from) <= range && !this.portByCell.has(from) && !this.portApproach.has(from)) return 'wait';
+    if (this.planner.distance(port.cell, from) <= range && this.stagingCellFor(port, from)) return 'wait';
     const goals = new Set<number>();
     for (const r of this.robots.values()) if (r.leg) goals.add(r.leg.leg.goal);
     const distance = new Map<number, number>([[port.cell, 0]]);
@@ -729,7 +794,7 @@ export class GridController {
     for (let head = 0; head < queue.length; head++) {
       const cell = queue[head]!;
       const d = distance.get(cell)!;
-      if (d >= this.options.stagingMinCells && !this.portByCell.has(cell) && !this.portApproach.has(cell) && this.traffic.holderOf(cell) === undefined && !goals.has(cell) && this.claims.digLockHolder(cell) === undefined) return { goal: cell };
+      if (d >= this.options.stagingMinCells && this.stagingCellFor(port, cell) && this.traffic.holderOf(cell) === undefined && !goals.has(cell) && this.claims.digLockHolder(cell) === undefined) return { goal: cell };
       if (d >= range) continue;
       for (const next of this.grid.neighbours(cell)) {
         if (distance.has(next)) continue;
@@ -738,6 +803,16 @@ export class GridController {
       }
     }
     return 'wait';
+  }
+
+  /**
+   * Whether a robot may wait for the port's room on this cell: not on or right by a port, and
+   * for a port with a lane, nearer its entry than its exit (robots leaving go the other way).
+   */
+  private stagingCellFor(port: PortStation, cell: number): boolean {
+    if (this.portByCell.has(cell) || this.portApproach.has(cell)) return false;
+    const lane = this.laneOfPort.get(port.cell);
+    return !lane || this.grid.manhattan(cell, lane.entry) < this.grid.manhattan(cell, lane.exit);
   }
 
   /** A dig helper's next leg: set its blocker aside, or lift the next one, or stop. */
@@ -786,7 +861,7 @@ export class GridController {
       stacks: this.inventory,
       claims: this.claims,
       wantedSoon: (cell) => wanted.has(cell),
-      occupied: (cell) => this.traffic.holderOf(cell) !== undefined || this.portApproach.has(cell),
+      occupied: (cell) => this.traffic.holderOf(cell) !== undefined || this.portZone.has(cell),
     };
   }
 
@@ -870,6 +945,11 @@ export class GridController {
     const job = robot.job;
     if (job?.kind === 'retrieve' && action?.type === 'drop' && action.portId !== undefined) {
       this.finishJob(robot);
+      const port = this.ports.get(action.portId)!;
+      if (port.awaitingReturn.size === 0 && this.worthWaitingForTakeBack(robot, port, action.binId)) {
+        this.assignNew(robot, { kind: 'takeBackWait', id: this.newId('take-back-wait'), portId: port.id, droppedBinId: action.binId, untilMs: this.clock.now() + this.options.takeBackWaitMs, queuedAtMs: this.clock.now() });
+        return;
+      }
       this.allocate();
     }
     this.advance(robot);
@@ -969,7 +1049,7 @@ export class GridController {
     seen[from] = 1;
     for (let head = 0; head < queue.length; head++) {
       const cell = queue[head]!;
-      if (cell !== from && this.grid.isStorage(cell) && !this.portApproach.has(cell) && this.traffic.holderOf(cell) === undefined && this.claims.digLockHolder(cell) === undefined && this.claims.incomingDrops(cell) === 0) {
+      if (cell !== from && this.grid.isStorage(cell) && !this.portZone.has(cell) && this.traffic.holderOf(cell) === undefined && this.claims.digLockHolder(cell) === undefined && this.claims.incomingDrops(cell) === 0) {
         this.assignNew(robot, { kind: 'park', id: this.newId('park'), cell, queuedAtMs: this.clock.now() });
         return;
       }
@@ -1047,6 +1127,8 @@ export class GridController {
 }
 
 const MAX_ALARMS_KEPT = 1000;
+/** Manhattan radius of the zone around each port kept free of drops and parking, cells. */
+const PORT_ZONE_CELLS = 2;
 
 type QueuedJob = RetrieveJob | ReturnJob;
 

@@ -52,7 +52,7 @@ export async function runBenchGrid(values: CommandArgs): Promise<number> {
     seed,
     durationMs: hours * 3_600_000,
     wms: { requestsPerHour: REQUESTS_PER_HOUR, maxOpenRequests: MAX_OPEN_REQUESTS },
-    controller: { retrievalsInFlightPerPort: 8 },
+    controller: { retrievalsInFlightPerPort: 12, portCapacityBins: 4 },
     checkEveryMs: 5_000,
     profiler: { now: () => performance.now(), record: (ms) => void cycleMs.push(ms) },
     onProgress: (f) => {

@@ -43,4 +43,32 @@ describe('DistanceMaps', () => {
     expect(maps.has(10)).toBe(true);
     expect(maps.computed).toBe(3);
   });
+
+  it('counts moves the right way round on one-way moves', () => {
+    const line = parseMiniMap(['....']);
+    // 1 -> 2 forbidden: from 1 the goal 3 cannot be reached; from 3, goal 0 still can.
+    const g = createGridGraph(4, 1, line.passable, { forbiddenMoves: [[1, 2]] });
+    const maps = new DistanceMaps(g);
+    maps.ensure(3);
+    expect(maps.distance(3, 2)).toBe(1);
+    expect(maps.distance(3, 1)).toBe(maps.unreachable);
+    expect(maps.distance(3, 0)).toBe(maps.unreachable);
+    maps.ensure(0);
+    expect(maps.distance(0, 3)).toBe(3);
+  });
+
+  it('adds a through cost to paths through the cell, not to paths ending there', () => {
+    // Goal top left; the bottom middle cell costs 10 to pass, so the way round the top wins.
+    const open = parseMiniMap(['...', '...']);
+    const bottomMiddle = 4;
+    const g = createGridGraph(3, 2, open.passable, { throughCost: new Map([[bottomMiddle, 10]]) });
+    const maps = new DistanceMaps(g);
+    maps.ensure(0);
+    expect(maps.distance(0, 5)).toBe(3); // 5 -> 2 -> 1 -> 0, not through 4
+    expect(maps.distance(0, bottomMiddle)).toBe(2 + 10);
+    expect(maps.distance(0, 3)).toBe(1);
+    maps.ensure(bottomMiddle);
+    expect(maps.distance(bottomMiddle, 3)).toBe(1);
+    expect(maps.distance(bottomMiddle, bottomMiddle)).toBe(0);
+  });
 });

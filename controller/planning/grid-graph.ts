@@ -8,6 +8,9 @@
  *
  * Free cells also get a compact index (0..freeCount-1) so that per-goal distance maps store
  * one entry per free cell only.
+ *
+ * Moves are two-way unless `GraphRules` make some one-way (a one-lane flow through a port), and
+ * a cell may cost extra to pass through (a port's cell, kept for robots working there).
  */
 export interface GridGraph {
   readonly width: number;
@@ -24,11 +27,29 @@ export interface GridGraph {
   readonly compactOf: Int32Array;
   /** Per compact index × 4 directions: compact index of the neighbour or -1. */
   readonly compactNeighbours: Int32Array;
+  /**
+   * Per compact index × 4 directions: compact index of the neighbour that may move into this
+   * cell, or -1. The same array as `compactNeighbours` when every move is two-way.
+   */
+  readonly compactPredecessors: Int32Array;
+  /**
+   * Per compact index: moves added to every path that passes through the cell (not to paths
+   * ending there); null when no cell costs extra.
+   */
+  readonly compactThroughCost: Uint16Array | null;
+}
+
+/** Exceptions to the plain 4-connected grid. */
+export interface GraphRules {
+  /** Moves from a cell to its neighbour that are not allowed (the other way stays allowed). */
+  forbiddenMoves?: readonly (readonly [from: number, to: number])[];
+  /** Cell → moves added to every path through it. */
+  throughCost?: ReadonlyMap<number, number>;
 }
 
 export const DIRECTION_COUNT = 4;
 
-export function createGridGraph(width: number, height: number, passable: Uint8Array): GridGraph {
+export function createGridGraph(width: number, height: number, passable: Uint8Array, rules: GraphRules = {}): GridGraph {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
     throw new Error(`grid size must be positive integers, got ${width} x ${height}`);
   }
@@ -63,7 +84,30 @@ export function createGridGraph(width: number, height: number, passable: Uint8Ar
       }
     }
   }
-  return { width, height, cellCount, passable, neighbours, freeCount, freeCells, compactOf, compactNeighbours };
+  const forbidden = rules.forbiddenMoves ?? [];
+  let compactPredecessors = compactNeighbours;
+  if (forbidden.length > 0) {
+    compactPredecessors = compactNeighbours.slice();
+    for (const [from, to] of forbidden) {
+      const dir = directionBetween({ neighbours }, from, to);
+      if (dir < 0) throw new Error(`forbidden move ${from} -> ${to} is not a move between neighbouring free cells`);
+      neighbours[from * 4 + dir] = -1;
+      compactNeighbours[compactOf[from]! * 4 + dir] = -1;
+      // `to` has `from` as its neighbour the opposite way; `from` no longer leads into `to`.
+      compactPredecessors[compactOf[to]! * 4 + ((dir + 2) & 3)] = -1;
+    }
+  }
+  let compactThroughCost: Uint16Array | null = null;
+  if (rules.throughCost && rules.throughCost.size > 0) {
+    compactThroughCost = new Uint16Array(freeCount);
+    for (const [cell, cost] of rules.throughCost) {
+      if (!Number.isInteger(cost) || cost < 0 || cost > 0xffff) throw new Error(`through cost of cell ${cell} must be an integer 0..65535, got ${cost}`);
+      const id = compactOf[cell] ?? -1;
+      if (id < 0) throw new Error(`through cost given for cell ${cell}, which is not a free cell`);
+      compactThroughCost[id] = cost;
+    }
+  }
+  return { width, height, cellCount, passable, neighbours, freeCount, freeCells, compactOf, compactNeighbours, compactPredecessors, compactThroughCost };
 }
 
 /** Manhattan distance between two cells, a lower bound on the grid distance. */
@@ -77,7 +121,7 @@ export function manhattan(graph: GridGraph, a: number, b: number): number {
 }
 
 /** Direction (0 E, 1 S, 2 W, 3 N) from a cell to a neighbouring cell, -1 if not neighbours. */
-export function directionBetween(graph: GridGraph, from: number, to: number): number {
+export function directionBetween(graph: Pick<GridGraph, 'neighbours'>, from: number, to: number): number {
   const base = from * 4;
   const n = graph.neighbours;
   if (n[base] === to) return 0;

@@ -1,5 +1,5 @@
 import type { DistanceArray, DistanceMaps } from './distance-maps.ts';
-import type { GridGraph } from './grid-graph.ts';
+import { directionBetween, type GridGraph } from './grid-graph.ts';
 
 /**
  * Priority Inheritance with Backtracking (PIBT; Okumura, Machida, Défago and Tamura, IJCAI
@@ -246,16 +246,21 @@ export class Pibt {
     if (best === from) return NONE;
     const occupiedNow = this.occupiedNow;
     const j = occupiedNow[best]!;
-    if (j !== NONE && this.next[j] === NONE && this.wantsInto(j, best, from) && this.isSwapRequired(a, j, from, best) && this.isSwapPossible(best, from)) return j;
+    if (j !== NONE && this.next[j] === NONE && this.mayMove(best, from) && this.wantsInto(j, best, from) && this.isSwapRequired(a, j, from, best) && this.isSwapPossible(best, from)) return j;
     // Clear operation: a neighbour that must come through our cell the way we are heading.
     const neighbours = this.graph.neighbours;
     for (let dir = 0; dir < 4; dir++) {
       const u = neighbours[from * 4 + dir]!;
       if (u < 0) continue;
       const k = occupiedNow[u]!;
-      if (k !== NONE && k !== j && this.next[k] === NONE && this.wantsInto(k, u, from) && this.isSwapRequired(k, a, from, best) && this.isSwapPossible(best, from)) return k;
+      if (k !== NONE && k !== j && this.next[k] === NONE && this.mayMove(u, from) && this.wantsInto(k, u, from) && this.isSwapRequired(k, a, from, best) && this.isSwapPossible(best, from)) return k;
     }
     return NONE;
+  }
+
+  /** Whether a move from `from` into its neighbour `to` is allowed (some may be one-way). */
+  private mayMove(from: number, to: number): boolean {
+    return directionBetween(this.graph, from, to) >= 0;
   }
 
   /**

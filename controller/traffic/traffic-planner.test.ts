@@ -15,10 +15,11 @@ interface World {
   at: (x: number, y: number) => number;
 }
 
-function world(rows: readonly string[]): World {
+/** `queueGoals`: (x, y) of cells robots queue for, as the controller gives ports with a lane. */
+function world(rows: readonly string[], queueGoals: readonly (readonly [number, number])[] = []): World {
   const grid = gridFromRows(rows);
   const traffic = new TrafficControl(grid.cellCount);
-  const planner = new TrafficPlanner(grid, traffic, OPTIONS);
+  const planner = new TrafficPlanner(grid, traffic, OPTIONS, {}, new Set(queueGoals.map(([x, y]) => grid.index(x, y))));
   return { grid, traffic, planner, at: (x, y) => grid.index(x, y) };
 }
 
@@ -367,4 +368,41 @@ describe('TrafficPlanner randomised traffic', () => {
       expect(goalsReached).toBeGreaterThan(150); // about 230-290 with these seeds; a jam stays far below
     });
   }
+});
+
+describe('TrafficPlanner at the head of a queue for a queue goal', () => {
+  it('never pushes a robot one move from its goal back to let an older robot behind it in', () => {
+    // G is held by a robot working there (X, not in the step); A waits next to it, B behind A
+    // has been on its leg longer.
+    const w = world(['.....', '.....'], [[4, 0]]);
+    const goal = w.at(4, 0);
+    placeOn(w, 'X', goal);
+    onLeg(w, 'A', w.at(3, 0), goal, 500);
+    onLeg(w, 'B', w.at(2, 0), goal, 0);
+    // Before B has waited long enough for a detour round A.
+    const moves = w.planner.step([leg('A', 500), leg('B', 0)], 1_000);
+    expect(moves.find((m) => m.serial === 'A')).toBeUndefined();
+    expect(moves.find((m) => m.serial === 'B')?.cell).not.toBe(w.at(3, 0));
+    expect(w.planner.bookingOf('A')).toBeUndefined();
+  });
+
+  it('lets a robot booked to step back go forward instead once its way ahead is free', () => {
+    // A (two moves from G) has been booked into C's cell behind it (pushed back by a step);
+    // the cell ahead of A is held by X meanwhile.
+    const w = world(['.....', '.....', '.....'], [[4, 0]]);
+    const goal = w.at(4, 0);
+    placeOn(w, 'X', w.at(3, 0));
+    onLeg(w, 'A', w.at(2, 0), goal, 5_000);
+    placeOn(w, 'C', w.at(2, 1));
+    w.planner.applyMoves([{ serial: 'A', role: 'leg', cell: w.at(2, 1) }], 6_000);
+    expect(w.planner.bookingOf('A')).toBe(w.at(2, 1));
+    w.planner.step([], 6_250);
+    expect(w.planner.bookingOf('A')).toBe(w.at(2, 1)); // nothing better yet
+    // X drives away before C has left: A goes on towards G rather than waiting for C's cell.
+    w.traffic.remove('X');
+    w.planner.step([], 6_500);
+    expect(w.planner.bookingOf('A')).toBeUndefined();
+    expect(w.traffic.heldCells('A')).toContain(w.at(3, 0));
+    expectSound(w);
+  });
 });

@@ -1,6 +1,6 @@
 import type { GridMap } from '../grid/grid-map.ts';
 import { DistanceMaps, type DistanceArray } from '../planning/distance-maps.ts';
-import { createGridGraph, DIRECTION_COUNT, type GridGraph } from '../planning/grid-graph.ts';
+import { createGridGraph, DIRECTION_COUNT, type GraphRules, type GridGraph } from '../planning/grid-graph.ts';
 import { NO_HEADING, Pibt } from '../planning/pibt.ts';
 import type { TrafficControl } from './traffic-control.ts';
 
@@ -81,10 +81,13 @@ export class TrafficPlanner {
     private readonly grid: GridMap,
     private readonly traffic: TrafficControl,
     private readonly options: TrafficPlannerOptions,
+    rules: GraphRules = {},
+    /** Cells robots queue for (ports' cells with a lane): see `step` and the bookings. */
+    private readonly queueGoals: ReadonlySet<number> = new Set(),
   ) {
     const passable = new Uint8Array(grid.cellCount);
     for (let cell = 0; cell < grid.cellCount; cell++) passable[cell] = grid.drivable(cell) ? 1 : 0;
-    this.graph = createGridGraph(grid.width, grid.height, passable);
+    this.graph = createGridGraph(grid.width, grid.height, passable, rules);
     this.maps = new DistanceMaps(this.graph, { maxBytes: options.distanceMapBytes });
     this.blocked = new Uint8Array(grid.cellCount);
     this.agentAt = new Int32Array(grid.cellCount).fill(-1);
@@ -185,6 +188,9 @@ export class TrafficPlanner {
       const goal = traffic.goalOf(robot.serial)!;
       goals[a] = goal;
       priorities[a] = (nowMs - robot.legStartedMs) / 1000 + tieBreak;
+      // A robot one move from a queue goal (a port's cell) goes first: it is the head of the
+      // queue, and the robots behind it must not push it back out of the queue.
+      if (this.queueGoals.has(goal) && this.grid.manhattan(at, goal) === 1 && this.graph.neighbours[at * DIRECTION_COUNT + directionOf(this.grid.width, at, goal)] === goal) priorities[a] = priorities[a]! + NEXT_TO_GOAL_PRIORITY;
       if (this.maps.has(goal) || newMaps < this.options.newMapsPerCycle) {
         if (!this.maps.has(goal)) newMaps++;
         slots[a] = this.maps.ensure(goal);
@@ -252,20 +258,40 @@ export class TrafficPlanner {
         this.releaseCell(move.serial, move.cell, nowMs);
         advanced.push(move.serial);
       } else {
-        this.bookings.set(move.serial, { cell: move.cell, sinceMs: nowMs });
-        this.bookedBy.set(move.cell, move.serial);
+        this.book(move.serial, move.cell, nowMs);
       }
     }
     for (const serial of advanced) this.extend(serial, nowMs);
     return advanced;
   }
 
-  /** Releases booked cells that are free now; drops bookings older than the timeout. */
+  /**
+   * Releases booked cells that are free now; drops bookings older than the timeout. A robot
+   * queueing for a queue goal (a port's cell) that is booked to step back out of another's way
+   * goes forward instead as soon as its way ahead is free: pushed back while the port's cell
+   * was held, it would otherwise wait for the cell behind it.
+   */
   private honourOrExpireBookings(nowMs: number): void {
     for (const [serial, booking] of [...this.bookings]) {
       if (this.traffic.holderOf(booking.cell) === undefined) this.cellsFreed([booking.cell], nowMs);
       else if (nowMs - booking.sinceMs >= this.options.bookingTimeoutMs) this.dropBooking(serial);
+      else if (this.stepsBack(serial, booking.cell)) {
+        this.dropBooking(serial);
+        if (!this.extend(serial, nowMs)) this.book(serial, booking.cell, booking.sinceMs);
+      }
     }
+  }
+
+  /** Whether `cell` is farther from the robot's goal than the robot's frontier. */
+  private stepsBack(serial: string, cell: number): boolean {
+    const goal = this.traffic.goalOf(serial);
+    if (goal === null || !this.queueGoals.has(goal)) return false;
+    return this.distance(goal, cell) > this.distance(goal, this.traffic.frontierOf(serial));
+  }
+
+  private book(serial: string, cell: number, sinceMs: number): void {
+    this.bookings.set(serial, { cell, sinceMs });
+    this.bookedBy.set(cell, serial);
   }
 
   private dropBooking(serial: string): void {
@@ -396,7 +422,7 @@ export class TrafficPlanner {
       const id = queue[head]!;
       const d = map[id]! + 1;
       for (let dir = 0; dir < 4; dir++) {
-        const nextId = graph.compactNeighbours[id * 4 + dir]!;
+        const nextId = graph.compactPredecessors[id * 4 + dir]!;
         if (nextId < 0 || map[nextId] !== unreachable) continue;
         const holder = this.traffic.holderOf(graph.freeCells[nextId]!);
         if (holder !== undefined && holder !== serial) continue;
@@ -415,6 +441,9 @@ function directionOf(width: number, from: number, to: number): number {
   if (to === from - 1) return 2;
   return 3;
 }
+
+/** Added to the priority (seconds on the leg) of a robot one move from its goal. */
+const NEXT_TO_GOAL_PRIORITY = 1e6;
 
 function hashSerial(serial: string): number {
   let h = 2166136261;

@@ -1,11 +1,11 @@
 /**
  * Robot work. A job is a bin retrieval to a port (digging out the bins above it on the way),
- * help with a retrieval's digging, a bin's return from a port to a column, a charge, or a
- * parking move. A job runs as legs: drive to a
+ * help with a retrieval's digging, a bin's return from a port to a column, a charge, a
+ * parking move, or a wait on a port's cell for a bin to take back. A job runs as legs: drive to a
  * cell, then optionally pick or drop a bin there. The next leg is derived from where the bin
  * is now, so a job resumes correctly after any interruption, a controller restart included.
  */
-export type Job = RetrieveJob | ReturnJob | DigJob | ChargeJob | ParkJob;
+export type Job = RetrieveJob | ReturnJob | DigJob | ChargeJob | ParkJob | TakeBackWaitJob;
 
 export interface RetrieveJob {
   readonly kind: 'retrieve';
@@ -74,4 +74,22 @@ export interface Leg {
   readonly action?: LegAction;
   /** Start charging at the goal (VDA 5050 `startCharging`, a charger cell). */
   readonly startCharging?: boolean;
+}
+
+/**
+ * A robot that has just dropped a bin at a port stays on the port's cell for a bin that the
+ * person there is about to confirm, and takes it back in the same visit: cheaper than another
+ * robot driving in and out of the port's cell for it. Ends when the bin is confirmed (the
+ * robot then takes it back), when it waits for its own bin and another robot bringing a bin
+ * comes near (that one will take it back instead), or at `untilMs`.
+ */
+export interface TakeBackWaitJob {
+  readonly kind: 'takeBackWait';
+  readonly id: string;
+  readonly portId: string;
+  /** The bin the robot has just dropped there. */
+  readonly droppedBinId: string;
+  /** Clock ms when the robot stops waiting whatever happens. */
+  readonly untilMs: number;
+  readonly queuedAtMs: number;
 }
