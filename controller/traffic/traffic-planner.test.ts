@@ -406,3 +406,4 @@ describe('TrafficPlanner at the head of a queue for a queue goal', () => {
     expectSound(w);
   });
 });
+

@@ -1,6 +1,6 @@
 import type { GridMap } from '../grid/grid-map.ts';
 import { DistanceMaps, type DistanceArray } from '../planning/distance-maps.ts';
-import { createGridGraph, DIRECTION_COUNT, type GraphRules, type GridGraph } from '../planning/grid-graph.ts';
+import { createGridGraph, DIRECTION_COUNT, manhattan, type GraphRules, type GridGraph } from '../planning/grid-graph.ts';
 import { NO_HEADING, Pibt } from '../planning/pibt.ts';
 import type { TrafficControl } from './traffic-control.ts';
 
@@ -30,6 +30,10 @@ import type { TrafficControl } from './traffic-control.ts';
  * Deadlocks: PIBT's priority (time on the current leg) lets the longest-waiting robot win;
  * a robot that has waited `detourAfterMs` without a release gets a detour map, a distance
  * map to its goal that treats the cells other robots hold now as walls, until its leg ends.
+ * Where no order by waiting time lets robots pass (robots going into and out of a dead-end
+ * lane), robots that have come no nearer their goal for STUCK_AFTER_MS go first, in a drawn
+ * order that is drawn again while none of them gets nearer. Robots one move from a queue goal
+ * (a port's cell with a lane) go before the robots queueing behind them.
  */
 export interface TrafficPlannerOptions {
   /** Cells a robot may hold ahead of its position. */
@@ -68,6 +72,14 @@ export class TrafficPlanner {
   private pibt: Pibt | null = null;
   private readonly headings = new Map<string, number>();
   private readonly lastReleaseMs = new Map<string, number>();
+  /**
+   * Progress of each robot on its leg: the nearest it has come to its goal (moves) and when;
+   * `stuck` once it has come no nearer for STUCK_AFTER_MS, until the leg ends.
+   */
+  private readonly progress = new Map<string, { goal: number; best: number; sinceMs: number; stuck: boolean }>();
+  /** Stuck robots' order is drawn anew (next epoch) when none of them came nearer for RESHUFFLE_MS. */
+  private stuckEpoch = 0;
+  private stuckProgressMs = 0;
   private readonly detours = new Map<string, { goal: number; map: DistanceArray }>();
   /** Follower → the cell booked for it (held by the robot it follows), and the reverse. */
   private readonly bookings = new Map<string, { cell: number; sinceMs: number }>();
@@ -105,6 +117,7 @@ export class TrafficPlanner {
 
   /** A leg starts or ends: its detour map, booking and waiting time no longer apply. */
   legChanged(serial: string, nowMs: number): void {
+    this.progress.delete(serial);
     this.detours.delete(serial);
     this.dropBooking(serial);
     this.lastReleaseMs.set(serial, nowMs);
@@ -144,6 +157,7 @@ export class TrafficPlanner {
     this.timestep++;
     this.maps.beginPeriod();
     this.honourOrExpireBookings(nowMs);
+    this.reshuffleStuck(nowMs);
     const traffic = this.traffic;
     const agents: TrafficRobot[] = [];
     for (const robot of robots) {
@@ -211,6 +225,13 @@ export class TrafficPlanner {
         else this.detours.delete(robot.serial);
       }
       agentMaps[a] = detour?.map ?? null;
+      // Stuck robots (no nearer their goal for STUCK_AFTER_MS) go before all others until
+      // their leg ends, in a drawn order, drawn again when none of them got nearer for
+      // RESHUFFLE_MS: where no order by time on the leg lets robots pass each other (robots
+      // going into and out of a dead-end lane), another order does.
+      if (this.isStuck(robot.serial, this.distanceOf(goal, at, slots[a]!), goal, nowMs)) {
+        priorities[a] = STUCK_PRIORITY + (hashSerial(`${robot.serial}/${this.stuckEpoch}`) % 1_000_000);
+      }
     }
     const next = this.pibt.plan({ positions, orientations, goals, distanceSlots: slots, priorities, timestep: this.timestep, count: n, blocked: this.blocked, agentMaps });
     // 0 unknown, 1 being checked, 2 can run, 3 stays.
@@ -280,6 +301,34 @@ export class TrafficPlanner {
         if (!this.extend(serial, nowMs)) this.book(serial, booking.cell, booking.sinceMs);
       }
     }
+  }
+
+  /** Moves from `cell` to `goal` by the goal's map in `slot`, or Manhattan distance without one. */
+  private distanceOf(goal: number, cell: number, slot: number): number {
+    return slot >= 0 ? this.maps.map(slot)[this.graph.compactOf[cell]!]! : manhattan(this.graph, cell, goal);
+  }
+
+  /** Records the robot's distance `d` to its goal; whether it is stuck. */
+  private isStuck(serial: string, d: number, goal: number, nowMs: number): boolean {
+    let entry = this.progress.get(serial);
+    if (!entry || entry.goal !== goal) {
+      entry = { goal, best: d, sinceMs: nowMs, stuck: false };
+      this.progress.set(serial, entry);
+    }
+    if (d < entry.best) {
+      entry.best = d;
+      entry.sinceMs = nowMs;
+      if (entry.stuck) this.stuckProgressMs = nowMs;
+    }
+    if (!entry.stuck && nowMs - entry.sinceMs >= STUCK_AFTER_MS) entry.stuck = true;
+    return entry.stuck;
+  }
+
+  /** Draws stuck robots' order again when none of them got nearer its goal for a while. */
+  private reshuffleStuck(nowMs: number): void {
+    if (nowMs - this.stuckProgressMs < RESHUFFLE_MS) return;
+    this.stuckEpoch++;
+    this.stuckProgressMs = nowMs;
   }
 
   /** Whether `cell` is farther from the robot's goal than the robot's frontier. */
@@ -441,6 +490,13 @@ function directionOf(width: number, from: number, to: number): number {
   if (to === from - 1) return 2;
   return 3;
 }
+
+/** A robot on a leg that has come no nearer its goal for this long is stuck, ms. */
+const STUCK_AFTER_MS = 20_000;
+/** Stuck robots' order is drawn again when none of them came nearer for this long, ms. */
+const RESHUFFLE_MS = 5_000;
+/** Priority of stuck robots, above any other (plus a draw below 1e6). */
+const STUCK_PRIORITY = 1e9;
 
 /** Added to the priority (seconds on the leg) of a robot one move from its goal. */
 const NEXT_TO_GOAL_PRIORITY = 1e6;
