@@ -122,6 +122,11 @@ export class GridController {
    * in the way of robots queueing for the port or leaving it.
    */
   private readonly portZone = new Set<number>();
+  /**
+   * Cells within `stagingDistanceCells` of a port with a lane, where robots bringing bins
+   * queue and wait: idle robots do not stay there nor park there.
+   */
+  private readonly portArea = new Set<number>();
   /** Port cell → its one-way lane, for ports that have one (see port-lanes.ts). */
   private readonly laneOfPort = new Map<number, PortLane>();
   private readonly slotting: Slotting;
@@ -170,9 +175,14 @@ export class GridController {
       }
       if (!this.laneOfPort.has(port.cell)) continue;
       const { x, y } = this.grid.cellOf(port.cell);
-      for (let dy = -PORT_ZONE_CELLS; dy <= PORT_ZONE_CELLS; dy++) {
-        for (let dx = -PORT_ZONE_CELLS; dx <= PORT_ZONE_CELLS; dx++) {
-          if (Math.abs(dx) + Math.abs(dy) <= PORT_ZONE_CELLS && this.grid.inside(x + dx, y + dy)) this.portZone.add(this.grid.index(x + dx, y + dy));
+      const reach = options.stagingDistanceCells;
+      for (let dy = -reach; dy <= reach; dy++) {
+        for (let dx = -reach; dx <= reach; dx++) {
+          const d = Math.abs(dx) + Math.abs(dy);
+          if (d > reach || !this.grid.inside(x + dx, y + dy)) continue;
+          const cell = this.grid.index(x + dx, y + dy);
+          this.portArea.add(cell);
+          if (d <= PORT_ZONE_CELLS) this.portZone.add(cell);
         }
       }
     }
@@ -470,10 +480,13 @@ export class GridController {
     this.planner.applyMoves(moves, now);
   }
 
-  /** Standing robots that may be moved aside: ready, and not charging or about to. */
+  /**
+   * Standing robots that may be moved aside: ready, and not charging or about to, nor waiting
+   * on a port's cell to take a bin back (that wait is short and saves a visit to the cell).
+   */
   private canBePushed(robot: RobotRecord): boolean {
     if (!robot.ready || robot.leg) return false;
-    return !robot.job || robot.job.kind !== 'charge';
+    return !robot.job || (robot.job.kind !== 'charge' && robot.job.kind !== 'takeBackWait');
   }
 
   /** Tells each of these robots on a leg the cells released to it since its last order (update). */
@@ -519,11 +532,11 @@ export class GridController {
       for (let i = this.queuedJobs.length - 1; i >= 0; i--) if (taken.has(this.queuedJobs[i]!)) this.queuedJobs.splice(i, 1);
     }
     this.assignDigHelpers(idle);
-    // Idle robots never stay on or next to a port (robots queue there) nor on a dug column.
+    // Idle robots never stay on or next to a port, nor where robots queue for one, nor on a dug column.
     for (const robot of idle) {
       if (robot.job) continue;
       const position = this.traffic.positionOf(robot.serial);
-      if (this.portByCell.has(position) || this.portApproach.has(position) || this.claims.digLockHolder(position) !== undefined) this.park(robot);
+      if (this.portByCell.has(position) || this.portApproach.has(position) || this.portArea.has(position) || this.claims.digLockHolder(position) !== undefined) this.park(robot);
     }
   }
 
@@ -1049,7 +1062,7 @@ export class GridController {
     seen[from] = 1;
     for (let head = 0; head < queue.length; head++) {
       const cell = queue[head]!;
-      if (cell !== from && this.grid.isStorage(cell) && !this.portZone.has(cell) && this.traffic.holderOf(cell) === undefined && this.claims.digLockHolder(cell) === undefined && this.claims.incomingDrops(cell) === 0) {
+      if (cell !== from && this.grid.isStorage(cell) && !this.portZone.has(cell) && !this.portArea.has(cell) && this.traffic.holderOf(cell) === undefined && this.claims.digLockHolder(cell) === undefined && this.claims.incomingDrops(cell) === 0) {
         this.assignNew(robot, { kind: 'park', id: this.newId('park'), cell, queuedAtMs: this.clock.now() });
         return;
       }
@@ -1127,8 +1140,8 @@ export class GridController {
 }
 
 const MAX_ALARMS_KEPT = 1000;
-/** Manhattan radius of the zone around each port kept free of drops and parking, cells. */
-const PORT_ZONE_CELLS = 2;
+/** Manhattan radius of the zone round each port with a lane kept free of drops, cells. */
+const PORT_ZONE_CELLS = 3;
 
 type QueuedJob = RetrieveJob | ReturnJob;
 

@@ -15,13 +15,14 @@ describe('portLanes', () => {
   it('runs a lane along the edge a port is on: in from the west, out to the east on a top or bottom edge', () => {
     const rows = ['..P..', '.....', '.....'];
     const grid = gridFromRows(rows);
-    expect(portLanes(grid, cellsOf(rows, 'P'))).toEqual([{ port: grid.index(2, 0), entry: grid.index(1, 0), exit: grid.index(3, 0) }]);
+    expect(portLanes(grid, cellsOf(rows, 'P'))).toEqual([{ port: grid.index(2, 0), entry: grid.index(1, 0), exit: grid.index(3, 0), approach: grid.index(0, 0) }]);
   });
 
   it('runs north to south on a left or right edge', () => {
     const rows = ['...', 'P..', '...'];
     const grid = gridFromRows(rows);
-    expect(portLanes(grid, cellsOf(rows, 'P'))).toEqual([{ port: grid.index(0, 1), entry: grid.index(0, 0), exit: grid.index(0, 2) }]);
+    // No cell before the entry: the entry may be reached from any side.
+    expect(portLanes(grid, cellsOf(rows, 'P'))).toEqual([{ port: grid.index(0, 1), entry: grid.index(0, 0), exit: grid.index(0, 2), approach: null }]);
   });
 
   it('gives no lane to a port in a corner, next to another port, or between blocked cells', () => {
@@ -49,6 +50,16 @@ describe('portTrafficRules', () => {
     for (const other of [grid.index(2, 0), grid.index(2, 2), entry]) expect(directionBetween(graph, port, other)).toBe(-1);
   });
 
+  it('lets robots onto the entry only along the lane, from the cell before it', () => {
+    const { entry, approach } = lanes[0]!;
+    expect(approach).toBe(grid.index(0, 1));
+    expect(directionBetween(graph, approach!, entry)).toBeGreaterThanOrEqual(0);
+    for (const side of [grid.index(1, 0), grid.index(1, 2)]) {
+      expect(directionBetween(graph, side, entry)).toBe(-1);
+      expect(directionBetween(graph, entry, side)).toBeGreaterThanOrEqual(0);
+    }
+  });
+
   it('sends paths that only pass by around the port cell', () => {
     const maps = new DistanceMaps(graph);
     const east = grid.index(4, 1);
@@ -59,6 +70,7 @@ describe('portTrafficRules', () => {
     expect(maps.distance(east, port)).toBe(2 + 6);
     maps.ensure(port);
     expect(maps.distance(port, grid.index(0, 1))).toBe(2);
-    expect(maps.distance(port, grid.index(4, 1))).toBe(6);
+    // From the far side: round to the cell before the entry, then along the lane.
+    expect(maps.distance(port, grid.index(4, 1))).toBe(8);
   });
 });
