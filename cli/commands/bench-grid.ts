@@ -65,7 +65,7 @@ export async function runBenchGrid(values: CommandArgs): Promise<number> {
   const capacity = portCapacity('pick', demoUnitsPerBin('pick'), layoutKinematics(layout));
   const lines = [
     `control cycle           p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms (${sorted.length} cycles)`,
-    `bins per port-hour      ${k.binsPerPortHour.toFixed(0)} of ${capacity.binsPerHour.toFixed(0)} (${((100 * k.binsPerPortHour) / capacity.binsPerHour).toFixed(0)}%; picker ${capacity.pickerBinsPerHour.toFixed(0)}, port cell ${capacity.portCellBinsPerHour.toFixed(0)})`,
+    `bins per port-hour      ${k.binsPerPortHour.toFixed(1)} of ${capacity.binsPerHour.toFixed(1)} (${((100 * k.binsPerPortHour) / capacity.binsPerHour).toFixed(1)}%; picker ${capacity.pickerBinsPerHour.toFixed(0)}, port cell ${capacity.portCellBinsPerHour.toFixed(0)})`,
     `robot utilisation       ${(k.robotUtilisation * 100).toFixed(1)}%`,
     ...scenarioSummaryLines(result),
   ];
