@@ -114,7 +114,7 @@ export class GridController {
   private readonly geometry: OrderGeometry;
   private readonly portByCell = new Map<number, PortStation>();
   private readonly chargerCells: number[];
-  /** Cells next to a port, where robots queue for it: no place to park or drop bins. */
+  /** Cells next to a port, where robots come and go: no idle robot stays and none waits there for room. */
   private readonly portApproach = new Set<number>();
   /**
    * Cells next to a port, and within `PORT_ZONE_CELLS` of a port with a lane: no bin is

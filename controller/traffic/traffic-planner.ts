@@ -498,7 +498,7 @@ const RESHUFFLE_MS = 5_000;
 /** Priority of stuck robots, above any other (plus a draw below 1e6). */
 const STUCK_PRIORITY = 1e9;
 
-/** Added to the priority (seconds on the leg) of a robot one move from its goal. */
+/** Added to the priority (seconds on the leg) of a robot one move from a queue goal. */
 const NEXT_TO_GOAL_PRIORITY = 1e6;
 
 function hashSerial(serial: string): number {
