@@ -4,7 +4,7 @@
  *
  * Neighbour slots are indexed by direction, matching LoRR orientations: 0 east (+1),
  * 1 south (+width), 2 west (-1), 3 north (-width). `neighbours[cell * 4 + dir]` is the cell one
- * step that way, or -1 when that is off the map or an obstacle.
+ * step that way, or -1 when that is off the map, an obstacle, or a forbidden move.
  *
  * Free cells also get a compact index (0..freeCount-1) so that per-goal distance maps store
  * one entry per free cell only.
@@ -18,14 +18,14 @@ export interface GridGraph {
   readonly cellCount: number;
   /** 1 = free, 0 = obstacle. */
   readonly passable: Uint8Array;
-  /** Per cell × 4 directions: neighbour cell or -1. */
+  /** Per cell × 4 directions: the neighbour cell a robot may move to, or -1. */
   readonly neighbours: Int32Array;
   readonly freeCount: number;
   /** Compact index → cell. */
   readonly freeCells: Int32Array;
   /** Cell → compact index, -1 for obstacles. */
   readonly compactOf: Int32Array;
-  /** Per compact index × 4 directions: compact index of the neighbour or -1. */
+  /** Per compact index × 4 directions: compact index of the neighbour a robot may move to, or -1. */
   readonly compactNeighbours: Int32Array;
   /**
    * Per compact index × 4 directions: compact index of the neighbour that may move into this

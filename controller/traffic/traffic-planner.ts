@@ -1,6 +1,6 @@
 import type { GridMap } from '../grid/grid-map.ts';
 import { DistanceMaps, type DistanceArray } from '../planning/distance-maps.ts';
-import { createGridGraph, DIRECTION_COUNT, manhattan, type GraphRules, type GridGraph } from '../planning/grid-graph.ts';
+import { createGridGraph, directionBetween, DIRECTION_COUNT, type GraphRules, type GridGraph } from '../planning/grid-graph.ts';
 import { NO_HEADING, Pibt } from '../planning/pibt.ts';
 import type { TrafficControl } from './traffic-control.ts';
 
@@ -204,7 +204,7 @@ export class TrafficPlanner {
       priorities[a] = (nowMs - robot.legStartedMs) / 1000 + tieBreak;
       // A robot one move from a queue goal (a port's cell) goes first: it is the head of the
       // queue, and the robots behind it must not push it back out of the queue.
-      if (this.queueGoals.has(goal) && this.grid.manhattan(at, goal) === 1 && this.graph.neighbours[at * DIRECTION_COUNT + directionOf(this.grid.width, at, goal)] === goal) priorities[a] = priorities[a]! + NEXT_TO_GOAL_PRIORITY;
+      if (this.queueGoals.has(goal) && directionBetween(this.graph, at, goal) >= 0) priorities[a] = priorities[a]! + NEXT_TO_GOAL_PRIORITY;
       if (this.maps.has(goal) || newMaps < this.options.newMapsPerCycle) {
         if (!this.maps.has(goal)) newMaps++;
         slots[a] = this.maps.ensure(goal);
@@ -229,7 +229,7 @@ export class TrafficPlanner {
       // their leg ends, in a drawn order, drawn again when none of them got nearer for
       // RESHUFFLE_MS: where no order by time on the leg lets robots pass each other (robots
       // going into and out of a dead-end lane), another order does.
-      if (this.isStuck(robot.serial, this.distanceOf(goal, at, slots[a]!), goal, nowMs)) {
+      if (this.isStuck(robot.serial, this.maps.distance(goal, at), goal, nowMs)) {
         priorities[a] = STUCK_PRIORITY + (hashSerial(`${robot.serial}/${this.stuckEpoch}`) % 1_000_000);
       }
     }
@@ -301,11 +301,6 @@ export class TrafficPlanner {
         if (!this.extend(serial, nowMs)) this.book(serial, booking.cell, booking.sinceMs);
       }
     }
-  }
-
-  /** Moves from `cell` to `goal` by the goal's map in `slot`, or Manhattan distance without one. */
-  private distanceOf(goal: number, cell: number, slot: number): number {
-    return slot >= 0 ? this.maps.map(slot)[this.graph.compactOf[cell]!]! : manhattan(this.graph, cell, goal);
   }
 
   /** Records the robot's distance `d` to its goal; whether it is stuck. */

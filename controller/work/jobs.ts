@@ -1,8 +1,8 @@
 /**
  * Robot work. A job is a bin retrieval to a port (digging out the bins above it on the way),
  * help with a retrieval's digging, a bin's return from a port to a column, a charge, a
- * parking move, or a wait on a port's cell for a bin to take back. A job runs as legs: drive to a
- * cell, then optionally pick or drop a bin there. The next leg is derived from where the bin
+ * parking move, or a wait on a port's cell for a bin to take back. A job runs as legs: drive
+ * to a cell, then optionally pick or drop a bin there. The next leg is derived from where the bin
  * is now, so a job resumes correctly after any interruption, a controller restart included.
  */
 export type Job = RetrieveJob | ReturnJob | DigJob | ChargeJob | ParkJob | TakeBackWaitJob;
@@ -58,24 +58,6 @@ export interface ParkJob {
   readonly queuedAtMs: number;
 }
 
-export interface LegAction {
-  readonly type: 'pick' | 'drop';
-  readonly binId: string;
-  /** The column (or port cell) worked on, and the stack level (0 = bottom; 0 at a port). */
-  readonly x: number;
-  readonly y: number;
-  readonly level: number;
-  /** Set when the bin goes into or out of a port. */
-  readonly portId?: string;
-}
-
-export interface Leg {
-  readonly goal: number;
-  readonly action?: LegAction;
-  /** Start charging at the goal (VDA 5050 `startCharging`, a charger cell). */
-  readonly startCharging?: boolean;
-}
-
 /**
  * A robot that has just dropped a bin at a port stays on the port's cell for a bin that the
  * person there is about to confirm, and takes it back in the same visit: cheaper than another
@@ -92,4 +74,22 @@ export interface TakeBackWaitJob {
   /** Clock ms when the robot stops waiting whatever happens. */
   readonly untilMs: number;
   readonly queuedAtMs: number;
+}
+
+export interface LegAction {
+  readonly type: 'pick' | 'drop';
+  readonly binId: string;
+  /** The column (or port cell) worked on, and the stack level (0 = bottom; 0 at a port). */
+  readonly x: number;
+  readonly y: number;
+  readonly level: number;
+  /** Set when the bin goes into or out of a port. */
+  readonly portId?: string;
+}
+
+export interface Leg {
+  readonly goal: number;
+  readonly action?: LegAction;
+  /** Start charging at the goal (VDA 5050 `startCharging`, a charger cell). */
+  readonly startCharging?: boolean;
 }
