@@ -20,7 +20,7 @@ import {
 import type { GridCell, GridWorld } from '../world/grid-world.ts';
 import { Battery, type PowerMode } from './battery.ts';
 import { buildFactsheet } from './factsheet.ts';
-import { checkOrderRoute, planNodeAction, type RouteEdge, type RouteNode } from './order-route.ts';
+import { checkOrderRoute, planNodeAction, type RouteEdge, type RouteNode } from '../../protocol/vda5050/grid-order-route.ts';
 
 /** The part of a VehicleLink the robot uses; tests pass a fake. */
 export interface VehicleLinkPort {

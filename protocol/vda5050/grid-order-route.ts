@@ -1,10 +1,10 @@
 /**
  * Checks an incoming order against what a grid robot can do and turns it into a route of
- * cells. Pure: the same order and world give the same answer. Problems come back as readable
+ * cells. Pure: the same order and map give the same answer. Problems come back as readable
  * strings for a VDA 5050 `orderError` (§Order rejection: the vehicle reports orders it cannot
  * execute as an error in its state and keeps its current state).
  */
-import { checkOrderGraph } from '../../protocol/vda5050/order-rules.ts';
+import { checkOrderGraph } from './order-rules.ts';
 import {
   DROP_ACTION_TYPE,
   PICK_ACTION_TYPE,
@@ -13,9 +13,19 @@ import {
   parseCellNodeId,
   parseGridActionParameters,
   type GridActionParameters,
-} from '../../protocol/vda5050/grid-nodes.ts';
-import type { Action, OrderBody } from '../../protocol/vda5050/types.ts';
-import type { GridCell, GridWorld } from '../world/grid-world.ts';
+  type GridCell,
+} from './grid-nodes.ts';
+import type { Action, OrderBody } from './types.ts';
+
+/** What a vehicle knows of the grid to check an order: the simulator's world or the bridge's layout. */
+export interface GridRouteMap {
+  /** Inside the grid and not blocked. */
+  isDrivable(x: number, y: number): boolean;
+  /** 'port' for a port's cell; any other kind or undefined otherwise. */
+  cellKind(x: number, y: number): string | undefined;
+  /** Bins per column at most. */
+  readonly depth: number;
+}
 
 /** Action types this robot runs on nodes (VDA 5050 §Actions: predefined plus the grid's own). */
 export const NODE_ACTION_TYPES: readonly string[] = [PICK_ACTION_TYPE, DROP_ACTION_TYPE, START_CHARGING_ACTION_TYPE, STOP_CHARGING_ACTION_TYPE];
@@ -45,7 +55,7 @@ export type NodeActionPlan =
  * Reads an action this robot can run at `cell`, or says why not. Pick and drop must name the
  * column under the robot, at a level the grid has (0 at a port).
  */
-export function planNodeAction(action: Action, cell: GridCell, world: GridWorld): { ok: true; plan: NodeActionPlan } | { ok: false; error: string } {
+export function planNodeAction(action: Action, cell: GridCell, world: GridRouteMap): { ok: true; plan: NodeActionPlan } | { ok: false; error: string } {
   switch (action.actionType) {
     case START_CHARGING_ACTION_TYPE:
     case STOP_CHARGING_ACTION_TYPE:
@@ -66,7 +76,7 @@ export function planNodeAction(action: Action, cell: GridCell, world: GridWorld)
 }
 
 /** Checks nodes (grid cells, 4-connected), edges and node actions of an order or order update. */
-export function checkOrderRoute(order: Pick<OrderBody, 'nodes' | 'edges'>, world: GridWorld, mapId: string): RouteCheck {
+export function checkOrderRoute(order: Pick<OrderBody, 'nodes' | 'edges'>, world: GridRouteMap, mapId: string): RouteCheck {
   const errors = checkOrderGraph(order);
   if (errors.length > 0) return { ok: false, errors };
   const nodes: RouteNode[] = [];
