@@ -19,7 +19,7 @@ import {
 } from '../kinematics/robot-kinematics.ts';
 import type { GridCell, GridWorld } from '../world/grid-world.ts';
 import { Battery, type PowerMode } from './battery.ts';
-import { buildFactsheet } from './factsheet.ts';
+import { buildFactsheet } from '../../protocol/vda5050/grid-factsheet.ts';
 import { checkOrderRoute, planNodeAction, type RouteEdge, type RouteNode } from '../../protocol/vda5050/grid-order-route.ts';
 
 /** The part of a VehicleLink the robot uses; tests pass a fake. */
@@ -74,6 +74,7 @@ const CLEARED_ON_ACCEPT: ReadonlySet<string> = new Set([
 ]);
 
 const DEFAULT_STATE_PERIOD_MS = 1000; // 1 s
+const VIRTUAL_ROBOT_SERIES = { seriesName: 'gridline-virtual', seriesDescription: 'simulated cube-storage grid robot' };
 /** Grid robots never turn: they change wheel sets instead. */
 const THETA_RAD = 0;
 
@@ -211,7 +212,7 @@ export class VirtualRobot {
   }
 
   factsheet(): FactsheetBody {
-    return buildFactsheet(this.k, { depth: this.world.depth, statePeriodMs: this.statePeriodMs });
+    return buildFactsheet(this.k, { depth: this.world.depth, statePeriodMs: this.statePeriodMs }, VIRTUAL_ROBOT_SERIES);
   }
 
   // ---- orders (§Topic "order") -------------------------------------------------------------

@@ -1,6 +1,7 @@
 /**
- * The factsheet of a virtual grid robot (VDA 5050 2.0.0 §Topic "factsheet"), derived from its
- * kinematics so that what it announces is what it does.
+ * The factsheet of a grid robot (VDA 5050 2.0.0 §Topic "factsheet"), derived from its
+ * kinematics so that what it announces is what it does: the simulator's virtual robots and the
+ * firmware bridge publish it alike.
  */
 import {
   DROP_ACTION_TYPE,
@@ -9,11 +10,19 @@ import {
   RELEASE_EMERGENCY_STOP_ACTION_TYPE,
   START_CHARGING_ACTION_TYPE,
   STOP_CHARGING_ACTION_TYPE,
-} from '../../protocol/vda5050/grid-nodes.ts';
-import type { AgvAction, FactsheetBody } from '../../protocol/vda5050/types.ts';
-import type { RobotKinematics } from '../kinematics/robot-kinematics.ts';
+} from './grid-nodes.ts';
+import type { AgvAction, FactsheetBody } from './types.ts';
 
-export const VIRTUAL_ROBOT_SERIES = 'gridline-virtual';
+/** The figures a factsheet announces, in metres and seconds. */
+export interface FactsheetFigures {
+  cellSizeXM: number;
+  cellSizeYM: number;
+  maxSpeedMps: number;
+  accelerationMps2: number;
+  binHeightM: number;
+}
+
+
 /** kg: one full bin. */
 const MAX_LOAD_KG = 30;
 
@@ -26,11 +35,14 @@ const gridParameters: AgvAction['actionParameters'] = [
 
 const instant = (actionType: string, actionDescription: string): AgvAction => ({ actionType, actionDescription, actionScopes: ['INSTANT'] });
 
-export function buildFactsheet(k: RobotKinematics, grid: { depth: number; statePeriodMs: number }): FactsheetBody {
+export function buildFactsheet(
+  k: FactsheetFigures,
+  grid: { depth: number; statePeriodMs: number },
+  series: { seriesName: string; seriesDescription: string },
+): FactsheetBody {
   return {
     typeSpecification: {
-      seriesName: VIRTUAL_ROBOT_SERIES,
-      seriesDescription: 'simulated cube-storage grid robot',
+      ...series,
       agvKinematic: 'OMNI',
       agvClass: 'CARRIER',
       maxLoadMass: MAX_LOAD_KG,
