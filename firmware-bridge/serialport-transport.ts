@@ -10,6 +10,8 @@ export class SerialPortTransport implements SerialTransport {
     private readonly path: string,
     private readonly baudRate: number,
     private readonly binding: 'device' | 'mock' = 'device',
+    /** Sees the port object each time it opens (tests reach the mock binding through it). */
+    private readonly onOpened?: (port: SerialPort | SerialPortMock) => void,
   ) {}
 
   open(handlers: { onData(bytes: Uint8Array): void; onClose(reason: string): void }): Promise<void> {
@@ -23,6 +25,7 @@ export class SerialPortTransport implements SerialTransport {
         }
         this.port = port;
         this.closingOnPurpose = false;
+        this.onOpened?.(port);
         port.on('data', (chunk: Buffer) => handlers.onData(chunk));
         // An error on an open port (EIO when a pty's other end goes away) is followed by 'close'.
         port.on('error', () => {});
