@@ -109,6 +109,22 @@ describe('bridge + board emulator over the mock serial binding', () => {
     expect(r.world.occupiedCells('hil1')).toEqual([{ x: 4, y: 1 }]);
   });
 
+  it('finishes the released base while the broker is away, then holds until an order update', async () => {
+    const r = await start({ broker: 'mqtt' });
+    r.sendOrder(orderOver('offline', 0, [node(0, 1, 0), node(1, 1, 2), node(2, 1, 4), node(3, 1, 6, [], false), node(4, 1, 8, [], false)]));
+    await waitFor(() => r.latest()?.driving === true, 10_000, () => 'driving');
+    await r.stopBroker();
+    const vehicle = r.bridge.vehicle;
+    await waitFor(() => vehicle.snapshot().lastNodeId === 'c2_1' && !vehicle.snapshot().driving, 10_000, () => `base end reached offline: ${vehicle.snapshot().lastNodeId}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(vehicle.snapshot().lastNodeId).toBe('c2_1'); // holds: the horizon is not released
+    expect(vehicle.snapshot().nodeStates.map((n) => [n.nodeId, n.released])).toEqual([['c3_1', false], ['c4_1', false]]);
+    await r.restartBroker();
+    await waitFor(() => r.latest()?.lastNodeId === 'c2_1' && r.latest()!.driving === false, 10_000, () => 'state again after the broker came back');
+    r.sendOrder(orderOver('offline', 1, [node(2, 1, 4), node(3, 1, 6), node(4, 1, 8)]));
+    await waitFor(() => r.latest()?.lastNodeId === 'c4_1', 10_000, () => 'went on after the order update');
+  });
+
   it('pauses and resumes on startPause / stopPause, stopping at a cell', async () => {
     const r = await start();
     r.sendOrder(driveOrder('paused'));

@@ -6,7 +6,9 @@
  */
 import { SerialPortMock, type SerialPort } from 'serialport';
 import { MemoryBroker } from '../../protocol/bus/memory-bus.ts';
-import type { MessageBus } from '../../protocol/bus/message-bus.ts';
+import { connectMqttBus } from '../../protocol/bus/mqtt-bus.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker/embedded-broker.ts';
+import type { LastWill, MessageBus } from '../../protocol/bus/message-bus.ts';
 import { parseLayout, type GridLayout } from '../../protocol/layout/index.ts';
 import { RealClock } from '../../protocol/real-clock.ts';
 import { MasterControlLink } from '../../protocol/vda5050/links.ts';
@@ -56,6 +58,9 @@ export interface BridgeRig {
   unplug(): void;
   /** The device is back. */
   plugIn(): void;
+  /** MQTT rigs only: the broker goes away (clients lose their connection) and comes back on the same port. */
+  stopBroker(): Promise<void>;
+  restartBroker(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,6 +71,8 @@ export interface BridgeRigOptions {
   session?: Partial<Omit<BoardSessionOptions, 'clock' | 'transport'>>;
   /** Mock device path; unique per test file keeps parallel files apart. */
   path: string;
+  /** The VDA 5050 side: an in-memory broker (default) or the embedded MQTT broker on loopback. */
+  broker?: 'memory' | 'mqtt';
 }
 
 export function rigLayout(): GridLayout {
@@ -119,9 +126,13 @@ export async function startBridgeRig(options: BridgeRigOptions): Promise<BridgeR
   });
 
   const router = new MemoryBroker(clock);
+  let broker: EmbeddedBroker | undefined = options.broker === 'mqtt' ? await startEmbeddedBroker({ port: 0 }) : undefined;
+  const brokerPort = broker?.port ?? 0;
   const buses: MessageBus[] = [];
-  const connect = async (clientId: string) => {
-    const bus = router.connect({ clientId });
+  const connect = async (clientId: string, will?: LastWill) => {
+    const bus = broker
+      ? await connectMqttBus(broker.url, { clientId, reconnectPeriodMs: 100, ...(will ? { will } : {}) })
+      : router.connect({ clientId, ...(will ? { will } : {}) });
     buses.push(bus);
     return bus;
   };
@@ -135,7 +146,7 @@ export async function startBridgeRig(options: BridgeRigOptions): Promise<BridgeR
     layout,
     clock,
     transport,
-    connectBus: (clientId, will) => Promise.resolve(router.connect({ clientId, will })),
+    connectBus: (clientId, will) => connect(clientId, will),
     options: { manufacturer: MANUFACTURER, statePeriodMs: 1_000 },
     ...(options.session ? { session: options.session } : {}),
   });
@@ -160,10 +171,18 @@ export async function startBridgeRig(options: BridgeRigOptions): Promise<BridgeR
       gone?.pendingRead?.(new Error('device disconnected'));
     },
     plugIn: () => MockBinding.createPort(options.path, { echo: false, record: false }),
+    stopBroker: async () => {
+      await broker?.close();
+      broker = undefined;
+    },
+    restartBroker: async () => {
+      broker = await startEmbeddedBroker({ port: brokerPort });
+    },
     close: async () => {
       await bridge.close();
       emulator.stop();
       for (const bus of buses) await bus.close();
+      await broker?.close();
       MockBinding.reset();
     },
   };
