@@ -17,6 +17,7 @@ import { createVirtualFleet, type VirtualFleet } from '../sim/robot/virtual-flee
 import { createPickers, type PickerCrew } from '../sim/pickers/create-pickers.ts';
 import { DemoWms, type DemoWmsOptions } from '../sim/wms/demo-wms.ts';
 import { InvariantChecker } from '../sim/scenario/invariant-checker.ts';
+import { startHardwareInTheLoop, type HilFleet, type HilLink } from './hardware-in-the-loop.ts';
 
 export type FacilityTransport =
   /** Everything in this process on a simulated clock over an in-memory broker: deterministic. */
@@ -43,6 +44,13 @@ export interface FacilityOptions {
   profiler?: CycleProfiler;
   /** Sees every VDA 5050 message published (for conformance checks in tests). */
   onVdaMessage?: (topic: string, payload: string) => void;
+  /**
+   * The first `count` robots run as firmware bridge + board emulator pairs instead of virtual
+   * robots, over an in-memory serial line or a socat pseudo-terminal pair.
+   */
+  hardwareInTheLoop?: { count: number; link: HilLink };
+  /** Where the hardware-in-the-loop robots report link changes and errors. */
+  log?: (line: string) => void;
 }
 
 export interface Facility {
@@ -50,6 +58,8 @@ export interface Facility {
   readonly controller: RunningController;
   readonly world: GridWorld;
   readonly fleet: VirtualFleet;
+  /** Robots running through bridge + board emulator pairs (none unless asked for). */
+  readonly hil: HilFleet | null;
   readonly pickers: PickerCrew;
   readonly wms: DemoWms | null;
   readonly checker: InvariantChecker;
@@ -135,15 +145,36 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
       .map((binId) => ({ binId, location: core.inventory.location(binId) }))
       .flatMap(({ binId, location }) => (location.kind === 'column' ? [{ binId, x: location.x, y: location.y, level: location.level }] : [])),
   });
-  const starts = layout.robots.placed ?? robotStartCells(layout, options.seed);
+  const starts = (layout.robots.placed ?? robotStartCells(layout, options.seed)).map((r) => ({ serialNumber: r.serialNumber, startCell: { x: r.x, y: r.y } }));
+  const hilCount = options.hardwareInTheLoop?.count ?? 0;
+  if (!(Number.isInteger(hilCount) && hilCount >= 0 && hilCount <= starts.length)) {
+    throw new RangeError(`hardware-in-the-loop robots must be a whole number from 0 to the ${starts.length} robots, got ${hilCount}`);
+  }
+  const kinematics = layoutKinematics(layout);
+  const hil =
+    hilCount > 0
+      ? await startHardwareInTheLoop({
+          robots: starts.slice(0, hilCount),
+          link: options.hardwareInTheLoop!.link,
+          layout,
+          clock,
+          speed: transport.kind === 'mqtt' ? transport.speed : 1,
+          world,
+          kinematics,
+          manufacturer: controllerOptions.manufacturer,
+          interfaceName: controllerOptions.interfaceName,
+          connectBus: connect,
+          log: options.log ?? (() => {}),
+        })
+      : null;
   const fleet = await createVirtualFleet({
-    robots: starts.map((r) => ({ serialNumber: r.serialNumber, startCell: { x: r.x, y: r.y } })),
+    robots: starts.slice(hilCount),
     manufacturer: controllerOptions.manufacturer,
     interfaceName: controllerOptions.interfaceName,
     clock,
     world,
     mapId: controllerOptions.mapId,
-    kinematics: layoutKinematics(layout),
+    kinematics,
     connectBus: connect,
   });
 
@@ -151,6 +182,7 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
   // port are there (robots start at the layout's cells, or cells spread by the seed).
   for (const binId of core.inventory.allBins()) {
     const location = core.inventory.location(binId);
+    // A bridge robot learns what it holds from its board, not from here: only virtual robots get theirs back.
     if (location.kind === 'robot' && fleet.robots.has(location.serial)) world.restoreHeldBin(location.serial, binId);
     if (location.kind === 'port') {
       const port = layout.ports.find((p) => p.id === location.portId)!;
@@ -203,6 +235,7 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
     controller,
     world,
     fleet,
+    hil,
     pickers: crew,
     wms,
     checker,
@@ -219,6 +252,7 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
       if (checkTimer !== null) clock.clearTimeout(checkTimer);
       wms?.stop();
       await crew.close();
+      await hil?.close();
       await fleet.close();
       await controller.stop();
       // Closing twice is harmless: the fleet and the controller closed their own already.

@@ -21,6 +21,10 @@ export interface InProcessScenario {
   profiler?: CycleProfiler;
   /** Called every simulated minute while the WMS sends (progress output). */
   onProgress?: (facility: Facility) => void;
+  /** Robots that run as firmware bridge + board emulator pairs over in-memory serial lines. */
+  hardwareInTheLoop?: number;
+  /** Sees every VDA 5050 message published. */
+  onVdaMessage?: (topic: string, payload: string) => void;
 }
 
 export interface ScenarioResult {
@@ -59,6 +63,8 @@ export async function runInProcessScenario(scenario: InProcessScenario): Promise
     recordEventLog: true,
     ...(scenario.controller ? { controller: scenario.controller } : {}),
     ...(scenario.profiler ? { profiler: scenario.profiler } : {}),
+    ...(scenario.hardwareInTheLoop ? { hardwareInTheLoop: { count: scenario.hardwareInTheLoop, link: 'memory' as const } } : {}),
+    ...(scenario.onVdaMessage ? { onVdaMessage: scenario.onVdaMessage } : {}),
   });
   const wms = facility.wms!;
   const core = facility.controller.controller;

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the test tiers need beyond npm packages, from Debian's packages:
-# mosquitto (an external MQTT broker for the --broker end-to-end test).
+# mosquitto (an external MQTT broker for the --broker end-to-end test) and socat (pseudo-terminal
+# pairs for the firmware bridge's end-to-end test over a real serial line).
 # Safe to run again; does nothing when everything is present.
 set -euo pipefail
 
 need=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
+command -v socat >/dev/null 2>&1 || need+=(socat)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "install-test-deps: nothing to install"
