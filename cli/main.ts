@@ -6,6 +6,8 @@ import { runBenchGrid } from './commands/bench-grid.ts';
 import { runBenchLorr } from './commands/bench-lorr.ts';
 import { runLorrProblem } from './commands/lorr-problem.ts';
 import { runScenario } from './commands/scenario.ts';
+import { runBridge } from './commands/bridge.ts';
+import { runSimBoard, SIM_BOARD_OPTIONS, SIM_BOARD_USAGE } from './commands/sim-board.ts';
 import { UsageError } from './errors.ts';
 import { StoreError } from '../controller/store/store-error.ts';
 
@@ -24,6 +26,10 @@ Usage:
       --data DIR          folder of the controller's SQLite store (default ./data)
       --no-wms            do not run the demo WMS (send requests with 'gridline wms')
       --requests-per-hour N   the demo WMS's request rate (default 200)
+      --hardware-in-the-loop K   run K of the robots as firmware bridge + board emulator
+                          pairs instead of virtual robots (default 0)
+      --hil-link pty|memory   their serial lines: socat pseudo-terminal pairs (default) or
+                          in memory
   gridline wms pick --sku S --qty N [--port P]        send one pick and print its events
   gridline wms putaway --sku S --qty N [--bin B]      send one putaway
   gridline wms status --request-id ID                 ask for a request's state
@@ -31,7 +37,11 @@ Usage:
   gridline wms cancel --request-id ID                 cancel a queued request
       --broker URL (default mqtt://127.0.0.1:1883)  --site NAME (default demo)
       --id ID (request id; default generated)  --timeout S (default 600)
-  gridline scenario [--seed N] [--duration S] [--robots N] [--requests-per-hour N]
+  gridline bridge --serial PATH --serial-number ID [--baud N] [--broker URL] [--layout FILE]
+                                        one robot's firmware bridge: VDA 5050 over MQTT (default
+                                        broker mqtt://127.0.0.1:1883) to its motor controller's
+                                        serial port (default 115200 baud); the layout gives the grid
+${SIM_BOARD_USAGE}  gridline scenario [--seed N] [--duration S] [--robots N] [--requests-per-hour N]
                                         run the facility in-process on a simulated clock and print
                                         the event log's hash, KPIs and invariant results
   gridline bench scenario [--hours H] [--seed N]
@@ -47,6 +57,7 @@ Usage:
 `;
 
 const OPTIONS = {
+  ...SIM_BOARD_OPTIONS,
   robots: { type: 'string' },
   layout: { type: 'string' },
   seed: { type: 'string' },
@@ -71,6 +82,9 @@ const OPTIONS = {
   entry: { type: 'string' },
   'team-size': { type: 'string' },
   'out-dir': { type: 'string' },
+  'serial-number': { type: 'string' },
+  'hardware-in-the-loop': { type: 'string' },
+  'hil-link': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -96,6 +110,12 @@ export async function main(argv: string[]): Promise<number> {
         return await runWms(sub, parsed.values);
       case 'scenario':
         return await runScenario(parsed.values);
+      case 'bridge':
+        return await runBridge(parsed.values);
+      case 'sim':
+        if (sub === 'board') return await runSimBoard(parsed.values);
+        process.stderr.write(`gridline: unknown sim command "${sub ?? ''}"; try: gridline sim board\n`);
+        return 2;
       case 'bench':
         if (sub === 'scenario') return await runBenchScenario(parsed.values);
         if (sub === 'grid') return await runBenchGrid(parsed.values);

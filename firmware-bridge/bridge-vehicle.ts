@@ -683,7 +683,9 @@ export class BridgeVehicle {
   }
 
   private addError(error: VdaError): void {
-    if (!this.errors.some((e) => e.errorType === error.errorType && e.errorDescription === error.errorDescription)) {
+    // Link errors are told by handleLinkState already.
+    const told = error.errorType === BRIDGE_ERROR_TYPES.motorControllerLink || this.errors.some((e) => e.errorType === error.errorType && e.errorDescription === error.errorDescription);
+    if (!told) {
       this.log(`${error.errorLevel} ${error.errorType}: ${error.errorDescription ?? ''}`);
     }
     this.errors = [...this.errors.filter((e) => e.errorType !== error.errorType), error];

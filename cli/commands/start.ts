@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { formatKpi } from '../../controller/kpi.ts';
-import { numberOption, type CommandArgs } from '../errors.ts';
+import { numberOption, UsageError, type CommandArgs } from '../errors.ts';
 import { startFacility } from '../facility.ts';
 import { loadLayout } from '../load-layout.ts';
 
@@ -18,6 +18,10 @@ export async function runStart(values: CommandArgs): Promise<number> {
   const robots = values.robots !== undefined ? numberOption(values, 'robots', 0, (n) => Number.isInteger(n) && n > 0) : undefined;
   const dataDir = path.resolve((values.data as string | undefined) ?? 'data');
   const url = values.broker as string | undefined;
+  const hilCount = numberOption(values, 'hardware-in-the-loop', 0, (n) => Number.isInteger(n) && n >= 0);
+  const hilLink = (values['hil-link'] as string | undefined) ?? 'pty';
+  if (hilLink !== 'pty' && hilLink !== 'memory') throw new UsageError(`--hil-link must be pty or memory (got "${hilLink}")`);
+  const out = (line: string) => process.stdout.write(`${line}\n`);
 
   const facility = await startFacility({
     layout,
@@ -26,11 +30,16 @@ export async function runStart(values: CommandArgs): Promise<number> {
     ...(robots !== undefined ? { robots } : {}),
     dataDir,
     wms: values['no-wms'] ? false : { requestsPerHour: numberOption(values, 'requests-per-hour', DEFAULT_REQUESTS_PER_HOUR) },
+    ...(hilCount > 0 ? { hardwareInTheLoop: { count: hilCount, link: hilLink } } : {}),
+    log: (line) => out(`gridline: ${line}`),
   });
   const core = facility.controller.controller;
-  const out = (line: string) => process.stdout.write(`${line}\n`);
-  out(`gridline: ${layout.name}: ${layout.columns.x} x ${layout.columns.y} columns, ${layout.depth} deep, ${core.inventory.binCount} bins, ${facility.fleet.robots.size} robots, ports ${layout.ports.map((p) => `${p.id} (${p.mode})`).join(', ')}`);
+  out(`gridline: ${layout.name}: ${layout.columns.x} x ${layout.columns.y} columns, ${layout.depth} deep, ${core.inventory.binCount} bins, ${facility.fleet.robots.size + (facility.hil?.robots.size ?? 0)} robots, ports ${layout.ports.map((p) => `${p.id} (${p.mode})`).join(', ')}`);
   out(`gridline: broker ${facility.brokerUrl}${facility.broker ? ' (embedded)' : ''}, store ${dataDir}, speed ${speed}x${durationS ? `, for ${durationS} s` : ''}; Ctrl-C stops`);
+  for (const robot of facility.hil?.robots.values() ?? []) {
+    const line = robot.devices ? `serial line ${robot.devices.host} <-> ${robot.devices.board} (socat)` : 'serial line in memory';
+    out(`gridline: robot ${robot.serialNumber} runs through the firmware bridge and the board emulator, ${line}`);
+  }
   if (facility.controller.resumed.resumed + facility.controller.resumed.failed > 0) {
     out(`gridline: ${facility.controller.resumed.resumed} open requests resumed from the store, ${facility.controller.resumed.failed} failed`);
   }

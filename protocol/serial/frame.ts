@@ -73,12 +73,6 @@ export class FrameDecoder {
   private skipping = false;
   readonly counters: FrameDecoderCounters = { frames: 0, rejected: { cobs: 0, length: 0, crc: 0, overflow: 0 } };
 
-  /** Drops a partly received frame (the stream was interrupted); counters are kept. */
-  clear(): void {
-    this.length = 0;
-    this.skipping = false;
-  }
-
   /** Feeds bytes in; returns the frames completed by them, in order. */
   push(bytes: Uint8Array): Frame[] {
     const frames: Frame[] = [];

@@ -154,14 +154,14 @@ export class SerialLink {
   }
 
   /**
-   * Forgets everything in flight and starts a fresh stream (after the port was reopened):
-   * pending messages are dropped without their listeners being called.
+   * Forgets everything in flight (after the port was reopened, or the other end started
+   * again): pending messages are dropped without their listeners being called. The decoder is
+   * kept: a partial frame left from before is dropped at the next delimiter like any bad one.
    */
   reset(): void {
     for (const entry of this.pending.values()) this.clock.clearTimeout(entry.timer);
     this.pending.clear();
     this.recent.clear();
-    this.decoder.clear();
   }
 
   private settle(sequence: number, code: number): void {
