@@ -7,8 +7,7 @@
  * real pseudo-terminal pair made by socat, supervised here: when a socat dies (a cable pulled),
  * it is started again after `replugDelayMs` with the same device names, and both ends reopen.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Clock } from '../protocol/clock.ts';
@@ -23,6 +22,7 @@ import { BoardEmulator } from '../sim/board/board-emulator.ts';
 import { gridWorldBody } from '../sim/board/grid-world-body.ts';
 import type { RobotKinematics } from '../sim/kinematics/robot-kinematics.ts';
 import type { GridWorld } from '../sim/world/grid-world.ts';
+import { SocatPtyPair } from './socat-pty-pair.ts';
 
 export type HilLink = 'memory' | 'pty';
 
@@ -64,7 +64,7 @@ const LINK_TIMING_MS = { heartbeat: 100, silence: 500, hello: 200, ack: 30, stat
 export async function startHardwareInTheLoop(options: HilOptions): Promise<HilFleet> {
   const robots = new Map<string, HilRobot>();
   const closers: (() => Promise<void> | void)[] = [];
-  const sockets: Socat[] = [];
+  const sockets: SocatPtyPair[] = [];
   const dir = options.link === 'pty' ? mkdtempSync(path.join(tmpdir(), 'gridline-hil-')) : undefined;
   if (dir) closers.push(() => rmSync(dir, { recursive: true, force: true }));
   // Clock milliseconds per wall millisecond: the link keeps its wall-time rhythm at any speed.
@@ -84,7 +84,7 @@ export async function startHardwareInTheLoop(options: HilOptions): Promise<HilFl
         attachBoard = async (emulator) => line.board.onData((bytes) => emulator.receive(bytes));
       } else {
         devices = { board: path.join(dir!, `${serialNumber}-board`), host: path.join(dir!, `${serialNumber}-host`) };
-        const socat = new Socat(devices.board, devices.host, options.replugDelayMs ?? 1_000, options.log);
+        const socat = new SocatPtyPair(devices.board, devices.host, options.replugDelayMs ?? 1_000, options.log);
         sockets.push(socat);
         await socat.start();
         host = new SerialPortTransport(devices.host, 115_200);
@@ -148,50 +148,6 @@ export async function startHardwareInTheLoop(options: HilOptions): Promise<HilFl
       for (const socat of sockets) socat.stop();
     },
   };
-}
-
-/** One socat pty pair under stable names, started again whenever it dies until `stop()`. */
-class Socat {
-  private child: ChildProcess | undefined;
-  private stopped = false;
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(
-    private readonly boardPath: string,
-    private readonly hostPath: string,
-    private readonly replugDelayMs: number,
-    private readonly log: (message: string) => void,
-  ) {}
-
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
-
-  /** Starts socat and resolves once both device names exist. */
-  async start(): Promise<void> {
-    const child = spawn('socat', [`pty,raw,echo=0,link=${this.boardPath}`, `pty,raw,echo=0,link=${this.hostPath}`], { stdio: 'ignore' });
-    this.child = child;
-    const failed = new Promise<never>((_, reject) => {
-      child.once('error', (error) => reject(new Error(`cannot run socat (install it: scripts/install-test-deps.sh): ${error.message}`)));
-    });
-    child.once('exit', () => {
-      if (this.child === child) this.child = undefined;
-      if (this.stopped) return;
-      this.log(`serial line ${path.basename(this.hostPath)} unplugged (socat exited); plugging it in again in ${this.replugDelayMs} ms`);
-      this.timer = setTimeout(() => void this.start().catch((error: Error) => this.log(error.message)), this.replugDelayMs);
-    });
-    const deadline = Date.now() + 5_000;
-    while (!(existsSync(this.boardPath) && existsSync(this.hostPath))) {
-      if (Date.now() > deadline) throw new Error(`socat did not create ${this.boardPath} and ${this.hostPath} within 5 s`);
-      await Promise.race([new Promise((resolve) => setTimeout(resolve, 20)), failed]);
-    }
-  }
-
-  stop(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    this.child?.kill('SIGTERM');
-  }
 }
 
 /** The board's end of a pty link: reopened every 200 ms while it is gone. */

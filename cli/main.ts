@@ -4,6 +4,7 @@ import { runWms } from './commands/wms.ts';
 import { runBenchScenario } from './commands/bench-scenario.ts';
 import { runBenchGrid } from './commands/bench-grid.ts';
 import { runBenchLorr } from './commands/bench-lorr.ts';
+import { runBenchBridge } from './commands/bench-bridge.ts';
 import { runLorrProblem } from './commands/lorr-problem.ts';
 import { runScenario } from './commands/scenario.ts';
 import { runBridge } from './commands/bridge.ts';
@@ -52,6 +53,8 @@ ${SIM_BOARD_USAGE}  gridline scenario [--seed N] [--duration S] [--robots N] [--
                      [--entry pibt|greedy]
                                         a League of Robot Runners 2024 problem under the start kit's
                                         rules (default 1000 steps, 100 ms, pibt); OUT.json in its format
+  gridline bench bridge [--count N]      serial codec throughput, and the emergency stop's latency
+                                        through the firmware bridge to a socat pty (N stops, 1000)
   gridline bench lorr-problem FROM.json --team-size N [--seed S] [--out-dir DIR]
                                         the same problem with N robots on seeded random free cells
 `;
@@ -81,6 +84,7 @@ const OPTIONS = {
   output: { type: 'string' },
   entry: { type: 'string' },
   'team-size': { type: 'string' },
+  count: { type: 'string' },
   'out-dir': { type: 'string' },
   'serial-number': { type: 'string' },
   'hardware-in-the-loop': { type: 'string' },
@@ -121,7 +125,8 @@ export async function main(argv: string[]): Promise<number> {
         if (sub === 'grid') return await runBenchGrid(parsed.values);
         if (sub === 'lorr') return await runBenchLorr(parsed.positionals[2], parsed.values);
         if (sub === 'lorr-problem') return await runLorrProblem(parsed.positionals[2], parsed.values);
-        process.stderr.write(`gridline: unknown benchmark "${sub ?? ''}"; try: gridline bench scenario, grid, lorr or lorr-problem\n`);
+        if (sub === 'bridge') return await runBenchBridge(parsed.values);
+        process.stderr.write(`gridline: unknown benchmark "${sub ?? ''}"; try: gridline bench scenario, grid, lorr, lorr-problem or bridge\n`);
         return 2;
       default:
         process.stderr.write(`gridline: unknown command "${command}"\n\n${USAGE}`);

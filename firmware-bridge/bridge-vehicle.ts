@@ -98,8 +98,6 @@ export interface BridgeVehicleOptions {
   grid: GridRouteMap;
   board: BoardSession;
   link: BridgeVehicleLink;
-  /** Called right after an emergency stop frame is handed to the serial link (for latency measurements). */
-  onEmergencyStopSent?: () => void;
   /** Told every link change and every error the robot starts reporting, in plain words. */
   log?: (message: string) => void;
 }
@@ -110,7 +108,6 @@ export class BridgeVehicle {
   private readonly grid: GridRouteMap;
   private readonly board: BoardSession;
   private readonly link: BridgeVehicleLink;
-  private readonly onEmergencyStopSent: (() => void) | undefined;
   private readonly log: (message: string) => void;
 
   private orderId = '';
@@ -144,7 +141,6 @@ export class BridgeVehicle {
     this.grid = options.grid;
     this.board = options.board;
     this.link = options.link;
-    this.onEmergencyStopSent = options.onEmergencyStopSent;
     this.log = options.log ?? (() => {});
     this.link.onOrder((order) => this.handleOrder(order));
     this.link.onInstantActions((message) => this.handleInstantActions(message));
@@ -582,7 +578,6 @@ export class BridgeVehicle {
   private sendEmergencyStop(): void {
     this.eStopped = true;
     this.board.send({ kind: 'emergencyStop' });
-    this.onEmergencyStopSent?.();
   }
 
   private runInstantAction(action: Action): void {

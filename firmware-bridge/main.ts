@@ -21,7 +21,6 @@ export interface BridgeConfig {
   connectBus(clientId: string, will: LastWill): Promise<MessageBus>;
   options?: Partial<BridgeOptions>;
   session?: Partial<Omit<BoardSessionOptions, 'clock' | 'transport'>>;
-  onEmergencyStopSent?: () => void;
   log?: (message: string) => void;
 }
 
@@ -55,7 +54,6 @@ export async function startBridge(config: BridgeConfig): Promise<RunningBridge> 
     grid: layoutRouteMap(config.layout),
     board: session,
     link,
-    ...(config.onEmergencyStopSent ? { onEmergencyStopSent: config.onEmergencyStopSent } : {}),
     ...(config.log ? { log: config.log } : {}),
   });
   await link.start();
