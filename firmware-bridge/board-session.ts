@@ -56,6 +56,7 @@ export class BoardSession {
   private readonly link: SerialLink;
   private readonly startedAtMs: number;
   private state: BoardLinkState = 'portClosed';
+  private reason = '';
   private reopenDelayMs: number;
   private lastBoardFrameMs = 0;
   private timer: TimerHandle | undefined;
@@ -210,9 +211,11 @@ export class BoardSession {
     this.beginNegotiation('negotiating', `the motor controller did not acknowledge ${message.kind}`);
   }
 
+  /** Tells the vehicle of a new state, or of a new reason for the same one (a refusal, say). */
   private setState(state: BoardLinkState, reason: string): void {
-    if (this.state === state) return;
+    if (this.state === state && this.reason === reason) return;
     this.state = state;
+    this.reason = reason;
     this.events?.onLinkState(state, reason);
   }
 
