@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseWith, type ParseResult } from '../wms/parse-wms-messages.ts';
 import { skuQuantitySchema, timestampSchema, type SkuQuantity } from '../wms/common-schemas.ts';
+import { utf8Length } from './console-messages.ts';
 
 /**
  * Messages between the controller and a port screen (a simulated picker now, the browser
@@ -61,7 +62,7 @@ export function parsePortConfirm(text: string): ParseResult<PortConfirm> {
 }
 
 function parseBounded<T>(schema: z.ZodType<T>, text: string, what: string): ParseResult<T> {
-  const bytes = Buffer.byteLength(text, 'utf8');
+  const bytes = utf8Length(text);
   if (bytes > MAX_PORT_MESSAGE_BYTES) return { ok: false, errors: [`${what} is ${bytes} bytes; the limit is ${MAX_PORT_MESSAGE_BYTES} bytes`] };
   return parseWith(schema, text, what);
 }

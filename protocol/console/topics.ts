@@ -4,14 +4,23 @@
  *   gridline/v1/{site}/port/{portId}/presentation   controller -> port screen, retained:
  *                                                   the bin presented now, or null
  *   gridline/v1/{site}/port/{portId}/confirm        port screen -> controller: what was picked/put
- *   gridline/v1/{site}/console/state                controller -> operator console (later)
+ *   gridline/v1/{site}/console/layout               controller -> console, retained: the grid
+ *   gridline/v1/{site}/console/stacks               controller -> console, retained: bins per column
+ *   gridline/v1/{site}/console/state                controller -> console, retained, periodic:
+ *                                                   robots, ports, requests, KPIs, alarms
+ *   gridline/v1/{site}/console/command              console -> controller: an operator's command
+ *   gridline/v1/{site}/console/reply                controller -> console: one reply per command
  */
 import { fillTopicLayout, isTopicLevel } from '../topic-levels.ts';
 
 export const CONSOLE_TOPIC_LAYOUT = {
   portPresentation: 'gridline/v1/{site}/port/{portId}/presentation',
   portConfirm: 'gridline/v1/{site}/port/{portId}/confirm',
+  consoleLayout: 'gridline/v1/{site}/console/layout',
+  consoleStacks: 'gridline/v1/{site}/console/stacks',
   consoleState: 'gridline/v1/{site}/console/state',
+  consoleCommand: 'gridline/v1/{site}/console/command',
+  consoleReply: 'gridline/v1/{site}/console/reply',
 } as const;
 
 export type PortChannel = 'presentation' | 'confirm';
@@ -37,6 +46,22 @@ export function portConfirmSubscription(site: string): string {
 
 export function consoleStateTopic(site: string): string {
   return fillTopicLayout(CONSOLE_TOPIC_LAYOUT.consoleState, { site });
+}
+
+export function consoleLayoutTopic(site: string): string {
+  return fillTopicLayout(CONSOLE_TOPIC_LAYOUT.consoleLayout, { site });
+}
+
+export function consoleStacksTopic(site: string): string {
+  return fillTopicLayout(CONSOLE_TOPIC_LAYOUT.consoleStacks, { site });
+}
+
+export function consoleCommandTopic(site: string): string {
+  return fillTopicLayout(CONSOLE_TOPIC_LAYOUT.consoleCommand, { site });
+}
+
+export function consoleReplyTopic(site: string): string {
+  return fillTopicLayout(CONSOLE_TOPIC_LAYOUT.consoleReply, { site });
 }
 
 /** Splits a concrete port topic into its parts; null when it is not a port presentation/confirm topic. */
