@@ -22,7 +22,7 @@ export const FRAME_DELIMITER = 0x00;
 
 export interface Frame {
   version: number;
-  /** 0..65535, per sender, +1 for every new reliable message (wraps to 0). */
+  /** 0..65535, per sender, +1 for every frame sent (wraps to 0); a retransmission repeats it. */
   sequence: number;
   /** Message type code (see messages.ts). */
   type: number;
