@@ -337,6 +337,31 @@ describe('SerialLink', () => {
     expect(atBoard).toHaveLength(66);
   });
 
+  it('acts on a new reliable message whose sequence number comes round again after the counter wraps', () => {
+    // An idle robot: one command, then only heartbeats (every 100 ms) for the 65535 frames it
+    // takes the host's counter to come back to that command's sequence (about 1.8 h), then a
+    // new command. It is a new message, not a repeat: it must reach the handler and be acked
+    // with the handler's code, not with the code remembered from 1.8 h ago.
+    const { clock, host, board, atBoard } = setUp();
+    board.onMessage((message, sequence) => {
+      atBoard.push({ message, sequence });
+      return message.kind === 'stop' ? RESULT_CODES.ok : RESULT_CODES.outOfRange;
+    });
+    const first = host.send({ kind: 'stop' });
+    clock.advance(100);
+    for (let i = 1; i <= 0xffff; i++) {
+      host.send({ kind: 'heartbeat', uptimeMs: i * 100 });
+      clock.advance(100);
+    }
+    const acks: number[] = [];
+    const again = host.send(DRIVE, (code) => acks.push(code));
+    clock.advance(1000);
+    expect(again).toBe(first);
+    expect(atBoard.filter((r) => r.message.kind !== 'heartbeat').map((r) => r.message.kind)).toEqual(['stop', 'drive']);
+    expect(acks).toEqual([RESULT_CODES.outOfRange]);
+    expect(board.counters.duplicates).toBe(0);
+  });
+
   it('reset() drops pending messages without calling their callbacks, and forgets remembered sequences', () => {
     const { clock, wire, host, board, atBoard } = setUp();
     wire.rule = (f) => (f.from === 'host' ? 'drop' : 'deliver');
