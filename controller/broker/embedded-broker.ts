@@ -1,10 +1,17 @@
+import type { IncomingMessage } from 'node:http';
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import { Aedes } from 'aedes';
 
 export interface EmbeddedBroker {
   /** `mqtt://host:port` for clients. */
   readonly url: string;
   readonly port: number;
+  /**
+   * Serves one more client over any byte stream: the console's HTTP server hands it each
+   * WebSocket (MQTT over WebSocket for browsers).
+   */
+  handleStream(stream: Duplex, request: IncomingMessage): void;
   close(): Promise<void>;
 }
 
@@ -27,6 +34,7 @@ export async function startEmbeddedBroker(options: { host?: string; port?: numbe
   return {
     url: `mqtt://${host}:${port}`,
     port,
+    handleStream: (stream, request) => void broker.handle(stream, request),
     async close() {
       await new Promise<void>((resolve) => broker.close(() => resolve()));
       await new Promise<void>((resolve) => {
