@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the test tiers need beyond npm packages, from Debian's packages:
-# mosquitto (an external MQTT broker for the --broker end-to-end test) and socat (pseudo-terminal
-# pairs for the firmware bridge's end-to-end test over a real serial line).
+# mosquitto (an external MQTT broker for the --broker end-to-end test), socat (pseudo-terminal
+# pairs for the firmware bridge's end-to-end test over a real serial line) and chromium (the
+# browser that playwright-core drives in the console's end-to-end test and bench:console).
 # Safe to run again; does nothing when everything is present.
 set -euo pipefail
 
 need=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
 command -v socat >/dev/null 2>&1 || need+=(socat)
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "install-test-deps: nothing to install"
