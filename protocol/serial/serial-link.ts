@@ -23,6 +23,12 @@ export const DEFAULT_ACK_TIMEOUT_MS = 30;
 export const DEFAULT_MAX_RETRANSMISSIONS = 3;
 /** Reliable sequence numbers remembered per link to drop repeats. */
 const REMEMBERED_SEQUENCES = 64;
+/**
+ * A frame is a repeat only if its sequence number is this close behind the newest frame
+ * received (mod 2^16): a retransmission follows its original within a few frames, while a
+ * sequence number that comes round again after the counter wrapped is far behind.
+ */
+const REPEAT_WINDOW_FRAMES = 1024;
 
 export interface SerialLinkCounters {
   decoder: FrameDecoderCounters;
@@ -56,6 +62,8 @@ export class SerialLink {
   private readonly pending = new Map<number, Pending>();
   /** Recently received reliable sequence numbers and the code they were acknowledged with. */
   private readonly recent = new Map<number, number>();
+  /** Sequence number of the newest frame received, or undefined before the first one. */
+  private newestSequence: number | undefined;
   private handler: (message: SerialMessage, sequence: number) => number | void = () => undefined;
   private readonly undeliveredListeners: ((message: SerialMessage, sequence: number) => void)[] = [];
   /** Version stamped on frames and required of incoming ones (set by version negotiation). */
@@ -109,6 +117,8 @@ export class SerialLink {
         this.counters.wrongVersion++;
         continue;
       }
+      const behind = this.newestSequence === undefined ? 0 : (this.newestSequence - frame.sequence) & 0xffff;
+      if (this.newestSequence === undefined || behind > 0x8000) this.newestSequence = frame.sequence;
       const decoded = decodeMessage(frame.type, frame.payload);
       if (!decoded.ok) {
         this.counters.badMessages++;
@@ -131,7 +141,7 @@ export class SerialLink {
         this.handler(message, frame.sequence);
         continue;
       }
-      const earlier = this.recent.get(frame.sequence);
+      const earlier = behind < REPEAT_WINDOW_FRAMES ? this.recent.get(frame.sequence) : undefined;
       if (earlier !== undefined) {
         // Our acknowledgement was lost: acknowledge again with the same code, do not act twice.
         this.counters.duplicates++;
@@ -162,6 +172,7 @@ export class SerialLink {
     for (const entry of this.pending.values()) this.clock.clearTimeout(entry.timer);
     this.pending.clear();
     this.recent.clear();
+    this.newestSequence = undefined;
   }
 
   private settle(sequence: number, code: number): void {
