@@ -362,6 +362,47 @@ describe('SerialLink', () => {
     expect(board.counters.duplicates).toBe(0);
   });
 
+  it('takes a remembered sequence for a repeat only while it is less than 1024 frames behind the newest received', () => {
+    const { board, atBoard } = setUp();
+    const frameOf = (message: SerialMessage, sequence: number) => {
+      const { type, payload } = encodeMessage(message);
+      return encodeFrame({ version: PROTOCOL_VERSION, sequence, type, payload });
+    };
+    const stop = frameOf({ kind: 'stop' }, 0xfff0); // near the wrap, so the window crosses it
+    board.receive(stop);
+    // 1023 heartbeats later the stop's sequence is 1023 behind: a repeat.
+    for (let i = 1; i <= 1023; i++) board.receive(frameOf({ kind: 'heartbeat', uptimeMs: i }, (0xfff0 + i) & 0xffff));
+    board.receive(stop);
+    expect(board.counters.duplicates).toBe(1);
+    expect(atBoard.filter((r) => r.message.kind === 'stop')).toHaveLength(1);
+    // One frame more and it is 1024 behind: a new message that happens to reuse the number.
+    board.receive(frameOf({ kind: 'heartbeat', uptimeMs: 1024 }, (0xfff0 + 1024) & 0xffff));
+    board.receive(stop);
+    expect(board.counters.duplicates).toBe(1);
+    expect(atBoard.filter((r) => r.message.kind === 'stop')).toHaveLength(2);
+  });
+
+  it('keeps a sequence that came round again as the newest remembered, not the oldest', () => {
+    // Lap 1: reliable messages at sequences 0 and 2..64 fill the 64 remembered entries, 0 the
+    // oldest. Lap 2 (after the counter wrapped): a new stop at 0, then an emergency stop at 1,
+    // then the stop's repeat (its ack was lost). The repeat must be recognised: the new entry
+    // for 0 must not be the first one pushed out by the entry for 1.
+    const { board, atBoard } = setUp();
+    const frameOf = (message: SerialMessage, sequence: number) => {
+      const { type, payload } = encodeMessage(message);
+      return encodeFrame({ version: PROTOCOL_VERSION, sequence, type, payload });
+    };
+    board.receive(frameOf({ kind: 'stop' }, 0));
+    for (let s = 2; s <= 64; s++) board.receive(frameOf({ kind: 'releaseEmergencyStop' }, s));
+    for (let s = 65; s <= 0xffff; s += 1) if (s % 1000 === 0 || s === 0xffff) board.receive(frameOf({ kind: 'heartbeat', uptimeMs: s }, s));
+    const before = atBoard.length;
+    board.receive(frameOf({ kind: 'stop' }, 0));
+    board.receive(frameOf({ kind: 'emergencyStop' }, 1));
+    board.receive(frameOf({ kind: 'stop' }, 0));
+    expect(atBoard.slice(before).map((r) => r.message.kind)).toEqual(['stop', 'emergencyStop']);
+    expect(board.counters.duplicates).toBe(1);
+  });
+
   it('reset() drops pending messages without calling their callbacks, and forgets remembered sequences', () => {
     const { clock, wire, host, board, atBoard } = setUp();
     wire.rule = (f) => (f.from === 'host' ? 'drop' : 'deliver');

@@ -199,6 +199,7 @@ export class SerialLink {
   }
 
   private remember(sequence: number, code: number): void {
+    this.recent.delete(sequence); // a number that came round again goes to the back, as the newest
     this.recent.set(sequence, code);
     if (this.recent.size > REMEMBERED_SEQUENCES) this.recent.delete(this.recent.keys().next().value!);
   }
