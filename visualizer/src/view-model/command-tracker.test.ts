@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { ConsoleReply } from '../../../protocol/console/console-messages.ts';
+import { CommandTracker } from './command-tracker.ts';
+
+function reply(commandId: string, ok = true, message = 'done'): ConsoleReply {
+  return { commandId, ok, code: ok ? 'OK' : 'NOT_ALLOWED', message, timestamp: '2026-01-01T00:00:00.000Z' };
+}
+
+describe('command ids and reply pairing', () => {
+  it('gives every command a unique id with the page prefix', () => {
+    const tracker = new CommandTracker({ idPrefix: 'k3x' });
+    const ids = new Set<string>();
+    for (let i = 0; i < 100; i++) ids.add(tracker.create({ type: 'emergencyStopAll' }, i).commandId);
+    expect(ids.size).toBe(100);
+    for (const id of ids) expect(id).toMatch(/^k3x-\d+$/);
+    expect(tracker.pending()).toHaveLength(100);
+  });
+
+  it('pairs a reply with its command once, and ignores replies to other consoles', () => {
+    const tracker = new CommandTracker({ idPrefix: 'a' });
+    const stop = tracker.create({ type: 'emergencyStopAll' }, 100);
+    const pause = tracker.create({ type: 'pauseRobot', serial: 'R1' }, 110);
+    expect(tracker.handleReply(reply('other-console-1'), 120)).toBeNull();
+    const paired = tracker.handleReply(reply(pause.commandId, false, 'robot R1 is offline'), 150);
+    expect(paired).toMatchObject({ command: { type: 'pauseRobot', serial: 'R1' }, sentAtMs: 110, repliedAtMs: 150, reply: { ok: false, message: 'robot R1 is offline' } });
+    expect(tracker.handleReply(reply(pause.commandId), 160)).toBeNull(); // a second reply pairs with nothing
+    expect(tracker.pending().map((s) => s.command.commandId)).toEqual([stop.commandId]);
+    expect(tracker.recent().map((s) => s.command.commandId)).toEqual([pause.commandId]);
+  });
+
+  it('marks unanswered commands as timed out, and still pairs a late reply', () => {
+    const tracker = new CommandTracker({ idPrefix: 'a', replyTimeoutMs: 1000 });
+    const open = tracker.create({ type: 'openPort', portId: 'P1' }, 0);
+    expect(tracker.expire(999)).toEqual([]);
+    expect(tracker.expire(1000).map((s) => s.command.commandId)).toEqual([open.commandId]);
+    expect(tracker.expire(5000)).toEqual([]); // reported once
+    const late = tracker.handleReply(reply(open.commandId), 6000)!;
+    expect(late.timedOut).toBe(false);
+    expect(tracker.recent()).toEqual([late]);
+  });
+
+  it('refuses a command the contract refuses', () => {
+    const tracker = new CommandTracker({ idPrefix: 'a' });
+    expect(() => tracker.create({ type: 'blockCell', x: -1, y: 0 }, 0)).toThrow();
+    expect(() => new CommandTracker({ idPrefix: 'bad prefix' })).toThrow(RangeError);
+  });
+});

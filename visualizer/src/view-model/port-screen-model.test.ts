@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { PortPresentation } from '../../../protocol/console/port-messages.ts';
+import { describePortStatus, PortScreenModel } from './port-screen-model.ts';
+
+const presentation: PortPresentation = {
+  taskId: 'T1',
+  binId: 'B00042',
+  requestId: 'order-1',
+  mode: 'pick',
+  sku: 'SKU-00042',
+  quantity: 3,
+  contents: [{ sku: 'SKU-00042', quantity: 5 }],
+};
+
+function message(p: PortPresentation | null, portId = 'P1'): string {
+  return JSON.stringify({ site: 'demo', portId, timestamp: '2026-01-01T00:00:00.000Z', presentation: p });
+}
+
+const NOW = '2026-01-01T00:00:05.000Z';
+
+describe('port screen model', () => {
+  it('uses the port topics of its site and port', () => {
+    const model = new PortScreenModel('demo', 'P1');
+    expect(model.presentationTopic).toBe('gridline/v1/demo/port/P1/presentation');
+    expect(model.confirmTopic).toBe('gridline/v1/demo/port/P1/confirm');
+    expect(() => new PortScreenModel('demo', 'P/1')).toThrow(RangeError);
+  });
+
+  it('shows the presented bin, and "No bin at the port" for a null presentation', () => {
+    const model = new PortScreenModel('demo', 'P1');
+    expect(describePortStatus(model)).toBe('Waiting for the controller');
+    expect(model.handlePresentation(message(presentation))).toBe(true);
+    expect(model.presentation).toEqual(presentation);
+    expect(describePortStatus(model)).toBe('Pick 3 × SKU-00042 from bin B00042');
+    expect(model.handlePresentation(message(null))).toBe(true);
+    expect(model.presentation).toBeNull();
+    expect(model.canConfirm()).toBe(false);
+    expect(describePortStatus(model)).toBe('No bin at the port');
+  });
+
+  it('confirms the quantity asked, once per task', () => {
+    const model = new PortScreenModel('demo', 'P1');
+    model.handlePresentation(message(presentation));
+    expect(model.confirmAll(NOW)).toEqual({ taskId: 'T1', binId: 'B00042', quantity: 3, timestamp: NOW });
+    expect(describePortStatus(model)).toBe('Confirmed 3; waiting for the next bin');
+    expect(model.confirmAll(NOW)).toBeNull();
+    // The same task presented again (a retained repeat) is not confirmed twice; the next one is.
+    model.handlePresentation(message(presentation));
+    expect(model.canConfirm()).toBe(false);
+    model.handlePresentation(message({ ...presentation, taskId: 'T2', mode: 'putaway', quantity: 2 }));
+    expect(describePortStatus(model)).toBe('Put 2 × SKU-00042 into bin B00042');
+    expect(model.confirmAll(NOW)).toMatchObject({ taskId: 'T2', quantity: 2 });
+  });
+
+  it('confirms a shortage with the count actually there, from 0 to one less than asked', () => {
+    const model = new PortScreenModel('demo', 'P1');
+    model.handlePresentation(message(presentation));
+    expect(model.confirmShortage('3', NOW)).toEqual({ ok: false, error: 'Enter a whole number from 0 to 2' });
+    expect(model.confirmShortage('-1', NOW)).toEqual({ ok: false, error: 'Enter a whole number from 0 to 2' });
+    expect(model.confirmShortage('1.5', NOW)).toEqual({ ok: false, error: 'Enter a whole number from 0 to 2' });
+    expect(model.confirmShortage('', NOW)).toEqual({ ok: false, error: 'Enter a whole number from 0 to 2' });
+    expect(model.canConfirm()).toBe(true);
+    expect(model.confirmShortage(' 1 ', NOW)).toEqual({ ok: true, confirm: { taskId: 'T1', binId: 'B00042', quantity: 1, shortage: true, timestamp: NOW } });
+    expect(describePortStatus(model)).toBe('Shortage confirmed: 1 picked; waiting for the next bin');
+    expect(model.confirmShortage('0', NOW)).toEqual({ ok: false, error: 'No bin waits for confirmation' });
+  });
+
+  it('counts bad presentations and those for another port, and keeps what it showed', () => {
+    const model = new PortScreenModel('demo', 'P1');
+    model.handlePresentation(message(presentation));
+    expect(model.handlePresentation('{')).toBe(false);
+    expect(model.handlePresentation(message({ ...presentation, quantity: 0 }))).toBe(false);
+    expect(model.handlePresentation(message(presentation, 'P2'))).toBe(false);
+    expect(model.badMessages).toBe(3);
+    expect(model.lastError).toBe('presentation for port P2, this screen is port P1');
+    expect(model.presentation).toEqual(presentation);
+    expect(model.handlePresentation('')).toBe(true); // a cleared retained message
+    expect(model.presentation).toEqual(presentation);
+  });
+});
