@@ -13,13 +13,20 @@ function setup(options: { helloCode?: number } = {}) {
   const board = new SerialLink({ side: 'board', clock, write: (bytes) => line.board.write(bytes) });
   let deaf = false;
   let silent = false;
+  let negotiated = false;
+  let poweredUpMs = clock.now();
   board.onMessage((message) => {
     received.push(message);
-    if (message.kind === 'hello') board.send({ kind: 'helloReply', code: options.helloCode ?? RESULT_CODES.ok, version: 1, firmwareMajor: 2, firmwareMinor: 3 });
+    if (message.kind === 'hello') {
+      const code = options.helloCode ?? RESULT_CODES.ok;
+      negotiated = code === RESULT_CODES.ok;
+      board.send({ kind: 'helloReply', code, version: 1, firmwareMajor: 2, firmwareMinor: 3 });
+    }
+    return negotiated ? RESULT_CODES.ok : RESULT_CODES.notNegotiated;
   });
   line.board.onData((bytes) => !deaf && board.receive(bytes));
   const beat = () => {
-    if (!silent) board.send({ kind: 'heartbeat', uptimeMs: 0 });
+    if (!silent) board.send({ kind: 'heartbeat', uptimeMs: clock.now() - poweredUpMs });
     clock.setTimeout(beat, 100);
   };
   beat();
@@ -41,6 +48,12 @@ function setup(options: { helloCode?: number } = {}) {
     undelivered,
     received,
     setDeaf: (value: boolean) => void (deaf = value),
+    /** The board resets: not negotiated, uptime from 0; `keepUptime` leaves its uptime going on. */
+    restart: (keepUptime = false) => {
+      negotiated = false;
+      board.reset();
+      if (!keepUptime) poweredUpMs = clock.now();
+    },
     setSilent: (value: boolean) => void (silent = value),
     /** Lets the session's async port opening finish, then advances the clock. */
     advance: async (ms: number) => {
@@ -101,6 +114,30 @@ describe('BoardSession (PROTOCOL.md, link layer)', () => {
     expect(s.session.linkState).toBe('negotiating');
     s.setDeaf(false);
     await s.advance(500);
+    expect(s.session.linkState).toBe('ready');
+  });
+
+  it('negotiates again at once when the board restarts (its uptime goes backwards)', async () => {
+    const s = setup();
+    await s.advance(1000);
+    const hellos = () => s.received.filter((m) => m.kind === 'hello').length;
+    const before = hellos();
+    s.restart();
+    await s.advance(150);
+    expect(hellos()).toBe(before + 1);
+    expect(s.states.map(([state]) => state).slice(-2)).toEqual(['negotiating', 'ready']);
+    expect(s.states.at(-2)![1]).toMatch(/uptime went backwards/);
+  });
+
+  it('negotiates again when a command is answered "not negotiated"', async () => {
+    const s = setup();
+    await s.advance(1000);
+    s.restart(true);
+    const codes: number[] = [];
+    s.session.send({ kind: 'stop' }, (code) => codes.push(code));
+    await s.advance(100);
+    expect(codes).toEqual([RESULT_CODES.notNegotiated]);
+    expect(s.states.some(([, reason]) => /not negotiated/.test(reason))).toBe(true);
     expect(s.session.linkState).toBe('ready');
   });
 

@@ -59,6 +59,8 @@ export class BoardSession {
   private reason = '';
   private reopenDelayMs: number;
   private lastBoardFrameMs = 0;
+  /** The board's uptime in its last heartbeat, ms; a smaller one means it restarted. */
+  private boardUptimeMs: number | undefined;
   private timer: TimerHandle | undefined;
   private running = false;
   private events: BoardSessionEvents | undefined;
@@ -114,7 +116,11 @@ export class BoardSession {
    */
   send(command: BoardCommand, onAck?: (code: number) => void): number | undefined {
     if (this.state !== 'ready') return undefined;
-    return this.link.send(command, onAck);
+    return this.link.send(command, (code) => {
+      // The board restarted since the hello: it knows nothing of this link. Negotiate again.
+      if (code === RESULT_CODES.notNegotiated) this.boardRestarted('the motor controller answers "not negotiated": it restarted');
+      onAck?.(code);
+    });
   }
 
   private async openPort(): Promise<void> {
@@ -186,6 +192,7 @@ export class BoardSession {
           return;
         }
         this.link.version = message.version;
+        this.boardUptimeMs = undefined;
         this.firmware = `${message.firmwareMajor}.${message.firmwareMinor}`;
         this.setState('ready', `motor controller firmware ${this.firmware}, protocol version ${message.version}`);
         this.beginHeartbeats();
@@ -199,9 +206,22 @@ export class BoardSession {
       case 'fault':
         this.events?.onFault(message.code, message.detail);
         return;
+      case 'heartbeat':
+        // (uptimeMs wraps after 49.7 days: that costs one needless negotiation.)
+        if (this.state === 'ready' && this.boardUptimeMs !== undefined && message.uptimeMs < this.boardUptimeMs) {
+          this.boardRestarted('the motor controller\'s uptime went backwards: it restarted');
+        }
+        this.boardUptimeMs = message.uptimeMs;
+        return;
       default:
-        return; // heartbeats only refresh lastBoardFrameMs
+        return;
     }
+  }
+
+  private boardRestarted(reason: string): void {
+    if (this.state !== 'ready') return;
+    this.link.reset();
+    this.beginNegotiation('negotiating', reason);
   }
 
   private handleUndelivered(message: SerialMessage): void {

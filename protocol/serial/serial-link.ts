@@ -122,8 +122,13 @@ export class SerialLink {
       const decoded = decodeMessage(frame.type, frame.payload);
       if (!decoded.ok) {
         this.counters.badMessages++;
-        // A command this end cannot read is answered, so the sender stops repeating it and can report why.
-        if (this.side === 'board' && frame.type >= 0x10 && frame.type < 0x80) this.acknowledge(frame.sequence, decoded.code);
+        // A command of a type this board does not know is answered, so the host stops repeating it
+        // and can say why. A known type with the wrong length is treated as corruption and not
+        // answered, so the host repeats it: a single-bit error in a frame whose CRC ends in 0x00
+        // can shorten it by one byte with a valid CRC (PROTOCOL.md §6), and only the length shows it.
+        if (this.side === 'board' && frame.type >= 0x10 && frame.type < 0x80 && decoded.code === RESULT_CODES.unknownType) {
+          this.acknowledge(frame.sequence, decoded.code);
+        }
         continue;
       }
       const message = decoded.message;
