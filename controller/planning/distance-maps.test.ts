@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DistanceMaps } from './distance-maps.ts';
-import { createGridGraph } from './grid-graph.ts';
+import { copyGraphMoves, createGridGraph, setCellClosed } from './grid-graph.ts';
 import { parseMiniMap } from './test-support/mini-lorr-world.ts';
 
 const map = parseMiniMap(['.....', '.@@@.', '.....']);
@@ -70,5 +70,26 @@ describe('DistanceMaps', () => {
     maps.ensure(bottomMiddle);
     expect(maps.distance(bottomMiddle, 3)).toBe(1);
     expect(maps.distance(bottomMiddle, bottomMiddle)).toBe(0);
+  });
+});
+
+describe('DistanceMaps.clear', () => {
+  it('forgets every map, so distances are searched again over the changed graph', () => {
+    const line = parseMiniMap(['.....']);
+    const g = createGridGraph(5, 1, line.passable);
+    const original = copyGraphMoves(g);
+    const maps = new DistanceMaps(g);
+    maps.ensure(0);
+    expect(maps.distance(0, 4)).toBe(4);
+    const closed = new Uint8Array(g.cellCount);
+    closed[2] = 1;
+    setCellClosed(g, original, closed, 2);
+    expect(maps.distance(0, 4)).toBe(4); // the stale map, until cleared
+    maps.clear();
+    expect(maps.has(0)).toBe(false);
+    maps.beginPeriod();
+    maps.ensure(0);
+    expect(maps.distance(0, 4)).toBe(maps.unreachable);
+    expect(maps.distance(0, 1)).toBe(1);
   });
 });

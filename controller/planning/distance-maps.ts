@@ -94,6 +94,18 @@ export class DistanceMaps {
     return slot;
   }
 
+  /**
+   * Forgets every map (the graph's moves changed, e.g. a cell was closed); they are computed
+   * again as asked for. Arrays handed out before are stale from now on.
+   */
+  clear(): void {
+    for (let s = 0; s < this.maps.length; s++) {
+      if (this.slotGoal[s]! >= 0) this.slotOfGoal[this.slotGoal[s]!] = -1;
+      this.slotGoal[s] = -1;
+      this.slotLastUsed[s] = -1;
+    }
+  }
+
   /** Grid distance from cell to goal; Manhattan distance when the goal has no map. */
   distance(goal: number, cell: number): number {
     const slot = this.slotOfGoal[goal]!;

@@ -130,3 +130,46 @@ export function directionBetween(graph: Pick<GridGraph, 'neighbours'>, from: num
   if (n[base + 3] === to) return 3;
   return -1;
 }
+
+/** The graph's moves as created, to restore a closed cell's moves from (see `setCellClosed`). */
+export interface GraphMoves {
+  readonly neighbours: Int32Array;
+  readonly compactNeighbours: Int32Array;
+  readonly compactPredecessors: Int32Array;
+}
+
+export function copyGraphMoves(graph: GridGraph): GraphMoves {
+  const compactNeighbours = graph.compactNeighbours.slice();
+  const compactPredecessors = graph.compactPredecessors === graph.compactNeighbours ? compactNeighbours : graph.compactPredecessors.slice();
+  return { neighbours: graph.neighbours.slice(), compactNeighbours, compactPredecessors };
+}
+
+/**
+ * Closes a free cell (an operator's block) or opens it again, in place: a closed cell keeps
+ * its compact index, so distance maps keep their size, but no move leads into or out of it.
+ * Opening restores the cell's moves from `original` (as created, one-way rules included),
+ * except moves to or from neighbours that are still closed (`closed[cell]` 1). The caller
+ * sets `closed[cell]` first and must drop every distance map and cached degree made before.
+ */
+export function setCellClosed(graph: GridGraph, original: GraphMoves, closed: Uint8Array, cell: number): void {
+  const id = graph.compactOf[cell]!;
+  if (id < 0) throw new Error(`cell ${cell} is not a free cell`);
+  const width = graph.width;
+  const col = cell % width;
+  const row = (cell - col) / width;
+  const around = [col + 1 < width ? cell + 1 : -1, row + 1 < graph.height ? cell + width : -1, col > 0 ? cell - 1 : -1, row > 0 ? cell - width : -1];
+  const shared = graph.compactPredecessors === graph.compactNeighbours;
+  const setPair = (from: number, dir: number, other: number) => {
+    const open = closed[from] === 0 && closed[other] === 0;
+    const fromId = graph.compactOf[from]!;
+    graph.neighbours[from * 4 + dir] = open ? original.neighbours[from * 4 + dir]! : -1;
+    graph.compactNeighbours[fromId * 4 + dir] = open ? original.compactNeighbours[fromId * 4 + dir]! : -1;
+    if (!shared) graph.compactPredecessors[fromId * 4 + dir] = open ? original.compactPredecessors[fromId * 4 + dir]! : -1;
+  };
+  for (let dir = 0; dir < 4; dir++) {
+    const other = around[dir]!;
+    if (other < 0 || graph.compactOf[other]! < 0) continue;
+    setPair(cell, dir, other);
+    setPair(other, (dir + 2) & 3, cell);
+  }
+}
