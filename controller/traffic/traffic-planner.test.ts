@@ -407,3 +407,72 @@ describe('TrafficPlanner at the head of a queue for a queue goal', () => {
   });
 });
 
+
+describe('TrafficPlanner under operators', () => {
+  it('releases nothing while frozen (an emergency stop), and plans on when thawed', () => {
+    const w = world(['........']);
+    onLeg(w, 'R1', w.at(0, 0), w.at(7, 0));
+    w.planner.setFrozen(true);
+    expect(w.planner.extend('R1', 0)).toBe(false);
+    expect(w.planner.step([leg('R1')], 0)).toEqual([]);
+    expect(w.planner.applyMoves([{ serial: 'R1', role: 'leg', cell: w.at(1, 0) }], 0)).toEqual([]);
+    expect(w.traffic.heldCells('R1')).toEqual([w.at(0, 0)]);
+    w.planner.setFrozen(false);
+    expect(w.planner.extend('R1', 0)).toBe(true);
+    expect(w.traffic.heldCells('R1')).toEqual([w.at(0, 0), w.at(1, 0), w.at(2, 0), w.at(3, 0)]);
+  });
+
+  it('keeps a frozen follower out of the cell freed ahead of it until thawed', () => {
+    const w = world(['.....']);
+    onLeg(w, 'A', w.at(1, 0), w.at(4, 0));
+    onLeg(w, 'B', w.at(0, 0), w.at(3, 0));
+    // B follows A into A's cell.
+    runMoves(w, w.planner.step([leg('A'), leg('B', -1000)], 0), 0);
+    expect(w.planner.bookingOf('B')).toBe(w.at(1, 0));
+    w.planner.setFrozen(true);
+    const before = w.traffic.heldCells('A');
+    w.traffic.reached('A', 1);
+    expect(w.planner.cellsFreed(before, 0)).toEqual([]);
+    expect(w.traffic.holderOf(w.at(1, 0))).toBeUndefined();
+    expect(w.traffic.heldCells('B')).toEqual([w.at(0, 0)]);
+    w.planner.setFrozen(false);
+    w.planner.step([leg('A'), leg('B', -1000)], 10);
+    expect(w.traffic.heldCells('B')).toContain(w.at(1, 0));
+    expectSound(w);
+  });
+
+  it('releases nothing to a held (paused) robot, and leaves it out of steps, while others go on', () => {
+    const w = world(['........', '........']);
+    onLeg(w, 'P', w.at(0, 0), w.at(7, 0));
+    onLeg(w, 'Q', w.at(0, 1), w.at(7, 1));
+    w.planner.setHeld('P', true);
+    expect(w.planner.extend('P', 0)).toBe(false);
+    const moves = w.planner.step([leg('P'), leg('Q')], 0);
+    expect(moves.map((m) => m.serial)).toEqual(['Q']);
+    runMoves(w, moves, 0);
+    expect(w.traffic.heldCells('P')).toEqual([w.at(0, 0)]);
+    expect(w.traffic.releasedAhead('Q')).toBeGreaterThan(0);
+    w.planner.setHeld('P', false);
+    expect(w.planner.extend('P', 0)).toBe(true);
+  });
+
+  it('plans around a closed cell, horizon included, and through it again once opened', () => {
+    const w = world(['.....', '.....']);
+    onLeg(w, 'R1', w.at(0, 0), w.at(4, 0));
+    expect(w.planner.horizon('R1')).toEqual([w.at(1, 0), w.at(2, 0), w.at(3, 0), w.at(4, 0)]);
+    w.planner.setCellClosed(w.at(2, 0), true);
+    expect(w.planner.isClosed(w.at(2, 0))).toBe(true);
+    expect(w.planner.horizon('R1')).not.toContain(w.at(2, 0));
+    expect(w.planner.distance(w.at(4, 0), w.at(0, 0))).toBe(6);
+    expect(w.planner.distance(w.at(2, 0), w.at(0, 0))).toBe(Infinity);
+    for (let t = 0; t < 20 && w.traffic.positionOf('R1') !== w.at(4, 0); t++) {
+      runMoves(w, w.planner.step([leg('R1')], t * 100), t * 100);
+      expect(w.traffic.heldCells('R1')).not.toContain(w.at(2, 0));
+      if (w.traffic.releasedAhead('R1') > 0) driveOneCell(w, 'R1', t * 100);
+    }
+    expect(w.traffic.positionOf('R1')).toBe(w.at(4, 0));
+    w.planner.setCellClosed(w.at(2, 0), false);
+    expect(w.planner.distance(w.at(4, 0), w.at(0, 0))).toBe(4);
+    expectSound(w);
+  });
+});

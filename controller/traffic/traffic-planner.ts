@@ -1,6 +1,6 @@
 import type { GridMap } from '../grid/grid-map.ts';
 import { DistanceMaps, type DistanceArray } from '../planning/distance-maps.ts';
-import { createGridGraph, directionBetween, DIRECTION_COUNT, type GraphRules, type GridGraph } from '../planning/grid-graph.ts';
+import { copyGraphMoves, createGridGraph, directionBetween, DIRECTION_COUNT, setCellClosed, type GraphMoves, type GraphRules, type GridGraph } from '../planning/grid-graph.ts';
 import { NO_HEADING, Pibt } from '../planning/pibt.ts';
 import type { TrafficControl } from './traffic-control.ts';
 
@@ -34,6 +34,10 @@ import type { TrafficControl } from './traffic-control.ts';
  * lane), robots that have come no nearer their goal for STUCK_AFTER_MS go first, in a drawn
  * order that is drawn again while none of them gets nearer. Robots one move from a queue goal
  * (a port's cell with a lane) go before the robots queueing behind them.
+ *
+ * Operators: while the planner is frozen (an emergency stop) it releases nothing to anyone;
+ * a held robot (paused) is released nothing, keeps what it holds and any booking; a closed
+ * cell (blocked by an operator) is a wall for every plan from the moment it is closed.
  */
 export interface TrafficPlannerOptions {
   /** Cells a robot may hold ahead of its position. */
@@ -88,6 +92,13 @@ export class TrafficPlanner {
   private readonly agentAt: Int32Array;
   private readonly blocked: Uint8Array;
   private timestep = 0;
+  /** Releases nothing while set (an emergency stop). */
+  private frozen = false;
+  /** Robots released nothing until let go (paused by an operator). */
+  private readonly held = new Set<string>();
+  /** Cells closed by an operator (1), and the graph's moves as created, to open them again. */
+  private readonly closed: Uint8Array;
+  private readonly originalMoves: GraphMoves;
 
   constructor(
     private readonly grid: GridMap,
@@ -101,6 +112,8 @@ export class TrafficPlanner {
     for (let cell = 0; cell < grid.cellCount; cell++) passable[cell] = grid.drivable(cell) ? 1 : 0;
     this.graph = createGridGraph(grid.width, grid.height, passable, rules);
     this.maps = new DistanceMaps(this.graph, { maxBytes: options.distanceMapBytes });
+    this.originalMoves = copyGraphMoves(this.graph);
+    this.closed = new Uint8Array(grid.cellCount);
     this.blocked = new Uint8Array(grid.cellCount);
     this.agentAt = new Int32Array(grid.cellCount).fill(-1);
   }
@@ -113,6 +126,39 @@ export class TrafficPlanner {
     this.maps.ensure(goal);
     const d = this.maps.distance(goal, cell);
     return d === this.maps.unreachable ? Infinity : d;
+  }
+
+  /** While frozen nothing is released, by a step, an extension or a freed booked cell. */
+  setFrozen(frozen: boolean): void {
+    this.frozen = frozen;
+  }
+
+  get isFrozen(): boolean {
+    return this.frozen;
+  }
+
+  /** A held robot is released nothing (it keeps its cells and booking) until let go. */
+  setHeld(serial: string, held: boolean): void {
+    if (held) this.held.add(serial);
+    else this.held.delete(serial);
+  }
+
+  /**
+   * Closes a drivable cell to every robot (or opens it again): no plan, extension, horizon or
+   * detour enters it from now on. Distance maps, detours and the step's cached degrees are
+   * dropped, since they were made with the old moves. The caller makes sure nobody holds it.
+   */
+  setCellClosed(cell: number, closed: boolean): void {
+    if ((this.closed[cell] === 1) === closed) return;
+    this.closed[cell] = closed ? 1 : 0;
+    setCellClosed(this.graph, this.originalMoves, this.closed, cell);
+    this.maps.clear();
+    this.detours.clear();
+    this.pibt = null;
+  }
+
+  isClosed(cell: number): boolean {
+    return this.closed[cell] === 1;
   }
 
   /** A leg starts or ends: its detour map, booking and waiting time no longer apply. */
@@ -134,9 +180,10 @@ export class TrafficPlanner {
    */
   cellsFreed(cells: Iterable<number>, nowMs: number): string[] {
     const advanced: string[] = [];
+    if (this.frozen) return advanced;
     for (const cell of cells) {
       const follower = this.bookedBy.get(cell);
-      if (follower === undefined || this.traffic.holderOf(cell) !== undefined) continue;
+      if (follower === undefined || this.traffic.holderOf(cell) !== undefined || this.held.has(follower)) continue;
       this.dropBooking(follower);
       if (this.traffic.goalOf(follower) === null) continue;
       this.releaseCell(follower, cell, nowMs);
@@ -154,6 +201,7 @@ export class TrafficPlanner {
    * then hands the moves to `applyMoves`.
    */
   step(robots: readonly TrafficRobot[], nowMs: number): PlannedMove[] {
+    if (this.frozen) return [];
     this.timestep++;
     this.maps.beginPeriod();
     this.honourOrExpireBookings(nowMs);
@@ -161,7 +209,7 @@ export class TrafficPlanner {
     const traffic = this.traffic;
     const agents: TrafficRobot[] = [];
     for (const robot of robots) {
-      if (this.bookings.has(robot.serial)) continue;
+      if (this.bookings.has(robot.serial) || this.held.has(robot.serial)) continue;
       if (robot.role === 'standing') {
         agents.push(robot);
         continue;
@@ -271,6 +319,7 @@ export class TrafficPlanner {
    */
   applyMoves(moves: readonly PlannedMove[], nowMs: number): string[] {
     const advanced: string[] = [];
+    if (this.frozen) return advanced;
     for (const move of moves) {
       if (this.traffic.goalOf(move.serial) === null || this.traffic.frontierOf(move.serial) === move.cell) continue;
       // A cell booked by someone else stays theirs (a step never plans such a move).
@@ -354,7 +403,7 @@ export class TrafficPlanner {
     const traffic = this.traffic;
     const goal = traffic.goalOf(serial);
     // A booked robot waits for its booked cell, the next one on its way.
-    if (goal === null || this.bookings.has(serial)) return false;
+    if (goal === null || this.bookings.has(serial) || this.frozen || this.held.has(serial)) return false;
     const map = this.detourFor(serial, goal);
     let released = false;
     while (traffic.releasedAhead(serial) < this.options.lookaheadCells) {
