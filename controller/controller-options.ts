@@ -63,6 +63,8 @@ export interface ControllerOptions {
   depthWeightCells: number;
   /** SKUs in the top share of requests are "popular" for slotting (0..1). */
   popularSkuShare: number;
+  /** Period of the operator console's state message (robots, ports, requests, KPIs), clock ms. */
+  consoleStatePeriodMs: number;
 }
 
 export function defaultControllerOptions(overrides: Partial<ControllerOptions> = {}): ControllerOptions {
@@ -94,6 +96,7 @@ export function defaultControllerOptions(overrides: Partial<ControllerOptions> =
     maxWmsPayloadBytes: 64 * 1024, // 64 KiB
     depthWeightCells: 6, // lifting off one blocker costs about as much as driving 6 cells
     popularSkuShare: 0.2,
+    consoleStatePeriodMs: 500, // twice a second: smooth enough for a person watching
     ...overrides,
   };
 }

@@ -1,8 +1,8 @@
 import { createActor, type Actor } from 'xstate';
 import type { Clock, TimerHandle } from '../protocol/clock.ts';
 import type { GridLayout } from '../protocol/layout/index.ts';
-import type { Action, Connection, OrderBody, State } from '../protocol/vda5050/types.ts';
-import { dropAction, pickAction, parseCellNodeId, START_CHARGING_ACTION_TYPE } from '../protocol/vda5050/grid-nodes.ts';
+import type { Action, Connection, OrderBody, State, VdaError } from '../protocol/vda5050/types.ts';
+import { dropAction, EMERGENCY_STOP_ACTION_TYPE, pickAction, parseCellNodeId, RELEASE_EMERGENCY_STOP_ACTION_TYPE, START_CHARGING_ACTION_TYPE } from '../protocol/vda5050/grid-nodes.ts';
 import type { ControllerOptions } from './controller-options.ts';
 import { GridMap } from './grid/grid-map.ts';
 import type { Inventory } from './inventory/inventory.ts';
@@ -53,6 +53,27 @@ export interface ControllerAlarm {
   message: string;
 }
 
+/**
+ * The outcome of an operator's command: done (with what was done, in words), or refused with
+ * a code and a reason a person understands; a refused command changes nothing.
+ */
+export type OperatorOutcome = { ok: true; message: string } | { ok: false; code: 'UNKNOWN_ROBOT' | 'UNKNOWN_PORT' | 'OUTSIDE_GRID' | 'NOT_ALLOWED'; message: string };
+
+/** One robot as the operator console shows it (see `robotViews`). */
+export interface RobotView {
+  readonly serial: string;
+  /** State of the robot's state machine: offline, idle, working or fault. */
+  readonly state: string;
+  readonly job: Job | null;
+  readonly online: boolean;
+  readonly paused: boolean;
+  readonly inService: boolean;
+  readonly batteryPercent: number;
+  readonly charging: boolean;
+  /** Errors of its last VDA 5050 state. */
+  readonly errors: readonly VdaError[];
+}
+
 interface ActiveLeg {
   readonly leg: Leg;
   readonly orderId: string;
@@ -87,6 +108,14 @@ interface RobotRecord {
   /** Battery state of charge, percent, and whether it charges, as last reported. */
   batteryPercent: number;
   charging: boolean;
+  /** Errors of its last state message. */
+  errors: readonly VdaError[];
+  /** Paused by an operator (startPause sent): no new legs, cells or jobs until resumed. */
+  paused: boolean;
+  /** Sent to service by an operator: puts its bin away, then takes no work until returned. */
+  inService: boolean;
+  /** The service cell it was sent to, while in service. */
+  serviceCell: number | null;
 }
 
 /**
@@ -130,7 +159,17 @@ export class GridController {
   /** Port cell → its one-way lane, for ports that have one (see port-lanes.ts). */
   private readonly laneOfPort = new Map<number, PortLane>();
   private readonly slotting: Slotting;
+  /** Request times, seconds, kept sorted (the KPIs' percentiles read them often). */
   private readonly requestTimesS: number[] = [];
+  /** An operator's emergency stop of every robot is in force. */
+  private emergencyStopOn = false;
+  /** Cells blocked by an operator, in the order blocked. */
+  private readonly operatorBlocked = new Set<number>();
+  /** Ports an operator closed: no retrieval for them starts until opened again. */
+  private readonly closedPorts = new Set<string>();
+  private readonly serviceCells: number[];
+  /** Bins lifted from or set on columns since start: a stack height changed when this did. */
+  private columnMoves = 0;
   private completedRequests = 0;
   private nextId = 1;
   private timer: TimerHandle | null = null;
@@ -187,6 +226,7 @@ export class GridController {
       }
     }
     this.chargerCells = layout.chargers.map((c) => this.grid.index(c.x, c.y));
+    this.serviceCells = layout.service.map((c) => this.grid.index(c.x, c.y));
     this.slotting = new Slotting(this.grid, [...this.ports.values()].map((p) => p.cell), options.popularSkuShare);
     // Bins the store has at ports (a restart) are taken back to storage; their visits, if
     // any, are planned again with their requests.
@@ -233,6 +273,13 @@ export class GridController {
     robot.online = online;
     robot.actor.send({ type: online ? 'CONNECTED' : 'CONNECTION_LOST' });
     if (!online) this.alarm(serial, `connection ${connection.connectionState.toLowerCase()}`);
+    else this.cameOnline(robot);
+  }
+
+  /** A robot (back) online hears of an emergency stop in force, and of its own pause. */
+  private cameOnline(robot: RobotRecord): void {
+    if (this.emergencyStopOn) this.sendInstantAction(robot.serial, EMERGENCY_STOP_ACTION_TYPE, 'estop');
+    if (robot.paused) this.sendInstantAction(robot.serial, 'startPause', 'pause');
   }
 
   handleState(serial: string, state: State): void {
@@ -241,13 +288,17 @@ export class GridController {
       // A state message proves the robot is connected even if its retained ONLINE was missed.
       robot.online = true;
       robot.actor.send({ type: 'CONNECTED' });
+      this.cameOnline(robot);
     }
+    robot.errors = state.errors;
     if (!robot.placed && !this.place(robot, state)) return;
     const fatal = state.errors.find((e) => e.errorLevel === 'FATAL');
     const snapshot = robot.actor.getSnapshot();
     if (fatal && !snapshot.matches('fault')) {
       robot.actor.send({ type: 'FAULT', reason: `${fatal.errorType}: ${fatal.errorDescription ?? ''}`.trim() });
-      this.alarm(serial, `fault ${fatal.errorType}${fatal.errorDescription ? `: ${fatal.errorDescription}` : ''}`);
+      // The operator's emergency stop was raised once, not once per robot stopping.
+      const stoppedByOperator = this.emergencyStopOn && state.safetyState.eStop !== 'NONE';
+      if (!stoppedByOperator) this.alarm(serial, `fault ${fatal.errorType}${fatal.errorDescription ? `: ${fatal.errorDescription}` : ''}`);
     } else if (!fatal && snapshot.matches('fault')) {
       robot.actor.send({ type: 'FAULT_CLEARED' });
     }
@@ -363,7 +414,16 @@ export class GridController {
   /** Records a finished request for the KPIs. */
   noteRequestFinished(acceptedAtMs: number): void {
     this.completedRequests++;
-    this.requestTimesS.push((this.clock.now() - acceptedAtMs) / 1000);
+    const seconds = (this.clock.now() - acceptedAtMs) / 1000;
+    const times = this.requestTimesS;
+    let lo = 0;
+    let hi = times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (times[mid]! <= seconds) lo = mid + 1;
+      else hi = mid;
+    }
+    times.splice(lo, 0, seconds);
   }
 
   // ---------------------------------------------------------------- work intake
@@ -436,6 +496,8 @@ export class GridController {
 
   /** One control cycle: allocation, jobs waiting on something, one traffic planning step, order updates. */
   controlCycle(): void {
+    // Under an emergency stop nothing is decided: robots keep their cells and jobs.
+    if (this.emergencyStopOn) return;
     const startedMs = this.profiler?.now();
     this.allocate();
     this.advanceWaitingJobs();
@@ -453,7 +515,7 @@ export class GridController {
   private advanceWaitingJobs(): void {
     const waiting: { robot: RobotRecord; distance: number }[] = [];
     for (const robot of this.robots.values()) {
-      if (!robot.job || robot.leg || !robot.online || robot.actor.getSnapshot().matches('fault')) continue;
+      if (!robot.job || robot.leg || !robot.online || robot.paused || robot.actor.getSnapshot().matches('fault')) continue;
       const job = robot.job;
       const distance = job.kind === 'retrieve' ? this.planner.distance(this.ports.get(job.portId)!.cell, this.traffic.positionOf(robot.serial)) : 0;
       waiting.push({ robot, distance });
@@ -471,7 +533,7 @@ export class GridController {
     const now = this.clock.now();
     const robots: TrafficRobot[] = [];
     for (const robot of this.robots.values()) {
-      if (!robot.placed || !robot.online || robot.actor.getSnapshot().matches('fault')) continue;
+      if (!robot.placed || !robot.online || robot.paused || robot.actor.getSnapshot().matches('fault')) continue;
       if (robot.leg) robots.push({ serial: robot.serial, role: 'leg', legStartedMs: robot.leg.startedMs });
       else if (this.canBePushed(robot)) robots.push({ serial: robot.serial, role: 'standing', legStartedMs: now });
     }
@@ -486,6 +548,8 @@ export class GridController {
    */
   private canBePushed(robot: RobotRecord): boolean {
     if (!robot.ready || robot.leg) return false;
+    // A robot in service stays on its service cell.
+    if (robot.inService && !robot.job && robot.serviceCell === this.traffic.positionOf(robot.serial)) return false;
     return !robot.job || (robot.job.kind !== 'charge' && robot.job.kind !== 'takeBackWait');
   }
 
@@ -499,8 +563,13 @@ export class GridController {
   }
 
   private allocate(): void {
+    if (this.emergencyStopOn) return;
     const idle: RobotRecord[] = [];
     for (const robot of this.robots.values()) {
+      if (robot.inService) {
+        if (this.isFree(robot)) this.goToService(robot);
+        continue;
+      }
       if (!this.canTakeJob(robot)) continue;
       // A robot holding a bin with no job (e.g. after a controller restart) stores it first.
       const carried = this.inventory.binOnRobot(robot.serial);
@@ -583,7 +652,7 @@ export class GridController {
     for (const r of this.robots.values()) if (r.job?.kind === 'charge') claimed.add(r.job.charger);
     let best: number | undefined;
     for (const charger of this.chargerCells) {
-      if (claimed.has(charger) || this.traffic.holderOf(charger) !== undefined) continue;
+      if (claimed.has(charger) || this.traffic.holderOf(charger) !== undefined || this.operatorBlocked.has(charger)) continue;
       if (best === undefined || this.planner.distance(charger, from) < this.planner.distance(best, from)) best = charger;
     }
     if (best === undefined) {
@@ -598,7 +667,12 @@ export class GridController {
   }
 
   private canTakeJob(robot: RobotRecord): boolean {
-    return robot.online && robot.placed && robot.ready && !robot.job && robot.actor.getSnapshot().matches('idle');
+    return this.isFree(robot) && !robot.inService;
+  }
+
+  /** Online, on the grid, idle, without a job, and not paused. */
+  private isFree(robot: RobotRecord): boolean {
+    return robot.online && robot.placed && robot.ready && !robot.job && !robot.paused && robot.actor.getSnapshot().matches('idle');
   }
 
   /** Index in `robots` of the robot nearest `cell` by grid distance (the first on a tie). */
@@ -633,7 +707,7 @@ export class GridController {
       return port.cell;
     }
     const port = this.ports.get(job.portId)!;
-    if (location.kind !== 'column' || !port.open) return undefined;
+    if (location.kind !== 'column' || !port.open || this.closedPorts.has(port.id)) return undefined;
     if (port.retrievalsUnderway >= this.options.retrievalsInFlightPerPort) return undefined;
     // A robot with a bin for a full port waits for a robot to take a bin away from it. No
     // circular wait: a retrieval starts only if robots stay free for returns, or if the port
@@ -653,7 +727,7 @@ export class GridController {
    * will take it back). No if nothing is being picked or the port is closed.
    */
   private worthWaitingForTakeBack(robot: RobotRecord, port: PortStation, droppedBinId: string): boolean {
-    if (!this.laneOfPort.has(port.cell) || !port.open || !port.presented || this.traffic.positionOf(robot.serial) !== port.cell) return false;
+    if (robot.inService || !this.laneOfPort.has(port.cell) || !port.open || !port.presented || this.traffic.positionOf(robot.serial) !== port.cell) return false;
     return port.presented.binId !== droppedBinId || this.deliverersNear(port) === 0;
   }
 
@@ -731,6 +805,14 @@ export class GridController {
   private advance(robot: RobotRecord): void {
     const job = robot.job;
     if (!job || robot.leg) return;
+    // No new legs under an emergency stop or a pause; the job goes on afterwards.
+    if (this.emergencyStopOn || robot.paused) return;
+    // Sent to service: a robot with no bin gives its job back (a bin is put away first).
+    if (robot.inService && !this.onServiceJob(robot) && !this.inventory.binOnRobot(robot.serial)) {
+      this.giveBackJob(robot);
+      this.allocate();
+      return;
+    }
     const next = this.nextLeg(robot, job);
     if (next === 'done') {
       this.finishJob(robot);
@@ -807,7 +889,7 @@ export class GridController {
     for (let head = 0; head < queue.length; head++) {
       const cell = queue[head]!;
       const d = distance.get(cell)!;
-      if (d >= this.options.stagingMinCells && this.stagingCellFor(port, cell) && this.traffic.holderOf(cell) === undefined && !goals.has(cell) && this.claims.digLockHolder(cell) === undefined) return { goal: cell };
+      if (d >= this.options.stagingMinCells && this.stagingCellFor(port, cell) && this.traffic.holderOf(cell) === undefined && !goals.has(cell) && this.claims.digLockHolder(cell) === undefined && !this.operatorBlocked.has(cell)) return { goal: cell };
       if (d >= range) continue;
       for (const next of this.grid.neighbours(cell)) {
         if (distance.has(next)) continue;
@@ -977,6 +1059,7 @@ export class GridController {
         this.ports.get(action.portId)!.awaitingReturn.delete(binId);
       } else {
         this.stock.liftFromColumn(binId, x, y, robot.serial);
+        this.columnMoves++;
         const job = robot.job;
         if (job?.kind === 'retrieve' && job.binId === binId) this.claims.unlockDig(this.grid.index(x, y), job.id);
       }
@@ -990,6 +1073,7 @@ export class GridController {
       this.presentNext(port);
     } else {
       this.stock.placeOnColumn(binId, x, y, robot.serial);
+      this.columnMoves++;
       this.claims.removeIncoming(this.grid.index(x, y));
     }
   }
@@ -1074,6 +1158,249 @@ export class GridController {
     }
   }
 
+  // ---------------------------------------------------------------- operator commands
+
+  /** An operator's emergency stop is in force (from `emergencyStopAll` until `resumeAll`). */
+  get emergencyStop(): boolean {
+    return this.emergencyStopOn;
+  }
+
+  /**
+   * Emergency stop of every robot: the instant action `emergencyStop` to each (robots stop at
+   * the next node and hold every action), and to robots coming online while it lasts. The
+   * controller keeps every reservation and job and releases nothing new until `resumeAll`.
+   */
+  emergencyStopAll(): OperatorOutcome {
+    const already = this.emergencyStopOn;
+    this.emergencyStopOn = true;
+    this.planner.setFrozen(true);
+    for (const serial of this.robots.keys()) this.sendInstantAction(serial, EMERGENCY_STOP_ACTION_TYPE, 'estop');
+    if (!already) this.alarm('operator', `emergency stop of every robot (${this.robots.size})`);
+    return { ok: true, message: `emergency stop sent to ${this.robots.size} robots${already ? ' (it was already in force)' : ''}; they keep their cells and jobs until resumed` };
+  }
+
+  /** Ends an emergency stop: `releaseEmergencyStop` to every robot, and normal operation. */
+  resumeAll(): OperatorOutcome {
+    const was = this.emergencyStopOn;
+    this.emergencyStopOn = false;
+    this.planner.setFrozen(false);
+    for (const serial of this.robots.keys()) this.sendInstantAction(serial, RELEASE_EMERGENCY_STOP_ACTION_TYPE, 'estop-release');
+    if (was) this.alarm('operator', 'emergency stop released');
+    return { ok: true, message: `emergency stop released for ${this.robots.size} robots${was ? '' : ' (none was in force)'}` };
+  }
+
+  /**
+   * Pauses a robot (`startPause`): it stops where it is, keeps its cells and job, is released
+   * no further cells, given no new leg nor job, and moved by nobody until resumed.
+   */
+  pauseRobot(serial: string): OperatorOutcome {
+    const robot = this.robots.get(serial);
+    if (!robot) return unknownRobot(serial);
+    const was = robot.paused;
+    robot.paused = true;
+    this.planner.setHeld(serial, true);
+    this.sendInstantAction(serial, 'startPause', 'pause');
+    return { ok: true, message: `robot ${serial} ${was ? 'was already paused' : 'paused'}; it keeps its cells${robot.job ? ' and its job' : ''}` };
+  }
+
+  /** Ends a robot's pause (`stopPause`): it goes on with its job. */
+  resumeRobot(serial: string): OperatorOutcome {
+    const robot = this.robots.get(serial);
+    if (!robot) return unknownRobot(serial);
+    const was = robot.paused;
+    robot.paused = false;
+    this.planner.setHeld(serial, false);
+    this.sendInstantAction(serial, 'stopPause', 'resume');
+    if (was) this.legsToUpdate.add(serial);
+    return { ok: true, message: `robot ${serial} ${was ? 'resumed' : 'was not paused'}` };
+  }
+
+  /**
+   * Takes a robot out of service: a robot carrying a bin finishes its job (the bin is put away
+   * or delivered); one carrying none gives its job back, to be done by another robot, once
+   * its current move ends. Then it drives to the nearest free service cell and takes no work
+   * until `returnFromService`.
+   */
+  sendToService(serial: string): OperatorOutcome {
+    const robot = this.robots.get(serial);
+    if (!robot) return unknownRobot(serial);
+    if (this.serviceCells.length === 0) return { ok: false, code: 'NOT_ALLOWED', message: 'the layout has no service cell to send a robot to' };
+    if (robot.inService) return { ok: true, message: `robot ${serial} is already in service` };
+    robot.inService = true;
+    robot.serviceCell = null;
+    const carried = this.inventory.binOnRobot(serial);
+    let message: string;
+    if (carried) message = `robot ${serial} puts away bin ${carried} (finishing its job), then drives to a service cell`;
+    else if (robot.job && robot.leg) message = `robot ${serial} ends its current move, gives its job back, then drives to a service cell`;
+    else message = `robot ${serial} ${robot.job ? 'gives its job back and ' : ''}drives to a service cell`;
+    if (robot.job && !robot.leg) this.advance(robot);
+    else this.allocate();
+    return { ok: true, message };
+  }
+
+  /** Puts a robot back into service: it takes work again. */
+  returnFromService(serial: string): OperatorOutcome {
+    const robot = this.robots.get(serial);
+    if (!robot) return unknownRobot(serial);
+    if (!robot.inService) return { ok: true, message: `robot ${serial} was not in service` };
+    const onWay = this.onServiceJob(robot);
+    robot.inService = false;
+    robot.serviceCell = null;
+    if (onWay && !robot.leg) this.finishJob(robot);
+    this.allocate();
+    return { ok: true, message: `robot ${serial} takes work again` };
+  }
+
+  /**
+   * Closes a port (no new retrieval for it starts; bins at it or on their way finish, and its
+   * queued retrievals wait) or opens it again.
+   */
+  setPortOpen(portId: string, open: boolean): OperatorOutcome {
+    const port = this.ports.get(portId);
+    if (!port) return { ok: false, code: 'UNKNOWN_PORT', message: `port "${portId}" does not exist; ports are ${[...this.ports.keys()].join(', ')}` };
+    if (!port.open) return { ok: false, code: 'NOT_ALLOWED', message: `port ${portId} is closed in the layout (mode closed); it cannot be opened or closed here` };
+    const was = !this.closedPorts.has(portId);
+    if (open) {
+      this.closedPorts.delete(portId);
+      this.allocate();
+      return { ok: true, message: `port ${portId} ${was ? 'was already open' : 'open again'}` };
+    }
+    this.closedPorts.add(portId);
+    const atPort = port.queue.length + (port.presented ? 1 : 0);
+    return { ok: true, message: `port ${portId} ${was ? 'closed' : 'was already closed'}: the ${atPort} bins at it and ${port.retrievalsUnderway} on their way finish; no new retrieval for it starts` };
+  }
+
+  /** Whether a port takes new retrievals: open in the layout and not closed by an operator. */
+  portTakesVisits(portId: string): boolean {
+    const port = this.ports.get(portId);
+    return !!port && port.open && !this.closedPorts.has(portId);
+  }
+
+  /**
+   * Blocks a cell: no robot is planned through or onto it, and no bin is dug from or set on
+   * it. Refused for a cell a robot stands on, holds, or is on its way to, a column being dug or
+   * with a bin on its way, a port's cell, and a cell blocked in the layout.
+   */
+  blockCell(x: number, y: number): OperatorOutcome {
+    if (!this.grid.inside(x, y)) return outsideGrid(x, y, this.grid);
+    const cell = this.grid.index(x, y);
+    const here = `cell (${x}, ${y})`;
+    if (!this.grid.drivable(cell)) return { ok: false, code: 'NOT_ALLOWED', message: `${here} is blocked in the layout (a pillar or void)` };
+    const port = this.portByCell.get(cell);
+    if (port) return { ok: false, code: 'NOT_ALLOWED', message: `${here} is port ${port.id}'s cell; close the port instead` };
+    if (this.operatorBlocked.has(cell)) return { ok: true, message: `${here} was already blocked` };
+    const holder = this.traffic.holderOf(cell);
+    if (holder !== undefined) {
+      const stands = this.traffic.positionOf(holder) === cell;
+      return { ok: false, code: 'NOT_ALLOWED', message: `robot ${holder} ${stands ? 'stands on' : 'holds'} ${here}${stands ? '' : ' reserved'}` };
+    }
+    for (const robot of this.robots.values()) {
+      if (this.robotHeadsFor(robot, cell)) return { ok: false, code: 'NOT_ALLOWED', message: `robot ${robot.serial} is on its way to ${here}` };
+    }
+    const digger = this.claims.digLockHolder(cell);
+    if (digger !== undefined) return { ok: false, code: 'NOT_ALLOWED', message: `${here} is being dug (job ${digger})` };
+    if (this.claims.incomingDrops(cell) > 0) return { ok: false, code: 'NOT_ALLOWED', message: `a bin is on its way to ${here}` };
+    this.operatorBlocked.add(cell);
+    this.planner.setCellClosed(cell, true);
+    // A column claimed for good: no job digs it, drops on it, parks or waits on it.
+    this.claims.lockForDig(cell, OPERATOR_BLOCK_CLAIM);
+    return { ok: true, message: `${here} blocked: robots plan around it, and no bin is dug from or set on it` };
+  }
+
+  /** Unblocks a cell an operator blocked. */
+  unblockCell(x: number, y: number): OperatorOutcome {
+    if (!this.grid.inside(x, y)) return outsideGrid(x, y, this.grid);
+    const cell = this.grid.index(x, y);
+    const here = `cell (${x}, ${y})`;
+    if (!this.grid.drivable(cell)) return { ok: false, code: 'NOT_ALLOWED', message: `${here} is blocked in the layout (a pillar or void); only cells an operator blocked can be unblocked` };
+    if (!this.operatorBlocked.delete(cell)) return { ok: true, message: `${here} was not blocked` };
+    this.planner.setCellClosed(cell, false);
+    this.claims.unlockDig(cell, OPERATOR_BLOCK_CLAIM);
+    return { ok: true, message: `${here} unblocked` };
+  }
+
+  /** Cells blocked by operators, in the order blocked. */
+  blockedCells(): number[] {
+    return [...this.operatorBlocked];
+  }
+
+  /** Whether the robot's leg or job takes it to `cell`. */
+  private robotHeadsFor(robot: RobotRecord, cell: number): boolean {
+    if (robot.leg?.leg.goal === cell) return true;
+    const job = robot.job;
+    if (!job) return false;
+    return (job.kind === 'park' && job.cell === cell) || (job.kind === 'charge' && job.charger === cell) || (job.kind === 'dig' && job.column === cell);
+  }
+
+  private sendInstantAction(serial: string, actionType: string, idPrefix: string): void {
+    this.commands.sendInstantActions(serial, [{ actionType, actionId: this.newId(idPrefix), blockingType: 'HARD' }]);
+  }
+
+  /** A robot in service on its way to its service cell (a parking move there). */
+  private onServiceJob(robot: RobotRecord): boolean {
+    return robot.inService && robot.job?.kind === 'park' && robot.job.cell === robot.serviceCell;
+  }
+
+  /**
+   * A free robot in service: a bin it holds is put away first; then it drives to the nearest
+   * service cell nobody holds, blocks, or is sent to, or waits for one.
+   */
+  private goToService(robot: RobotRecord): void {
+    const carried = this.inventory.binOnRobot(robot.serial);
+    if (carried) {
+      this.assignNew(robot, { kind: 'return', id: this.newId('return'), binId: carried, queuedAtMs: this.clock.now() });
+      return;
+    }
+    const from = this.traffic.positionOf(robot.serial);
+    if (robot.serviceCell === from) return;
+    if (this.serviceCells.includes(from) && !this.operatorBlocked.has(from)) {
+      robot.serviceCell = from;
+      return;
+    }
+    const taken = new Set<number>();
+    for (const r of this.robots.values()) if (r !== robot && r.serviceCell !== null) taken.add(r.serviceCell);
+    let best: number | undefined;
+    let bestDistance = Infinity;
+    for (const cell of this.serviceCells) {
+      if (taken.has(cell) || this.operatorBlocked.has(cell) || this.traffic.holderOf(cell) !== undefined) continue;
+      const d = this.planner.distance(cell, from);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = cell;
+      }
+    }
+    if (best === undefined) return;
+    robot.serviceCell = best;
+    this.assignNew(robot, { kind: 'park', id: this.newId('service'), cell: best, queuedAtMs: this.clock.now() });
+  }
+
+  /**
+   * Gives a robot's job back without finishing it: a retrieval or a return goes back in the
+   * queue (its column unlocked, its visit queued again) for another robot; other jobs end.
+   */
+  private giveBackJob(robot: RobotRecord): void {
+    const job = robot.job;
+    if (!job) return;
+    const task = this.tasks.get(job.id);
+    task?.send({ type: 'UNASSIGN' });
+    if (job.kind === 'retrieve' || job.kind === 'return') {
+      if (job.kind === 'retrieve') {
+        const location = this.inventory.location(job.binId);
+        if (location.kind === 'column') this.claims.unlockDig(this.grid.index(location.x, location.y), job.id);
+        this.ports.get(job.portId)!.retrievalsUnderway--;
+        const visit = this.requests.visit(job.id);
+        if (visit) visit.state = 'queued';
+      }
+      this.queuedJobs.push(job);
+    } else {
+      this.endTask(job.id, 'CANCEL');
+    }
+    if (robot.busySinceMs !== null) robot.busyMs += this.clock.now() - robot.busySinceMs;
+    robot.busySinceMs = null;
+    robot.job = null;
+    robot.actor.send({ type: 'JOB_FINISHED' });
+  }
+
   // ---------------------------------------------------------------- views
 
   /** The record of a robot, registered when it is first heard from on the wire. */
@@ -1082,7 +1409,28 @@ export class GridController {
     if (!robot) {
       const actor = createActor(robotMachine, { input: { serial } });
       actor.start();
-      robot = { serial, actor, online: false, placed: false, job: null, leg: null, ready: false, busySinceMs: null, busyMs: 0, reportedDig: false, reportedTransit: false, failedDrops: 0, placementProblem: undefined, routeProblem: undefined, batteryPercent: 100, charging: false };
+      robot = {
+        serial,
+        actor,
+        online: false,
+        placed: false,
+        job: null,
+        leg: null,
+        ready: false,
+        busySinceMs: null,
+        busyMs: 0,
+        reportedDig: false,
+        reportedTransit: false,
+        failedDrops: 0,
+        placementProblem: undefined,
+        routeProblem: undefined,
+        batteryPercent: 100,
+        charging: false,
+        errors: [],
+        paused: false,
+        inService: false,
+        serviceCell: null,
+      };
       this.robots.set(serial, robot);
     }
     return robot;
@@ -1103,6 +1451,30 @@ export class GridController {
     return { state: String(robot.actor.getSnapshot().value), job: robot.job?.id ?? null, online: robot.online };
   }
 
+  /** Every robot heard from, as the operator console shows it, in the order they first reported. */
+  robotViews(): RobotView[] {
+    const views: RobotView[] = [];
+    for (const r of this.robots.values()) {
+      views.push({
+        serial: r.serial,
+        state: String(r.actor.getSnapshot().value),
+        job: r.job,
+        online: r.online,
+        paused: r.paused,
+        inService: r.inService,
+        batteryPercent: r.batteryPercent,
+        charging: r.charging,
+        errors: r.errors,
+      });
+    }
+    return views;
+  }
+
+  /** Counts bins lifted from or set on columns: when it changes, a stack's height did. */
+  get stackVersion(): number {
+    return this.columnMoves;
+  }
+
   get queuedJobCount(): number {
     return this.queuedJobs.length;
   }
@@ -1118,7 +1490,7 @@ export class GridController {
     }
     let busyMs = 0;
     for (const robot of this.robots.values()) busyMs += robot.busyMs + (robot.busySinceMs !== null ? now - robot.busySinceMs : 0);
-    const times = [...this.requestTimesS].sort((a, b) => a - b);
+    const times = this.requestTimesS;
     return {
       elapsedMs,
       binsPresented: presented,
@@ -1140,6 +1512,16 @@ export class GridController {
 }
 
 const MAX_ALARMS_KEPT = 1000;
+/** The column claim an operator's blocked cell holds (see ColumnClaims). */
+const OPERATOR_BLOCK_CLAIM = 'operator-block';
+
+function unknownRobot(serial: string): OperatorOutcome {
+  return { ok: false, code: 'UNKNOWN_ROBOT', message: `robot "${serial}" has not reported to the controller` };
+}
+
+function outsideGrid(x: number, y: number, grid: GridMap): OperatorOutcome {
+  return { ok: false, code: 'OUTSIDE_GRID', message: `cell (${x}, ${y}) is outside the ${grid.width} x ${grid.height} grid` };
+}
 /** Manhattan radius of the zone round each port with a lane kept free of drops, cells. */
 const PORT_ZONE_CELLS = 3;
 

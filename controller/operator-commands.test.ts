@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import type { Action, OrderBody, State } from '../protocol/vda5050/types.ts';
+import { tinyController } from './test-support/tiny-controller.ts';
+
+/**
+ * The controller's side of operators' commands (pause, emergency stop, ports, blocked cells) on
+ * the tiny facility: 8 x 4 columns, port P1 at (0, 0), charger at (7, 1), no service cell.
+ */
+function idleState(serial: string, nodeId: string): State {
+  return {
+    headerId: 0,
+    timestamp: '2026-01-01T00:00:00.000Z',
+    version: '2.0.0',
+    manufacturer: 'gridline',
+    serialNumber: serial,
+    orderId: '',
+    orderUpdateId: 0,
+    lastNodeId: nodeId,
+    lastNodeSequenceId: 0,
+    nodeStates: [],
+    edgeStates: [],
+    driving: false,
+    actionStates: [],
+    batteryState: { batteryCharge: 100, charging: false },
+    operatingMode: 'AUTOMATIC',
+    errors: [],
+    safetyState: { eStop: 'NONE', fieldViolation: false },
+  };
+}
+
+/** The robot on its order, having reached route index `index`, still driving. */
+function onOrder(serial: string, order: OrderBody, index: number): State {
+  const node = order.nodes.find((n) => n.sequenceId === 2 * index)!;
+  return { ...idleState(serial, node.nodeId), orderId: order.orderId, orderUpdateId: order.orderUpdateId, lastNodeSequenceId: 2 * index, nodeStates: [{ nodeId: 'x', sequenceId: 2 * index + 2, released: true }], driving: true };
+}
+
+const online = (serial: string) => ({ headerId: 0, timestamp: '2026-01-01T00:00:00.000Z', version: '2.0.0', manufacturer: 'gridline', serialNumber: serial, connectionState: 'ONLINE' as const });
+
+function rig(bins = [{ id: 'B1', x: 5, y: 2, level: 0, contents: [{ sku: 'S1', quantity: 4 }] }]) {
+  const orders: { serial: string; order: OrderBody }[] = [];
+  const instant: { serial: string; actions: Action[] }[] = [];
+  const controller = tinyController(bins, {}, {
+    sendOrder: (serial, order) => void orders.push({ serial, order }),
+    sendInstantActions: (serial, actions) => void instant.push({ serial, actions }),
+  });
+  const addRobot = (serial: string, nodeId: string) => {
+    controller.handleConnection(serial, online(serial));
+    controller.handleState(serial, idleState(serial, nodeId));
+  };
+  const queueRetrieval = (binId = 'B1') => {
+    controller.requests.add({ requestId: `q-${binId}`, clientId: 'c', type: 'pick', acceptedAtMs: 0, priority: 0, done: new Map(), shortage: false, visits: [{ visitId: `v-${binId}`, requestId: `q-${binId}`, binId, portId: 'P1', mode: 'pick', lines: [{ sku: 'S1', quantity: 1 }], state: 'queued' }] });
+    controller.queueVisit(controller.requests.visit(`v-${binId}`)!, 0);
+  };
+  const actionTypes = (serial: string) => instant.filter((i) => i.serial === serial).flatMap((i) => i.actions.map((a) => a.actionType));
+  return { controller, orders, instant, addRobot, queueRetrieval, actionTypes };
+}
+
+describe('pausing a robot', () => {
+  it('sends startPause, gives it no job while paused, and stopPause on resume, after which it works', () => {
+    const r = rig();
+    r.addRobot('R1', 'c1_2');
+    expect(r.controller.pauseRobot('R1')).toMatchObject({ ok: true });
+    r.queueRetrieval();
+    r.controller.controlCycle();
+    expect(r.actionTypes('R1')).toEqual(['factsheetRequest', 'startPause']);
+    expect(r.controller.robotStatus('R1')!.job).toBeNull();
+    expect(r.orders).toEqual([]);
+    expect(r.controller.robotViews()[0]).toMatchObject({ serial: 'R1', paused: true });
+    expect(r.controller.resumeRobot('R1')).toMatchObject({ ok: true });
+    expect(r.actionTypes('R1').at(-1)).toBe('stopPause');
+    r.controller.controlCycle();
+    expect(r.controller.robotStatus('R1')!.job).toBe('v-B1');
+    expect(r.orders).toHaveLength(1);
+  });
+
+  it('releases a paused robot no further cells and keeps those it holds', () => {
+    const r = rig();
+    r.addRobot('R1', 'c0_2');
+    r.queueRetrieval();
+    r.controller.controlCycle();
+    const order = r.orders[0]!.order;
+    const heldBefore = r.controller.heldCells('R1');
+    expect(heldBefore.length).toBeGreaterThan(1);
+    r.controller.pauseRobot('R1');
+    r.controller.handleState('R1', onOrder('R1', order, 1));
+    for (let i = 0; i < 4; i++) r.controller.controlCycle();
+    expect(r.orders).toHaveLength(1);
+    expect(r.controller.heldCells('R1')).toEqual(heldBefore.slice(1));
+    r.controller.resumeRobot('R1');
+    r.controller.controlCycle();
+    expect(r.orders).toHaveLength(2);
+    expect(r.orders[1]!.order.orderId).toBe(order.orderId);
+  });
+
+  it('refuses an unknown robot', () => {
+    const r = rig();
+    expect(r.controller.pauseRobot('R9')).toEqual({ ok: false, code: 'UNKNOWN_ROBOT', message: 'robot "R9" has not reported to the controller' });
+    expect(r.controller.resumeRobot('R9')).toMatchObject({ ok: false, code: 'UNKNOWN_ROBOT' });
+    expect(r.instant).toEqual([]);
+  });
+});
+
+describe('an emergency stop of every robot', () => {
+  it('stops every robot, releases and assigns nothing, keeps reservations, reaches robots coming online, and resumes', () => {
+    const r = rig([
+      { id: 'B1', x: 5, y: 2, level: 0, contents: [{ sku: 'S1', quantity: 4 }] },
+      { id: 'B2', x: 6, y: 3, level: 0, contents: [{ sku: 'S1', quantity: 4 }] },
+    ]);
+    r.addRobot('R1', 'c2_2');
+    r.addRobot('R2', 'c7_0');
+    r.queueRetrieval();
+    r.controller.controlCycle();
+    const ordersBefore = r.orders.length;
+    const held = r.controller.heldCells('R1');
+    expect(held.length).toBeGreaterThan(1);
+    expect(r.controller.emergencyStopAll()).toMatchObject({ ok: true });
+    expect(r.controller.emergencyStop).toBe(true);
+    expect(r.actionTypes('R1').at(-1)).toBe('emergencyStop');
+    expect(r.actionTypes('R2').at(-1)).toBe('emergencyStop');
+    // The robot reaches its next node, and one comes online: nothing new is released or assigned.
+    r.controller.handleState('R1', onOrder('R1', r.orders[0]!.order, 1));
+    r.addRobot('R3', 'c6_0');
+    r.queueRetrieval('B2');
+    for (let i = 0; i < 4; i++) r.controller.controlCycle();
+    expect(r.orders).toHaveLength(ordersBefore);
+    expect(r.controller.heldCells('R1')).toEqual(held.slice(1));
+    expect(r.actionTypes('R3')).toContain('emergencyStop');
+    expect(r.controller.alarms.map((a) => a.message)).toEqual(['emergency stop of every robot (2)']);
+    expect(r.controller.resumeAll()).toMatchObject({ ok: true });
+    expect(r.controller.emergencyStop).toBe(false);
+    for (const serial of ['R1', 'R2', 'R3']) expect(r.actionTypes(serial).at(-1)).toBe('releaseEmergencyStop');
+    r.controller.controlCycle();
+    expect(r.orders.length).toBeGreaterThan(ordersBefore);
+  });
+});
+
+describe('closing a port', () => {
+  it('starts no retrieval for a closed port until it opens again, and refuses an unknown port', () => {
+    const r = rig();
+    r.addRobot('R1', 'c1_2');
+    expect(r.controller.setPortOpen('P1', false)).toMatchObject({ ok: true });
+    expect(r.controller.portTakesVisits('P1')).toBe(false);
+    r.queueRetrieval();
+    r.controller.controlCycle();
+    expect(r.controller.robotStatus('R1')!.job).toBeNull();
+    expect(r.controller.setPortOpen('P1', true)).toMatchObject({ ok: true });
+    r.controller.controlCycle();
+    expect(r.controller.robotStatus('R1')!.job).toBe('v-B1');
+    expect(r.controller.setPortOpen('P7', false)).toMatchObject({ ok: false, code: 'UNKNOWN_PORT', message: 'port "P7" does not exist; ports are P1' });
+  });
+});
+
+describe('blocking a cell', () => {
+  it('refuses cells outside, in the layout blocked, ports, and cells robots stand on or hold, saying which', () => {
+    const r = rig();
+    r.addRobot('R1', 'c2_2');
+    r.addRobot('R2', 'c7_0');
+    r.queueRetrieval();
+    r.controller.controlCycle();
+    expect(r.controller.heldCells('R1').length).toBeGreaterThan(1);
+    const ahead = r.controller.heldCells('R1')[1]!;
+    const { x, y } = r.controller.grid.cellOf(ahead);
+    expect(r.controller.blockCell(8, 0)).toEqual({ ok: false, code: 'OUTSIDE_GRID', message: 'cell (8, 0) is outside the 8 x 4 grid' });
+    expect(r.controller.blockCell(0, 0)).toMatchObject({ ok: false, code: 'NOT_ALLOWED', message: "cell (0, 0) is port P1's cell; close the port instead" });
+    expect(r.controller.blockCell(7, 0)).toEqual({ ok: false, code: 'NOT_ALLOWED', message: 'robot R2 stands on cell (7, 0)' });
+    expect(r.controller.blockCell(x, y)).toEqual({ ok: false, code: 'NOT_ALLOWED', message: `robot R1 holds cell (${x}, ${y}) reserved` });
+    expect(r.controller.blockCell(5, 2)).toMatchObject({ ok: false, code: 'NOT_ALLOWED' }); // R1 is on its way to dig it
+    expect(r.controller.blockedCells()).toEqual([]);
+  });
+
+  it('keeps robots and bins off a blocked cell until unblocked', () => {
+    const r = rig([
+      { id: 'B1', x: 5, y: 2, level: 0, contents: [{ sku: 'S1', quantity: 4 }] },
+      { id: 'B2', x: 4, y: 2, level: 0, contents: [{ sku: 'S1', quantity: 4 }] },
+    ]);
+    r.addRobot('R1', 'c2_2');
+    expect(r.controller.blockCell(3, 2)).toMatchObject({ ok: true });
+    expect(r.controller.blockCell(4, 2)).toMatchObject({ ok: true });
+    expect(r.controller.blockedCells()).toEqual([r.controller.grid.index(3, 2), r.controller.grid.index(4, 2)]);
+    // B2's column is blocked: not dug. B1's is not: the robot drives round the blocked cells.
+    r.queueRetrieval('B2');
+    r.controller.controlCycle();
+    expect(r.controller.robotStatus('R1')!.job).toBeNull();
+    r.queueRetrieval('B1');
+    r.controller.controlCycle();
+    expect(r.controller.robotStatus('R1')!.job).toBe('v-B1');
+    const nodes = r.orders.flatMap((o) => o.order.nodes.map((n) => n.nodeId));
+    expect(nodes.at(-1)).toBe('c5_2');
+    expect(nodes).not.toContain('c3_2');
+    expect(nodes).not.toContain('c4_2');
+    expect(r.controller.unblockCell(4, 2)).toMatchObject({ ok: true });
+    expect(r.controller.unblockCell(4, 2)).toEqual({ ok: true, message: 'cell (4, 2) was not blocked' });
+    expect(r.controller.blockedCells()).toEqual([r.controller.grid.index(3, 2)]);
+    expect(r.controller.planner.distance(r.controller.grid.index(4, 2), r.controller.grid.index(2, 1))).toBe(3);
+  });
+});
+
+describe('sending a robot to service', () => {
+  it('is refused where the layout has no service cell, and for an unknown robot', () => {
+    const r = rig();
+    r.addRobot('R1', 'c1_2');
+    expect(r.controller.sendToService('R1')).toEqual({ ok: false, code: 'NOT_ALLOWED', message: 'the layout has no service cell to send a robot to' });
+    expect(r.controller.sendToService('R9')).toMatchObject({ ok: false, code: 'UNKNOWN_ROBOT' });
+    expect(r.controller.robotViews()[0]!.inService).toBe(false);
+  });
+});
