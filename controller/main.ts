@@ -5,9 +5,11 @@ import { MasterControlLink } from '../protocol/vda5050/links.ts';
 import type { OrderBody } from '../protocol/vda5050/types.ts';
 import { WmsServerLink } from '../protocol/wms/links.ts';
 import { PortServerLink } from '../protocol/console/links.ts';
+import { ConsoleServerLink } from '../protocol/console/console-links.ts';
 import { defaultControllerOptions, type ControllerOptions } from './controller-options.ts';
 import { WmsGateway } from './gateway/wms-gateway.ts';
 import { PortScreenGateway } from './gateway/port-screen-gateway.ts';
+import { ConsoleGateway } from './gateway/console-gateway.ts';
 import { GridController, type CycleProfiler } from './grid-controller.ts';
 import type { GridDimensions } from './inventory/types.ts';
 import { RequestBook } from './requests/request-book.ts';
@@ -31,6 +33,8 @@ export interface ControllerStartOptions {
 export interface RunningController {
   readonly controller: GridController;
   readonly gateway: WmsGateway;
+  /** The operator console's end: layout, stacks and state out, commands in. */
+  readonly console: ConsoleGateway;
   readonly store: SqliteStore;
   /** Open requests found in the store at start and planned again. */
   readonly resumed: { resumed: number; failed: number };
@@ -63,6 +67,8 @@ export async function startController(start: ControllerStartOptions): Promise<Ru
   const gateway = new WmsGateway(controller, store, wmsLink, clock);
   const portLink = new PortServerLink(bus, clock, { site: options.site });
   new PortScreenGateway(controller, portLink, (change) => store.applyBatch(change));
+  const consoleLink = new ConsoleServerLink(bus, clock, { site: options.site });
+  const consoleGateway = new ConsoleGateway(controller, consoleLink, clock, layout, options);
 
   // A fault in handling one message is raised as an alarm; the controller keeps running.
   const guarded =
@@ -78,17 +84,21 @@ export async function startController(start: ControllerStartOptions): Promise<Ru
   robotLink.onState(guarded('robot link', (serial, state) => controller.handleState(serial, state)));
   robotLink.onInvalidMessage((topic, errors) => controller.alarm(topic, `invalid message: ${errors.join('; ')}`));
   wmsLink.onRequest(guarded('wms link', (clientId, parsed) => gateway.handle(clientId, parsed)));
+  consoleLink.onCommand(guarded('console link', (command) => void consoleGateway.handle(command)));
 
   const resumed = gateway.resumeOpenRequests();
-  await Promise.all([robotLink.start(), wmsLink.start(), portLink.start()]);
+  await Promise.all([robotLink.start(), wmsLink.start(), portLink.start(), consoleLink.start()]);
   controller.start();
+  consoleGateway.start();
   return {
     controller,
     gateway,
+    console: consoleGateway,
     store,
     resumed,
     async stop() {
       gateway.beginShutdown();
+      consoleGateway.stop();
       controller.stop();
       await bus.close();
       store.close();

@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryBroker } from '../../protocol/bus/memory-bus.ts';
+import { SimulatedClock } from '../../protocol/clock.ts';
+import { ConsoleClientLink } from '../../protocol/console/console-links.ts';
+import type { ConsoleLayout, ConsoleReply, ConsoleState } from '../../protocol/console/console-messages.ts';
+import { parseLayout } from '../../protocol/layout/index.ts';
+import { WmsClientLink } from '../../protocol/wms/links.ts';
+import type { OrderBody, State } from '../../protocol/vda5050/types.ts';
+import { startController } from '../main.ts';
+
+/**
+ * The console gateway over an in-memory broker on a simulated clock: what it publishes and
+ * when, and one reply per command. Robots are played by hand (their states fed to the core).
+ * Grid 6 x 3: port P1 at (0, 0), service cell at (5, 0), charger at (5, 2), a blocked cell at (3, 1).
+ */
+function layout() {
+  const parsed = parseLayout(
+    JSON.stringify({
+      name: 'gateway-test',
+      columns: { x: 6, y: 3 },
+      depth: 4,
+      blocked: [{ x: 3, y: 1 }],
+      ports: [{ id: 'P1', x: 0, y: 0, mode: 'pick' }],
+      chargers: [{ id: 'C1', x: 5, y: 2 }],
+      service: [{ x: 5, y: 0 }],
+      robots: { count: 2 },
+      inventory: {
+        bins: [
+          { id: 'B1', x: 2, y: 2, level: 0, contents: [{ sku: 'S1', quantity: 3 }] },
+          { id: 'B2', x: 2, y: 2, level: 1, contents: [] },
+          { id: 'B3', x: 4, y: 1, level: 0, contents: [{ sku: 'S2', quantity: 1 }, { sku: 'S3', quantity: 2 }] },
+        ],
+      },
+    }),
+    'gateway-test',
+  );
+  if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+  return parsed.layout;
+}
+
+function idleState(serial: string, nodeId: string): State {
+  return {
+    headerId: 0,
+    timestamp: '2026-01-01T00:00:00.000Z',
+    version: '2.0.0',
+    manufacturer: 'gridline',
+    serialNumber: serial,
+    orderId: '',
+    orderUpdateId: 0,
+    lastNodeId: nodeId,
+    lastNodeSequenceId: 0,
+    nodeStates: [],
+    edgeStates: [],
+    driving: false,
+    actionStates: [],
+    batteryState: { batteryCharge: 90, charging: false },
+    operatingMode: 'AUTOMATIC',
+    errors: [],
+    safetyState: { eStop: 'NONE', fieldViolation: false },
+  };
+}
+
+async function rig() {
+  const clock = new SimulatedClock();
+  const broker = new MemoryBroker(clock);
+  const orders: { serial: string; order: OrderBody }[] = [];
+  const running = await startController({ layout: layout(), bus: broker.connect({ clientId: 'controller' }), clock, onOrderSent: (serial, order) => void orders.push({ serial, order }) });
+  const client = new ConsoleClientLink(broker.connect({ clientId: 'console' }), { site: 'demo' });
+  const wms = new WmsClientLink(broker.connect({ clientId: 'wms' }), { site: 'demo', clientId: 'wms' });
+  await wms.start();
+  const seen = { layouts: [] as ConsoleLayout[], heights: [] as number[][], states: [] as ConsoleState[], replies: [] as ConsoleReply[], invalid: [] as string[] };
+  client.onLayout((l) => void seen.layouts.push(l));
+  client.onStacks((h) => void seen.heights.push(Array.from(h)));
+  client.onState((s) => void seen.states.push(s));
+  client.onReply((r) => void seen.replies.push(r));
+  client.onInvalidMessage((topic, errors) => void seen.invalid.push(`${topic}: ${errors.join('; ')}`));
+  await client.start();
+  clock.advance(0);
+  return { clock, running, core: running.controller, client, wms, seen, orders };
+}
+
+describe('the console gateway', () => {
+  it('publishes the layout, the stacks and the state at start, retained, and the state every 500 ms', async () => {
+    const w = await rig();
+    expect(w.seen.layouts).toHaveLength(1);
+    const l = w.seen.layouts[0]!;
+    expect(l.cellKinds).toBe('pssssv' + 'sssbss' + 'sssssc');
+    expect(l).toMatchObject({ site: 'demo', name: 'gateway-test', columns: { x: 6, y: 3 }, depth: 4, robots: ['R001', 'R002'], vda: { interfaceName: 'uagv', manufacturer: 'gridline' } });
+    expect(l.ports).toEqual([{ id: 'P1', x: 0, y: 0, mode: 'pick' }]);
+    expect(w.seen.heights).toEqual([[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0]]);
+    expect(w.seen.states).toHaveLength(1);
+    w.clock.advance(2_000);
+    expect(w.seen.states).toHaveLength(5);
+    expect(w.seen.heights).toHaveLength(1); // nothing moved
+    const s = w.seen.states.at(-1)!;
+    expect(s).toMatchObject({ emergencyStop: false, robots: [], blockedCells: [], requests: [], alarms: [] });
+    expect(s.ports).toEqual([{ id: 'P1', mode: 'pick', open: true, queue: [], presented: null }]);
+    expect(w.seen.invalid).toEqual([]);
+    await w.running.stop();
+  });
+
+  it('answers every command exactly once, refusals with a code and a reason', async () => {
+    const w = await rig();
+    w.core.handleState('R001', idleState('R001', 'c1_1'));
+    w.client.send({ commandId: 'q', type: 'queryColumn', x: 4, y: 1 });
+    w.client.send({ commandId: 'q-out', type: 'queryColumn', x: 6, y: 0 });
+    w.client.send({ commandId: 'p', type: 'pauseRobot', serial: 'R001' });
+    w.client.send({ commandId: 'p-unknown', type: 'pauseRobot', serial: 'R009' });
+    w.client.send({ commandId: 'b', type: 'blockCell', x: 2, y: 0 });
+    w.client.send({ commandId: 'b-robot', type: 'blockCell', x: 1, y: 1 });
+    w.client.send({ commandId: 'c', type: 'closePort', portId: 'P1' });
+    w.client.send({ commandId: 'c-unknown', type: 'openPort', portId: 'P9' });
+    w.client.send({ commandId: 'e', type: 'emergencyStopAll' });
+    w.client.sendRaw('{"commandId":"bad","type":"pauseRobot","serial":""}');
+    w.client.sendRaw('{{');
+    w.clock.advance(0);
+    const byId = new Map(w.seen.replies.map((r) => [r.commandId, r]));
+    expect(w.seen.replies).toHaveLength(11);
+    expect(byId.get('q')).toMatchObject({
+      ok: true,
+      code: 'OK',
+      column: { x: 4, y: 1, bins: [{ binId: 'B3', level: 0, contents: [{ sku: 'S2', quantity: 1 }, { sku: 'S3', quantity: 2 }] }] },
+    });
+    expect(byId.get('q-out')).toMatchObject({ ok: false, code: 'OUTSIDE_GRID' });
+    expect(byId.get('p')).toMatchObject({ ok: true, code: 'OK' });
+    expect(byId.get('p-unknown')).toMatchObject({ ok: false, code: 'UNKNOWN_ROBOT' });
+    expect(byId.get('b')).toMatchObject({ ok: true });
+    expect(byId.get('b-robot')).toMatchObject({ ok: false, code: 'NOT_ALLOWED', message: 'robot R001 stands on cell (1, 1)' });
+    expect(byId.get('c')).toMatchObject({ ok: true });
+    expect(byId.get('c-unknown')).toMatchObject({ ok: false, code: 'UNKNOWN_PORT' });
+    expect(byId.get('e')).toMatchObject({ ok: true });
+    expect(byId.get('bad')).toMatchObject({ ok: false, code: 'INVALID_COMMAND', message: 'serial must be at least 1 character long' });
+    expect(byId.get('')).toMatchObject({ ok: false, code: 'INVALID_COMMAND' });
+    expect(byId.get('')!.message).toMatch(/^command is not valid JSON/);
+
+    w.clock.advance(500);
+    const s = w.seen.states.at(-1)!;
+    expect(s.emergencyStop).toBe(true);
+    expect(s.blockedCells).toEqual([[2, 0]]);
+    expect(s.ports[0]).toMatchObject({ id: 'P1', open: false });
+    expect(s.robots).toEqual([
+      { serial: 'R001', state: 'idle', job: null, online: true, paused: true, inService: false, batteryPercent: 90, charging: false, errors: [], reservedCells: [[1, 1]], carrying: null },
+    ]);
+    expect(s.alarms.map((a) => a.message)).toEqual(['emergency stop of every robot (1)']);
+    await w.running.stop();
+  });
+
+  it('publishes the stacks again within a second of a bin moving, and not more often', async () => {
+    const w = await rig();
+    // R001 stands on B2's column; a retrieval of B1 (under B2) makes it lift B2 off first.
+    w.core.handleState('R001', idleState('R001', 'c2_2'));
+    w.wms.send({ type: 'pick', requestId: 'r1', lines: [{ sku: 'S1', quantity: 1 }] });
+    w.clock.advance(300);
+    const order = w.orders.find((o) => o.order.nodes.some((n) => n.actions.some((a) => a.actionType === 'pick')))!.order;
+    const pick = order.nodes.at(-1)!.actions[0]!;
+    expect(pick.actionParameters).toContainEqual({ key: 'binId', value: 'B2' });
+    w.clock.advance(200);
+    const before = w.seen.heights.length;
+    w.core.handleState('R001', { ...idleState('R001', 'c2_2'), orderId: order.orderId, actionStates: [{ actionId: pick.actionId, actionType: 'pick', actionStatus: 'FINISHED' }] });
+    w.clock.advance(1_000);
+    expect(w.seen.heights.length).toBe(before + 1);
+    expect(w.seen.heights.at(-1)![2 * 6 + 2]).toBe(1);
+    const robot = w.seen.states.at(-1)!.robots[0]!;
+    expect(robot.carrying).toBe('B2');
+    expect(robot.job).toMatch(/^bring bin B1 to port P1 for r1$/);
+    expect(w.seen.states.at(-1)!.requests).toEqual([
+      { requestId: 'r1', type: 'pick', status: 'inProgress', progress: '0 of 1 bin done, 0 of 1 pieces picked', fraction: 0.25, acceptedAt: '2026-01-01T00:00:00.000Z' },
+    ]);
+    // Nothing else moves (the robot is not told its next leg is done): no more stacks messages.
+    w.clock.advance(3_000);
+    expect(w.core.stackVersion).toBe(1);
+    expect(w.seen.heights.length).toBe(before + 1);
+    await w.running.stop();
+  });
+});

@@ -1,0 +1,149 @@
+import type { Clock, TimerHandle } from '../../protocol/clock.ts';
+import type { ConsoleReplyDraft, ConsoleServerLink, ReceivedConsoleCommand } from '../../protocol/console/console-links.ts';
+import type { ConsoleCommand } from '../../protocol/console/console-messages.ts';
+import type { GridLayout } from '../../protocol/layout/index.ts';
+import type { ControllerOptions } from '../controller-options.ts';
+import type { GridController, OperatorOutcome } from '../grid-controller.ts';
+import { columnHeights, consoleLayoutDraft } from '../console/console-layout.ts';
+import { ConsoleStateBuilder } from '../console/console-state.ts';
+
+/** Where the console messages go: the controller's end of the console link. */
+export type ConsoleOutput = Pick<ConsoleServerLink, 'publishLayout' | 'publishStacks' | 'publishState' | 'reply'>;
+
+/** Stack heights are checked for changes, and published if any, this often at most, clock ms. */
+export const STACKS_PERIOD_MS = 1_000;
+
+/**
+ * The operator console's controller end. Publishes the grid once at start (`console/layout`),
+ * the bins per column at start and within a second of any change (`console/stacks`), and the
+ * facility's state every `consoleStatePeriodMs` (`console/state`); all retained, so a console
+ * that connects sees everything at once. Every command gets exactly one reply: done, or refused
+ * with a code and a reason (a refused command changes nothing).
+ */
+export class ConsoleGateway {
+  private readonly builder: ConsoleStateBuilder;
+  private stateTimer: TimerHandle | null = null;
+  private stacksTimer: TimerHandle | null = null;
+  private publishedStackVersion = -1;
+
+  constructor(
+    private readonly controller: GridController,
+    private readonly out: ConsoleOutput,
+    private readonly clock: Clock,
+    private readonly layout: GridLayout,
+    private readonly options: Pick<ControllerOptions, 'consoleStatePeriodMs' | 'interfaceName' | 'manufacturer'>,
+  ) {
+    if (!(options.consoleStatePeriodMs > 0)) throw new RangeError(`consoleStatePeriodMs must be > 0, got ${options.consoleStatePeriodMs}`);
+    this.builder = new ConsoleStateBuilder(controller);
+  }
+
+  /** Publishes layout, stacks and state, then keeps stacks and state coming. */
+  start(): void {
+    if (this.stateTimer !== null) return;
+    this.out.publishLayout(consoleLayoutDraft(this.layout, this.options, this.controller.robotSerials()));
+    this.publishStacks();
+    this.publishState();
+    const state = () => {
+      this.stateTimer = this.clock.setTimeout(state, this.options.consoleStatePeriodMs);
+      this.guard('console state', () => this.publishState());
+    };
+    const stacks = () => {
+      this.stacksTimer = this.clock.setTimeout(stacks, STACKS_PERIOD_MS);
+      this.guard('console stacks', () => {
+        if (this.controller.stackVersion !== this.publishedStackVersion) this.publishStacks();
+      });
+    };
+    this.stateTimer = this.clock.setTimeout(state, this.options.consoleStatePeriodMs);
+    this.stacksTimer = this.clock.setTimeout(stacks, STACKS_PERIOD_MS);
+  }
+
+  stop(): void {
+    if (this.stateTimer !== null) this.clock.clearTimeout(this.stateTimer);
+    if (this.stacksTimer !== null) this.clock.clearTimeout(this.stacksTimer);
+    this.stateTimer = null;
+    this.stacksTimer = null;
+  }
+
+  publishState(): void {
+    this.out.publishState(this.builder.build());
+  }
+
+  publishStacks(): void {
+    const version = this.controller.stackVersion;
+    this.out.publishStacks(columnHeights(this.controller.inventory, this.layout.columns.x, this.layout.columns.y));
+    this.publishedStackVersion = version;
+  }
+
+  /** Runs a command and sends its one reply (also returned, for tests). Never throws. */
+  handle(received: ReceivedConsoleCommand): ConsoleReplyDraft {
+    let reply: ConsoleReplyDraft;
+    if (!received.ok) {
+      reply = { commandId: received.commandId, ok: false, code: 'INVALID_COMMAND', message: clip(received.errors.join('; ')) };
+    } else {
+      const command = received.command;
+      try {
+        reply = { commandId: command.commandId, ...this.run(command) };
+      } catch (error) {
+        // A mistake in the controller, not the operator's: raised, and still answered.
+        this.controller.alarm('console', `internal error in ${command.type}: ${(error as Error).stack ?? String(error)}`);
+        reply = { commandId: command.commandId, ok: false, code: 'NOT_ALLOWED', message: clip(`internal error: ${(error as Error).message}`) };
+      }
+    }
+    reply = { ...reply, message: clip(reply.message) };
+    this.out.reply(reply);
+    return reply;
+  }
+
+  private run(command: ConsoleCommand): Omit<ConsoleReplyDraft, 'commandId'> {
+    const c = this.controller;
+    switch (command.type) {
+      case 'emergencyStopAll':
+        return answer(c.emergencyStopAll());
+      case 'resumeAll':
+        return answer(c.resumeAll());
+      case 'pauseRobot':
+        return answer(c.pauseRobot(command.serial));
+      case 'resumeRobot':
+        return answer(c.resumeRobot(command.serial));
+      case 'sendToService':
+        return answer(c.sendToService(command.serial));
+      case 'returnFromService':
+        return answer(c.returnFromService(command.serial));
+      case 'openPort':
+        return answer(c.setPortOpen(command.portId, true));
+      case 'closePort':
+        return answer(c.setPortOpen(command.portId, false));
+      case 'blockCell':
+        return answer(c.blockCell(command.x, command.y));
+      case 'unblockCell':
+        return answer(c.unblockCell(command.x, command.y));
+      case 'queryColumn':
+        return this.queryColumn(command.x, command.y);
+    }
+  }
+
+  /** A column's bins, bottom first, with what each holds. */
+  private queryColumn(x: number, y: number): Omit<ConsoleReplyDraft, 'commandId'> {
+    const { grid, inventory } = this.controller;
+    if (!grid.inside(x, y)) return { ok: false, code: 'OUTSIDE_GRID', message: `cell (${x}, ${y}) is outside the ${grid.width} x ${grid.height} grid` };
+    const bins = inventory.stack(x, y).map((binId, level) => ({ binId, level, contents: inventory.contents(binId) }));
+    return { ok: true, code: 'OK', message: `column (${x}, ${y}) holds ${bins.length} bin${bins.length === 1 ? '' : 's'}`, column: { x, y, bins } };
+  }
+
+  private guard(source: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.controller.alarm(source, `internal error: ${(error as Error).stack ?? String(error)}`);
+    }
+  }
+}
+
+function answer(outcome: OperatorOutcome): Omit<ConsoleReplyDraft, 'commandId'> {
+  return outcome.ok ? { ok: true, code: 'OK', message: outcome.message } : { ok: false, code: outcome.code, message: outcome.message };
+}
+
+/** Replies carry at most 2,000 characters of message (the schema's limit). */
+function clip(text: string): string {
+  return text.length <= 2000 ? text : `${text.slice(0, 1999)}…`;
+}
