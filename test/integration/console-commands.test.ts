@@ -14,6 +14,9 @@ import type { Action, Order } from '../../protocol/vda5050/types.ts';
  */
 const REQUESTS = 24;
 
+/** A command without its commandId (the rig numbers them). */
+type CommandDraft = { [K in ConsoleCommand['type']]: Omit<Extract<ConsoleCommand, { type: K }>, 'commandId'> }[ConsoleCommand['type']];
+
 interface Sent {
   atMs: number;
   serial: string;
@@ -41,7 +44,7 @@ async function rig(seed: number) {
   const f = facility;
   const core = f.controller.controller;
   let commandNumber = 0;
-  const command = (c: Omit<ConsoleCommand, 'commandId'>) => f.controller.console.handle(receiveCommand(JSON.stringify({ commandId: `k${++commandNumber}`, ...c })));
+  const command = (c: CommandDraft) => f.controller.console.handle(receiveCommand(JSON.stringify({ commandId: `k${++commandNumber}`, ...c })));
   const view = (serial: string) => core.robotViews().find((v) => v.serial === serial)!;
   const instantTypes = (serial: string, sinceMs = 0) => instant.filter((i) => i.serial === serial && i.atMs >= sinceMs).flatMap((i) => i.actions.map((a) => a.actionType));
   /** A robot on its way somewhere, with cells released ahead. */
@@ -67,7 +70,7 @@ describe('operator commands on the default facility', () => {
     w.f.advance(60_000);
     const serial = w.movingRobot()!;
     expect(serial).toBeDefined();
-    expect(w.command({ type: 'pauseRobot', serial } as Omit<ConsoleCommand, 'commandId'>)).toMatchObject({ ok: true, code: 'OK' });
+    expect(w.command({ type: 'pauseRobot', serial })).toMatchObject({ ok: true, code: 'OK' });
     const pausedAt = w.f.elapsedMs();
     w.f.advance(100);
     const job = w.view(serial).job;
@@ -80,7 +83,7 @@ describe('operator commands on the default facility', () => {
     expect(w.core.heldCells(serial)).toEqual(held);
     expect(w.view(serial)).toMatchObject({ paused: true, job });
     expect(w.f.fleet.robots.get(serial)!.snapshot().paused).toBe(true);
-    expect(w.command({ type: 'resumeRobot', serial } as Omit<ConsoleCommand, 'commandId'>)).toMatchObject({ ok: true });
+    expect(w.command({ type: 'resumeRobot', serial })).toMatchObject({ ok: true });
     w.f.advance(10_000);
     expect(w.instantTypes(serial, pausedAt)).toEqual(['startPause', 'stopPause']);
     expect(w.view(serial).paused).toBe(false);
@@ -182,7 +185,7 @@ describe('operator commands on the default facility', () => {
     // A robot bringing a bin to a port: it delivers the bin first.
     const serial = w.core.robotViews().find((v) => v.job?.kind === 'retrieve' && w.core.inventory.binOnRobot(v.serial) === v.job.binId)!.serial;
     const carried = w.core.inventory.binOnRobot(serial)!;
-    const reply = w.command({ type: 'sendToService', serial } as Omit<ConsoleCommand, 'commandId'>);
+    const reply = w.command({ type: 'sendToService', serial });
     expect(reply).toMatchObject({ ok: true });
     expect(reply.message).toContain(`puts away bin ${carried}`);
     let arrivedAtMs: number | undefined;
@@ -198,7 +201,7 @@ describe('operator commands on the default facility', () => {
       expect(w.view(serial)).toMatchObject({ inService: true, job: null });
       expect(w.f.world.occupiedCells(serial)).toEqual([{ x: 0, y: 0 }]);
     }
-    expect(w.command({ type: 'returnFromService', serial } as Omit<ConsoleCommand, 'commandId'>)).toMatchObject({ ok: true });
+    expect(w.command({ type: 'returnFromService', serial })).toMatchObject({ ok: true });
     expect(w.view(serial).inService).toBe(false);
 
     // A robot on its way to dig a bin, carrying none, gives the retrieval back for another robot.
