@@ -51,6 +51,11 @@ export interface FacilityOptions {
   hardwareInTheLoop?: { count: number; link: HilLink };
   /** Where the hardware-in-the-loop robots report link changes and errors. */
   log?: (line: string) => void;
+  /**
+   * Ports with no simulated picker: a person confirms there, through the port screen (e.g. in
+   * a browser). The others get a simulated picker each.
+   */
+  manualPorts?: string[];
 }
 
 export interface Facility {
@@ -85,6 +90,10 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
   const controllerOptions = defaultControllerOptions(options.controller);
   const layout: GridLayout = options.robots !== undefined ? { ...options.layout, robots: { count: options.robots, placed: null } } : options.layout;
   const transport = options.transport;
+  // Checked before anything starts.
+  const manualPorts = new Set(options.manualPorts ?? []);
+  const unknownPorts = [...manualPorts].filter((id) => !layout.ports.some((p) => p.id === id));
+  if (unknownPorts.length > 0) throw new RangeError(`manual ports ${unknownPorts.join(', ')} are not in the layout; its ports are ${layout.ports.map((p) => p.id).join(', ')}`);
   const clock: Clock = transport.kind === 'in-process' ? new SimulatedClock() : new RealClock(transport.speed);
   const startedMs = clock.now();
   const hash = createHash('sha256');
@@ -191,7 +200,7 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
   }
 
   const crew = await createPickers(
-    layout.ports.map((p) => p.id),
+    layout.ports.map((p) => p.id).filter((id) => !manualPorts.has(id)),
     { site: controllerOptions.site, clock, seed: options.seed, connectBus: (clientId) => connect(clientId) },
   );
 

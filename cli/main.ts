@@ -31,6 +31,8 @@ Usage:
                           pairs instead of virtual robots (default 0)
       --hil-link pty|memory   their serial lines: socat pseudo-terminal pairs (default) or
                           in memory
+      --manual-ports P1[,P2...]   no simulated picker at these ports: a person confirms
+                          there through the port screen
   gridline wms pick --sku S --qty N [--port P]        send one pick and print its events
   gridline wms putaway --sku S --qty N [--bin B]      send one putaway
   gridline wms status --request-id ID                 ask for a request's state
@@ -89,6 +91,7 @@ const OPTIONS = {
   'serial-number': { type: 'string' },
   'hardware-in-the-loop': { type: 'string' },
   'hil-link': { type: 'string' },
+  'manual-ports': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

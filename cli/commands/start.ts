@@ -21,6 +21,7 @@ export async function runStart(values: CommandArgs): Promise<number> {
   const hilCount = numberOption(values, 'hardware-in-the-loop', 0, (n) => Number.isInteger(n) && n >= 0);
   const hilLink = (values['hil-link'] as string | undefined) ?? 'pty';
   if (hilLink !== 'pty' && hilLink !== 'memory') throw new UsageError(`--hil-link must be pty or memory (got "${hilLink}")`);
+  const manualPorts = manualPortsOption(values['manual-ports'], layout.ports.map((p) => p.id));
   const out = (line: string) => process.stdout.write(`${line}\n`);
 
   const facility = await startFacility({
@@ -31,6 +32,7 @@ export async function runStart(values: CommandArgs): Promise<number> {
     dataDir,
     wms: values['no-wms'] ? false : { requestsPerHour: numberOption(values, 'requests-per-hour', DEFAULT_REQUESTS_PER_HOUR) },
     ...(hilCount > 0 ? { hardwareInTheLoop: { count: hilCount, link: hilLink } } : {}),
+    ...(manualPorts.length > 0 ? { manualPorts } : {}),
     log: (line) => out(`gridline: ${line}`),
   });
   const core = facility.controller.controller;
@@ -40,6 +42,7 @@ export async function runStart(values: CommandArgs): Promise<number> {
     const line = robot.devices ? `serial line ${robot.devices.host} <-> ${robot.devices.board} (socat)` : 'serial line in memory';
     out(`gridline: robot ${robot.serialNumber} runs through the firmware bridge and the board emulator, ${line}`);
   }
+  if (manualPorts.length > 0) out(`gridline: no simulated picker at ${manualPorts.join(', ')}: confirm there through the port screen`);
   if (facility.controller.resumed.resumed + facility.controller.resumed.failed > 0) {
     out(`gridline: ${facility.controller.resumed.resumed} open requests resumed from the store, ${facility.controller.resumed.failed} failed`);
   }
@@ -76,4 +79,17 @@ export async function runStart(values: CommandArgs): Promise<number> {
   await facility.stop();
   out('gridline: stopped cleanly');
   return 0;
+}
+
+/** `--manual-ports P1,P2`: port ids of the layout, comma-separated. */
+export function manualPortsOption(raw: unknown, layoutPorts: readonly string[]): string[] {
+  if (raw === undefined) return [];
+  const ids = String(raw)
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  if (ids.length === 0) throw new UsageError('--manual-ports needs port ids, e.g. --manual-ports P1,P2');
+  const unknown = ids.filter((id) => !layoutPorts.includes(id));
+  if (unknown.length > 0) throw new UsageError(`--manual-ports: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a port' : 'are not ports'} of the layout; its ports are ${layoutPorts.join(', ')}`);
+  return [...new Set(ids)];
 }

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { startFacility } from '../facility.ts';
+import { loadLayout } from '../load-layout.ts';
+import { UsageError } from '../errors.ts';
+import { manualPortsOption } from './start.ts';
+
+describe('gridline start --manual-ports', () => {
+  it('reads comma-separated port ids of the layout, and refuses others', () => {
+    expect(manualPortsOption(undefined, ['P1', 'P2'])).toEqual([]);
+    expect(manualPortsOption('P2, P1,P2', ['P1', 'P2'])).toEqual(['P2', 'P1']);
+    expect(() => manualPortsOption('P1,P7', ['P1', 'P2'])).toThrow(new UsageError('--manual-ports: P7 is not a port of the layout; its ports are P1, P2'));
+    expect(() => manualPortsOption(',', ['P1'])).toThrow(UsageError);
+  });
+
+  it('leaves those ports without a simulated picker: a bin presented there waits for a person', async () => {
+    const facility = await startFacility({ layout: await loadLayout(undefined), transport: { kind: 'in-process' }, seed: 3, wms: { requestsPerHour: 600 }, manualPorts: ['P1'] });
+    try {
+      expect([...facility.pickers.pickers.keys()]).toEqual(['P2', 'P3']);
+      const p1 = facility.controller.controller.ports.get('P1')!;
+      const p2 = facility.controller.controller.ports.get('P2')!;
+      for (let t = 0; t < 30 && !p1.presented; t++) facility.advance(10_000);
+      const presented = p1.presented;
+      expect(presented).not.toBeNull();
+      facility.advance(120_000);
+      expect(p1.presented).toEqual(presented);
+      expect(p1.presentations).toBe(1);
+      expect(p2.presentations).toBeGreaterThan(1);
+    } finally {
+      await facility.stop();
+    }
+  }, 60_000);
+
+  it('refuses a manual port the layout does not have', async () => {
+    await expect(startFacility({ layout: await loadLayout(undefined), transport: { kind: 'in-process' }, seed: 3, wms: false, manualPorts: ['P9'] })).rejects.toThrow('manual ports P9 are not in the layout; its ports are P1, P2, P3');
+  });
+});
