@@ -123,6 +123,15 @@ export class BoardSession {
     });
   }
 
+  /**
+   * Sends a stop or an emergency stop whenever the port is open, negotiated or not: the board
+   * acts on these in any state. Returns the sequence number, or undefined when the port is closed.
+   */
+  sendUrgent(command: Extract<BoardCommand, { kind: 'stop' | 'emergencyStop' }>, onAck?: (code: number) => void): number | undefined {
+    if (this.state === 'portClosed') return undefined;
+    return this.link.send(command, onAck);
+  }
+
   private async openPort(): Promise<void> {
     if (!this.running) return;
     try {

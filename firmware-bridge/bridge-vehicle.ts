@@ -18,7 +18,6 @@ import { buildFactsheet } from '../protocol/vda5050/grid-factsheet.ts';
 import {
   cellNodeId,
   EMERGENCY_STOP_ACTION_TYPE,
-  parseCellNodeId,
   parseGridActionParameters,
   RELEASE_EMERGENCY_STOP_ACTION_TYPE,
   type GridCell,
@@ -81,16 +80,19 @@ interface RunningAction {
   action: Action;
   state: ActionState;
   handling?: BinHandling;
+  /** Why it failed, once a phase failed; it ends FAILED when its gripper is up again. */
+  failure?: string;
 }
 
 interface CommandInFlight {
   sequence: number;
   command: BoardCommand;
-  /** Set once the board accepted the command (acked ok). */
-  accepted: boolean;
-  /** For a drive: the route nodes it drives to, in order. */
-  targets: readonly RouteNode[];
 }
+
+/** A stop or emergency stop the status does not show yet is sent again after this long, ms. */
+const STOP_REPEAT_MS = 100;
+/** A low-battery warning ends once the battery is back above this, permille. */
+const LOW_BATTERY_CLEARED_PERMILLE = 100;
 
 export interface BridgeVehicleOptions {
   options: BridgeOptions;
@@ -124,7 +126,16 @@ export class BridgeVehicle {
   private cancelState: ActionState | undefined;
   private errors: VdaError[] = [];
   private paused = false;
-  private eStopped = false;
+  /** The controller asked for an emergency stop (or the board holds one) and has not released it. */
+  private eStopRequested = false;
+  /** The board acknowledged the last emergency stop sent. */
+  private eStopAcked = false;
+  private lastEStopSentMs = -Infinity;
+  private lastStopSentMs = -Infinity;
+  /** A releaseEmergencyStop waiting for the stop's acknowledgement, or for its own. */
+  private releasing: { state: ActionState; sent: boolean } | undefined;
+  /** The nodes of the drive being followed, until the board stands. */
+  private run: RouteNode[] | undefined;
   private heldBinId: string | undefined;
   private status: MessageOf<'status'> | undefined;
   /** True once a status arrived since the link last became ready. */
@@ -215,7 +226,7 @@ export class BridgeVehicle {
       },
       operatingMode: 'AUTOMATIC',
       errors: this.errors.map((e) => ({ ...e, ...(e.errorReferences ? { errorReferences: e.errorReferences.map((r) => ({ ...r })) } : {}) })),
-      safetyState: { eStop: this.eStopped ? 'REMOTE' : 'NONE', fieldViolation: false },
+      safetyState: { eStop: this.eStopRequested || (status !== undefined && (status.flags & STATUS_FLAGS.eStop) !== 0) ? 'REMOTE' : 'NONE', fieldViolation: false },
     };
   }
 
@@ -233,7 +244,7 @@ export class BridgeVehicle {
   private handleNewOrder(order: Order): void {
     // §Orders and order update: a new order only once the previous one is done or cancelled.
     if (this.isExecutingOrder()) return this.rejectOrder(order, BRIDGE_ERROR_TYPES.orderError, `still executing order '${this.orderId}'; send an update or cancel it first`);
-    if (this.eStopped) return this.rejectOrder(order, BRIDGE_ERROR_TYPES.orderError, 'emergency stop is active');
+    if (this.eStopRequested) return this.rejectOrder(order, BRIDGE_ERROR_TYPES.orderError, 'emergency stop is active');
     const here = this.currentCell();
     if (!here) return this.rejectOrder(order, BRIDGE_ERROR_TYPES.orderError, 'the robot does not know its position: no status from the motor controller yet');
     const checked = checkOrderRoute(order, this.grid, this.o.mapId);
@@ -246,7 +257,8 @@ export class BridgeVehicle {
     this.orderId = order.orderId;
     this.orderUpdateId = order.orderUpdateId;
     this.orderCancelled = false;
-    this.clearErrors((e) => CLEARED_ON_ACCEPT.has(e.errorType));
+    // A new order after a fault is the controller's word that the robot may try again.
+    this.clearErrors((e) => CLEARED_ON_ACCEPT.has(e.errorType) || e.errorType === BRIDGE_ERROR_TYPES.motorStall || e.errorType === BRIDGE_ERROR_TYPES.motorControllerCommand);
     this.actionStates = [];
     this.orderActionIds.clear();
     this.route = rest;
@@ -314,7 +326,7 @@ export class BridgeVehicle {
   }
 
   private isExecutingOrder(): boolean {
-    return this.route.length > 0 || this.actionQueue.length > 0 || this.running !== undefined || this.inFlight !== undefined;
+    return this.route.length > 0 || this.actionQueue.length > 0 || this.running !== undefined || this.inFlight !== undefined || this.run !== undefined;
   }
 
   private reachNode(node: RouteNode): void {
@@ -331,37 +343,41 @@ export class BridgeVehicle {
 
   // ---- execution ---------------------------------------------------------------------------
 
-  /** Sends the next command, if the robot may move and nothing is in flight. Called after every change. */
+  /**
+   * Sends the next command, if the robot may go on and the board is free. Called after every
+   * change. Nothing is sent while a command is in flight, a drive is still being followed, or
+   * the board reports itself busy with a command the bridge lost track of (it finishes first).
+   */
   private step(): void {
-    if (this.inFlight || !this.started) return;
-    if (this.cancelState) this.completeCancel();
-    if (this.board.linkState !== 'ready' || !this.statusFresh || !this.status) return;
-    if (this.paused || this.eStopped || this.hasError(BRIDGE_ERROR_TYPES.motorStall)) return;
-    if (!this.running) {
-      const next = this.actionQueue.shift();
-      if (next) this.beginAction(next);
-    }
-    if (this.running) return this.continueAction(this.running);
+    if (!this.started || this.inFlight || this.run) return;
+    const status = this.status;
+    if (this.board.linkState !== 'ready' || !this.statusFresh || !status) return;
+    if ((status.flags & STATUS_FLAGS.busy) !== 0) return;
+    if (this.cancelState && !this.running) return this.completeCancel();
+    if (this.paused || this.eStopRequested || this.isHeld()) return;
+    if (this.running) return this.continueAction(this.running, status);
+    if (this.cancelState) return;
+    const next = this.actionQueue.shift();
+    if (next) return this.beginAction(next, status);
     const target = this.route[0];
-    if (target?.released) this.driveTowards(target);
+    if (target?.released) this.driveTowards(target, status);
   }
 
-  private driveTowards(first: RouteNode): void {
-    const here = this.currentCell()!;
-    const dx = first.cell.x - here.x;
-    const dy = first.cell.y - here.y;
+  /** A FATAL fault of the motors or of a refused motion holds the robot until a new order. */
+  private isHeld(): boolean {
+    return this.errors.some((e) => e.errorLevel === 'FATAL' && (e.errorType === BRIDGE_ERROR_TYPES.motorStall || e.errorType === BRIDGE_ERROR_TYPES.motorControllerCommand));
+  }
+
+  private driveTowards(first: RouteNode, status: MessageOf<'status'>): void {
+    const dx = first.cell.x - status.x;
+    const dy = first.cell.y - status.y;
     if (Math.abs(dx) + Math.abs(dy) !== 1) {
       // The board reports a cell off the route: the robot was moved or lost its position.
-      this.addError({
-        errorType: BRIDGE_ERROR_TYPES.motorControllerCommand,
-        errorLevel: 'FATAL',
-        errorDescription: `the motor controller reports cell (${here.x}, ${here.y}), not next to the route's next node ${first.nodeId}`,
-      });
-      return this.markChanged();
+      return this.hold(`the motor controller reports cell (${status.x}, ${status.y}), not next to the route's next node ${first.nodeId}`);
     }
     const axis = dx !== 0 ? 0 : 1;
-    const wheelsY = (this.status!.flags & STATUS_FLAGS.wheelsY) !== 0;
-    if ((axis === 1) !== wheelsY) return this.sendCommand({ kind: 'wheelChange', axis });
+    const wheelsY = (status.flags & STATUS_FLAGS.wheelsY) !== 0;
+    if ((axis === 1) !== wheelsY) return void this.sendCommand({ kind: 'wheelChange', axis });
     // The run goes on over released nodes straight ahead and ends at a node with actions.
     let cells = 1;
     for (;;) {
@@ -371,27 +387,24 @@ export class BridgeVehicle {
       if (candidate.cell.x - last.cell.x !== dx || candidate.cell.y - last.cell.y !== dy) break;
       cells++;
     }
-    this.sendCommand(
-      {
-        kind: 'drive',
-        axis,
-        direction: dx + dy,
-        cells,
-        maxSpeedMmps: Math.round(this.o.maxSpeedMps * 1000),
-        accelerationMmps2: Math.round(this.o.accelerationMps2 * 1000),
-      },
-      this.route.slice(0, cells),
-    );
+    const sent = this.sendCommand({
+      kind: 'drive',
+      axis,
+      direction: dx + dy,
+      cells,
+      maxSpeedMmps: Math.round(this.o.maxSpeedMps * 1000),
+      accelerationMmps2: Math.round(this.o.accelerationMps2 * 1000),
+    });
+    if (sent) this.run = this.route.slice(0, cells);
   }
 
-  private beginAction(action: Action): void {
+  private beginAction(action: Action, status: MessageOf<'status'>): void {
     const state = this.actionStates.find((a) => a.actionId === action.actionId)!;
-    const here = this.currentCell()!;
     const running: RunningAction = { action, state };
     if (action.actionType === 'pick' || action.actionType === 'drop') {
       const parsed = parseGridActionParameters(action);
       if (!parsed.ok) return this.failAction(state, parsed.errors.join('; '));
-      const atPort = this.grid.cellKind(here.x, here.y) === 'port';
+      const atPort = this.grid.cellKind(status.x, status.y) === 'port';
       const levelsDown = atPort ? 1 : this.grid.depth - parsed.value.level;
       // A port lowers the bin further: its extra time is spent half going down, half coming up.
       const extraM = atPort ? (this.o.portDropSeconds * this.o.liftSpeedMps) / 2 : 0;
@@ -399,35 +412,58 @@ export class BridgeVehicle {
     }
     this.running = running;
     this.setActionStatus(state, 'RUNNING');
+    this.continueAction(running, status);
   }
 
-  private continueAction(running: RunningAction): void {
+  /**
+   * Sends the running action's next command. A phase the board's status shows done already (a
+   * `done` lost with the link) is passed over, so no grip is ever sent twice.
+   */
+  private continueAction(running: RunningAction, status: MessageOf<'status'>): void {
     const { action, handling } = running;
     if (action.actionType === 'startCharging' || action.actionType === 'stopCharging') {
-      return this.sendCommand({ kind: 'charge', on: action.actionType === 'startCharging' ? 1 : 0 });
+      const on = action.actionType === 'startCharging';
+      if (((status.flags & STATUS_FLAGS.charging) !== 0) === on) return this.actionDone(running);
+      return void this.sendCommand({ kind: 'charge', on: on ? 1 : 0 });
     }
     if (!handling) return;
-    if (handling.phase === 0) return this.sendCommand({ kind: 'lift', depthMm: handling.depthMm });
-    if (handling.phase === 1) return this.sendCommand({ kind: 'grip', close: handling.kind === 'pick' ? 1 : 0 });
-    return this.sendCommand({ kind: 'lift', depthMm: 0 });
+    const gripClosed = (status.flags & STATUS_FLAGS.gripClosed) !== 0;
+    if (handling.phase === 0 && status.liftDepthMm === handling.depthMm) handling.phase = 1;
+    if (handling.phase === 1 && gripClosed === (handling.kind === 'pick')) {
+      this.heldBinId = handling.kind === 'pick' ? handling.binId : undefined;
+      handling.phase = 2;
+      this.markChanged();
+    }
+    if (handling.phase === 2 && status.liftDepthMm === 0) return this.actionDone(running);
+    if (handling.phase === 0) return void this.sendCommand({ kind: 'lift', depthMm: handling.depthMm });
+    if (handling.phase === 1) return void this.sendCommand({ kind: 'grip', close: handling.kind === 'pick' ? 1 : 0 });
+    this.sendCommand({ kind: 'lift', depthMm: 0 });
   }
 
-  private sendCommand(command: BoardCommand, targets: readonly RouteNode[] = []): void {
+  /** The running action is over: FINISHED, or FAILED with the reason an earlier phase gave. */
+  private actionDone(running: RunningAction): void {
+    this.running = undefined;
+    if (running.failure) this.failAction(running.state, running.failure);
+    else this.setActionStatus(running.state, 'FINISHED');
+    this.markChanged();
+  }
+
+  /** Sends a command; false when the link is not ready (step() runs again when it is). */
+  private sendCommand(command: BoardCommand): boolean {
     const sequence = this.board.send(command, (code) => this.handleAck(sequence, code));
-    if (sequence === undefined) return; // link not ready: step() runs again when it is
-    this.inFlight = { sequence, command, accepted: false, targets };
+    if (sequence === undefined) return false;
+    this.inFlight = { sequence, command };
+    return true;
   }
 
   private handleAck(sequence: number | undefined, code: number): void {
     const inFlight = this.inFlight;
-    if (!inFlight || inFlight.sequence !== sequence) return;
-    if (code === RESULT_CODES.ok) {
-      inFlight.accepted = true;
-      return;
-    }
+    if (!inFlight || inFlight.sequence !== sequence || code === RESULT_CODES.ok) return;
     this.inFlight = undefined;
-    if (code === RESULT_CODES.busy || code === RESULT_CODES.notNegotiated) return this.retryLater();
-    if (code === RESULT_CODES.eStopActive) return; // the bridge holds until releaseEmergencyStop
+    if (inFlight.command.kind === 'drive') this.run = undefined;
+    // Busy: a command the bridge lost track of still runs. Not negotiated: the session
+    // negotiates again. Emergency stop: the status shows it. In each case, try again later.
+    if (code === RESULT_CODES.busy || code === RESULT_CODES.notNegotiated || code === RESULT_CODES.eStopActive) return this.retryLater();
     this.commandFailed(inFlight.command, `the motor controller refused ${inFlight.command.kind}: ${resultName(code)}`);
   }
 
@@ -441,57 +477,47 @@ export class BridgeVehicle {
 
   private handleDone(sequence: number, code: number): void {
     const inFlight = this.inFlight;
-    if (!inFlight || inFlight.sequence !== sequence) return; // a command given up on earlier; status tells where the robot is
+    if (!inFlight || inFlight.sequence !== sequence) return; // a command given up on earlier; the status tells where the robot is
     this.inFlight = undefined;
     const { command } = inFlight;
-    if (command.kind === 'drive') this.followPosition();
-    if (code === RESULT_CODES.ok) {
-      if (command.kind === 'drive') this.reachRun(inFlight.targets);
-      else this.commandFinished(command);
-    } else if (code === RESULT_CODES.motorStall) {
-      this.commandFailed(command, `motor stall during ${command.kind}`);
-    } else if (code !== RESULT_CODES.interrupted && code !== RESULT_CODES.eStopActive && code !== RESULT_CODES.watchdog) {
+    if (command.kind === 'drive') {
+      this.followPosition();
+      this.endRunIfStopped();
+    }
+    if (code === RESULT_CODES.motorStall) this.commandFailed(command, `motor stall during ${command.kind}`);
+    else if (code !== RESULT_CODES.ok && code !== RESULT_CODES.interrupted && code !== RESULT_CODES.eStopActive && code !== RESULT_CODES.watchdog) {
       this.commandFailed(command, `${command.kind} failed on the motor controller: ${resultName(code)}`);
     }
+    // A finished lift, grip or charge shows in the status, from which the next phase is chosen.
     this.markChanged();
     this.step();
   }
 
-  /** A drive finished: its last cell is reached even if the status saying so has not arrived yet. */
-  private reachRun(targets: readonly RouteNode[]): void {
-    for (const node of targets) if (this.route[0] === node) this.reachNode(node);
-    const cell = parseCellNodeId(this.lastNodeId);
-    if (cell && this.status) this.status = { ...this.status, x: cell.x, y: cell.y, offsetMm: 0 };
-  }
-
-  private commandFinished(command: BoardCommand): void {
-    const running = this.running;
-    if (!running) return;
-    if (command.kind === 'charge') {
-      this.running = undefined;
-      return this.setActionStatus(running.state, 'FINISHED');
-    }
-    const handling = running.handling;
-    if (!handling || (command.kind !== 'lift' && command.kind !== 'grip')) return;
-    if (handling.phase === 1) this.heldBinId = handling.kind === 'pick' ? handling.binId : undefined;
-    if (handling.phase < 2) {
-      handling.phase = (handling.phase + 1) as 1 | 2;
-      return;
-    }
-    this.running = undefined;
-    this.setActionStatus(running.state, 'FINISHED');
-  }
-
   private commandFailed(command: BoardCommand, reason: string): void {
-    if (command.kind === 'drive' || command.kind === 'wheelChange') {
+    const running = this.running;
+    if (running?.handling && (command.kind === 'lift' || command.kind === 'grip')) {
+      // The action fails, but only once the gripper is up again: a robot never leaves a column
+      // or a port with its gripper down.
+      if (running.handling.phase === 2) {
+        this.actionDone({ ...running, failure: running.failure ?? reason });
+        return this.hold(`the gripper cannot be raised: ${reason}`);
+      }
+      running.failure = reason;
+      running.handling.phase = 2;
+    } else if (running && command.kind === 'charge') {
+      running.failure = reason;
+      this.actionDone(running);
+    } else if (command.kind === 'drive' || command.kind === 'wheelChange') {
       this.addError({ errorType: BRIDGE_ERROR_TYPES.motorStall, errorLevel: 'FATAL', errorDescription: reason });
-    } else if (this.running) {
-      const running = this.running;
-      this.running = undefined;
-      this.failAction(running.state, reason);
     } else {
-      this.addError({ errorType: BRIDGE_ERROR_TYPES.motorControllerCommand, errorLevel: 'WARNING', errorDescription: reason });
+      this.hold(reason);
     }
+    this.markChanged();
+  }
+
+  /** A refused or impossible motion: the robot holds (FATAL) until a new order is accepted. */
+  private hold(reason: string): void {
+    this.addError({ errorType: BRIDGE_ERROR_TYPES.motorControllerCommand, errorLevel: 'FATAL', errorDescription: reason });
     this.markChanged();
   }
 
@@ -503,7 +529,8 @@ export class BridgeVehicle {
       this.clearErrors((e) => e.errorType === BRIDGE_ERROR_TYPES.motorControllerLink);
       this.statusFresh = false;
     } else {
-      // What was in flight is unknown now; the next status says where the robot is.
+      // What was in flight is unknown now; the next status says where the robot is (a drive
+      // already sent may still be running: it is followed until the board stops).
       this.inFlight = undefined;
       this.addError(linkError(reason));
     }
@@ -516,30 +543,56 @@ export class BridgeVehicle {
     this.statusFresh = true;
     if (this.lastNodeId === '') this.lastNodeId = cellNodeId(status.x, status.y);
     if ((status.flags & STATUS_FLAGS.watchdogStopped) === 0) this.clearErrors((e) => e.errorType === BRIDGE_ERROR_TYPES.motorControllerWatchdog);
+    if (status.batteryPermille >= LOW_BATTERY_CLEARED_PERMILLE) this.clearErrors((e) => e.errorType === BRIDGE_ERROR_TYPES.batteryLow);
+    if (first) this.clearErrors((e) => e.errorType === BRIDGE_ERROR_TYPES.motorControllerNoAck);
     this.followPosition();
+    this.endRunIfStopped();
+    this.keepStopsInForce(status);
     this.markChanged();
-    if (first) {
-      this.clearErrors((e) => e.errorType === BRIDGE_ERROR_TYPES.motorControllerNoAck);
-      this.step();
-    }
+    this.step();
   }
 
-  /** Nodes of the route the board's reported cell has reached become reached. */
+  /** Nodes of the drive being followed that the board's reported cell has reached. */
   private followPosition(): void {
+    const run = this.run;
     const here = this.currentCell();
-    if (!here) return;
-    const index = this.route.findIndex((n) => n.released && n.cell.x === here.x && n.cell.y === here.y);
-    // Only a cell within the current run counts (a route may pass the same cell twice).
-    if (index < 0 || index > 0 && !this.isStraightReleasedRun(index)) return;
-    for (let i = 0; i <= index; i++) this.reachNode(this.route[0]!);
+    if (!run || !here) return;
+    const index = run.findIndex((n) => n.cell.x === here.x && n.cell.y === here.y);
+    if (index < 0) return;
+    for (const node of run.slice(0, index + 1)) if (this.route[0] === node) this.reachNode(node);
   }
 
-  private isStraightReleasedRun(upTo: number): boolean {
-    for (let i = 0; i <= upTo; i++) {
-      if (!this.route[i]!.released) return false;
-      if (i < upTo && this.route[i]!.actions.length > 0) return false;
+  /** The drive is over once the board stands (its last cell reached, or stopped on the way). */
+  private endRunIfStopped(): void {
+    const run = this.run;
+    if (!run || this.inFlight?.command.kind === 'drive') return;
+    const standing = this.status !== undefined && (this.status.flags & (STATUS_FLAGS.busy | STATUS_FLAGS.driving)) === 0;
+    if (standing || !run.some((n) => this.route.includes(n))) this.run = undefined;
+  }
+
+  /**
+   * Pauses, cancels and emergency stops hold whatever the board runs, even a command sent before
+   * the link was lost: a stop or emergency stop is sent again until the status shows it.
+   */
+  private keepStopsInForce(status: MessageOf<'status'>): void {
+    const now = this.clock.now();
+    const boardEStop = (status.flags & STATUS_FLAGS.eStop) !== 0;
+    // The board standing in emergency stop is as good as its acknowledgement (which may be lost).
+    if (boardEStop && !this.eStopAcked) this.emergencyStopConfirmed();
+    if (this.eStopRequested && !boardEStop && now - this.lastEStopSentMs >= STOP_REPEAT_MS) this.sendEmergencyStop();
+    if (!this.eStopRequested && boardEStop && this.releasing === undefined) {
+      // The board holds an emergency stop the bridge did not ask for (the bridge restarted, or
+      // a release crossed a repeated stop on the line): report it; only a release ends it.
+      this.eStopRequested = true;
+      this.addError({
+        errorType: BRIDGE_ERROR_TYPES.emergencyStop,
+        errorLevel: 'FATAL',
+        errorDescription: 'the motor controller holds an emergency stop; send releaseEmergencyStop to end it',
+      });
     }
-    return true;
+    const moving = (status.flags & STATUS_FLAGS.busy) !== 0;
+    const wantStop = this.paused || (this.cancelState !== undefined && (status.flags & STATUS_FLAGS.driving) !== 0);
+    if (wantStop && moving && now - this.lastStopSentMs >= STOP_REPEAT_MS) this.sendStop();
   }
 
   private handleFault(code: number, detail: number): void {
@@ -570,14 +623,32 @@ export class BridgeVehicle {
 
   private handleInstantActions(message: InstantActions): void {
     // An emergency stop goes to the board before anything else is looked at.
-    if (message.actions.some((a) => a.actionType === EMERGENCY_STOP_ACTION_TYPE)) this.sendEmergencyStop();
+    if (message.actions.some((a) => a.actionType === EMERGENCY_STOP_ACTION_TYPE)) {
+      this.eStopRequested = true;
+      this.sendEmergencyStop();
+    }
     for (const action of message.actions) this.runInstantAction(action);
     this.markChanged();
   }
 
+  /** Sent whatever the link's state while the port is open: the board acts on it at once. */
   private sendEmergencyStop(): void {
-    this.eStopped = true;
-    this.board.send({ kind: 'emergencyStop' });
+    this.lastEStopSentMs = this.clock.now();
+    this.eStopAcked = false;
+    this.board.sendUrgent({ kind: 'emergencyStop' }, (code) => code === RESULT_CODES.ok && this.emergencyStopConfirmed());
+  }
+
+  private emergencyStopConfirmed(): void {
+    this.eStopAcked = true;
+    const release = this.releasing;
+    // A release asked for before the stop was confirmed goes out only now, so that it can
+    // never overtake a repeat of the stop on the line.
+    if (release && !release.sent) this.sendRelease(release);
+  }
+
+  private sendStop(): void {
+    this.lastStopSentMs = this.clock.now();
+    this.board.sendUrgent({ kind: 'stop' });
   }
 
   private runInstantAction(action: Action): void {
@@ -586,7 +657,7 @@ export class BridgeVehicle {
     switch (action.actionType) {
       case 'startPause':
         this.paused = true;
-        this.stopBoard();
+        if (this.run || this.inFlight || (this.status !== undefined && (this.status.flags & STATUS_FLAGS.busy) !== 0)) this.sendStop();
         return this.setActionStatus(state, 'FINISHED');
       case 'stopPause':
         this.paused = false;
@@ -603,14 +674,10 @@ export class BridgeVehicle {
         this.addError({ errorType: BRIDGE_ERROR_TYPES.emergencyStop, errorLevel: 'FATAL', errorDescription: 'emergency stop: motors stopped until releaseEmergencyStop' });
         return this.setActionStatus(state, 'FINISHED');
       case RELEASE_EMERGENCY_STOP_ACTION_TYPE: {
-        const sent = this.board.send({ kind: 'releaseEmergencyStop' }, (code) => {
-          if (code !== RESULT_CODES.ok) return this.failAction(state, `the motor controller refused releaseEmergencyStop: ${resultName(code)}`);
-          this.eStopped = false;
-          this.clearErrors((e) => e.errorType === BRIDGE_ERROR_TYPES.emergencyStop);
-          this.setActionStatus(state, 'FINISHED');
-          this.step();
-        });
-        if (sent === undefined) this.failAction(state, 'the motor controller is not connected');
+        if (this.board.linkState !== 'ready') return this.failAction(state, 'the motor controller is not connected');
+        const release = { state, sent: false };
+        this.releasing = release;
+        if (this.eStopAcked || !this.eStopRequested) this.sendRelease(release);
         return;
       }
       default:
@@ -618,33 +685,41 @@ export class BridgeVehicle {
     }
   }
 
-  /** Controlled stop of what runs now (the board finishes the cell it is driving into). */
-  private stopBoard(): void {
-    if (this.inFlight) this.board.send({ kind: 'stop' });
+  private sendRelease(release: { state: ActionState; sent: boolean }): void {
+    release.sent = true;
+    const sent = this.board.send({ kind: 'releaseEmergencyStop' }, (code) => {
+      if (this.releasing === release) this.releasing = undefined;
+      if (code !== RESULT_CODES.ok) return this.failAction(release.state, `the motor controller refused releaseEmergencyStop: ${resultName(code)}`);
+      this.eStopRequested = false;
+      this.clearErrors((e) => e.errorType === BRIDGE_ERROR_TYPES.emergencyStop);
+      this.setActionStatus(release.state, 'FINISHED');
+      this.step();
+    });
+    if (sent === undefined) {
+      this.releasing = undefined;
+      this.failAction(release.state, 'the motor controller is not connected');
+    }
   }
 
   private requestCancel(state: ActionState): void {
-    if (!this.isExecutingOrder()) {
-      this.addError({ errorType: BRIDGE_ERROR_TYPES.noOrderToCancel, errorLevel: 'WARNING', errorDescription: 'cancelOrder without an order to cancel' });
-      return this.failAction(state, 'no order to cancel');
+    if (!this.isExecutingOrder() || this.cancelState) {
+      const reason = this.cancelState ? 'a cancelOrder is already under way' : 'cancelOrder without an order to cancel';
+      this.addError({ errorType: BRIDGE_ERROR_TYPES.noOrderToCancel, errorLevel: 'WARNING', errorDescription: reason });
+      return this.failAction(state, reason);
     }
     this.cancelState = state;
-    this.stopBoard();
+    // A drive stops at the next cell; a pick or drop under way is finished (its gripper comes up).
+    if (this.run || (this.status !== undefined && (this.status.flags & STATUS_FLAGS.driving) !== 0)) this.sendStop();
     this.step();
   }
 
   /** §Order cancellation: once the robot stands, the rest of the order goes and its actions fail. */
   private completeCancel(): void {
-    if (this.inFlight) return;
     const state = this.cancelState!;
     this.cancelState = undefined;
     this.route = [];
     this.edges = [];
     this.actionQueue = [];
-    if (this.running) {
-      this.failAction(this.running.state, 'cancelled');
-      this.running = undefined;
-    }
     for (const s of this.actionStates) if (s.actionStatus === 'WAITING') s.actionStatus = 'FAILED';
     this.orderCancelled = true;
     this.setActionStatus(state, 'FINISHED');

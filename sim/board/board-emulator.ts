@@ -282,6 +282,12 @@ export class BoardEmulator {
         return this.hello(message);
       case 'heartbeat':
         return;
+      case 'emergencyStop':
+        // Safety first: an emergency stop is obeyed in any state, negotiated or not.
+        this.eStop = true;
+        this.halt(RESULT_CODES.eStopActive);
+        this.statusDue = true;
+        return RESULT_CODES.ok;
       default:
         break;
     }
@@ -301,11 +307,6 @@ export class BoardEmulator {
         return this.charge(message, sequence);
       case 'stop':
         return this.controlledStop();
-      case 'emergencyStop':
-        this.eStop = true;
-        this.halt(RESULT_CODES.eStopActive);
-        this.statusDue = true;
-        return RESULT_CODES.ok;
       case 'releaseEmergencyStop':
         this.eStop = false;
         this.statusDue = true;
