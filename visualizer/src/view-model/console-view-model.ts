@@ -426,8 +426,10 @@ export class ConsoleViewModel {
     this.ports = ports;
   }
 
+  /** The port with this id (a plain loop: the scene calls it every frame while a port is selected). */
   port(portId: string): PortView | undefined {
-    return this.ports.find((p) => p.id === portId);
+    for (let i = 0; i < this.ports.length; i++) if (this.ports[i]!.id === portId) return this.ports[i];
+    return undefined;
   }
 
   /** Bins in column (x, y) now; 0 outside the grid or before stacks. */
