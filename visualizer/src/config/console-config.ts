@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { readableErrorMap } from '../../../protocol/layout/describe-zod-issues.ts';
+import { isTopicLevel } from '../../../protocol/topic-levels.ts';
+
+/**
+ * The pages' configuration, served beside them as `config.json` (fetched relative to the
+ * page): `{ "mqttUrl": "ws://host:port/mqtt", "site": "demo" }`. For development the page's
+ * query string may override either (`?mqttUrl=ws://…&site=…`). A URL that starts with `/`
+ * means the broker's WebSocket on the page's own host (ws: or wss: after the page).
+ */
+export interface ConsoleConfig {
+  readonly mqttUrl: string;
+  readonly site: string;
+}
+
+const configSchema = z.object({
+  mqttUrl: z.string().min(1),
+  site: z.string().min(1).max(64).refine(isTopicLevel, 'must be usable as an MQTT topic level (no / + #)'),
+});
+
+export type ConfigResult = { readonly ok: true; readonly config: ConsoleConfig } | { readonly ok: false; readonly error: string };
+
+/** Checks config.json's content (`json`), applies the query string's overrides, resolves the URL against the page. */
+export function resolveConfig(json: unknown, search: string, pageUrl: string): ConfigResult {
+  const query = new URLSearchParams(search);
+  const merged = { ...(typeof json === 'object' && json !== null ? json : {}) } as Record<string, unknown>;
+  const mqttUrl = query.get('mqttUrl');
+  const site = query.get('site');
+  if (mqttUrl) merged['mqttUrl'] = mqttUrl;
+  if (site) merged['site'] = site;
+  const parsed = configSchema.safeParse(merged, { error: readableErrorMap });
+  if (!parsed.success) return { ok: false, error: `config.json: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'config'} ${i.message}`).join('; ')}` };
+  let url: URL;
+  try {
+    const page = new URL(pageUrl);
+    const wsBase = `${page.protocol === 'https:' ? 'wss:' : 'ws:'}//${page.host}`;
+    url = new URL(parsed.data.mqttUrl, wsBase);
+  } catch {
+    return { ok: false, error: `config.json: mqttUrl ${JSON.stringify(parsed.data.mqttUrl)} is not a URL` };
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return { ok: false, error: `config.json: mqttUrl must be a ws: or wss: URL, got ${url.protocol}` };
+  return { ok: true, config: { mqttUrl: url.toString(), site: parsed.data.site } };
+}
+
+/** Fetches `./config.json` relative to the page and resolves it. Never throws. */
+export async function loadConfig(): Promise<ConfigResult> {
+  let json: unknown = {};
+  try {
+    const response = await fetch(new URL('config.json', window.location.href), { cache: 'no-store' });
+    if (!response.ok) {
+      const fromQuery = resolveConfig({}, window.location.search, window.location.href);
+      return fromQuery.ok ? fromQuery : { ok: false, error: `config.json: HTTP ${response.status}` };
+    }
+    json = await response.json();
+  } catch (error) {
+    const fromQuery = resolveConfig({}, window.location.search, window.location.href);
+    return fromQuery.ok ? fromQuery : { ok: false, error: `config.json could not be read: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  return resolveConfig(json, window.location.search, window.location.href);
+}

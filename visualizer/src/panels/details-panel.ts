@@ -1,0 +1,168 @@
+import type { ConsoleViewModel, Selection, SelectionDetails } from '../view-model/console-view-model.ts';
+import { cellKey } from '../view-model/grid-geometry.ts';
+import type { ConsoleActions } from './console-actions.ts';
+import { h, panel, setText } from './dom.ts';
+
+/**
+ * The selected robot, column or port: what is known of it, and its controls (pause/resume and
+ * service for a robot, open/close for a port, block/unblock for a cell). A column's bins and
+ * their SKUs come from the controller's answer to the queryColumn sent on selection.
+ * The controls are rebuilt only when the selection changes, so a click never lands on a
+ * button that was just replaced; the information is rebuilt when it changes.
+ */
+export class DetailsPanel {
+  readonly element: HTMLElement;
+  private readonly title: HTMLElement;
+  private readonly controls: HTMLElement;
+  private readonly info: HTMLElement;
+  private shownSelection: Selection | null | undefined = undefined;
+  private shownInfo = '';
+
+  constructor(private readonly actions: ConsoleActions) {
+    const { section, body } = panel('Selection', 'details');
+    this.title = h('div', { className: 'details-title', testId: 'details-title', text: 'Nothing selected: click a robot, a column or a port' });
+    this.controls = h('div', { className: 'details-controls' });
+    this.info = h('div', { className: 'details-info', testId: 'details-info' });
+    body.append(this.title, this.controls, this.info);
+    this.element = section;
+  }
+
+  update(vm: ConsoleViewModel): void {
+    const selection = vm.selection;
+    if (selection !== this.shownSelection) {
+      this.shownSelection = selection;
+      this.controls.replaceChildren(...this.buttonsFor(selection, vm));
+    }
+    const details = vm.selectionDetails();
+    const rows = details ? describe(details) : [];
+    const signature = JSON.stringify(rows);
+    if (signature === this.shownInfo) return;
+    this.shownInfo = signature;
+    setText(this.title, details ? titleOf(details) : selection ? 'Selected item is not known (yet)' : 'Nothing selected: click a robot, a column or a port');
+    this.info.replaceChildren(...rows.map((row) => (row.kind === 'pair' ? h('div', { className: 'pair' }, h('span', { className: 'label', text: row.label }), h('span', { className: 'value', text: row.value })) : renderBins(row))));
+  }
+
+  private buttonsFor(selection: Selection | null, vm: ConsoleViewModel): HTMLElement[] {
+    if (!selection) return [];
+    const button = (testId: string, text: string, onClick: () => void, className = '') => h('button', { testId, text, className, onClick });
+    const deselect = button('deselect', 'Deselect', () => this.actions.select(null), 'quiet');
+    switch (selection.kind) {
+      case 'robot': {
+        const serial = selection.serial;
+        return [
+          button('robot-pause', 'Pause', () => this.actions.send({ type: 'pauseRobot', serial })),
+          button('robot-resume', 'Resume', () => this.actions.send({ type: 'resumeRobot', serial })),
+          button('robot-service', 'Send to service', () => this.actions.send({ type: 'sendToService', serial })),
+          button('robot-return', 'Return from service', () => this.actions.send({ type: 'returnFromService', serial })),
+          deselect,
+        ];
+      }
+      case 'column': {
+        const { x, y } = selection;
+        return [
+          button('cell-block', 'Block cell', () => this.actions.send({ type: 'blockCell', x, y })),
+          button('cell-unblock', 'Unblock cell', () => this.actions.send({ type: 'unblockCell', x, y })),
+          button('column-refresh', 'Refresh bins', () => this.actions.select({ kind: 'column', x, y })),
+          deselect,
+        ];
+      }
+      case 'port': {
+        const portId = selection.portId;
+        const cell = vm.port(portId)?.cell;
+        const link = h('a', { className: 'button-link', testId: 'port-screen-link', text: 'Port screen', attrs: { href: `port.html?port=${encodeURIComponent(portId)}`, target: '_blank', rel: 'noopener' } });
+        return [
+          button('port-open', 'Open port', () => this.actions.send({ type: 'openPort', portId })),
+          button('port-close', 'Close port', () => this.actions.send({ type: 'closePort', portId })),
+          ...(cell
+            ? [
+                button('cell-block', 'Block cell', () => this.actions.send({ type: 'blockCell', x: cell.x, y: cell.y })),
+                button('cell-unblock', 'Unblock cell', () => this.actions.send({ type: 'unblockCell', x: cell.x, y: cell.y })),
+              ]
+            : []),
+          link,
+          deselect,
+        ];
+      }
+    }
+  }
+}
+
+type InfoRow = { readonly kind: 'pair'; readonly label: string; readonly value: string } | { readonly kind: 'bins'; readonly bins: readonly { binId: string; level: number; contents: string }[] };
+
+function pair(label: string, value: string): InfoRow {
+  return { kind: 'pair', label, value };
+}
+
+function titleOf(details: SelectionDetails): string {
+  switch (details.kind) {
+    case 'robot':
+      return `Robot ${details.robot.serial}`;
+    case 'column':
+      return `Column (${details.x}, ${details.y})`;
+    case 'port':
+      return `Port ${details.port.id}`;
+  }
+}
+
+function describe(details: SelectionDetails): InfoRow[] {
+  switch (details.kind) {
+    case 'robot': {
+      const { robot } = details;
+      const c = robot.controller;
+      const r = robot.report;
+      const errors = [...(r?.errors ?? []), ...(c?.errors ?? [])].map((e) => `${e.errorLevel} ${e.errorType}${e.errorDescription ? `: ${e.errorDescription}` : ''}`);
+      return [
+        pair('Controller state', c ? c.state : 'not listed by the controller'),
+        pair('Job', c?.job ?? '–'),
+        pair('Online', c ? (c.online ? 'yes' : 'no') : '–'),
+        pair('Paused', robot.paused ? 'yes' : 'no'),
+        pair('In service', c?.inService ? 'yes' : 'no'),
+        pair('Battery', c ? `${Math.round(c.batteryPercent)} %${c.charging ? ', charging' : ''}` : r ? `${Math.round(r.batteryPercent)} %` : '–'),
+        pair('Reported cell', robot.reportedCell ? `(${cellKey(robot.reportedCell.x, robot.reportedCell.y)})` : 'no position yet'),
+        pair('Position', r?.positionM ? `${r.positionM.x.toFixed(2)} m, ${r.positionM.y.toFixed(2)} m` : '–'),
+        pair('Gripper', robot.lifting ? `${r?.liftAction ?? 'lifting'} running` : 'up'),
+        pair('Carrying', robot.carrying ?? 'nothing'),
+        pair('Emergency stop', r?.eStop ? 'in force' : 'no'),
+        pair('Errors', errors.length > 0 ? [...new Set(errors)].join('; ') : 'none'),
+        pair('Reserved cells', details.reservedCells.length > 0 ? details.reservedCells.map(([x, y]) => `(${x},${y})`).join(' ') : 'none'),
+      ];
+    }
+    case 'column': {
+      const rows: InfoRow[] = [
+        pair('Kind', details.cellKind),
+        pair('Bins', `${details.height} of ${details.depth}`),
+        pair('Blocked by an operator', details.blockedByOperator ? 'yes' : 'no'),
+        pair('Robots here', details.robotsHere.length > 0 ? details.robotsHere.join(', ') : 'none'),
+      ];
+      const query = details.query;
+      if (!query || query.status === 'pending') rows.push(pair('Contents', 'asking the controller…'));
+      else if (query.status === 'timedOut') rows.push(pair('Contents', 'no answer from the controller'));
+      else if (query.status === 'failed' || !query.detail) rows.push(pair('Contents', query.message ?? 'not available'));
+      else if (query.detail.bins.length === 0) rows.push(pair('Contents', 'empty column'));
+      else {
+        const bins = [...query.detail.bins].sort((a, b) => b.level - a.level); // top first, as seen from above
+        rows.push({ kind: 'bins', bins: bins.map((b) => ({ binId: b.binId, level: b.level, contents: b.contents.length > 0 ? b.contents.map((c) => `${c.sku} × ${c.quantity}`).join(', ') : 'empty' })) });
+      }
+      return rows;
+    }
+    case 'port': {
+      const p = details.port;
+      return [
+        pair('Mode', p.mode),
+        pair('Open', p.open ? 'yes' : 'no (finishes what it has)'),
+        pair('Cell', p.cell ? `(${cellKey(p.cell.x, p.cell.y)})` : 'not in the layout'),
+        pair('Presented', p.presented ?? 'no bin'),
+        pair('Queue', p.queue.length > 0 ? p.queue.join(' → ') : 'empty'),
+      ];
+    }
+  }
+}
+
+function renderBins(row: Extract<InfoRow, { kind: 'bins' }>): HTMLElement {
+  return h(
+    'table',
+    { className: 'bins', testId: 'column-bins' },
+    h('thead', {}, h('tr', {}, h('th', { text: 'Level' }), h('th', { text: 'Bin' }), h('th', { text: 'Contents' }))),
+    h('tbody', {}, ...row.bins.map((b) => h('tr', {}, h('td', { text: String(b.level) }), h('td', { text: b.binId }), h('td', { text: b.contents })))),
+  );
+}
