@@ -1,0 +1,136 @@
+import '../styles/port.css';
+import { loadConfig } from '../config/console-config.ts';
+import { BrokerConnection } from '../mqtt/broker-connection.ts';
+import { h, setText } from '../panels/dom.ts';
+import { describePortStatus, PortScreenModel } from '../view-model/port-screen-model.ts';
+
+/**
+ * A port screen (`port.html?port=P1`): the bin presented at the port, what to pick from it
+ * (or put into it) and how many, and the bin's contents. "Confirm" confirms the quantity
+ * asked; "Shortage" asks how many were actually there and confirms that with shortage: true.
+ */
+
+function main(): void {
+  const root = document.getElementById('port')!;
+  const portId = new URLSearchParams(window.location.search).get('port') ?? '';
+
+  const status = h('span', { className: 'status', testId: 'connection-status', text: 'starting…' });
+  const title = h('h1', { text: portId ? `Port ${portId}` : 'Port' });
+  const message = h('div', { className: 'port-status', testId: 'port-status', text: 'Waiting for the controller' });
+  const action = h('div', { className: 'action', testId: 'port-action' });
+  const quantity = h('div', { className: 'quantity', testId: 'port-quantity' });
+  const sku = h('div', { className: 'sku', testId: 'port-sku' });
+  const bin = h('span', { className: 'bin', testId: 'port-bin' });
+  const contents = h('tbody', {});
+  const contentsTable = h('table', { className: 'contents', testId: 'port-contents' }, h('thead', {}, h('tr', {}, h('th', { text: 'SKU' }), h('th', { text: 'Units in the bin' }))), contents);
+  const confirm = h('button', { className: 'confirm', testId: 'port-confirm', text: 'Confirm' });
+  const shortage = h('button', { className: 'shortage', testId: 'port-shortage', text: 'Shortage' });
+  const shortageInput = h('input', { testId: 'port-shortage-quantity', attrs: { type: 'number', min: '0', step: '1', inputmode: 'numeric' } });
+  const shortageSend = h('button', { className: 'confirm', testId: 'port-shortage-send', text: 'Send shortage' });
+  const shortageCancel = h('button', { className: 'quiet', testId: 'port-shortage-cancel', text: 'Cancel' });
+  const shortageLabel = h('label', { text: 'How many were actually there?' });
+  const shortageForm = h('form', { className: 'shortage-form', testId: 'port-shortage-form' }, shortageLabel, shortageInput, shortageSend, shortageCancel);
+  shortageForm.hidden = true;
+  const error = h('div', { className: 'error', testId: 'port-error' });
+
+  root.append(
+    h('header', {}, title, status),
+    message,
+    h('div', { className: 'card' }, action, quantity, sku, h('div', { className: 'bin-line' }, 'Bin ', bin), contentsTable),
+    h('div', { className: 'buttons' }, confirm, shortage),
+    shortageForm,
+    error,
+  );
+
+  if (!portId) {
+    setText(message, 'No port given: open this page as port.html?port=<port id>');
+    confirm.disabled = shortage.disabled = true;
+    return;
+  }
+
+  let model: PortScreenModel | null = null;
+  let connection: BrokerConnection | null = null;
+
+  const render = () => {
+    if (!model) return;
+    const p = model.presentation;
+    setText(message, describePortStatus(model));
+    setText(bin, p?.binId ?? '');
+    setText(quantity, p ? String(p.quantity) : '');
+    setText(sku, p?.sku ?? '');
+    setText(action, p ? (p.mode === 'pick' ? 'Pick' : 'Put') : '');
+    contents.replaceChildren(...(p?.contents ?? []).map((line) => h('tr', { className: line.sku === p?.sku ? 'wanted' : '' }, h('td', { text: line.sku }), h('td', { text: String(line.quantity) }))));
+    contentsTable.hidden = !p;
+    const can = model.canConfirm() && connection !== null;
+    confirm.disabled = !can;
+    shortage.disabled = !can;
+    if (!can) shortageForm.hidden = true;
+    if (p) setText(shortageLabel, `How many were actually ${p.mode === 'pick' ? 'there to pick' : 'put'}? (0 to ${p.quantity - 1})`);
+    document.body.classList.toggle('presented', p !== null);
+  };
+
+  const send = (text: string) => {
+    if (!model || !connection) return;
+    connection.publish(model.confirmTopic, text, { qos: 1 });
+  };
+
+  confirm.addEventListener('click', () => {
+    const c = model?.confirmAll(new Date().toISOString());
+    if (c) send(JSON.stringify(c));
+    setText(error, '');
+    render();
+  });
+  shortage.addEventListener('click', () => {
+    shortageForm.hidden = false;
+    shortageInput.value = '';
+    shortageInput.focus();
+  });
+  shortageCancel.addEventListener('click', (e) => {
+    e.preventDefault();
+    shortageForm.hidden = true;
+  });
+  shortageForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (!model) return;
+    const result = model.confirmShortage(shortageInput.value, new Date().toISOString());
+    if (!result.ok) return setText(error, result.error);
+    send(JSON.stringify(result.confirm));
+    setText(error, '');
+    shortageForm.hidden = true;
+    render();
+  });
+
+  void loadConfig().then((config) => {
+    if (!config.ok) {
+      setText(status, 'not started');
+      setText(error, config.error);
+      return;
+    }
+    try {
+      model = new PortScreenModel(config.config.site, portId);
+    } catch (e) {
+      setText(error, e instanceof Error ? e.message : String(e));
+      return;
+    }
+    const screen = model;
+    render();
+    connection = new BrokerConnection({
+      url: config.config.mqttUrl,
+      clientIdPrefix: `gridline-port-${portId}`,
+      onStatus: (s) => {
+        setText(status, s === 'connected' ? 'connected' : s === 'connecting' ? 'connecting…' : s === 'reconnecting' ? 'reconnecting…' : 'offline');
+        status.dataset['state'] = s;
+        render();
+      },
+      onSubscribeError: (topic, reason) => setText(error, `Subscription to ${topic} failed: ${reason}`),
+      onMessage: (topic, text) => {
+        if (topic !== screen.presentationTopic) return;
+        if (!screen.handlePresentation(text)) setText(error, `Bad presentation (${screen.badMessages}): ${screen.lastError}`);
+        render();
+      },
+    });
+    connection.subscribe(screen.presentationTopic);
+  });
+}
+
+main();
