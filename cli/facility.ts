@@ -191,7 +191,8 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
   // port are there (robots start at the layout's cells, or cells spread by the seed).
   for (const binId of core.inventory.allBins()) {
     const location = core.inventory.location(binId);
-    // A bridge robot learns what it holds from its board, not from here: only virtual robots get theirs back.
+    // Only virtual robots get their bin back: a bridge robot's board reports a closed gripper,
+    // not which bin it holds, so a bridge robot that held a bin at a restart is a known gap.
     if (location.kind === 'robot' && fleet.robots.has(location.serial)) world.restoreHeldBin(location.serial, binId);
     if (location.kind === 'port') {
       const port = layout.ports.find((p) => p.id === location.portId)!;

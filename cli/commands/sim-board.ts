@@ -3,7 +3,9 @@ import { RealClock } from '../../protocol/real-clock.ts';
 import { BoardEmulator } from '../../sim/board/board-emulator.ts';
 import type { BoardFaultOptions } from '../../sim/board/board-faults.ts';
 import { DEFAULT_GRID_DEPTH } from '../../sim/board/board-options.ts';
+import { layoutKinematics } from '../../sim/kinematics/robot-kinematics.ts';
 import { numberOption, UsageError, type CommandArgs } from '../errors.ts';
+import { loadLayout } from '../load-layout.ts';
 
 /** Options of `gridline sim board`, in node:util parseArgs format (to merge into the CLI's table). */
 export const SIM_BOARD_OPTIONS = {
@@ -16,15 +18,19 @@ export const SIM_BOARD_OPTIONS = {
   'drop-rate': { type: 'string' },
   'corrupt-rate': { type: 'string' },
   'delay-ms': { type: 'string' },
+  battery: { type: 'string' },
 } as const;
 
 export const SIM_BOARD_USAGE = `  gridline sim board --serial PATH [--baud N] [--x X --y Y] [--depth LEVELS] [--seed N]
-                     [--drop-rate P] [--corrupt-rate P] [--delay-ms MS]
+                     [--drop-rate P] [--corrupt-rate P] [--delay-ms MS] [--battery PERMILLE] [--layout FILE]
                                         emulate a robot's motor controller on a serial port (or a pty:
                                         socat -d -d pty,raw,echo=0 pty,raw,echo=0); start cell X Y
                                         (default 0 0), grid depth (default ${DEFAULT_GRID_DEPTH}); line faults: drop
                                         and corrupt frames both ways with probability P, delay the
-                                        board's frames by MS; prints a summary every 10 s on stderr
+                                        board's frames by MS; --battery PERMILLE at start (1000);
+                                        --layout FILE takes cell pitch and depth from a layout;
+                                        SIGUSR1 stalls the next drive, SIGUSR2 drops the battery;
+                                        prints a summary every 10 s on stderr
 `;
 
 const DEFAULT_BAUD = 115_200;
@@ -49,6 +55,8 @@ export async function runSimBoard(values: CommandArgs): Promise<number> {
   const dropRate = numberOption(values, 'drop-rate', 0, isProbability);
   const corruptRate = numberOption(values, 'corrupt-rate', 0, isProbability);
   const delayMs = numberOption(values, 'delay-ms', 0, (n) => n >= 0);
+  const batteryPermille = numberOption(values, 'battery', 1000, isInt(0, 1000));
+  const layout = values.layout !== undefined ? await loadLayout(values.layout as string) : undefined;
   const faults: BoardFaultOptions = {
     dropOutgoing: dropRate,
     dropIncoming: dropRate,
@@ -68,10 +76,24 @@ export async function runSimBoard(values: CommandArgs): Promise<number> {
       if (port?.isOpen) port.write(Buffer.from(bytes), () => undefined);
     },
     startCell: { x, y },
-    gridDepth,
+    gridDepth: layout?.depth ?? gridDepth,
+    ...(layout ? { kinematics: layoutKinematics(layout) } : {}),
+    initialBatteryPermille: batteryPermille,
     seed,
     faults,
   });
+  // Motor faults on demand, for trying a bridge by hand: `kill -USR1 <pid>` stalls the next
+  // drive, `kill -USR2 <pid>` drops the battery to 8 % (below the low-battery mark).
+  const onStall = () => {
+    board.stallNextDrive();
+    log('the next drive will stall (SIGUSR1)');
+  };
+  const onLowBattery = () => {
+    board.setBatteryPermille(80);
+    log('battery set to 80 permille (SIGUSR2)');
+  };
+  process.on('SIGUSR1', onStall);
+  process.on('SIGUSR2', onLowBattery);
 
   const open = () =>
     new Promise<SerialPort>((resolve, reject) => {
@@ -112,7 +134,10 @@ export async function runSimBoard(values: CommandArgs): Promise<number> {
   }
   board.start();
   const faultText = dropRate || corruptRate || delayMs ? `drop ${dropRate}, corrupt ${corruptRate}, delay ${delayMs} ms` : 'none';
-  log(`motor controller on ${path} at ${baudRate} baud, cell (${x}, ${y}), grid depth ${gridDepth}, seed ${seed}, line faults: ${faultText}; Ctrl-C stops`);
+  log(
+    `motor controller on ${path} at ${baudRate} baud, cell (${x}, ${y}), grid depth ${layout?.depth ?? gridDepth}${layout ? ` (${layout.name})` : ''}, ` +
+      `battery ${batteryPermille} permille, seed ${seed}, line faults: ${faultText}; pid ${process.pid} (SIGUSR1: stall the next drive, SIGUSR2: low battery); Ctrl-C stops`,
+  );
   const summary = setInterval(() => log(summarize(board, port !== undefined)), SUMMARY_PERIOD_MS);
 
   await new Promise<void>((resolve) => {
@@ -120,6 +145,8 @@ export async function runSimBoard(values: CommandArgs): Promise<number> {
     process.once('SIGTERM', () => resolve());
   });
   stopping = true;
+  process.off('SIGUSR1', onStall);
+  process.off('SIGUSR2', onLowBattery);
   clearInterval(summary);
   clearTimeout(reopenTimer);
   board.stop();

@@ -36,10 +36,12 @@ describe('hardware in the loop over socat pseudo-terminals', () => {
   const finished = new Map<string, Set<string>>();
   const errorsSeen = new Map<string, Set<string>>();
   const binActionsOf = (serial: string) => finished.get(serial)?.size ?? 0;
+  let boardDevice = '';
 
   it('runs two robots through bridge + emulator pairs that complete picks beside virtual robots', async () => {
     facility = runGridline(['start', '--port', '0', '--data', dataDir, '--hardware-in-the-loop', '2', '--hil-link', 'pty', '--speed', '4', '--requests-per-hour', '400']);
     const brokerUrl = (await facility.waitForLine(/broker (mqtt:\/\/127\.0\.0\.1:\d+) \(embedded\)/, 30_000))[1]!;
+    boardDevice = (await facility.waitForLine(/robot R001 runs through the firmware bridge and the board emulator, serial line \S+ <-> (\S+) \(socat\)/, 10_000))[1]!;
     await facility.waitForLine(/robot R002 runs through the firmware bridge and the board emulator, serial line .*\(socat\)/, 10_000);
     bus = await connectMqttBus(brokerUrl, { clientId: 'hil-e2e-observer' });
     await bus.subscribe('uagv/v2/gridline/+/state', (_topic, payload) => {
@@ -68,7 +70,8 @@ describe('hardware in the loop over socat pseudo-terminals', () => {
 
   it('puts a robot in error when its serial line is pulled mid-move, and recovers when it is back', async () => {
     await waitFor(() => latest.get('R001')?.driving === true, 120_000, () => 'R001 driving');
-    const socatPid = execFileSync('pgrep', ['-f', `socat .*R001-board`]).toString().trim().split('\n')[0]!;
+    // This run's socat for R001, found by its device path (unique to the run).
+    const socatPid = execFileSync('pgrep', ['-f', `link=${boardDevice} `]).toString().trim().split('\n')[0]!;
     process.kill(Number(socatPid), 'SIGKILL');
     await waitFor(() => latest.get('R001')?.errors.some((e) => e.errorType === 'motorControllerLink') === true, 20_000, () => `R001 errors: ${JSON.stringify(latest.get('R001')?.errors)}`);
     await facility!.waitForLine(/R001-host unplugged \(socat exited\)/, 10_000);
