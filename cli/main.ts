@@ -5,6 +5,7 @@ import { runBenchScenario } from './commands/bench-scenario.ts';
 import { runBenchGrid } from './commands/bench-grid.ts';
 import { runBenchLorr } from './commands/bench-lorr.ts';
 import { runBenchBridge } from './commands/bench-bridge.ts';
+import { runBenchConsole } from './commands/bench-console.ts';
 import { runLorrProblem } from './commands/lorr-problem.ts';
 import { runScenario } from './commands/scenario.ts';
 import { runBridge } from './commands/bridge.ts';
@@ -33,6 +34,11 @@ Usage:
                           in memory
       --manual-ports P1[,P2...]   no simulated picker at these ports: a person confirms
                           there through the port screen
+      --console-host H    interface of the operator console's web server (default 127.0.0.1)
+      --console-port N    its port (default 8080; 0 picks a free one)
+      --console-mqtt-url URL   MQTT over WebSocket for the console with an external broker
+                          (the embedded broker is reached through the console's own /mqtt)
+      --no-console        do not serve the console
   gridline wms pick --sku S --qty N [--port P]        send one pick and print its events
   gridline wms putaway --sku S --qty N [--bin B]      send one putaway
   gridline wms status --request-id ID                 ask for a request's state
@@ -57,6 +63,8 @@ ${SIM_BOARD_USAGE}  gridline scenario [--seed N] [--duration S] [--robots N] [--
                                         rules (default 1000 steps, 100 ms, pibt); OUT.json in its format
   gridline bench bridge [--count N]      serial codec throughput, and the emergency stop's latency
                                         through the firmware bridge to a socat pty (N stops, 1000)
+  gridline bench console                 the console's scene in headless Chromium: 160,000 bins and
+                                        1,000 robots; draw calls, triangles, frame and update times
   gridline bench lorr-problem FROM.json --team-size N [--seed S] [--out-dir DIR]
                                         the same problem with N robots on seeded random free cells
 `;
@@ -87,6 +95,10 @@ const OPTIONS = {
   entry: { type: 'string' },
   'team-size': { type: 'string' },
   count: { type: 'string' },
+  'console-host': { type: 'string' },
+  'console-port': { type: 'string' },
+  'console-mqtt-url': { type: 'string' },
+  'no-console': { type: 'boolean' },
   'out-dir': { type: 'string' },
   'serial-number': { type: 'string' },
   'hardware-in-the-loop': { type: 'string' },
@@ -129,7 +141,8 @@ export async function main(argv: string[]): Promise<number> {
         if (sub === 'lorr') return await runBenchLorr(parsed.positionals[2], parsed.values);
         if (sub === 'lorr-problem') return await runLorrProblem(parsed.positionals[2], parsed.values);
         if (sub === 'bridge') return await runBenchBridge(parsed.values);
-        process.stderr.write(`gridline: unknown benchmark "${sub ?? ''}"; try: gridline bench scenario, grid, lorr, lorr-problem or bridge\n`);
+        if (sub === 'console') return await runBenchConsole(parsed.values);
+        process.stderr.write(`gridline: unknown benchmark "${sub ?? ''}"; try: gridline bench scenario, grid, lorr, lorr-problem, bridge or console\n`);
         return 2;
       default:
         process.stderr.write(`gridline: unknown command "${command}"\n\n${USAGE}`);

@@ -2,6 +2,8 @@ import path from 'node:path';
 import { formatKpi } from '../../controller/kpi.ts';
 import { numberOption, UsageError, type CommandArgs } from '../errors.ts';
 import { startFacility } from '../facility.ts';
+import { startConsoleHttpServer, type ConsoleHttpServer } from '../../controller/http/console-http-server.ts';
+import { CONSOLE_DIST_DIR, ensureConsoleBuilt } from '../console-build.ts';
 import { loadLayout } from '../load-layout.ts';
 
 const KPI_PERIOD_MS = 5_000; // wall-clock period of the KPI line
@@ -23,6 +25,13 @@ export async function runStart(values: CommandArgs): Promise<number> {
   if (hilLink !== 'pty' && hilLink !== 'memory') throw new UsageError(`--hil-link must be pty or memory (got "${hilLink}")`);
   const manualPorts = manualPortsOption(values['manual-ports'], layout.ports.map((p) => p.id));
   const out = (line: string) => process.stdout.write(`${line}\n`);
+  const consoleWanted = !values['no-console'];
+  const consoleHost = (values['console-host'] as string | undefined) ?? '127.0.0.1';
+  const consolePort = numberOption(values, 'console-port', 8080, (n) => Number.isInteger(n) && n >= 0 && n < 65536);
+  const consoleMqttUrl = values['console-mqtt-url'] as string | undefined;
+  if (consoleMqttUrl !== undefined && !/^wss?:\/\//.test(consoleMqttUrl)) throw new UsageError(`--console-mqtt-url must be a ws:// or wss:// URL (got "${consoleMqttUrl}")`);
+  // Built before anything starts, so a build problem stops nothing half-started.
+  if (consoleWanted) await ensureConsoleBuilt((line) => out(`gridline: ${line}`));
 
   const facility = await startFacility({
     layout,
@@ -41,6 +50,24 @@ export async function runStart(values: CommandArgs): Promise<number> {
   for (const robot of facility.hil?.robots.values() ?? []) {
     const line = robot.devices ? `serial line ${robot.devices.host} <-> ${robot.devices.board} (socat)` : 'serial line in memory';
     out(`gridline: robot ${robot.serialNumber} runs through the firmware bridge and the board emulator, ${line}`);
+  }
+  let consoleServer: ConsoleHttpServer | undefined;
+  if (consoleWanted) {
+    try {
+      consoleServer = await startConsoleHttpServer({
+        host: consoleHost,
+        port: consolePort,
+        distDir: CONSOLE_DIST_DIR,
+        site: core.options.site,
+        ...(consoleMqttUrl ? { mqttUrl: consoleMqttUrl } : {}),
+        ...(facility.broker ? { mqttStream: facility.broker.handleStream } : {}),
+      });
+    } catch (error) {
+      await facility.stop();
+      throw error;
+    }
+    out(`gridline: console ${consoleServer.url} (port screens: ${consoleServer.url}port.html?port=${layout.ports[0]?.id ?? 'P1'})`);
+    if (!facility.broker && !consoleMqttUrl) out('gridline: the console needs MQTT over WebSocket from the external broker: pass --console-mqtt-url ws://HOST:PORT');
   }
   if (manualPorts.length > 0) out(`gridline: no simulated picker at ${manualPorts.join(', ')}: confirm there through the port screen`);
   if (facility.controller.resumed.resumed + facility.controller.resumed.failed > 0) {
@@ -75,6 +102,7 @@ export async function runStart(values: CommandArgs): Promise<number> {
   clearTimeout(durationTimer);
   clearInterval(report);
   out('gridline: stopping');
+  await consoleServer?.close();
   out(formatKpi(core.kpis()));
   await facility.stop();
   out('gridline: stopped cleanly');
