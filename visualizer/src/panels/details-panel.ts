@@ -110,7 +110,13 @@ function describe(details: SelectionDetails): InfoRow[] {
       const { robot } = details;
       const c = robot.controller;
       const r = robot.report;
-      const errors = [...(r?.errors ?? []), ...(c?.errors ?? [])].map((e) => `${e.errorLevel} ${e.errorType}${e.errorDescription ? `: ${e.errorDescription}` : ''}`);
+      // The robot's own report and the controller's list usually name the same errors: one line each.
+      const byType = new Map<string, string>();
+      for (const e of [...(c?.errors ?? []), ...(r?.errors ?? [])]) {
+        const key = `${e.errorLevel} ${e.errorType}`;
+        if (!byType.has(key) || e.errorDescription) byType.set(key, `${key}${e.errorDescription ? `: ${e.errorDescription}` : ''}`);
+      }
+      const errors = [...byType.values()];
       return [
         pair('Controller state', c ? c.state : 'not listed by the controller'),
         pair('Job', c?.job ?? '–'),
@@ -123,7 +129,7 @@ function describe(details: SelectionDetails): InfoRow[] {
         pair('Gripper', robot.lifting ? `${r?.liftAction ?? 'lifting'} running` : 'up'),
         pair('Carrying', robot.carrying ?? 'nothing'),
         pair('Emergency stop', r?.eStop ? 'in force' : 'no'),
-        pair('Errors', errors.length > 0 ? [...new Set(errors)].join('; ') : 'none'),
+        pair('Errors', errors.length > 0 ? errors.join('; ') : 'none'),
         pair('Reserved cells', details.reservedCells.length > 0 ? details.reservedCells.map(([x, y]) => `(${x},${y})`).join(' ') : 'none'),
       ];
     }

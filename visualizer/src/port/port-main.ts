@@ -36,7 +36,7 @@ function main(): void {
   root.append(
     h('header', {}, title, status),
     message,
-    h('div', { className: 'card' }, action, quantity, sku, h('div', { className: 'bin-line' }, 'Bin ', bin), contentsTable),
+    h('div', { className: 'card' }, h('div', { className: 'what' }, action, quantity), h('div', { className: 'which' }, sku, h('div', { className: 'bin-line' }, 'Bin ', bin)), contentsTable),
     h('div', { className: 'buttons' }, confirm, shortage),
     shortageForm,
     error,
