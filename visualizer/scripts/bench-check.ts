@@ -2,9 +2,11 @@
  * Runs the built scene benchmark (visualizer/dist/bench.html) in headless Chromium and checks
  * its numbers: all 160,000 bins drawn in at most 3 draw calls. Build first:
  *   npx vite build --config visualizer/vite.config.ts
- *   npx tsx visualizer/scripts/bench-check.ts [--frames 120] [--warmup 30] [--feed off] [--screenshot out.png] [--heap-profile]
+ *   npx tsx visualizer/scripts/bench-check.ts [--frames 120] [--warmup 30] [--feed off] [--screenshot out.png] [--heap-profile] [--dist dir]
  * --heap-profile samples allocations (Chrome DevTools protocol) during the measured frames and
- * lists the functions that allocated most, to find per-frame allocation.
+ * lists the functions that allocated most, to find per-frame allocation; function names are
+ * readable with an unminified build (`npx vite build --config visualizer/vite.config.ts
+ * --minify false --outDir /tmp/dist-plain` and `--dist /tmp/dist-plain`).
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +35,7 @@ interface HeapNode {
 }
 
 async function main(): Promise<void> {
-  const dist = fileURLToPath(new URL('../dist', import.meta.url));
+  const dist = arg('dist') ?? fileURLToPath(new URL('../dist', import.meta.url));
   const { server, url } = await serveDist(dist);
   const browser = await chromium.launch({
     executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
