@@ -1,4 +1,5 @@
-import { BoxGeometry, InstancedBufferAttribute, InstancedMesh, MeshLambertMaterial, type Object3D } from 'three';
+import { InstancedBufferAttribute, InstancedMesh, MeshBasicMaterial, type Object3D } from 'three';
+import { binGeometry } from './bin-geometry.ts';
 import { PALETTE } from './palette.ts';
 import { binShade, writeBinMatrices, writeColor } from './instance-writes.ts';
 import type { SceneDimensions } from './scene-dimensions.ts';
@@ -10,7 +11,8 @@ import type { SceneDimensions } from './scene-dimensions.ts';
  */
 export class BinsLayer {
   mesh: InstancedMesh | null = null;
-  private readonly material = new MeshLambertMaterial({ color: 0xffffff });
+  /** Unlit: the bin geometry carries its shading in vertex colours (see bin-geometry.ts). */
+  private readonly material = new MeshBasicMaterial({ color: 0xffffff, vertexColors: true });
   private capacity = 0;
   private columnStart = new Uint32Array(1);
   private heights: Uint8Array | null = null;
@@ -78,7 +80,7 @@ export class BinsLayer {
     }
     // Room to grow a little without building a new mesh when bins are added.
     this.capacity = Math.ceil(atLeast * 1.1);
-    const mesh = new InstancedMesh(new BoxGeometry(dims.binW, dims.binH, dims.binD), this.material, this.capacity);
+    const mesh = new InstancedMesh(binGeometry(dims.binW, dims.binH, dims.binD), this.material, this.capacity);
     mesh.instanceColor = new InstancedBufferAttribute(new Float32Array(this.capacity * 3), 3);
     mesh.count = 0;
     // The mesh spans the whole grid and is not raycast: culling and a bounding sphere buy nothing.
