@@ -456,6 +456,21 @@ describe('TrafficPlanner under operators', () => {
     expect(w.planner.extend('P', 0)).toBe(true);
   });
 
+  it('drops the booking of a robot held while it waits to follow another', () => {
+    const w = world(['.....']);
+    onLeg(w, 'A', w.at(1, 0), w.at(4, 0));
+    onLeg(w, 'B', w.at(0, 0), w.at(3, 0));
+    runMoves(w, w.planner.step([leg('A'), leg('B', -1000)], 0), 0);
+    expect(w.planner.bookingOf('B')).toBe(w.at(1, 0));
+    w.planner.setHeld('B', true);
+    expect(w.planner.bookingOf('B')).toBeUndefined();
+    const before = w.traffic.heldCells('A');
+    w.traffic.reached('A', 1);
+    expect(w.planner.cellsFreed(before, 0)).toEqual([]);
+    expect(w.traffic.heldCells('B')).toEqual([w.at(0, 0)]);
+    expectSound(w);
+  });
+
   it('plans around a closed cell, horizon included, and through it again once opened', () => {
     const w = world(['.....', '.....']);
     onLeg(w, 'R1', w.at(0, 0), w.at(4, 0));

@@ -36,7 +36,7 @@ import type { TrafficControl } from './traffic-control.ts';
  * (a port's cell with a lane) go before the robots queueing behind them.
  *
  * Operators: while the planner is frozen (an emergency stop) it releases nothing to anyone;
- * a held robot (paused) is released nothing, keeps what it holds and any booking; a closed
+ * a held robot (paused) is released nothing and keeps what it holds (not its booking); a closed
  * cell (blocked by an operator) is a wall for every plan from the moment it is closed.
  */
 export interface TrafficPlannerOptions {
@@ -137,10 +137,17 @@ export class TrafficPlanner {
     return this.frozen;
   }
 
-  /** A held robot is released nothing (it keeps its cells and booking) until let go. */
+  /**
+   * A held robot is released nothing (it keeps its cells) until let go. Its booking is
+   * dropped, so that the cell it was to follow into is free for others meanwhile.
+   */
   setHeld(serial: string, held: boolean): void {
-    if (held) this.held.add(serial);
-    else this.held.delete(serial);
+    if (held) {
+      this.held.add(serial);
+      this.dropBooking(serial);
+    } else {
+      this.held.delete(serial);
+    }
   }
 
   /**
