@@ -63,7 +63,7 @@ ${SIM_BOARD_USAGE}  gridline scenario [--seed N] [--duration S] [--robots N] [--
                                         rules (default 1000 steps, 100 ms, pibt); OUT.json in its format
   gridline bench bridge [--count N]      serial codec throughput, and the emergency stop's latency
                                         through the firmware bridge to a socat pty (N stops, 1000)
-  gridline bench console                 the console's scene in headless Chromium: 160,000 bins and
+  gridline bench console [--frames N]    the console's scene in headless Chromium: 160,000 bins and
                                         1,000 robots; draw calls, triangles, frame and update times
   gridline bench lorr-problem FROM.json --team-size N [--seed S] [--out-dir DIR]
                                         the same problem with N robots on seeded random free cells
@@ -95,6 +95,7 @@ const OPTIONS = {
   entry: { type: 'string' },
   'team-size': { type: 'string' },
   count: { type: 'string' },
+  frames: { type: 'string' },
   'console-host': { type: 'string' },
   'console-port': { type: 'string' },
   'console-mqtt-url': { type: 'string' },
