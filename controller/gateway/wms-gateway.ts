@@ -268,7 +268,11 @@ export class WmsGateway implements VisitObserver {
       if (port.mode !== mode) return { code: 'PORT_UNAVAILABLE', reason: `port "${portId}" is ${port.mode === 'closed' ? 'closed' : `in ${port.mode} mode`}, not ${mode}` };
       return { id: port.id, cell: port.cell };
     }
-    const candidates = ports.filter((p) => p.mode === mode);
+    const ofMode = ports.filter((p) => p.mode === mode);
+    // Ports an operator closed are passed over while another port of the mode takes work; if
+    // all are closed the request waits at one of them until it opens again.
+    const open = ofMode.filter((p) => this.controller.portTakesVisits(p.id));
+    const candidates = open.length > 0 ? open : ofMode;
     if (candidates.length === 0) return { code: 'PORT_UNAVAILABLE', reason: `no port is open for ${mode}` };
     const load = new Map(candidates.map((p) => [p.id, 0]));
     for (const request of this.controller.requests.all()) for (const visit of request.visits) if (load.has(visit.portId) && visit.state !== 'done' && visit.state !== 'cancelled') load.set(visit.portId, load.get(visit.portId)! + 1);

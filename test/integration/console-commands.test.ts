@@ -121,6 +121,7 @@ describe('operator commands on the default facility', () => {
   it('starts no retrieval for a closed port, lets what is under way finish, and serves it again once opened', async () => {
     const w = await rig(33);
     w.f.advance(60_000);
+    const visitIdsBefore = new Set([...w.core.requests.all()].flatMap((r) => r.visits.map((v) => v.visitId)));
     expect(w.command({ type: 'closePort', portId: 'P1' })).toMatchObject({ ok: true });
     expect(w.command({ type: 'closePort', portId: 'P9' })).toMatchObject({ ok: false, code: 'UNKNOWN_PORT' });
     const p1 = w.core.ports.get('P1')!;
@@ -133,9 +134,10 @@ describe('operator commands on the default facility', () => {
     }
     expect(p1.retrievalsUnderway).toBe(0);
     expect(p1.queue).toEqual([]);
-    // Requests for P1 wait meanwhile.
-    const waiting = [...w.core.requests.all()].flatMap((r) => r.visits.filter((v) => v.portId === 'P1' && v.state === 'queued'));
-    expect(waiting.length).toBeGreaterThan(0);
+    // New pick requests go to the open pick port, P2, meanwhile.
+    const newPickVisits = [...w.core.requests.all()].flatMap((r) => r.visits.filter((v) => v.mode === 'pick' && !visitIdsBefore.has(v.visitId)));
+    expect(newPickVisits.length).toBeGreaterThan(0);
+    expect(newPickVisits.every((v) => v.portId === 'P2')).toBe(true);
     expect(w.core.portTakesVisits('P1')).toBe(false);
     expect(w.command({ type: 'openPort', portId: 'P1' })).toMatchObject({ ok: true });
     expect(w.core.portTakesVisits('P1')).toBe(true);
