@@ -112,6 +112,8 @@ interface RobotRecord {
   errors: readonly VdaError[];
   /** Paused by an operator (startPause sent): no new legs, cells or jobs until resumed. */
   paused: boolean;
+  /** Offline when an emergency stop was released: the release is sent again when it is back. */
+  releaseOwed: boolean;
   /** Sent to service by an operator: puts its bin away, then takes no work until returned. */
   inService: boolean;
   /** The service cell it was sent to, while in service. */
@@ -279,6 +281,12 @@ export class GridController {
   /** A robot (back) online hears of an emergency stop in force, and of its own pause. */
   private cameOnline(robot: RobotRecord): void {
     if (this.emergencyStopOn) this.sendInstantAction(robot.serial, EMERGENCY_STOP_ACTION_TYPE, 'estop');
+    // A robot that was offline when the emergency stop was released still holds it: release it
+    // now (only a stop this controller sent; a robot's own stop is not the controller's to end).
+    else if (robot.releaseOwed) {
+      this.sendInstantAction(robot.serial, RELEASE_EMERGENCY_STOP_ACTION_TYPE, 'estop-release');
+      robot.releaseOwed = false;
+    }
     if (robot.paused) this.sendInstantAction(robot.serial, 'startPause', 'pause');
   }
 
@@ -1184,7 +1192,11 @@ export class GridController {
     const was = this.emergencyStopOn;
     this.emergencyStopOn = false;
     this.planner.setFrozen(false);
-    for (const serial of this.robots.keys()) this.sendInstantAction(serial, RELEASE_EMERGENCY_STOP_ACTION_TYPE, 'estop-release');
+    for (const [serial, robot] of this.robots) {
+      this.sendInstantAction(serial, RELEASE_EMERGENCY_STOP_ACTION_TYPE, 'estop-release');
+      // Sent again when it comes back online, if it is offline now (a lost release would leave it stopped).
+      robot.releaseOwed = !robot.online;
+    }
     if (was) this.alarm('operator', 'emergency stop released');
     return { ok: true, message: `emergency stop released for ${this.robots.size} robots${was ? '' : ' (none was in force)'}` };
   }
@@ -1428,6 +1440,7 @@ export class GridController {
         charging: false,
         errors: [],
         paused: false,
+        releaseOwed: false,
         inService: false,
         serviceCell: null,
       };

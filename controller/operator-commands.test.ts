@@ -132,6 +132,23 @@ describe('an emergency stop of every robot', () => {
     r.controller.controlCycle();
     expect(r.orders.length).toBeGreaterThan(ordersBefore);
   });
+
+  it('sends the release again to a robot that was offline when the emergency stop was released', () => {
+    const r = rig();
+    r.addRobot('R1', 'c2_2');
+    r.addRobot('R2', 'c7_0');
+    r.controller.emergencyStopAll();
+    r.controller.handleConnection('R2', { ...online('R2'), connectionState: 'CONNECTIONBROKEN' });
+    r.controller.resumeAll();
+    const releasesBefore = r.actionTypes('R2').filter((t) => t === 'releaseEmergencyStop').length;
+    r.controller.handleConnection('R2', online('R2'));
+    expect(r.actionTypes('R2').filter((t) => t === 'releaseEmergencyStop').length).toBe(releasesBefore + 1);
+    // Online all along: nothing more for R1; and only once for R2.
+    r.controller.handleConnection('R2', { ...online('R2'), connectionState: 'CONNECTIONBROKEN' });
+    r.controller.handleConnection('R2', online('R2'));
+    expect(r.actionTypes('R2').filter((t) => t === 'releaseEmergencyStop').length).toBe(releasesBefore + 1);
+    expect(r.actionTypes('R1').filter((t) => t === 'releaseEmergencyStop').length).toBe(1);
+  });
 });
 
 describe('closing a port', () => {

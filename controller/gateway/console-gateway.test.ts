@@ -145,6 +145,25 @@ describe('the console gateway', () => {
     await w.running.stop();
   });
 
+  it('answers a command delivered twice (a QoS 1 repeat) with its first reply, without running it again', async () => {
+    const w = await rig();
+    w.core.handleState('R001', idleState('R001', 'c1_1'));
+    w.client.send({ commandId: 'b', type: 'blockCell', x: 2, y: 0 });
+    w.clock.advance(0);
+    w.client.send({ commandId: 'u', type: 'unblockCell', x: 2, y: 0 });
+    w.client.send({ commandId: 'b', type: 'blockCell', x: 2, y: 0 }); // the repeat, after an unblock
+    w.clock.advance(0);
+    expect(w.seen.replies.map((r) => [r.commandId, r.ok])).toEqual([
+      ['b', true],
+      ['u', true],
+      ['b', true],
+    ]);
+    expect(w.seen.replies[2]!.message).toBe(w.seen.replies[0]!.message);
+    w.clock.advance(500);
+    expect(w.seen.states.at(-1)!.blockedCells).toEqual([]); // not blocked again
+    await w.running.stop();
+  });
+
   it('publishes the stacks again within a second of a bin moving, and not more often', async () => {
     const w = await rig();
     // R001 stands on B2's column; a retrieval of B1 (under B2) makes it lift B2 off first.

@@ -20,7 +20,12 @@ export const STACKS_PERIOD_MS = 1_000;
  * that connects sees everything at once. Every command gets exactly one reply: done, or refused
  * with a code and a reason (a refused command changes nothing).
  */
+/** Commands remembered for answering repeats. */
+const REMEMBERED_REPLIES = 256;
+
 export class ConsoleGateway {
+  /** Replies to the latest commands by commandId, to answer a redelivered command the same way. */
+  private readonly recentReplies = new Map<string, ConsoleReplyDraft>();
   private readonly builder: ConsoleStateBuilder;
   private stateTimer: TimerHandle | null = null;
   private stacksTimer: TimerHandle | null = null;
@@ -74,8 +79,16 @@ export class ConsoleGateway {
     this.publishedStackVersion = version;
   }
 
-  /** Runs a command and sends its one reply (also returned, for tests). Never throws. */
+  /**
+   * Runs a command and sends its one reply (also returned, for tests). Never throws. A command
+   * seen again (a QoS 1 redelivery) is not run twice: its first reply is sent again.
+   */
   handle(received: ReceivedConsoleCommand): ConsoleReplyDraft {
+    const earlier = received.ok ? this.recentReplies.get(received.command.commandId) : undefined;
+    if (earlier) {
+      this.out.reply(earlier);
+      return earlier;
+    }
     let reply: ConsoleReplyDraft;
     if (!received.ok) {
       reply = { commandId: received.commandId, ok: false, code: 'INVALID_COMMAND', message: clip(received.errors.join('; ')) };
@@ -90,6 +103,10 @@ export class ConsoleGateway {
       }
     }
     reply = { ...reply, message: clip(reply.message) };
+    if (received.ok) {
+      this.recentReplies.set(reply.commandId, reply);
+      if (this.recentReplies.size > REMEMBERED_REPLIES) this.recentReplies.delete(this.recentReplies.keys().next().value!);
+    }
     this.out.reply(reply);
     return reply;
   }

@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mqtt from 'mqtt';
+import { WebSocket } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../broker/embedded-broker.ts';
 import { startConsoleHttpServer, type ConsoleHttpServer } from './console-http-server.ts';
@@ -30,10 +31,10 @@ function distWithPages(): string {
 }
 
 /** A raw GET, so paths reach the server unnormalised (fetch would resolve `..`). */
-function get(url: string, rawPath: string): Promise<{ status: number; type: string; body: string }> {
+function get(url: string, rawPath: string, headers: Record<string, string> = {}): Promise<{ status: number; type: string; body: string }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ hostname, port, path: rawPath, method: 'GET' }, (res) => {
+    const req = httpRequest({ hostname, port, path: rawPath, method: 'GET', headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -66,6 +67,18 @@ describe('the console web server', () => {
     rmSync(path.join(dist, '..', `secret-${path.basename(dist)}.txt`));
   });
 
+  it('answers a malformed path with 400 and keeps running', async () => {
+    server = await startConsoleHttpServer({ host: '127.0.0.1', port: 0, distDir: distWithPages(), site: 'demo' });
+    expect((await get(server.url, '/%E0%A4%A')).status).toBe(400);
+    expect((await get(server.url, '/')).status).toBe(200);
+  });
+
+  it('refuses requests addressed to a host name it does not answer to (DNS rebinding)', async () => {
+    server = await startConsoleHttpServer({ host: '127.0.0.1', port: 0, distDir: distWithPages(), site: 'demo' });
+    expect((await get(server.url, '/', { host: `evil.example:${server.port}` })).status).toBe(403);
+    expect((await get(server.url, '/', { host: `localhost:${server.port}` })).status).toBe(200);
+  });
+
   it('says how to build the console when it is not built', async () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'gridline-console-empty-'));
     dirs.push(empty);
@@ -88,6 +101,14 @@ describe('the console web server', () => {
     server = await startConsoleHttpServer({ host: '127.0.0.1', port: 0, distDir: distWithPages(), site: 'demo', mqttStream: broker.handleStream });
     const tcp = await mqtt.connectAsync(broker.url, { clientId: 'tcp-client' });
     const ws = await mqtt.connectAsync(`ws://127.0.0.1:${server.port}/mqtt`, { clientId: 'browser-like' });
+    // A page of another site may not open MQTT here.
+    const refused = await new Promise<number>((resolve) => {
+      const socket = new WebSocket(`ws://127.0.0.1:${server!.port}/mqtt`, { origin: 'http://evil.example' });
+      socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      socket.on('open', () => resolve(101));
+      socket.on('error', () => undefined);
+    });
+    expect(refused).toBe(403);
     try {
       await ws.subscribeAsync('gridline/test/+');
       const received = new Promise<string>((resolve) => ws.on('message', (topic, payload) => resolve(`${topic} ${payload.toString()}`)));

@@ -26,6 +26,8 @@ export interface ConsoleHttpOptions {
   mqttUrl?: string;
   /** Takes each browser's MQTT-over-WebSocket stream (the embedded broker's handleStream). */
   mqttStream?: (stream: Duplex, request: IncomingMessage) => void;
+  /** Host names the console answers to besides `host` and localhost (e.g. this machine's name). */
+  allowedHosts?: string[];
 }
 
 export interface ConsoleHttpServer {
@@ -52,13 +54,29 @@ export async function startConsoleHttpServer(options: ConsoleHttpOptions): Promi
   const server: Server = createServer((request, response) => serve(request, response));
 
   function serve(request: IncomingMessage, response: ServerResponse): void {
+    try {
+      serveFile(request, response);
+    } catch (error) {
+      // A request must never take the controller down with it.
+      if (!response.headersSent) send(response, 500, 'text/plain; charset=utf-8', `internal error: ${(error as Error).message}\n`);
+      else response.destroy();
+    }
+  }
+
+  function serveFile(request: IncomingMessage, response: ServerResponse): void {
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'text/plain; charset=utf-8', 'only GET and HEAD\n');
+    if (!hostAllowed(request)) return send(response, 403, 'text/plain; charset=utf-8', 'unknown host\n');
     const url = new URL(request.url ?? '/', 'http://console');
     if (url.pathname === '/config.json') {
       const mqttUrl = options.mqttUrl ?? `ws://${request.headers.host ?? `${options.host}:${address().port}`}/mqtt`;
       return send(response, 200, CONTENT_TYPES['.json']!, JSON.stringify({ mqttUrl, site: options.site }));
     }
-    const relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+    let relative: string;
+    try {
+      relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+    } catch {
+      return send(response, 400, 'text/plain; charset=utf-8', 'malformed path\n');
+    }
     const file = path.resolve(distDir, `.${relative}`);
     // Nothing outside the built console is served, whatever the path says.
     if (!file.startsWith(distDir + path.sep)) return send(response, 404, 'text/plain; charset=utf-8', 'not found\n');
@@ -74,13 +92,39 @@ export async function startConsoleHttpServer(options: ConsoleHttpOptions): Promi
       'cache-control': relative.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
     if (request.method === 'HEAD') return void response.end();
-    createReadStream(file).pipe(response);
+    createReadStream(file)
+      .on('error', () => response.destroy())
+      .pipe(response);
+  }
+
+  /**
+   * Only requests addressed to this server by an IP address, by localhost, or by a name it was
+   * told (`host`, `allowedHosts`): a page of another site cannot reach it through a DNS name
+   * rebound to this machine.
+   */
+  function hostAllowed(request: IncomingMessage): boolean {
+    const header = request.headers.host;
+    if (header === undefined) return false;
+    const name = header.replace(/:\d+$/, '');
+    if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name) || /^\[[0-9a-fA-F:.]+\]$/.test(name)) return true;
+    return name === 'localhost' || name === options.host || (options.allowedHosts ?? []).includes(name);
+  }
+
+  /** A browser's WebSocket carries the page's origin: only this console's own pages may open MQTT. */
+  function originAllowed(request: IncomingMessage): boolean {
+    const origin = request.headers.origin;
+    if (origin === undefined) return true; // not a browser (a program on this machine)
+    return origin === `http://${request.headers.host}`;
   }
 
   server.on('upgrade', (request, socket, head) => {
     const pathname = new URL(request.url ?? '/', 'http://console').pathname;
     if (pathname !== '/mqtt' || !options.mqttStream) {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    if (!hostAllowed(request) || !originAllowed(request)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }
     const feed = options.mqttStream;

@@ -158,6 +158,8 @@ export class TrafficPlanner {
   setCellClosed(cell: number, closed: boolean): void {
     if ((this.closed[cell] === 1) === closed) return;
     this.closed[cell] = closed ? 1 : 0;
+    // A robot booked to follow into the cell must not be released it once it is closed.
+    if (closed) for (const [serial, booking] of [...this.bookings]) if (booking.cell === cell) this.dropBooking(serial);
     setCellClosed(this.graph, this.originalMoves, this.closed, cell);
     this.maps.clear();
     this.detours.clear();

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   };
   const actions: ConsoleActions = {
     send(body: CommandBody) {
-      if (!vm || !connection) return toasts.show('Not connected to the broker: nothing sent', false);
+      if (!vm || !connection?.connected) return toasts.show('Not connected to the broker: nothing sent', false);
       publish(vm.command(body, performance.now()));
     },
     select(selection: Selection | null) {

@@ -65,8 +65,14 @@ export class BrokerConnection {
     this.client.unsubscribe(topic);
   }
 
-  publish(topic: string, text: string, options: { qos?: 0 | 1; retain?: boolean } = {}): void {
+  /**
+   * Publishes now, or not at all: false while disconnected. An operator's command or a port
+   * confirmation must not be queued and delivered minutes later, after the person gave up on it.
+   */
+  publish(topic: string, text: string, options: { qos?: 0 | 1; retain?: boolean } = {}): boolean {
+    if (!this.client.connected) return false;
     this.client.publish(topic, text, { qos: options.qos ?? 1, retain: options.retain ?? false });
+    return true;
   }
 
   get connected(): boolean {

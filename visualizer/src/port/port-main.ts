@@ -61,7 +61,7 @@ function main(): void {
     setText(action, p ? (p.mode === 'pick' ? 'Pick' : 'Put') : '');
     contents.replaceChildren(...(p?.contents ?? []).map((line) => h('tr', { className: line.sku === p?.sku ? 'wanted' : '' }, h('td', { text: line.sku }), h('td', { text: String(line.quantity) }))));
     contentsTable.hidden = !p;
-    const can = model.canConfirm() && connection !== null;
+    const can = model.canConfirm() && connection !== null && connection.connected;
     confirm.disabled = !can;
     shortage.disabled = !can;
     if (!can) shortageForm.hidden = true;
@@ -69,12 +69,18 @@ function main(): void {
     document.body.classList.toggle('presented', p !== null);
   };
 
-  const send = (text: string) => {
-    if (!model || !connection) return;
-    connection.publish(model.confirmTopic, text, { qos: 1 });
+  const send = (text: string): void => {
+    if (model && connection) connection.publish(model.confirmTopic, text, { qos: 1 });
+  };
+
+  const offline = (): boolean => {
+    if (connection?.connected) return false;
+    setText(error, 'Not connected to the broker: nothing sent. Try again once connected.');
+    return true;
   };
 
   confirm.addEventListener('click', () => {
+    if (offline()) return;
     const c = model?.confirmAll(new Date().toISOString());
     if (c) send(JSON.stringify(c));
     setText(error, '');
@@ -91,7 +97,7 @@ function main(): void {
   });
   shortageForm.addEventListener('submit', (e) => {
     e.preventDefault();
-    if (!model) return;
+    if (!model || offline()) return;
     const result = model.confirmShortage(shortageInput.value, new Date().toISOString());
     if (!result.ok) return setText(error, result.error);
     send(JSON.stringify(result.confirm));

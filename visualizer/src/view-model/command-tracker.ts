@@ -67,7 +67,8 @@ export class CommandTracker {
     sent.reply = reply;
     sent.repliedAtMs = nowMs;
     sent.timedOut = false;
-    if (wasTimedOut) this.finished.splice(this.finished.indexOf(sent), 1);
+    const index = wasTimedOut ? this.finished.indexOf(sent) : -1;
+    if (index >= 0) this.finished.splice(index, 1); // it may have been dropped from the log already
     this.remember(sent);
     return sent;
   }
