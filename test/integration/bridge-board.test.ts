@@ -83,6 +83,16 @@ describe('bridge + board emulator over the mock serial binding', () => {
     expect(r.bridge.session.counters.decoder.frames).toBeGreaterThan(10);
   });
 
+  it('copes with a board whose frames arrive late (40 ms, past the 30 ms acknowledgement timeout)', async () => {
+    const r = await start({ faults: { delayOutgoingMs: 40 } });
+    r.sendOrder(digAndDeliverOrder());
+    await waitFor(() => allActionsFinished(r.latest()) && r.latest()!.lastNodeId === 'c5_0', 40_000, () => `order done: ${JSON.stringify(r.latest()?.actionStates)}`);
+    expect(r.world.portBins(5, 0)).toEqual(['B1']);
+    expect(r.bridge.session.counters.retransmissions).toBeGreaterThan(0); // the late acks made it repeat…
+    expect(r.emulator.counters.duplicates).toBeGreaterThan(0); // …and the board acted on each command once
+    expect(errorTypes(r.latest())).toEqual([]);
+  });
+
   it('retransmits unacknowledged commands, reports a VDA 5050 error when the board stays deaf, and recovers', async () => {
     const r = await start();
     r.emulator.setFaults({ dropIncoming: 1 });
