@@ -12,6 +12,13 @@ export interface ControllerOptions {
   mapId: string;
   /** Period of the control loop (allocation, one traffic planning step), clock milliseconds. */
   tickMs: number;
+  /**
+   * At start, no robot is given a job or a cell until every robot of the layout has reported
+   * where it stands (a robot not yet heard from may stand on any cell), or this long has
+   * passed since start; then the controller goes on without the missing ones and raises an
+   * alarm naming them. Clock milliseconds; 0 commands each robot as soon as it reports.
+   */
+  fleetWaitMs: number;
   /** Cells ahead of its position a robot may hold (released as VDA 5050 base). */
   lookaheadCells: number;
   /** A robot that waits this long for its next cell gets a detour around held cells, ms. */
@@ -74,6 +81,7 @@ export function defaultControllerOptions(overrides: Partial<ControllerOptions> =
     manufacturer: 'gridline',
     mapId: 'grid',
     tickMs: 250, // 4 control cycles per second
+    fleetWaitMs: 120_000, // 2 min: robots coming online one by one after a restart
     lookaheadCells: 4,
     detourAfterMs: 2_000, // 2 s
     bookingTimeoutMs: 30_000, // 30 s: far longer than a lift, short enough to undo a stuck chain

@@ -1,6 +1,6 @@
 import { createActor, type Actor } from 'xstate';
 import type { Clock, TimerHandle } from '../protocol/clock.ts';
-import type { GridLayout } from '../protocol/layout/index.ts';
+import { robotSerialNumber, type GridLayout } from '../protocol/layout/index.ts';
 import type { Action, Connection, OrderBody, State, VdaError } from '../protocol/vda5050/types.ts';
 import { dropAction, EMERGENCY_STOP_ACTION_TYPE, pickAction, parseCellNodeId, RELEASE_EMERGENCY_STOP_ACTION_TYPE, START_CHARGING_ACTION_TYPE } from '../protocol/vda5050/grid-nodes.ts';
 import type { ControllerOptions } from './controller-options.ts';
@@ -177,6 +177,11 @@ export class GridController {
   private timer: TimerHandle | null = null;
   private readonly startedAtMs: number;
   private readonly observers: VisitObserver[] = [];
+  /**
+   * Robots of the layout not yet placed while the controller waits for them at start, null
+   * once it no longer waits (see `fleetKnown`).
+   */
+  private awaitedRobots: Set<string> | null;
 
   /** Read side of the inventory; every change goes through `stock`, which commits it. */
   readonly inventory: Inventory;
@@ -239,6 +244,8 @@ export class GridController {
       }
     }
     this.startedAtMs = clock.now();
+    const fleet = layout.robots.placed ? layout.robots.placed.map((r) => r.serialNumber) : Array.from({ length: layout.robots.count }, (_, i) => robotSerialNumber(i + 1));
+    this.awaitedRobots = fleet.length > 0 && options.fleetWaitMs > 0 ? new Set(fleet) : null;
   }
 
   addObserver(observer: VisitObserver): void {
@@ -365,6 +372,7 @@ export class GridController {
     }
     robot.placed = true;
     robot.placementProblem = undefined;
+    this.awaitedRobots?.delete(robot.serial);
     // VDA 5050 §factsheet: ask each robot once for its capabilities.
     this.commands.sendInstantActions(robot.serial, [{ actionType: 'factsheetRequest', actionId: this.newId('factsheet'), blockingType: 'NONE' }]);
     return true;
@@ -504,8 +512,9 @@ export class GridController {
 
   /** One control cycle: allocation, jobs waiting on something, one traffic planning step, order updates. */
   controlCycle(): void {
-    // Under an emergency stop nothing is decided: robots keep their cells and jobs.
-    if (this.emergencyStopOn) return;
+    // Under an emergency stop nothing is decided: robots keep their cells and jobs. Nor is
+    // anything decided before the controller knows where every robot stands.
+    if (this.emergencyStopOn || !this.fleetKnown()) return;
     const startedMs = this.profiler?.now();
     this.allocate();
     this.advanceWaitingJobs();
@@ -570,8 +579,31 @@ export class GridController {
     }
   }
 
+  /**
+   * Whether the controller knows where the robots stand, so that it may give out jobs and
+   * cells: once every robot of the layout has been placed, or `fleetWaitMs` after start (the
+   * missing ones are then raised). Before that a cell nobody holds in the reservation table
+   * may still have a robot on it that has not reported yet (robots come online one by one),
+   * and releasing it to another robot would drive that one into it.
+   */
+  private fleetKnown(): boolean {
+    const awaited = this.awaitedRobots;
+    if (awaited === null) return true;
+    if (awaited.size > 0) {
+      if (this.clock.now() - this.startedAtMs < this.options.fleetWaitMs) return false;
+      this.alarm('controller', `went on without robots ${[...awaited].join(', ')}, not heard from within ${this.options.fleetWaitMs / 1000} s of start: where they stand is not known, and one reporting a cell released to another robot is not commanded`);
+    }
+    this.awaitedRobots = null;
+    return true;
+  }
+
+  /** Robots of the layout the controller still waits for before commanding any (see `fleetWaitMs`). */
+  robotsAwaited(): string[] {
+    return this.awaitedRobots ? [...this.awaitedRobots] : [];
+  }
+
   private allocate(): void {
-    if (this.emergencyStopOn) return;
+    if (this.emergencyStopOn || !this.fleetKnown()) return;
     const idle: RobotRecord[] = [];
     for (const robot of this.robots.values()) {
       if (robot.inService) {

@@ -64,7 +64,8 @@ async function rig() {
   const clock = new SimulatedClock();
   const broker = new MemoryBroker(clock);
   const orders: { serial: string; order: OrderBody }[] = [];
-  const running = await startController({ layout: layout(), bus: broker.connect({ clientId: 'controller' }), clock, onOrderSent: (serial, order) => void orders.push({ serial, order }) });
+  // The layout has two robots, but only R001 is played: the controller must not wait for R002.
+  const running = await startController({ layout: layout(), bus: broker.connect({ clientId: 'controller' }), clock, options: { fleetWaitMs: 0 }, onOrderSent: (serial, order) => void orders.push({ serial, order }) });
   const client = new ConsoleClientLink(broker.connect({ clientId: 'console' }), { site: 'demo' });
   const wms = new WmsClientLink(broker.connect({ clientId: 'wms' }), { site: 'demo', clientId: 'wms' });
   await wms.start();
