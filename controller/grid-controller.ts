@@ -153,6 +153,8 @@ export class GridController {
    * in the way of robots queueing for the port or leaving it.
    */
   private readonly portZone = new Set<number>();
+  /** The cells within `PORT_ZONE_CELLS` of a port with a lane (part of `portZone`). */
+  private readonly laneZone = new Set<number>();
   /**
    * Cells within `stagingDistanceCells` of a port with a lane, where robots bringing bins
    * queue and wait: idle robots do not stay there nor park there.
@@ -228,7 +230,9 @@ export class GridController {
           if (d > reach || !this.grid.inside(x + dx, y + dy)) continue;
           const cell = this.grid.index(x + dx, y + dy);
           this.portArea.add(cell);
-          if (d <= PORT_ZONE_CELLS) this.portZone.add(cell);
+          if (d > PORT_ZONE_CELLS) continue;
+          this.portZone.add(cell);
+          this.laneZone.add(cell);
         }
       }
     }
@@ -1479,6 +1483,14 @@ export class GridController {
       this.robots.set(serial, robot);
     }
     return robot;
+  }
+
+  /**
+   * Whether the cell is within PORT_ZONE_CELLS of a port with a lane: where robots queue for
+   * the port, enter and leave it (no bin is dropped there).
+   */
+  inLaneZone(cell: number): boolean {
+    return this.laneZone.has(cell);
   }
 
   robotSerials(): string[] {

@@ -1,4 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { SimulatedClock } from '../../protocol/clock.ts';
+import { generateInventory, parseLayout } from '../../protocol/layout/index.ts';
+import { defaultControllerOptions } from '../controller-options.ts';
+import { GridController } from '../grid-controller.ts';
+import { RequestBook } from '../requests/request-book.ts';
+import { SqliteStore } from '../store/sqlite-store.ts';
+import { loadOrInitialiseInventory, StoredInventory } from '../store/stored-inventory.ts';
 import { TINY_PORT, tinyController, type TinyBin } from '../test-support/tiny-controller.ts';
 import { selectBinForPutaway, selectBinsForPick } from './bin-selection.ts';
 
@@ -178,5 +185,54 @@ describe('selectBinForPutaway', () => {
       { id: 'E', x: 2, y: 0, level: 0 },
     ]);
     expect(selectBinForPutaway(controller, portCell(controller), () => true)).toBeUndefined();
+  });
+});
+
+/**
+ * A 12 x 4 grid with one pick port at (5, 0), on the top edge away from the corners, so it has
+ * a lane: robots enter it from (4, 0) and leave to (6, 0).
+ */
+function laneController(bins: TinyBin[]): GridController {
+  const file = {
+    name: 'lane',
+    columns: { x: 12, y: 4 },
+    depth: 4,
+    ports: [{ id: 'P1', x: 5, y: 0, mode: 'pick' }],
+    robots: { count: 0 },
+    inventory: { bins: bins.map((b) => ({ id: b.id, x: b.x, y: b.y, level: b.level, contents: b.contents ?? [] })) },
+  };
+  const parsed = parseLayout(JSON.stringify(file), 'lane');
+  if (!parsed.ok) throw new Error(`lane layout is invalid:\n${parsed.errors.join('\n')}`);
+  const layout = parsed.layout;
+  const dimensions = { columnsX: layout.columns.x, columnsY: layout.columns.y, depth: layout.depth };
+  const store = new SqliteStore(':memory:', dimensions);
+  const inventory = loadOrInitialiseInventory(store, dimensions, () => generateInventory(layout));
+  return new GridController(layout, new StoredInventory(inventory, store), new RequestBook(), { sendOrder() {}, sendInstantActions() {} }, new SimulatedClock(), defaultControllerOptions());
+}
+
+describe('selectBinsForPick near a port with a lane', () => {
+  const pickAt = (controller: GridController, wanted: Record<string, number>) =>
+    selectBinsForPick(controller, new Map(Object.entries(wanted)), controller.grid.index(5, 0)).map((s) => s.binId);
+
+  it('takes a bin from beside the lane only when no other bin is within 50 cells more', () => {
+    // LANE is on the lane's entry, 1 cell from the port; BESIDE 2 cells away; FAR is 9 cells
+    // away (6 + 3) but outside the 3-cell zone round the port.
+    const controller = laneController([
+      { id: 'LANE', x: 4, y: 0, level: 0, contents: apples(5) },
+      { id: 'BESIDE', x: 5, y: 2, level: 0, contents: [{ sku: 'pear', quantity: 5 }] },
+      { id: 'FAR', x: 11, y: 3, level: 0, contents: [...apples(5), { sku: 'pear', quantity: 5 }] },
+    ]);
+    expect(controller.inLaneZone(controller.grid.index(4, 0))).toBe(true);
+    expect(controller.inLaneZone(controller.grid.index(11, 3))).toBe(false);
+    expect(pickAt(controller, { apple: 1 })).toEqual(['FAR']);
+    expect(pickAt(controller, { pear: 1 })).toEqual(['FAR']);
+  });
+
+  it('still takes a bin from beside the lane when it is the only one with the SKU', () => {
+    const controller = laneController([
+      { id: 'LANE', x: 4, y: 0, level: 0, contents: apples(5) },
+      { id: 'FAR', x: 11, y: 3, level: 0, contents: [{ sku: 'pear', quantity: 5 }] },
+    ]);
+    expect(pickAt(controller, { apple: 2 })).toEqual(['LANE']);
   });
 });

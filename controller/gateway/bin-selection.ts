@@ -9,7 +9,7 @@ export interface SelectedBin {
  * Chooses the bins a pick is served from (DESIGN.md §2: prefer shallow and near). A bin
  * costs its depth (bins to lift off first) times `depthWeightCells` plus its distance to
  * the port in cells; bins not in storage right now (on a robot, at a port) cost extra, as
- * they must come back first. The caller has checked that enough stock is available.
+ * they must come back first, and so do bins near a port's lane (LANE_ZONE_COST_CELLS). The caller has checked that enough stock is available.
  */
 export function selectBinsForPick(controller: GridController, wanted: ReadonlyMap<string, number>, portCell: number): SelectedBin[] {
   const inventory = controller.inventory;
@@ -53,5 +53,16 @@ function binCost(controller: GridController, binId: string, portCell: number): n
   const location = controller.inventory.location(binId);
   if (location.kind !== 'column') return 1_000;
   const depth = controller.inventory.depthFromTop(binId) ?? 0;
-  return depth * controller.options.depthWeightCells + controller.grid.manhattan(controller.grid.index(location.x, location.y), portCell);
+  const column = controller.grid.index(location.x, location.y);
+  const zone = controller.inLaneZone(column) ? LANE_ZONE_COST_CELLS : 0;
+  return depth * controller.options.depthWeightCells + controller.grid.manhattan(column, portCell) + zone;
 }
+
+/**
+ * Extra cost, in cells, of a bin in a column near a port with a lane (controller.inLaneZone),
+ * where robots queue for the port, enter and leave it: digging there (a robot standing for
+ * each lift, setting blockers aside, coming back) stops the port's queue for seconds each
+ * time, so such a bin is taken only when no other bin with the SKU is within this many cells
+ * more. No bin is put back there, so the zone empties as its bins are taken.
+ */
+const LANE_ZONE_COST_CELLS = 50;
