@@ -1,29 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Action, OrderBody, State } from '../protocol/vda5050/types.ts';
 import { tinyController } from './test-support/tiny-controller.ts';
-
-/** A VDA 5050 state of an idle robot standing on `nodeId`. */
-function idleState(serial: string, nodeId: string, batteryCharge = 100, charging = false): State {
-  return {
-    headerId: 0,
-    timestamp: '2026-01-01T00:00:00.000Z',
-    version: '2.0.0',
-    manufacturer: 'gridline',
-    serialNumber: serial,
-    orderId: '',
-    orderUpdateId: 0,
-    lastNodeId: nodeId,
-    lastNodeSequenceId: 0,
-    nodeStates: [],
-    edgeStates: [],
-    driving: false,
-    actionStates: [],
-    batteryState: { batteryCharge, charging },
-    operatingMode: 'AUTOMATIC',
-    errors: [],
-    safetyState: { eStop: 'NONE', fieldViolation: false },
-  };
-}
+import { idleState } from './test-support/robot-states.ts';
 
 function recordingCommands() {
   const orders: { serial: string; order: OrderBody }[] = [];

@@ -1,33 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Action, OrderBody, State } from '../protocol/vda5050/types.ts';
 import { tinyController } from './test-support/tiny-controller.ts';
+import { idleState } from './test-support/robot-states.ts';
 
 /**
  * The controller's side of operators' commands (pause, emergency stop, ports, blocked cells) on
  * the tiny facility: 8 x 4 columns, port P1 at (0, 0), charger at (7, 1), no service cell.
  */
-function idleState(serial: string, nodeId: string): State {
-  return {
-    headerId: 0,
-    timestamp: '2026-01-01T00:00:00.000Z',
-    version: '2.0.0',
-    manufacturer: 'gridline',
-    serialNumber: serial,
-    orderId: '',
-    orderUpdateId: 0,
-    lastNodeId: nodeId,
-    lastNodeSequenceId: 0,
-    nodeStates: [],
-    edgeStates: [],
-    driving: false,
-    actionStates: [],
-    batteryState: { batteryCharge: 100, charging: false },
-    operatingMode: 'AUTOMATIC',
-    errors: [],
-    safetyState: { eStop: 'NONE', fieldViolation: false },
-  };
-}
-
 /** The robot on its order, having reached route index `index`, still driving. */
 function onOrder(serial: string, order: OrderBody, index: number): State {
   const node = order.nodes.find((n) => n.sequenceId === 2 * index)!;

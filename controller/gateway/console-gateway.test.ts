@@ -7,6 +7,7 @@ import { parseLayout } from '../../protocol/layout/index.ts';
 import { WmsClientLink } from '../../protocol/wms/links.ts';
 import type { OrderBody, State } from '../../protocol/vda5050/types.ts';
 import { startController } from '../main.ts';
+import { idleState } from '../test-support/robot-states.ts';
 
 /**
  * The console gateway over an in-memory broker on a simulated clock: what it publishes and
@@ -36,28 +37,6 @@ function layout() {
   );
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
   return parsed.layout;
-}
-
-function idleState(serial: string, nodeId: string): State {
-  return {
-    headerId: 0,
-    timestamp: '2026-01-01T00:00:00.000Z',
-    version: '2.0.0',
-    manufacturer: 'gridline',
-    serialNumber: serial,
-    orderId: '',
-    orderUpdateId: 0,
-    lastNodeId: nodeId,
-    lastNodeSequenceId: 0,
-    nodeStates: [],
-    edgeStates: [],
-    driving: false,
-    actionStates: [],
-    batteryState: { batteryCharge: 90, charging: false },
-    operatingMode: 'AUTOMATIC',
-    errors: [],
-    safetyState: { eStop: 'NONE', fieldViolation: false },
-  };
 }
 
 async function rig() {
@@ -102,7 +81,7 @@ describe('the console gateway', () => {
 
   it('answers every command exactly once, refusals with a code and a reason', async () => {
     const w = await rig();
-    w.core.handleState('R001', idleState('R001', 'c1_1'));
+    w.core.handleState('R001', idleState('R001', 'c1_1', 90));
     w.client.send({ commandId: 'q', type: 'queryColumn', x: 4, y: 1 });
     w.client.send({ commandId: 'q-out', type: 'queryColumn', x: 6, y: 0 });
     w.client.send({ commandId: 'p', type: 'pauseRobot', serial: 'R001' });
@@ -148,7 +127,7 @@ describe('the console gateway', () => {
 
   it('answers a command delivered twice (a QoS 1 repeat) with its first reply, without running it again', async () => {
     const w = await rig();
-    w.core.handleState('R001', idleState('R001', 'c1_1'));
+    w.core.handleState('R001', idleState('R001', 'c1_1', 90));
     w.client.send({ commandId: 'b', type: 'blockCell', x: 2, y: 0 });
     w.clock.advance(0);
     w.client.send({ commandId: 'u', type: 'unblockCell', x: 2, y: 0 });
@@ -168,7 +147,7 @@ describe('the console gateway', () => {
   it('publishes the stacks again within a second of a bin moving, and not more often', async () => {
     const w = await rig();
     // R001 stands on B2's column; a retrieval of B1 (under B2) makes it lift B2 off first.
-    w.core.handleState('R001', idleState('R001', 'c2_2'));
+    w.core.handleState('R001', idleState('R001', 'c2_2', 90));
     w.wms.send({ type: 'pick', requestId: 'r1', lines: [{ sku: 'S1', quantity: 1 }] });
     w.clock.advance(300);
     const order = w.orders.find((o) => o.order.nodes.some((n) => n.actions.some((a) => a.actionType === 'pick')))!.order;
@@ -176,7 +155,7 @@ describe('the console gateway', () => {
     expect(pick.actionParameters).toContainEqual({ key: 'binId', value: 'B2' });
     w.clock.advance(200);
     const before = w.seen.heights.length;
-    w.core.handleState('R001', { ...idleState('R001', 'c2_2'), orderId: order.orderId, actionStates: [{ actionId: pick.actionId, actionType: 'pick', actionStatus: 'FINISHED' }] });
+    w.core.handleState('R001', { ...idleState('R001', 'c2_2', 90), orderId: order.orderId, actionStates: [{ actionId: pick.actionId, actionType: 'pick', actionStatus: 'FINISHED' }] });
     w.clock.advance(1_000);
     expect(w.seen.heights.length).toBe(before + 1);
     expect(w.seen.heights.at(-1)![2 * 6 + 2]).toBe(1);
