@@ -1,6 +1,7 @@
 import { startConsoleHttpServer } from '../../controller/http/console-http-server.ts';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../chromium.ts';
+import type { BenchResult } from '../../visualizer/src/bench/bench-result.ts';
 import { CONSOLE_DIST_DIR, ensureConsoleBuilt } from '../console-build.ts';
 import { numberOption, type CommandArgs } from '../errors.ts';
 
@@ -10,20 +11,6 @@ const DEFAULT_FRAMES = 60;
 const WARMUP_FRAMES = 10;
 /** Frames of the second run, with no messages arriving. */
 const QUIET_FRAMES = 10;
-
-/** What the benchmark page (visualizer/bench.html) leaves in `window.__gridlineBench`. */
-interface BenchFigures {
-  drawCalls: number;
-  bins: number;
-  binDrawCalls: number;
-  triangles: number;
-  frames: number;
-  frameMsP50: number;
-  frameMsP99: number;
-  updateMsP50: number;
-  updateMsP99: number;
-  heapDeltaBytes: number | null;
-}
 
 /**
  * `npm run bench:console`: the console's scene on a 100 x 100 grid, 16 deep (160,000 bins),
@@ -60,7 +47,7 @@ export async function runBenchConsole(values: CommandArgs): Promise<number> {
   }
 }
 
-async function runPage(browser: Browser, url: string, problems: string[]): Promise<BenchFigures> {
+async function runPage(browser: Browser, url: string, problems: string[]): Promise<BenchResult> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   try {
     page.on('pageerror', (error) => problems.push(error.message));
@@ -69,7 +56,7 @@ async function runPage(browser: Browser, url: string, problems: string[]): Promi
     await page.waitForFunction("document.title === 'bench done' || document.title.startsWith('bench failed')", undefined, { timeout: TIMEOUT_MS, polling: 500 });
     const title = await page.title();
     if (title !== 'bench done') throw new Error(`the benchmark page failed: ${title}; ${problems.join('; ')}`);
-    return (await page.evaluate('window.__gridlineBench')) as BenchFigures;
+    return (await page.evaluate('window.__gridlineBench')) as BenchResult;
   } finally {
     await page.close();
   }

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SimulatedClock } from '../../protocol/clock.ts';
-import { generateInventory, parseLayout } from '../../protocol/layout/index.ts';
-import { defaultControllerOptions } from '../controller-options.ts';
 import { GridController } from '../grid-controller.ts';
-import { RequestBook } from '../requests/request-book.ts';
-import { SqliteStore } from '../store/sqlite-store.ts';
-import { loadOrInitialiseInventory, StoredInventory } from '../store/stored-inventory.ts';
-import { TINY_PORT, tinyController, type TinyBin } from '../test-support/tiny-controller.ts';
+import { controllerOnLayoutFile, TINY_PORT, tinyController, type TinyBin } from '../test-support/tiny-controller.ts';
 import { selectBinForPutaway, selectBinsForPick } from './bin-selection.ts';
 
 const apples = (quantity: number) => [{ sku: 'apple', quantity }];
@@ -201,13 +195,7 @@ function laneController(bins: TinyBin[]): GridController {
     robots: { count: 0 },
     inventory: { bins: bins.map((b) => ({ id: b.id, x: b.x, y: b.y, level: b.level, contents: b.contents ?? [] })) },
   };
-  const parsed = parseLayout(JSON.stringify(file), 'lane');
-  if (!parsed.ok) throw new Error(`lane layout is invalid:\n${parsed.errors.join('\n')}`);
-  const layout = parsed.layout;
-  const dimensions = { columnsX: layout.columns.x, columnsY: layout.columns.y, depth: layout.depth };
-  const store = new SqliteStore(':memory:', dimensions);
-  const inventory = loadOrInitialiseInventory(store, dimensions, () => generateInventory(layout));
-  return new GridController(layout, new StoredInventory(inventory, store), new RequestBook(), { sendOrder() {}, sendInstantActions() {} }, new SimulatedClock(), defaultControllerOptions());
+  return controllerOnLayoutFile(file);
 }
 
 describe('selectBinsForPick near a port with a lane', () => {

@@ -32,8 +32,13 @@ export function tinyController(bins: TinyBin[], options: Partial<ControllerOptio
     robots: { count: 0 },
     inventory: { bins: bins.map((b) => ({ id: b.id, x: b.x, y: b.y, level: b.level, contents: b.contents ?? [] })) },
   };
-  const parsed = parseLayout(JSON.stringify(file), 'tiny');
-  if (!parsed.ok) throw new Error(`tiny layout is invalid:\n${parsed.errors.join('\n')}`);
+  return controllerOnLayoutFile(file, options, commands);
+}
+
+/** A controller over an in-memory store on the layout file given (an object, as in JSON). */
+export function controllerOnLayoutFile(file: { name: string } & object, options: Partial<ControllerOptions> = {}, commands: RobotCommandPort = { sendOrder() {}, sendInstantActions() {} }): GridController {
+  const parsed = parseLayout(JSON.stringify(file), file.name);
+  if (!parsed.ok) throw new Error(`${file.name} layout is invalid:\n${parsed.errors.join('\n')}`);
   const layout = parsed.layout;
   const dimensions = { columnsX: layout.columns.x, columnsY: layout.columns.y, depth: layout.depth };
   const store = new SqliteStore(':memory:', dimensions);

@@ -81,10 +81,8 @@ export function rigLayout(): GridLayout {
   return parsed.layout;
 }
 
-export async function startBridgeRig(options: BridgeRigOptions): Promise<BridgeRig> {
-  const clock = new RealClock(options.speed ?? 4);
-  const layout = rigLayout();
-  const kinematics = layoutKinematics(layout);
+/** The rig's world: the three bins of column (2, 1) and the robot at (0, 1). */
+export function rigWorld(layout: GridLayout): GridWorld {
   const world = new GridWorld({
     columnsX: layout.columns.x,
     columnsY: layout.columns.y,
@@ -98,6 +96,14 @@ export async function startBridgeRig(options: BridgeRigOptions): Promise<BridgeR
     ],
   });
   world.addRobot(RIG_SERIAL, { x: 0, y: 1 });
+  return world;
+}
+
+export async function startBridgeRig(options: BridgeRigOptions): Promise<BridgeRig> {
+  const clock = new RealClock(options.speed ?? 4);
+  const layout = rigLayout();
+  const kinematics = layoutKinematics(layout);
+  const world = rigWorld(layout);
 
   let binding: MockBindingPort | undefined;
   const emulator = new BoardEmulator({

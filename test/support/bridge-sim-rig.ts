@@ -13,26 +13,13 @@ import { MemorySerialLine } from '../../firmware-bridge/memory-serial-line.ts';
 import { BoardEmulator } from '../../sim/board/board-emulator.ts';
 import { gridWorldBody } from '../../sim/board/grid-world-body.ts';
 import { layoutKinematics } from '../../sim/kinematics/robot-kinematics.ts';
-import { GridWorld } from '../../sim/world/grid-world.ts';
-import { rigLayout, RIG_SERIAL } from './bridge-rig.ts';
+import { rigLayout, rigWorld, RIG_SERIAL } from './bridge-rig.ts';
 
 export function startSimulatedBridgeRig() {
   const clock = new SimulatedClock(0);
   const layout = rigLayout();
   const kinematics = layoutKinematics(layout);
-  const world = new GridWorld({
-    columnsX: layout.columns.x,
-    columnsY: layout.columns.y,
-    depth: layout.depth,
-    portCells: [{ x: 5, y: 0 }],
-    portCapacity: 2,
-    placements: [
-      { binId: 'B0', x: 2, y: 1, level: 0 },
-      { binId: 'B1', x: 2, y: 1, level: 1 },
-      { binId: 'B2', x: 2, y: 1, level: 2 },
-    ],
-  });
-  world.addRobot(RIG_SERIAL, { x: 0, y: 1 });
+  const world = rigWorld(layout);
   const line = new MemorySerialLine(clock, 1);
   const emulator = new BoardEmulator({
     clock,

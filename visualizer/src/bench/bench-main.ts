@@ -1,5 +1,6 @@
 import { GridScene } from '../scene/grid-scene.ts';
 import { ConsoleViewModel } from '../view-model/console-view-model.ts';
+import type { BenchResult } from './bench-result.ts';
 import { percentile } from './stats.ts';
 import { SyntheticFleet, type FleetMessage } from './synthetic-fleet.ts';
 import { syntheticLayout, syntheticStacks } from './synthetic-messages.ts';
@@ -23,27 +24,6 @@ import { syntheticLayout, syntheticStacks } from './synthetic-messages.ts';
  *   messageMs  handling the messages that arrived in the frame (parse, validate, apply)
  * Building the synthetic message text is the harness's work and is in neither.
  */
-
-export interface BenchResult {
-  drawCalls: number;
-  bins: number;
-  binDrawCalls: number;
-  triangles: number;
-  frames: number;
-  frameMsP50: number;
-  frameMsP99: number;
-  updateMsP50: number;
-  updateMsP99: number;
-  heapDeltaBytes: number | null;
-  // Beyond the contract, for reading the numbers:
-  messageMsP50: number;
-  messageMsP99: number;
-  renderCallMsP50: number;
-  robots: number;
-  messages: number;
-  feed: boolean;
-  badMessages: number;
-}
 
 declare global {
   interface Window {
