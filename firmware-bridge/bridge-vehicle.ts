@@ -4,11 +4,11 @@
  * (PROTOCOL.md), follows the board's status, and publishes VDA 5050 state on every change and
  * periodically.
  *
- * Every command is derived from the board's last status and is safe to send again: a drive
- * goes from the cell the board reports towards the next released node, a lift goes to an
- * absolute depth, a grip to a wanted state. So after anything that loses track of a command
- * (a lost acknowledgement, the port vanishing, a watchdog stop) the bridge waits for the link
- * and a fresh status, then simply carries on.
+ * Every command is derived from the board's last status: a drive goes from the cell the board
+ * reports towards the next released node, a lift goes to an absolute depth, and a lift or grip
+ * the status shows done already is passed over (a grip is never sent twice). So after anything
+ * that loses track of a command (a lost acknowledgement, the port vanishing, a watchdog stop)
+ * the bridge waits for the link and a fresh status, then simply carries on.
  *
  * Section names below refer to VDA 5050 2.0.0, §6 "Protocol specification".
  */
@@ -26,6 +26,7 @@ import { checkOrderRoute, type GridRouteMap, type RouteEdge, type RouteNode } fr
 import type { Action, ActionState, FactsheetBody, InstantActions, Order, StateBody, VdaError } from '../protocol/vda5050/types.ts';
 import type { BridgeOptions } from './bridge-options.ts';
 import type { BoardCommand, BoardLinkState, BoardSession } from './board-session.ts';
+import { actionState, newWaitingActionStates, orderRejection, roundMm } from '../protocol/vda5050/vehicle-state-parts.ts';
 
 /** The part of a VehicleLink the bridge uses; tests pass a fake. */
 export interface BridgeVehicleLink {
@@ -296,29 +297,15 @@ export class BridgeVehicle {
   }
 
   private rejectOrder(order: Order, errorType: string, reason: string): void {
-    this.addError({
-      errorType,
-      errorLevel: 'WARNING',
-      errorDescription: reason,
-      errorReferences: [
-        { referenceKey: 'headerId', referenceValue: String(order.headerId) },
-        { referenceKey: 'orderId', referenceValue: order.orderId },
-        { referenceKey: 'orderUpdateId', referenceValue: String(order.orderUpdateId) },
-      ],
-    });
+    this.addError(orderRejection(order, errorType, reason));
     this.markChanged();
   }
 
+
   private addWaitingActions(nodes: RouteNode[]): void {
-    for (const node of nodes) {
-      if (!node.released) continue;
-      for (const action of node.actions) {
-        if (this.orderActionIds.has(action.actionId)) continue;
-        this.orderActionIds.add(action.actionId);
-        this.actionStates.push(actionState(action, 'WAITING'));
-      }
-    }
+    this.actionStates.push(...newWaitingActionStates(nodes, this.orderActionIds));
   }
+
 
   private lastBaseNode(): { nodeId: string; sequenceId: number } {
     const released = this.route.filter((n) => n.released);
@@ -783,17 +770,4 @@ export class BridgeVehicle {
 
 function linkError(reason: string): VdaError {
   return { errorType: BRIDGE_ERROR_TYPES.motorControllerLink, errorLevel: 'FATAL', errorDescription: reason };
-}
-
-function actionState(action: Action, status: ActionState['actionStatus']): ActionState {
-  return {
-    actionId: action.actionId,
-    actionType: action.actionType,
-    ...(action.actionDescription !== undefined ? { actionDescription: action.actionDescription } : {}),
-    actionStatus: status,
-  };
-}
-
-function roundMm(metres: number): number {
-  return Math.round(metres * 1000) / 1000;
 }

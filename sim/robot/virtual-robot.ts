@@ -21,6 +21,7 @@ import type { GridCell, GridWorld } from '../world/grid-world.ts';
 import { Battery, type PowerMode } from './battery.ts';
 import { buildFactsheet } from '../../protocol/vda5050/grid-factsheet.ts';
 import { checkOrderRoute, planNodeAction, type RouteEdge, type RouteNode } from '../../protocol/vda5050/grid-order-route.ts';
+import { actionState, newWaitingActionStates, orderRejection, roundMm } from '../../protocol/vda5050/vehicle-state-parts.ts';
 
 /** The part of a VehicleLink the robot uses; tests pass a fake. */
 export interface VehicleLinkPort {
@@ -285,30 +286,16 @@ export class VirtualRobot {
   }
 
   private rejectOrder(order: Order, errorType: string, reason: string): void {
-    this.addError({
-      errorType,
-      errorLevel: 'WARNING',
-      errorDescription: reason,
-      errorReferences: [
-        { referenceKey: 'headerId', referenceValue: String(order.headerId) },
-        { referenceKey: 'orderId', referenceValue: order.orderId },
-        { referenceKey: 'orderUpdateId', referenceValue: String(order.orderUpdateId) },
-      ],
-    });
+    this.addError(orderRejection(order, errorType, reason));
     this.markChanged();
   }
 
+
   /** Released node actions get a WAITING state; horizon actions only once released. */
   private addWaitingActions(nodes: RouteNode[]): void {
-    for (const node of nodes) {
-      if (!node.released) continue;
-      for (const action of node.actions) {
-        if (this.orderActionIds.has(action.actionId)) continue;
-        this.orderActionIds.add(action.actionId);
-        this.actionStates.push(actionState(action, 'WAITING'));
-      }
-    }
+    this.actionStates.push(...newWaitingActionStates(nodes, this.orderActionIds));
   }
+
 
   private lastBaseNode(): { nodeId: string; sequenceId: number } {
     const released = this.route.filter((n) => n.released);
@@ -676,18 +663,4 @@ export class VirtualRobot {
   private metresY(y: number): number {
     return roundMm(y * this.k.cellSizeYM);
   }
-}
-
-function actionState(action: Action, status: ActionState['actionStatus']): ActionState {
-  return {
-    actionId: action.actionId,
-    actionType: action.actionType,
-    ...(action.actionDescription !== undefined ? { actionDescription: action.actionDescription } : {}),
-    actionStatus: status,
-  };
-}
-
-/** Metres rounded to millimetres, to keep messages short and free of float noise. */
-function roundMm(metres: number): number {
-  return Math.round(metres * 1000) / 1000;
 }
