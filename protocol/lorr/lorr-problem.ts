@@ -1,7 +1,7 @@
 /**
  * The League of Robot Runners (LoRR) 2024 problem model: a 4-connected grid map, robots that
  * start facing east, and a file of multi-errand tasks. Rules and file formats as the start
- * kit states them (see ../../../shared/bench/README.md and docs at leagueofrobotrunners.org).
+ * kit states them (see bench/lorr2024/README.md and docs at leagueofrobotrunners.org).
  */
 
 /** A grid map. A cell is one integer, `row * width + col`. */

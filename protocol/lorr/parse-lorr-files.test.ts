@@ -4,10 +4,10 @@ import { loadLorrProblem } from './load-lorr-problem.ts';
 import { forwardCell, taskPoolSize, turnClockwise, turnCounterClockwise } from './lorr-problem.ts';
 import { LorrFormatError, parseLorrAgents, parseLorrMap, parseLorrTasks } from './parse-lorr-files.ts';
 
-// Formats: ../../../shared/bench/README.md, "Files".
+// Formats: bench/lorr2024/README.md, "Files".
 
 const MAP = ['type octile', 'height 2', 'width 3', 'map', '.@E', 'S.T'].join('\n');
-const BENCH = fileURLToPath(new URL('../../../shared/bench/lorr2024/', import.meta.url));
+const BENCH = fileURLToPath(new URL('../../bench/lorr2024/', import.meta.url));
 
 function formatError(fn: () => unknown): LorrFormatError {
   try {

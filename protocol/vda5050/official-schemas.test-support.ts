@@ -1,7 +1,8 @@
 /**
- * Test support: validators compiled from the OFFICIAL VDA 5050 2.0.0 JSON schemas
- * (`../shared/vda5050-2.0.0-schemas/` beside the repository), for conformance tests and for
- * integration runs that check every published message. Test code only: ajv is a dev dependency.
+ * Test support: validators compiled from the OFFICIAL VDA 5050 2.0.0 JSON schemas, kept
+ * unchanged in `official-schemas/` beside this file (provenance, licence and errata in its
+ * README.md), for conformance tests and for integration runs that check every published
+ * message. Test code only: ajv is a dev dependency.
  *
  * The schemas declare JSON Schema draft 2020-12. Two errata of the 2.0.0 files are corrected
  * before compiling, each where the spec text contradicts the schema (the text wins, VDA 5050
@@ -14,8 +15,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { VdaTopicKind } from './types.ts';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const OFFICIAL_SCHEMA_DIR = resolve(repoRoot, '..', 'shared', 'vda5050-2.0.0-schemas');
+export const OFFICIAL_SCHEMA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), 'official-schemas');
 
 export const OFFICIAL_SCHEMA_FILES: Record<VdaTopicKind, string> = {
   order: 'order.schema',

@@ -1,6 +1,6 @@
 /**
  * Runtime schemas (zod 4) for VDA 5050 2.0.0 messages, written from the spec text and the
- * official JSON schemas (`../shared/vda5050-2.0.0-schemas/`). Required fields and enums match
+ * official JSON schemas (`official-schemas/`). Required fields and enums match
  * the official schemas, with these deliberate differences, each where the spec text wins
  * ("if there are differences between the JSON schemas and this document, the variant in this
  * document applies", VDA 5050 §6 Protocol specification):

@@ -6,7 +6,7 @@ import { loadLorrProblem } from '../../protocol/lorr/index.ts';
 import { REPO_ROOT, runGridline } from '../support/processes.ts';
 import { replayLorrOutput } from '../support/lorr-replay.ts';
 
-const RANDOM_PROBLEM = path.resolve(REPO_ROOT, '..', 'shared', 'bench', 'lorr2024', 'random.domain', 'random_32_32_20_100.json');
+const RANDOM_PROBLEM = path.resolve(REPO_ROOT, 'bench', 'lorr2024', 'random.domain', 'random_32_32_20_100.json');
 
 /**
  * The LoRR commands as a user runs them: a generated bigger team, the benchmark with our

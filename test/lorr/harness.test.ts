@@ -8,9 +8,9 @@ import { waitingEntry } from '../../sim/lorr/waiting-entry.ts';
 import { replayLorrOutput } from '../support/lorr-replay.ts';
 import { scriptedClock, scriptedEntry, steadyClock, tinyProblem } from './fixtures/tiny-problem.ts';
 
-// Rules: ../../../shared/bench/README.md, "Rules" (task pool, errands, invalid steps, timeouts).
+// Rules: bench/lorr2024/README.md, "Rules" (task pool, errands, invalid steps, timeouts).
 
-const RANDOM_32 = fileURLToPath(new URL('../../../shared/bench/lorr2024/random.domain/random_32_32_20_100.json', import.meta.url));
+const RANDOM_32 = fileURLToPath(new URL('../../bench/lorr2024/random.domain/random_32_32_20_100.json', import.meta.url));
 const fast = { planTimeLimitMs: 100, now: steadyClock(1) };
 
 describe('LoRR harness: task pool', () => {

@@ -8,7 +8,7 @@ import { waitingEntry } from '../../sim/lorr/waiting-entry.ts';
 import { replayLorrOutput } from '../support/lorr-replay.ts';
 import { scriptedEntry, steadyClock, tinyProblem } from './fixtures/tiny-problem.ts';
 
-// Rules: ../../../shared/bench/README.md, "Rules" and "Output".
+// Rules: bench/lorr2024/README.md, "Rules" and "Output".
 
 function run(problem: LorrProblem, entry: LorrEntry, steps: number): LorrOutputJson {
   return writeLorrOutput(runLorr(problem, entry, { steps, planTimeLimitMs: 100, now: steadyClock(1) }));

@@ -2,7 +2,7 @@ import type { LorrProblem } from '../../protocol/lorr/lorr-problem.ts';
 
 /**
  * An independent check of a LoRR result file, written from the benchmark README's rules
- * (../../../shared/bench/README.md) without any sim/lorr code: replays `actualPaths` and
+ * (bench/lorr2024/README.md) without any sim/lorr code: replays `actualPaths` and
  * `actualSchedule` from the problem's starts, re-derives the task pool, errands and finished
  * tasks, and reports every broken rule and every disagreement with the file.
  *
