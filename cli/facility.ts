@@ -4,7 +4,7 @@ import { connectMqttBus } from '../protocol/bus/mqtt-bus.ts';
 import type { LastWill, MessageBus } from '../protocol/bus/message-bus.ts';
 import { SimulatedClock, type Clock } from '../protocol/clock.ts';
 import { RealClock } from '../protocol/real-clock.ts';
-import { robotStartCells, type GridLayout } from '../protocol/layout/index.ts';
+import { robotStartCells, withRobotCount, type GridLayout } from '../protocol/layout/index.ts';
 import { WmsClientLink } from '../protocol/wms/links.ts';
 import { parseCellNodeId } from '../protocol/vda5050/grid-nodes.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../controller/broker/embedded-broker.ts';
@@ -88,7 +88,7 @@ export interface Facility {
  */
 export async function startFacility(options: FacilityOptions): Promise<Facility> {
   const controllerOptions = defaultControllerOptions(options.controller);
-  const layout: GridLayout = options.robots !== undefined ? { ...options.layout, robots: { count: options.robots, placed: null } } : options.layout;
+  const layout: GridLayout = options.robots !== undefined ? withRobotCount(options.layout, options.robots) : options.layout;
   const transport = options.transport;
   // Checked before anything starts.
   const manualPorts = new Set(options.manualPorts ?? []);

@@ -1,8 +1,9 @@
 import { createActor, type Actor } from 'xstate';
 import type { Clock, TimerHandle } from '../protocol/clock.ts';
-import { robotSerialNumber, type GridLayout } from '../protocol/layout/index.ts';
+import { fleetSerials, vehicleProfileOf, type GridLayout } from '../protocol/layout/index.ts';
 import type { Action, Connection, OrderBody, State, VdaError } from '../protocol/vda5050/types.ts';
-import { dropAction, EMERGENCY_STOP_ACTION_TYPE, pickAction, parseCellNodeId, RELEASE_EMERGENCY_STOP_ACTION_TYPE, START_CHARGING_ACTION_TYPE } from '../protocol/vda5050/grid-nodes.ts';
+import { EMERGENCY_STOP_ACTION_TYPE, parseCellNodeId, RELEASE_EMERGENCY_STOP_ACTION_TYPE, START_CHARGING_ACTION_TYPE } from '../protocol/vda5050/grid-nodes.ts';
+import { binAction } from '../protocol/vda5050/vehicle-profile.ts';
 import type { ControllerOptions } from './controller-options.ts';
 import { GridMap } from './grid/grid-map.ts';
 import type { Inventory } from './inventory/inventory.ts';
@@ -248,7 +249,7 @@ export class GridController {
       }
     }
     this.startedAtMs = clock.now();
-    const fleet = layout.robots.placed ? layout.robots.placed.map((r) => r.serialNumber) : Array.from({ length: layout.robots.count }, (_, i) => robotSerialNumber(i + 1));
+    const fleet = fleetSerials(layout);
     this.awaitedRobots = fleet.length > 0 && options.fleetWaitMs > 0 ? new Set(fleet) : null;
   }
 
@@ -1043,17 +1044,17 @@ export class GridController {
    */
   private sendLegOrder(robot: RobotRecord, active: ActiveLeg, fromIndex: number): void {
     const route = [...this.traffic.routeOf(robot.serial)!, ...this.planner.horizon(robot.serial)];
-    const actions = route[route.length - 1] === active.leg.goal ? this.legActions(active) : [];
+    const actions = route[route.length - 1] === active.leg.goal ? this.legActions(robot, active) : [];
     this.commands.sendOrder(robot.serial, legOrder(this.geometry, active.orderId, active.orderUpdateId, route, fromIndex, active.sentReleasedTo, actions));
   }
 
-  private legActions(active: ActiveLeg): Action[] {
+  private legActions(robot: RobotRecord, active: ActiveLeg): Action[] {
     if (!active.actionId) return [];
     if (active.leg.startCharging) return [{ actionType: START_CHARGING_ACTION_TYPE, actionId: active.actionId, blockingType: 'HARD' }];
     const action = active.leg.action;
     if (!action) return [];
-    const params = { binId: action.binId, x: action.x, y: action.y, level: action.level };
-    return [action.type === 'pick' ? pickAction(active.actionId, params) : dropAction(active.actionId, params)];
+    const handling = { loadId: action.binId, x: action.x, y: action.y, level: action.level, ...(action.portId !== undefined ? { portId: action.portId } : {}) };
+    return [binAction(action.type, active.actionId, handling, vehicleProfileOf(this.layout, robot.serial), this.layout.binHeightM)];
   }
 
   private sendLegUpdate(robot: RobotRecord, leg: ActiveLeg): void {

@@ -18,10 +18,10 @@ import { buildFactsheet } from '../protocol/vda5050/grid-factsheet.ts';
 import {
   cellNodeId,
   EMERGENCY_STOP_ACTION_TYPE,
-  parseGridActionParameters,
   RELEASE_EMERGENCY_STOP_ACTION_TYPE,
   type GridCell,
 } from '../protocol/vda5050/grid-nodes.ts';
+import { readBinAction } from '../protocol/vda5050/vehicle-profile.ts';
 import { checkOrderRoute, type GridRouteMap, type RouteEdge, type RouteNode } from '../protocol/vda5050/grid-order-route.ts';
 import type { Action, ActionState, FactsheetBody, InstantActions, Order, StateBody, VdaError } from '../protocol/vda5050/types.ts';
 import type { BridgeOptions } from './bridge-options.ts';
@@ -389,13 +389,13 @@ export class BridgeVehicle {
     const state = this.actionStates.find((a) => a.actionId === action.actionId)!;
     const running: RunningAction = { action, state };
     if (action.actionType === 'pick' || action.actionType === 'drop') {
-      const parsed = parseGridActionParameters(action);
+      const parsed = readBinAction(action, this.grid.profile);
       if (!parsed.ok) return this.failAction(state, parsed.errors.join('; '));
       const atPort = this.grid.cellKind(status.x, status.y) === 'port';
       const levelsDown = atPort ? 1 : this.grid.depth - parsed.value.level;
       // A port lowers the bin further: its extra time is spent half going down, half coming up.
       const extraM = atPort ? (this.o.portDropSeconds * this.o.liftSpeedMps) / 2 : 0;
-      running.handling = { kind: action.actionType, binId: parsed.value.binId, depthMm: Math.round((levelsDown * this.o.binHeightM + extraM) * 1000), phase: 0 };
+      running.handling = { kind: action.actionType, binId: parsed.value.loadId, depthMm: Math.round((levelsDown * this.o.binHeightM + extraM) * 1000), phase: 0 };
     }
     this.running = running;
     this.setActionStatus(state, 'RUNNING');

@@ -1,6 +1,6 @@
 import { CELL_KIND_CODES } from '../../protocol/console/console-messages.ts';
 import type { ConsoleLayoutDraft } from '../../protocol/console/console-links.ts';
-import { robotSerialNumber, type GridLayout } from '../../protocol/layout/index.ts';
+import { fleetSerials, type GridLayout } from '../../protocol/layout/index.ts';
 import type { ControllerOptions } from '../controller-options.ts';
 
 /**
@@ -25,9 +25,9 @@ export function consoleLayoutDraft(layout: GridLayout, options: Pick<ControllerO
   };
 }
 
-/** The layout's robots (placed ones by serial, else R001… for its count), then any other known serials. */
+/** The layout's robots (those the facility starts, then external ones), then any other known serials. */
 export function layoutRobotSerials(layout: GridLayout, knownSerials: readonly string[] = []): string[] {
-  const serials = layout.robots.placed ? layout.robots.placed.map((r) => r.serialNumber) : Array.from({ length: layout.robots.count }, (_, i) => robotSerialNumber(i + 1));
+  const serials = fleetSerials(layout);
   const seen = new Set(serials);
   for (const serial of knownSerials) if (!seen.has(serial)) serials.push(serial);
   return serials;

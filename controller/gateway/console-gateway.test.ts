@@ -152,7 +152,7 @@ describe('the console gateway', () => {
     w.clock.advance(300);
     const order = w.orders.find((o) => o.order.nodes.some((n) => n.actions.some((a) => a.actionType === 'pick')))!.order;
     const pick = order.nodes.at(-1)!.actions[0]!;
-    expect(pick.actionParameters).toContainEqual({ key: 'binId', value: 'B2' });
+    expect(pick.actionParameters).toContainEqual({ key: 'loadId', value: 'B2' });
     w.clock.advance(200);
     const before = w.seen.heights.length;
     w.core.handleState('R001', { ...idleState('R001', 'c2_2', 90), orderId: order.orderId, actionStates: [{ actionId: pick.actionId, actionType: 'pick', actionStatus: 'FINISHED' }] });

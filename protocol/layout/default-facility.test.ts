@@ -117,7 +117,7 @@ describe('default facility', () => {
 
 describe('robotStartCells with a placed list', () => {
   it('returns the robots as placed in the file', async () => {
-    const layout: GridLayout = { ...(await defaultFacility()), robots: { count: 1, placed: [{ serialNumber: 'X1', x: 3, y: 3 }] } };
+    const layout: GridLayout = { ...(await defaultFacility()), robots: { count: 1, placed: [{ serialNumber: 'X1', x: 3, y: 3 }], external: [] } };
     expect(robotStartCells(layout, 99)).toEqual([{ serialNumber: 'X1', x: 3, y: 3 }]);
   });
 });

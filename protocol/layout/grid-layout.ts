@@ -8,6 +8,8 @@
  * Stack levels: level 0 is the bottom of a column; a column of height h holds levels
  * 0..h-1, so the bin at level l is (h - 1 - l) bins below the top.
  */
+import type { VehicleProfile } from '../vda5050/vehicle-profile.ts';
+
 export type CellKind = 'storage' | 'port' | 'charger' | 'blocked' | 'service';
 
 export type PortMode = 'pick' | 'putaway' | 'closed';
@@ -28,13 +30,28 @@ export interface ChargerSpec extends GridCell {
 
 export interface RobotStart extends GridCell {
   readonly serialNumber: string;
+  /** Name of its entry in `GridLayout.vehicleTypes`; Gridline's own profile when absent. */
+  readonly vehicleType?: string;
 }
 
-/** Robots of the facility: a count (start cells chosen by `robotStartCells`) or a placed list. */
+/** A robot of the fleet that the facility does not start: it connects on its own and reports where it stands. */
+export interface ExternalRobot {
+  readonly serialNumber: string;
+  readonly vehicleType?: string;
+}
+
+/**
+ * Robots of the facility: a count (start cells chosen by `robotStartCells`) or a placed list,
+ * which the facility starts, and external robots, which it does not. The controller knows
+ * them all (`fleetSerials`) and believes no other serial number.
+ */
 export interface RobotsSpec {
   readonly count: number;
   /** Start cells given in the file, or null when only a count was given. */
   readonly placed: readonly RobotStart[] | null;
+  /** Vehicle type of the counted robots (with `count`); Gridline's own profile when absent. */
+  readonly vehicleType?: string;
+  readonly external: readonly ExternalRobot[];
 }
 
 export interface BinContent {
@@ -91,6 +108,8 @@ export interface GridLayout {
   readonly chargers: readonly ChargerSpec[];
   readonly service: readonly GridCell[];
   readonly robots: RobotsSpec;
+  /** Vehicle profiles by vehicle type name (see protocol/vda5050/VEHICLE-PROFILE.md). */
+  readonly vehicleTypes: Readonly<Record<string, VehicleProfile>>;
   readonly inventory: InventorySpec;
 }
 

@@ -24,10 +24,23 @@ const blockedEntrySchema = z.union([cellSchema, rectangleSchema], {
 
 const portSchema = z.strictObject({ id: idSchema, x: coordinate, y: coordinate, mode: z.enum(['pick', 'putaway', 'closed']) });
 const chargerSchema = z.strictObject({ id: idSchema, x: coordinate, y: coordinate });
-const robotStartSchema = z.strictObject({ serialNumber: idSchema, x: coordinate, y: coordinate });
+const robotStartSchema = z.strictObject({ serialNumber: idSchema, x: coordinate, y: coordinate, vehicleType: idSchema.optional() });
 
-const robotsSchema = z.union([z.strictObject({ count: z.int().min(0) }), z.array(robotStartSchema)], {
+const robotsSchema = z.union([z.strictObject({ count: z.int().min(0), vehicleType: idSchema.optional() }), z.array(robotStartSchema)], {
   error: 'must be { "count": n } or a list of { "serialNumber", "x", "y" }',
+});
+
+/** A robot of the fleet that is not started with the facility: it connects on its own. */
+const externalRobotSchema = z.strictObject({ serialNumber: idSchema, vehicleType: idSchema.optional() });
+
+const profileValue = z.string().min(1).max(64);
+/** What a vehicle type expects in pick and drop (protocol/vda5050/VEHICLE-PROFILE.md); unset fields take Gridline's own values. */
+const vehicleTypeSchema = z.strictObject({
+  stationType: z.union([profileValue, z.strictObject({ column: profileValue, port: profileValue })], {
+    error: 'must be a string, or { "column": "...", "port": "..." }',
+  }).optional(),
+  loadType: profileValue.optional(),
+  identifiesLoads: z.boolean().optional(),
 });
 
 const ratio = z.number().min(0).max(1);
@@ -66,6 +79,8 @@ export const layoutFileSchema = z.strictObject({
   chargers: z.array(chargerSchema).default([]),
   service: z.array(cellSchema).default([]),
   robots: robotsSchema.default({ count: 0 }),
+  externalRobots: z.array(externalRobotSchema).default([]),
+  vehicleTypes: z.record(idSchema, vehicleTypeSchema).default({}),
   inventory: inventorySchema,
 });
 

@@ -49,7 +49,7 @@ describe('parseLayout: a valid file', () => {
       kind: 'generator',
       generator: { seed: 1, fillRatio: 0.5, skuCount: 10, binsPerSku: 40, emptyBinRatio: 0.1 },
     });
-    expect(result.layout.robots).toEqual({ count: 2, placed: null });
+    expect(result.layout.robots).toEqual({ count: 2, placed: null, external: [] });
   });
 
   it('expands blocked rectangles whichever corner comes first', () => {

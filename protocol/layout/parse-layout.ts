@@ -9,8 +9,11 @@ import {
   type GridCell,
   type GridLayout,
   type InventorySpec,
+  type ExternalRobot,
   type RobotStart,
 } from './grid-layout.ts';
+import { robotSerialNumber } from './robot-start-cells.ts';
+import { GRIDLINE_VEHICLE_PROFILE, type VehicleProfile } from '../vda5050/vehicle-profile.ts';
 import { layoutFileSchema, type LayoutFile } from './layout-file-schema.ts';
 
 export type ParseLayoutResult = { readonly ok: true; readonly layout: GridLayout } | { readonly ok: false; readonly errors: string[] };
@@ -100,7 +103,7 @@ function resolveLayout(file: LayoutFile, problems: string[]): GridLayout {
   let placed: RobotStart[] | null = null;
   let robotCount: number;
   if (Array.isArray(file.robots)) {
-    placed = file.robots.map((r) => ({ serialNumber: r.serialNumber, x: r.x, y: r.y }));
+    placed = file.robots.map((r) => ({ serialNumber: r.serialNumber, x: r.x, y: r.y, ...(r.vehicleType !== undefined ? { vehicleType: r.vehicleType } : {}) }));
     robotCount = placed.length;
     checkUniqueIds('robots', placed.map((r) => r.serialNumber), problems, 'serial number');
     const startedAt = new Map<number, string>();
@@ -123,6 +126,10 @@ function resolveLayout(file: LayoutFile, problems: string[]): GridLayout {
   if (robotCount > robotCells) {
     problems.push(`robots: ${robotCount} robots do not fit on the ${robotCells} storage and charger cells`);
   }
+  const vehicleTypes = resolveVehicleTypes(file.vehicleTypes);
+  const external = file.externalRobots.map((r) => ({ serialNumber: r.serialNumber, ...(r.vehicleType !== undefined ? { vehicleType: r.vehicleType } : {}) }));
+  const countVehicleType = Array.isArray(file.robots) ? undefined : file.robots.vehicleType;
+  checkFleet(placed, robotCount, external, countVehicleType, vehicleTypes, problems);
 
   const storageCells = cellKinds.filter((k) => k === 'storage').length;
   let inventory: InventorySpec;
@@ -162,9 +169,50 @@ function resolveLayout(file: LayoutFile, problems: string[]): GridLayout {
     ports: file.ports.map((p) => ({ id: p.id, x: p.x, y: p.y, mode: p.mode })),
     chargers: file.chargers.map((c) => ({ id: c.id, x: c.x, y: c.y })),
     service: file.service.map((c) => ({ x: c.x, y: c.y })),
-    robots: { count: robotCount, placed },
+    robots: { count: robotCount, placed, external, ...(countVehicleType !== undefined ? { vehicleType: countVehicleType } : {}) },
+    vehicleTypes,
     inventory,
   };
+}
+
+/** Vehicle types with Gridline's own values for every field the file leaves out. */
+function resolveVehicleTypes(types: LayoutFile['vehicleTypes']): Record<string, VehicleProfile> {
+  const resolved: Record<string, VehicleProfile> = {};
+  for (const [name, t] of Object.entries(types)) {
+    const own = GRIDLINE_VEHICLE_PROFILE;
+    const stationType = t.stationType === undefined ? own.stationType : typeof t.stationType === 'string' ? { column: t.stationType, port: t.stationType } : t.stationType;
+    resolved[name] = { stationType, loadType: t.loadType ?? own.loadType, identifiesLoads: t.identifiesLoads ?? own.identifiesLoads };
+  }
+  return resolved;
+}
+
+/**
+ * Serial numbers are unique over the whole fleet (started and external robots), and every
+ * vehicle type named is defined.
+ */
+function checkFleet(
+  placed: readonly RobotStart[] | null,
+  count: number,
+  external: readonly ExternalRobot[],
+  countVehicleType: string | undefined,
+  vehicleTypes: Readonly<Record<string, VehicleProfile>>,
+  problems: string[],
+): void {
+  const started = placed ? placed.map((r) => r.serialNumber) : Array.from({ length: count }, (_, i) => robotSerialNumber(i + 1));
+  const startedSet = new Set(started);
+  checkUniqueIds('externalRobots', external.map((r) => r.serialNumber), problems, 'serial number');
+  external.forEach((robot, i) => {
+    if (startedSet.has(robot.serialNumber)) problems.push(`externalRobots[${i}]: serial number "${robot.serialNumber}" is already a robot of "robots"`);
+  });
+  const known = Object.keys(vehicleTypes);
+  const checkType = (path: string, type: string | undefined) => {
+    if (type !== undefined && !(type in vehicleTypes)) {
+      problems.push(`${path}.vehicleType: "${type}" is not defined in vehicleTypes${known.length > 0 ? ` (defined: ${known.join(', ')})` : ''}`);
+    }
+  };
+  checkType('robots', countVehicleType);
+  placed?.forEach((robot, i) => checkType(`robots[${i}]`, robot.vehicleType));
+  external.forEach((robot, i) => checkType(`externalRobots[${i}]`, robot.vehicleType));
 }
 
 function checkUniqueIds(list: string, ids: readonly string[], problems: string[], what = 'id'): void {

@@ -3,14 +3,8 @@
  * kinematics so that what it announces is what it does: the simulator's virtual robots and the
  * firmware bridge publish it alike.
  */
-import {
-  DROP_ACTION_TYPE,
-  EMERGENCY_STOP_ACTION_TYPE,
-  PICK_ACTION_TYPE,
-  RELEASE_EMERGENCY_STOP_ACTION_TYPE,
-  START_CHARGING_ACTION_TYPE,
-  STOP_CHARGING_ACTION_TYPE,
-} from './grid-nodes.ts';
+import { EMERGENCY_STOP_ACTION_TYPE, RELEASE_EMERGENCY_STOP_ACTION_TYPE, START_CHARGING_ACTION_TYPE, STOP_CHARGING_ACTION_TYPE } from './grid-nodes.ts';
+import { DROP_ACTION_TYPE, GRIDLINE_VEHICLE_PROFILE, PICK_ACTION_TYPE, type VehicleProfile } from './vehicle-profile.ts';
 import type { AgvAction, FactsheetBody } from './types.ts';
 
 /** The figures a factsheet announces, in metres and seconds. */
@@ -26,12 +20,20 @@ export interface FactsheetFigures {
 /** kg: one full bin. */
 const MAX_LOAD_KG = 30;
 
-const gridParameters: AgvAction['actionParameters'] = [
-  { key: 'binId', valueDataType: 'STRING', description: 'the bin to handle' },
-  { key: 'x', valueDataType: 'INTEGER', description: 'column x (the node cell)' },
-  { key: 'y', valueDataType: 'INTEGER', description: 'column y (the node cell)' },
-  { key: 'level', valueDataType: 'INTEGER', description: 'stack level from the bottom, 0 = floor; 0 at a port' },
-];
+/** pick and drop as a Gridline grid robot takes them (VEHICLE-PROFILE.md). */
+function binParameters(profile: VehicleProfile): NonNullable<AgvAction['actionParameters']> {
+  const stationTypes = `'${profile.stationType.column}' at a column, '${profile.stationType.port}' at a port`;
+  return [
+    { key: 'stationType', valueDataType: 'STRING', description: stationTypes },
+    { key: 'stationName', valueDataType: 'STRING', description: 'the port, at a port', isOptional: true },
+    { key: 'loadType', valueDataType: 'STRING', description: `'${profile.loadType}'` },
+    { key: 'loadId', valueDataType: 'STRING', description: 'the bin to handle' },
+    { key: 'height', valueDataType: 'FLOAT', description: 'bottom of the bin above the grid floor, metres', isOptional: true },
+    { key: 'x', valueDataType: 'INTEGER', description: 'column x (the node cell)' },
+    { key: 'y', valueDataType: 'INTEGER', description: 'column y (the node cell)' },
+    { key: 'level', valueDataType: 'INTEGER', description: 'stack level from the bottom, 0 = floor; 0 at a port' },
+  ];
+}
 
 const instant = (actionType: string, actionDescription: string): AgvAction => ({ actionType, actionDescription, actionScopes: ['INSTANT'] });
 
@@ -39,7 +41,9 @@ export function buildFactsheet(
   k: FactsheetFigures,
   grid: { depth: number; statePeriodMs: number },
   series: { seriesName: string; seriesDescription: string },
+  profile: VehicleProfile = GRIDLINE_VEHICLE_PROFILE,
 ): FactsheetBody {
+  const binActionParameters = binParameters(profile);
   return {
     typeSpecification: {
       ...series,
@@ -69,8 +73,8 @@ export function buildFactsheet(
     protocolFeatures: {
       optionalParameters: [],
       agvActions: [
-        { actionType: PICK_ACTION_TYPE, actionDescription: 'lift the top bin of the column (or a bin out of a port)', actionScopes: ['NODE'], actionParameters: gridParameters },
-        { actionType: DROP_ACTION_TYPE, actionDescription: 'set the held bin on top of the column (or into a port)', actionScopes: ['NODE'], actionParameters: gridParameters },
+        { actionType: PICK_ACTION_TYPE, actionDescription: 'lift the top bin of the column (or a bin out of a port)', actionScopes: ['NODE'], actionParameters: binActionParameters },
+        { actionType: DROP_ACTION_TYPE, actionDescription: 'set the held bin on top of the column (or into a port)', actionScopes: ['NODE'], actionParameters: binActionParameters },
         { actionType: START_CHARGING_ACTION_TYPE, actionScopes: ['NODE', 'INSTANT'], actionDescription: 'on a charger cell only' },
         { actionType: STOP_CHARGING_ACTION_TYPE, actionScopes: ['NODE', 'INSTANT'] },
         instant('startPause', 'hold motion and running actions'),
@@ -83,6 +87,6 @@ export function buildFactsheet(
       ],
     },
     agvGeometry: {},
-    loadSpecification: { loadSets: [{ setName: 'bin', loadType: 'bin', maxWeigth: MAX_LOAD_KG }] },
+    loadSpecification: { loadSets: [{ setName: 'bin', loadType: profile.loadType, maxWeigth: MAX_LOAD_KG }] },
   };
 }

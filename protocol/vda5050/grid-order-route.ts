@@ -5,16 +5,8 @@
  * execute as an error in its state and keeps its current state).
  */
 import { checkOrderGraph } from './order-rules.ts';
-import {
-  DROP_ACTION_TYPE,
-  PICK_ACTION_TYPE,
-  START_CHARGING_ACTION_TYPE,
-  STOP_CHARGING_ACTION_TYPE,
-  parseCellNodeId,
-  parseGridActionParameters,
-  type GridActionParameters,
-  type GridCell,
-} from './grid-nodes.ts';
+import { START_CHARGING_ACTION_TYPE, STOP_CHARGING_ACTION_TYPE, parseCellNodeId, type GridCell } from './grid-nodes.ts';
+import { DROP_ACTION_TYPE, GRIDLINE_VEHICLE_PROFILE, PICK_ACTION_TYPE, readBinAction, type ReadBinAction, type VehicleProfile } from './vehicle-profile.ts';
 import type { Action, OrderBody } from './types.ts';
 
 /** What a vehicle knows of the grid to check an order: the simulator's world or the bridge's layout. */
@@ -25,6 +17,8 @@ export interface GridRouteMap {
   cellKind(x: number, y: number): string | undefined;
   /** Bins per column at most. */
   readonly depth: number;
+  /** The stationType and loadType values this vehicle handles in pick and drop; Gridline's own when absent. */
+  readonly profile?: VehicleProfile;
 }
 
 /** Action types this robot runs on nodes (VDA 5050 §Actions: predefined plus the grid's own). */
@@ -48,12 +42,13 @@ export type RouteCheck = { ok: true; nodes: RouteNode[]; edges: RouteEdge[] } | 
 
 /** A pick or drop with its parameters read; charging actions carry none. */
 export type NodeActionPlan =
-  | { kind: 'pick' | 'drop'; params: GridActionParameters }
+  | { kind: 'pick' | 'drop'; params: ReadBinAction }
   | { kind: 'startCharging' | 'stopCharging' };
 
 /**
- * Reads an action this robot can run at `cell`, or says why not. Pick and drop must name the
- * column under the robot, at a level the grid has (0 at a port).
+ * Reads an action this robot can run at `cell`, or says why not. Pick and drop (the Gridline
+ * vehicle profile) must name the column under the robot, at a level the grid has (0 at a
+ * port), with the stationType of that kind of cell.
  */
 export function planNodeAction(action: Action, cell: GridCell, world: GridRouteMap): { ok: true; plan: NodeActionPlan } | { ok: false; error: string } {
   switch (action.actionType) {
@@ -62,12 +57,16 @@ export function planNodeAction(action: Action, cell: GridCell, world: GridRouteM
       return { ok: true, plan: { kind: action.actionType } };
     case PICK_ACTION_TYPE:
     case DROP_ACTION_TYPE: {
-      const parsed = parseGridActionParameters(action);
+      const profile = world.profile ?? GRIDLINE_VEHICLE_PROFILE;
+      const parsed = readBinAction(action, profile);
       if (!parsed.ok) return { ok: false, error: parsed.errors.join('; ') };
       const p = parsed.value;
       if (p.x !== cell.x || p.y !== cell.y) return { ok: false, error: `column (${p.x}, ${p.y}) is not the node's cell (${cell.x}, ${cell.y})` };
-      const maxLevel = world.cellKind(cell.x, cell.y) === 'port' ? 0 : world.depth - 1;
+      const atPort = world.cellKind(cell.x, cell.y) === 'port';
+      const maxLevel = atPort ? 0 : world.depth - 1;
       if (p.level > maxLevel) return { ok: false, error: `level ${p.level} is beyond the deepest level ${maxLevel} here` };
+      const stationType = atPort ? profile.stationType.port : profile.stationType.column;
+      if (p.stationType !== stationType) return { ok: false, error: `actionParameters.stationType: '${p.stationType}' is not this ${atPort ? 'port' : 'column'}'s station type '${stationType}'` };
       return { ok: true, plan: { kind: action.actionType, params: p } };
     }
     default:

@@ -3,7 +3,8 @@
  * and pick/drop actions, its order update, instant actions, states while driving and while
  * handling a bin (with loads and errors), and a factsheet. Bodies only: links add headers.
  */
-import { cellNodeId, dropAction, EMERGENCY_STOP_ACTION_TYPE, pickAction } from './grid-nodes.ts';
+import { cellNodeId, EMERGENCY_STOP_ACTION_TYPE } from './grid-nodes.ts';
+import { dropAction, pickAction } from './vehicle-profile.ts';
 import type { Action, FactsheetBody, InstantActionsBody, OrderBody, OrderEdge, OrderNode, StateBody, VdaHeader } from './types.ts';
 
 export const SAMPLE_MAP_ID = 'grid-1';
@@ -42,9 +43,9 @@ function cellEdge(from: OrderNode, to: OrderNode, released: boolean): OrderEdge 
 export function sampleOrderBody(): OrderBody {
   const n0 = cellNode(0, 0, 0, true);
   const n1 = cellNode(1, 0, 2, true);
-  const n2 = cellNode(2, 0, 4, true, [pickAction('pick-1', { binId: 'BIN-42', x: 2, y: 0, level: 5 })]);
+  const n2 = cellNode(2, 0, 4, true, [pickAction('pick-1', { loadId: 'BIN-42', x: 2, y: 0, level: 5 })]);
   const n3 = cellNode(3, 0, 6, false);
-  const n4 = cellNode(4, 0, 8, false, [dropAction('drop-1', { binId: 'BIN-42', x: 4, y: 0, level: 0 })]);
+  const n4 = cellNode(4, 0, 8, false, [dropAction('drop-1', { loadId: 'BIN-42', x: 4, y: 0, level: 0, portId: 'P1' })]);
   return {
     orderId: 'order-1',
     orderUpdateId: 0,
@@ -55,9 +56,9 @@ export function sampleOrderBody(): OrderBody {
 
 /** Extends the base of `sampleOrderBody` from the stitching node (2,0) to the port (4,0). */
 export function sampleOrderUpdateBody(): OrderBody {
-  const n2 = cellNode(2, 0, 4, true, [pickAction('pick-1', { binId: 'BIN-42', x: 2, y: 0, level: 5 })]);
+  const n2 = cellNode(2, 0, 4, true, [pickAction('pick-1', { loadId: 'BIN-42', x: 2, y: 0, level: 5 })]);
   const n3 = cellNode(3, 0, 6, true);
-  const n4 = cellNode(4, 0, 8, true, [dropAction('drop-1', { binId: 'BIN-42', x: 4, y: 0, level: 0 })]);
+  const n4 = cellNode(4, 0, 8, true, [dropAction('drop-1', { loadId: 'BIN-42', x: 4, y: 0, level: 0, portId: 'P1' })]);
   return { orderId: 'order-1', orderUpdateId: 1, nodes: [n2, n3, n4], edges: [cellEdge(n2, n3, true), cellEdge(n3, n4, true)] };
 }
 
@@ -163,7 +164,7 @@ export function sampleFactsheetBody(): FactsheetBody {
           actionType: 'pick',
           actionScopes: ['NODE'],
           actionParameters: [
-            { key: 'binId', valueDataType: 'STRING' },
+            { key: 'loadId', valueDataType: 'STRING' },
             { key: 'x', valueDataType: 'INTEGER' },
             { key: 'y', valueDataType: 'INTEGER' },
             { key: 'level', valueDataType: 'INTEGER' },

@@ -3,7 +3,8 @@
  * header, validated against the real VDA 5050 state schema) and order builders for grid paths.
  */
 import { SimulatedClock } from '../../protocol/clock.ts';
-import { cellNodeId, dropAction, pickAction, type GridActionParameters } from '../../protocol/vda5050/grid-nodes.ts';
+import { cellNodeId } from '../../protocol/vda5050/grid-nodes.ts';
+import { dropAction, pickAction } from '../../protocol/vda5050/vehicle-profile.ts';
 import type { Action, FactsheetBody, InstantActions, Order, OrderEdge, OrderNode, State, StateBody } from '../../protocol/vda5050/types.ts';
 import { validateVdaMessage } from '../../protocol/vda5050/validate.ts';
 import { defaultKinematics } from '../kinematics/robot-kinematics.ts';
@@ -71,7 +72,7 @@ export function instantAction(actionType: string, actionId = `${actionType}-1`):
   return { actionType, actionId, blockingType: 'HARD' };
 }
 
-export { dropAction, pickAction, type GridActionParameters };
+export { dropAction, pickAction };
 
 export interface PathOrder {
   orderId?: string;

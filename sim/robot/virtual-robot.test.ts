@@ -168,7 +168,7 @@ describe('VirtualRobot order rejection (§Order rejection)', () => {
     ['a cell outside the grid', pathOrder({ cells: [[0, 0], [-1, 0]] }), /outside the grid/],
     ['a first node that is not where the robot stands', pathOrder({ cells: [[1, 0], [2, 0]] }), /not the robot's cell/],
     ['an unknown action', pathOrder({ cells: [[0, 0], [1, 0]], actions: { 1: [{ actionType: 'dance', actionId: 'a1', blockingType: 'NONE' }] } }), /unknown action type 'dance'/],
-    ['a pick naming another column', pathOrder({ cells: [[0, 0], [1, 0]], actions: { 1: [pickAction('p1', { binId: 'B', x: 3, y: 0, level: 0 })] } }), /not the node's cell/],
+    ['a pick naming another column', pathOrder({ cells: [[0, 0], [1, 0]], actions: { 1: [pickAction('p1', { loadId: 'B', x: 3, y: 0, level: 0 })] } }), /not the node's cell/],
   ])('rejects an order with %s as an orderError and stays put', (_name, order, reason) => {
     const { clock, link, robot } = rig();
     link.sendOrder(order);
@@ -212,7 +212,7 @@ describe('VirtualRobot bin handling', () => {
 
   it('picks the top bin after a lift cycle to its level, then reports it as a load', () => {
     const { clock, link, robot, world } = rig({ placements: twoBins });
-    link.sendOrder(pathOrder({ cells: row(0, 1), actions: { 1: [pickAction('pick-1', { binId: 'B2', x: 1, y: 0, level: 1 })] } }));
+    link.sendOrder(pathOrder({ cells: row(0, 1), actions: { 1: [pickAction('pick-1', { loadId: 'B2', x: 1, y: 0, level: 1 })] } }));
     expect(robot.snapshot().actionStates).toEqual([{ actionId: 'pick-1', actionType: 'pick', actionStatus: 'WAITING' }]);
     clock.advance(ms(runDurationSeconds(k.cellSizeXM, k)));
     expect(robot.snapshot().actionStates[0]!.actionStatus).toBe('RUNNING');
@@ -229,7 +229,7 @@ describe('VirtualRobot bin handling', () => {
 
   it('fails a pick of a bin that is not on top, with the reason in actionStates and errors', () => {
     const { clock, link, robot, world } = rig({ placements: twoBins });
-    link.sendOrder(pathOrder({ cells: row(0, 1), actions: { 1: [pickAction('pick-1', { binId: 'B1', x: 1, y: 0, level: 0 })] } }));
+    link.sendOrder(pathOrder({ cells: row(0, 1), actions: { 1: [pickAction('pick-1', { loadId: 'B1', x: 1, y: 0, level: 0 })] } }));
     clock.advance(10_000);
     const s = robot.snapshot();
     expect(s.actionStates[0]).toMatchObject({ actionId: 'pick-1', actionStatus: 'FAILED', resultDescription: expect.stringMatching(/under 1 other bin/) });
@@ -243,7 +243,7 @@ describe('VirtualRobot bin handling', () => {
     link.sendOrder(
       pathOrder({
         cells: row(5, 7),
-        actions: { 0: [pickAction('pick-1', { binId: 'B1', x: 5, y: 0, level: 0 })], 2: [dropAction('drop-1', { binId: 'B1', x: 7, y: 0, level: 0 })] },
+        actions: { 0: [pickAction('pick-1', { loadId: 'B1', x: 5, y: 0, level: 0 })], 2: [dropAction('drop-1', { loadId: 'B1', x: 7, y: 0, level: 0, portId: 'P1' })] },
       }),
     );
     const expected = ms(liftCycleSeconds(4, k)) + ms(runDurationSeconds(2 * k.cellSizeXM, k)) + ms(portCycleSeconds(k));
@@ -258,7 +258,7 @@ describe('VirtualRobot bin handling', () => {
       pathOrder({
         orderId: 'order-2',
         cells: row(7, 6),
-        actions: { 0: [pickAction('pick-2', { binId: 'B1', x: 7, y: 0, level: 0 })], 1: [dropAction('drop-2', { binId: 'B1', x: 6, y: 0, level: 1 })] },
+        actions: { 0: [pickAction('pick-2', { loadId: 'B1', x: 7, y: 0, level: 0, portId: 'P1' })], 1: [dropAction('drop-2', { loadId: 'B1', x: 6, y: 0, level: 1 })] },
       }),
     );
     clock.advance(30_000);
@@ -290,7 +290,7 @@ describe('VirtualRobot instant actions (§Topic "instantActions")', () => {
 
   it('startPause also holds a running lift cycle', () => {
     const { clock, link, robot } = rig({ placements: [{ binId: 'B1', x: 0, y: 0, level: 0 }] });
-    link.sendOrder(pathOrder({ cells: [[0, 0]], actions: { 0: [pickAction('pick-1', { binId: 'B1', x: 0, y: 0, level: 0 })] } }));
+    link.sendOrder(pathOrder({ cells: [[0, 0]], actions: { 0: [pickAction('pick-1', { loadId: 'B1', x: 0, y: 0, level: 0 })] } }));
     clock.advance(1000);
     link.sendInstantActions(instantAction('startPause'));
     clock.advance(60_000);
@@ -302,7 +302,7 @@ describe('VirtualRobot instant actions (§Topic "instantActions")', () => {
 
   it('cancelOrder stops at the next node, fails the waiting actions and clears nodeStates and edgeStates (§Order cancellation)', () => {
     const { clock, link, robot, world } = rig({ placements: [{ binId: 'B5', x: 5, y: 0, level: 0 }] });
-    link.sendOrder(pathOrder({ cells: row(0, 5), actions: { 5: [pickAction('pick-5', { binId: 'B5', x: 5, y: 0, level: 0 })] } }));
+    link.sendOrder(pathOrder({ cells: row(0, 5), actions: { 5: [pickAction('pick-5', { loadId: 'B5', x: 5, y: 0, level: 0 })] } }));
     clock.advance(500);
     link.sendInstantActions(instantAction('cancelOrder', 'cancel-1'));
     expect(robot.snapshot().actionStates.find((a) => a.actionId === 'cancel-1')!.actionStatus).toBe('RUNNING');
@@ -416,12 +416,12 @@ describe('VirtualRobot state publication (§Topic "state")', () => {
   it('gives the identical sequence of published states for the same inputs (determinism)', () => {
     const scenario = () => {
       const { clock, link } = makeRig({ placements: [{ binId: 'B1', x: 2, y: 1, level: 0 }] });
-      link.sendOrder(pathOrder({ cells: [[0, 0], [1, 0], [2, 0], [2, 1]], released: 3, actions: { 3: [pickAction('p', { binId: 'B1', x: 2, y: 1, level: 0 })] } }));
+      link.sendOrder(pathOrder({ cells: [[0, 0], [1, 0], [2, 0], [2, 1]], released: 3, actions: { 3: [pickAction('p', { loadId: 'B1', x: 2, y: 1, level: 0 })] } }));
       clock.advance(700);
       link.sendInstantActions(instantAction('startPause'));
       clock.advance(1300);
       link.sendInstantActions(instantAction('stopPause'));
-      link.sendOrder(pathOrder({ cells: [[2, 0], [2, 1]], orderUpdateId: 1, firstSequenceId: 4, actions: { 1: [pickAction('p', { binId: 'B1', x: 2, y: 1, level: 0 })] } }));
+      link.sendOrder(pathOrder({ cells: [[2, 0], [2, 1]], orderUpdateId: 1, firstSequenceId: 4, actions: { 1: [pickAction('p', { loadId: 'B1', x: 2, y: 1, level: 0 })] } }));
       clock.advance(20_000);
       expect(link.invalidStates).toEqual([]);
       return JSON.stringify(link.states);

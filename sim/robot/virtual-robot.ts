@@ -405,7 +405,7 @@ export class VirtualRobot {
       }
       case 'pick':
       case 'drop': {
-        const p = plan.params;
+        const p = { binId: plan.params.loadId, x: plan.params.x, y: plan.params.y, level: plan.params.level };
         const check = plan.kind === 'pick' ? this.world.checkPick(this.serialNumber, p) : this.world.checkDrop(this.serialNumber, p);
         if (!check.ok) return this.failAction(state, check.reason);
         const atPort = this.world.cellKind(p.x, p.y) === 'port';

@@ -8,12 +8,17 @@
  */
 
 import { isInsideGrid, type GridLayout } from '../../protocol/layout/grid-layout.ts';
-import type { GridActionParameters, GridCell } from '../../protocol/vda5050/grid-nodes.ts';
+import type { GridCell } from '../../protocol/vda5050/grid-nodes.ts';
 
 export type { GridCell } from '../../protocol/vda5050/grid-nodes.ts';
 
 /** A bin standing in a column; `level` 0 is the bottom of the stack. */
-export type BinPlacement = GridActionParameters;
+export interface BinPlacement {
+  binId: string;
+  x: number;
+  y: number;
+  level: number;
+}
 
 export interface GridWorldOptions {
   /** Columns along x: cells have 0 <= x < columnsX. */
@@ -51,7 +56,7 @@ export interface OccupancyViolation {
 }
 
 /** What a pick or drop names: the bin and where it is (or goes). */
-export type BinHandling = GridActionParameters;
+export type BinHandling = BinPlacement;
 
 interface RobotBody {
   at: GridCell;

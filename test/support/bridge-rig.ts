@@ -12,6 +12,7 @@ import type { LastWill, MessageBus } from '../../protocol/bus/message-bus.ts';
 import { parseLayout, type GridLayout } from '../../protocol/layout/index.ts';
 import { RealClock } from '../../protocol/real-clock.ts';
 import { MasterControlLink } from '../../protocol/vda5050/links.ts';
+import { binAction as profileBinAction, GRIDLINE_VEHICLE_PROFILE } from '../../protocol/vda5050/vehicle-profile.ts';
 import type { Action, OrderNode, OrderBody, State } from '../../protocol/vda5050/types.ts';
 import { cellNodeId } from '../../protocol/vda5050/grid-nodes.ts';
 import { startBridge, type RunningBridge } from '../../firmware-bridge/main.ts';
@@ -211,19 +212,11 @@ export function node(x: number, y: number, sequenceId: number, actions: Action[]
   return { nodeId: cellNodeId(x, y), sequenceId, released, actions };
 }
 
+/** A pick or drop of the Gridline vehicle profile; (5, 0) is the rig's port P1. */
 export function binAction(actionType: 'pick' | 'drop', binId: string, x: number, y: number, level: number): Action {
   actionCounter++;
-  return {
-    actionId: `${actionType}-${binId}-${actionCounter}`,
-    actionType,
-    blockingType: 'HARD',
-    actionParameters: [
-      { key: 'binId', value: binId },
-      { key: 'x', value: x },
-      { key: 'y', value: y },
-      { key: 'level', value: level },
-    ],
-  };
+  const atPort = x === 5 && y === 0;
+  return profileBinAction(actionType, `${actionType}-${binId}-${actionCounter}`, { loadId: binId, x, y, level, ...(atPort ? { portId: 'P1' } : {}) }, GRIDLINE_VEHICLE_PROFILE, 0.33);
 }
 
 /** An order over the given nodes (sequence ids 0, 2, 4, … as given) with edges between them. */
