@@ -70,13 +70,25 @@ describe('errata corrected in the official 2.0.0 schema files', () => {
   const asPublished = loadOfficialValidators({ applyErrata: false });
 
   it('lists each erratum once', () => {
-    expect(OFFICIAL_SCHEMA_ERRATA.map((e) => e.kind)).toEqual(['instantActions', 'factsheet']);
+    expect(OFFICIAL_SCHEMA_ERRATA.map((e) => e.kind)).toEqual(['instantActions', 'state', 'state', 'factsheet']);
   });
 
   it('instantActions as published demands actionName, which the spec text calls actionType (§Topic "instantActions")', () => {
     const message = { ...sampleHeader(), actions: sampleInstantActions() };
     expect(asPublished.instantActions(message).join('\n')).toMatch(/actionName/);
     expect(official.instantActions(message)).toEqual([]);
+  });
+
+  it('state as published refuses the PAUSED action status the text names (§6.11 Table 1), and a node position without theta (§6.7)', () => {
+    const paused = { ...sampleHeader(), ...sampleStateHandlingBin(), paused: true };
+    paused.actionStates = paused.actionStates.map((a) => ({ ...a, actionStatus: 'PAUSED' as const }));
+    paused.nodeStates = paused.nodeStates.map((n) => ({ ...n, nodePosition: { x: 1, y: 2, mapId: 'grid-1' } })) as typeof paused.nodeStates;
+    expect(paused.actionStates.length).toBeGreaterThan(0);
+    expect(paused.nodeStates.length).toBeGreaterThan(0);
+    const errors = asPublished.state(paused).join('\n');
+    expect(errors).toMatch(/actionStatus/);
+    expect(errors).toMatch(/theta/);
+    expect(official.state(paused)).toEqual([]);
   });
 
   it('factsheet as published checks nothing below the top level; corrected, it does', () => {

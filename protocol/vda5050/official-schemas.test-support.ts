@@ -4,7 +4,7 @@
  * README.md), for conformance tests and for integration runs that check every published
  * message. Test code only: ajv is a dev dependency.
  *
- * The schemas declare JSON Schema draft 2020-12. Two errata of the 2.0.0 files are corrected
+ * The schemas declare JSON Schema draft 2020-12. Four errata of the 2.0.0 files are corrected
  * before compiling, each where the spec text contradicts the schema (the text wins, VDA 5050
  * §6 Protocol specification); `OFFICIAL_SCHEMA_ERRATA` lists them so tests can show they apply.
  */
@@ -41,6 +41,24 @@ export const OFFICIAL_SCHEMA_ERRATA: { kind: VdaTopicKind; description: string; 
     },
   },
   {
+    kind: 'state',
+    description:
+      'actionStatus lacks PAUSED, which the 2.0.0 text lists (§6.10.6 actionState, §6.11 Table 1: "paused because of a pause instantAction or external trigger"); the maintainers added it to the 2.0.0 schema in 2024',
+    fix: (schema) => {
+      const status = stateProperty(schema, 'actionStates').items.properties.actionStatus as { enum: string[] };
+      status.enum = [...status.enum.slice(0, 3), 'PAUSED', ...status.enum.slice(3)];
+    },
+  },
+  {
+    kind: 'state',
+    description:
+      "nodeStates[].nodePosition requires theta; the text defines that object as the order's node position (§6.7), where theta is optional (\"vehicle can plan the path by itself\"); the maintainers dropped the requirement from the 2.0.0 schema in 2024",
+    fix: (schema) => {
+      const position = stateProperty(schema, 'nodeStates').items.properties.nodePosition as { required: string[] };
+      position.required = position.required.filter((key) => key !== 'theta');
+    },
+  },
+  {
     kind: 'factsheet',
     description:
       'property definitions sit beside `properties` at the top level instead of inside it, so the file checked nothing but the required keys; they are moved into `properties`',
@@ -56,6 +74,10 @@ export const OFFICIAL_SCHEMA_ERRATA: { kind: VdaTopicKind; description: string; 
     },
   },
 ];
+
+function stateProperty(schema: JsonObject, key: string): { items: { properties: JsonObject } } {
+  return (schema.properties as Record<string, { items: { properties: JsonObject } }>)[key]!;
+}
 
 export function readOfficialSchema(kind: VdaTopicKind, dir = OFFICIAL_SCHEMA_DIR): JsonObject {
   const file = resolve(dir, OFFICIAL_SCHEMA_FILES[kind]);

@@ -11,6 +11,10 @@
  *   spec's tables).
  * - factsheet: the official schema puts its property definitions beside `properties` instead of
  *   inside it, so it only checks the required top-level keys; these schemas check the contents.
+ * - state: `actionStatus` may be PAUSED (§6.10.6, §6.11 Table 1; missing from the schema's enum).
+ * - state: `nodeStates[].nodePosition.theta` is optional, as in the order's node position that
+ *   the text says the object is (§6.7, §6.10.6); the schema requires it.
+ * `official-schemas/README.md` lists these differences with the errata applied to the files.
  * Unknown fields are stripped, so parsed values only carry what the types declare.
  */
 import { z } from 'zod';
@@ -121,7 +125,7 @@ export const instantActionsSchema = z.object({
 });
 
 export const operatingModeSchema = z.enum(['AUTOMATIC', 'SEMIAUTOMATIC', 'MANUAL', 'SERVICE', 'TEACHIN']);
-export const actionStatusSchema = z.enum(['WAITING', 'INITIALIZING', 'RUNNING', 'FINISHED', 'FAILED']);
+export const actionStatusSchema = z.enum(['WAITING', 'INITIALIZING', 'RUNNING', 'PAUSED', 'FINISHED', 'FAILED']);
 export const errorLevelSchema = z.enum(['WARNING', 'FATAL']);
 export const infoLevelSchema = z.enum(['INFO', 'DEBUG']);
 export const eStopSchema = z.enum(['AUTOACK', 'MANUAL', 'REMOTE', 'NONE']);
@@ -131,8 +135,8 @@ export const nodeStateSchema = z.object({
   nodeId: z.string(),
   sequenceId: uint,
   nodeDescription: z.string().optional(),
-  /** In state, `theta` is required when a position is given. */
-  nodePosition: z.object({ x: z.number(), y: z.number(), theta: z.number(), mapId: z.string() }).optional(),
+  /** The order's node position (§6.7): theta optional, whatever the 2.0.0 state schema says. */
+  nodePosition: z.object({ x: z.number(), y: z.number(), theta: z.number().optional(), mapId: z.string() }).optional(),
   released: z.boolean(),
 });
 

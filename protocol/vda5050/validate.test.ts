@@ -108,10 +108,13 @@ describe('parseVdaMessage rejects malformed messages with path-based reasons', (
     ]);
   });
 
-  it('requires theta on a node position in state (state.schema nodeStates.nodePosition)', () => {
+  it('reads a state by the 2.0.0 text: theta optional on a node position (§6.7, §6.10.6) and the PAUSED action status (§6.11)', () => {
     const state = { ...sampleHeader(), ...sampleStateDriving() };
     delete (state.nodeStates[0]!.nodePosition as { theta?: number }).theta;
-    expect(errorsOf(parseState(text(state)))).toEqual(['nodeStates[0].nodePosition.theta: required field is missing']);
+    state.actionStates = [{ actionId: 'pick-1', actionType: 'pick', actionStatus: 'PAUSED' }];
+    const parsed = parseState(text(state));
+    expect(parsed.ok).toBe(true);
+    expect(parseState(text({ ...state, actionStates: [{ actionId: 'a', actionStatus: 'SLEEPING' }] })).ok).toBe(false);
   });
 
   it('requires the actions array of instant actions (§Topic "instantActions")', () => {
