@@ -6,6 +6,7 @@ import type { Clock } from '../clock.ts';
 import { VDA_PROTOCOL_VERSION } from './schemas.ts';
 import { parseVdaTopic, type ResolvedVdaAddress } from './topics.ts';
 import type { VdaHeader, VdaMessageByKind, VdaTopicKind } from './types.ts';
+import { readState } from './read-state.ts';
 import { parseVdaMessage, validateVdaMessage } from './validate.ts';
 
 /**
@@ -48,17 +49,18 @@ export function composeMessage<K extends VdaTopicKind>(kind: K, header: VdaHeade
 }
 
 export type InboundResult<K extends VdaTopicKind> =
-  | { ok: true; address: ResolvedVdaAddress; kind: K; message: VdaMessageByKind[K] }
+  | { ok: true; address: ResolvedVdaAddress; kind: K; message: VdaMessageByKind[K]; dropped: string[] }
   | { ok: false; errors: string[] };
 
 /**
  * Validates an incoming message of an expected kind: a VDA 5050 topic, a valid payload, and
- * header manufacturer/serialNumber (when present) naming the vehicle of the topic.
+ * header manufacturer/serialNumber (when present) naming the vehicle of the topic. A state is
+ * read tolerantly (read-state.ts): malformed optional parts are left out and named in `dropped`.
  */
 export function checkInbound<K extends VdaTopicKind>(expectedKind: K, topic: string, payload: string): InboundResult<K> {
   const parsedTopic = parseVdaTopic(topic);
   if (!parsedTopic || parsedTopic.kind !== expectedKind) return { ok: false, errors: [`topic: '${topic}' is not a VDA 5050 ${expectedKind} topic`] };
-  const parsed = parseVdaMessage(expectedKind, payload);
+  const parsed = expectedKind === 'state' ? readState(payload) : { ...parseVdaMessage(expectedKind, payload), dropped: [] };
   if (!parsed.ok) return parsed;
   const { address } = parsedTopic;
   const header = parsed.value as Partial<VdaHeader>;
@@ -70,5 +72,5 @@ export function checkInbound<K extends VdaTopicKind>(expectedKind: K, topic: str
     errors.push(`manufacturer: '${header.manufacturer}' does not match the topic's manufacturer '${address.manufacturer}'`);
   }
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, address, kind: expectedKind, message: parsed.value };
+  return { ok: true, address, kind: expectedKind, message: parsed.value as VdaMessageByKind[K], dropped: parsed.dropped };
 }

@@ -10,7 +10,7 @@ import { MemoryBroker, type MemoryBus } from '../bus/memory-bus.ts';
 import { connectMqttBus } from '../bus/mqtt-bus.ts';
 import type { LastWill, MessageBus } from '../bus/message-bus.ts';
 import { connectionBrokenWill, MasterControlLink, VehicleLink } from './links.ts';
-import { sampleHeader, sampleInstantActions, sampleOrderBody, sampleStateDriving } from './sample-messages.test-support.ts';
+import { sampleFactsheetBody, sampleHeader, sampleInstantActions, sampleOrderBody, sampleStateDriving } from './sample-messages.test-support.ts';
 import { vdaTopic } from './topics.ts';
 import type { Connection, InstantActions, Order, State } from './types.ts';
 
@@ -140,6 +140,37 @@ function linkContract(name: string, createHarness: () => Promise<LinkTestHarness
       controller.sendInstantActions('R-001', sampleInstantActions());
       await h.eventually(() => instantActions.length === 1);
       expect(instantActions[0]!.actions).toEqual(sampleInstantActions());
+    });
+
+    it('carries instant actions under the 1.1 field name too when asked, for vehicles that read only that', async () => {
+      const raw = await h.connect('listener');
+      const seen: string[] = [];
+      await raw.subscribe(vdaTopic(address, 'instantActions'), (_topic, payload) => seen.push(payload), { qos: 1 });
+      controller.sendInstantActions('R-001', sampleInstantActions(), { legacyField: true });
+      controller.sendInstantActions('R-001', sampleInstantActions());
+      await h.eventually(() => seen.length === 2 && instantActions.length === 2);
+      expect(JSON.parse(seen[0]!)).toMatchObject({ actions: sampleInstantActions(), instantActions: sampleInstantActions() });
+      expect(JSON.parse(seen[1]!).instantActions).toBeUndefined();
+      expect(instantActions[0]!.actions).toEqual(sampleInstantActions());
+    });
+
+    it('passes on a state with a malformed optional part, naming the part left out (§6.10.6)', async () => {
+      const raw = await h.connect('vehicle-of-another-maker');
+      raw.publish(vdaTopic(address, 'state'), JSON.stringify({ ...sampleHeader(), ...sampleStateDriving(), velocity: { vx: 'fast' } }));
+      const dropped: (readonly string[])[] = [];
+      controller.onState((_serial, _state, parts) => dropped.push(parts));
+      await h.eventually(() => states.length === 1);
+      expect(states[0]![1].velocity).toBeUndefined();
+      expect(dropped).toEqual([["velocity: vx: expected a number, got 'fast'"]]);
+    });
+
+    it('publishes the factsheet retained, so a master control subscribing later gets it (§6.16)', async () => {
+      vehicle.publishFactsheet(sampleFactsheetBody());
+      const late = await h.connect('late-master');
+      const seen: string[] = [];
+      await late.subscribe(vdaTopic(address, 'factsheet'), (_topic, payload) => seen.push(payload));
+      await h.eventually(() => seen.length === 1);
+      expect(JSON.parse(seen[0]!)).toMatchObject(sampleFactsheetBody());
     });
 
     it('routes invalid JSON to onInvalidMessage and never to onOrder', async () => {

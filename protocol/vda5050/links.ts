@@ -3,10 +3,12 @@
  * an invalid one goes to `onInvalidMessage` (as data) and never to the typed callbacks.
  * Both ends validate every outgoing message too, and throw on an invalid one (our bug).
  *
- * QoS (§MQTT connection handling, security and QoS): `connection` is QoS 1 and retained with
- * last will CONNECTIONBROKEN. `order` and `instantActions` go at QoS 1 (the spec asks for 0;
- * Gridline prefers at-least-once for commands, which the VDA 5050 idempotency rules on
- * orderUpdateId and actionId make safe). `state`, `visualization`, `factsheet` go at QoS 0.
+ * QoS (§6.2, §6.14, §6.16): `connection` is QoS 1 and retained with last will
+ * CONNECTIONBROKEN; `factsheet` is QoS 0 and retained. `order` and `instantActions` go at QoS 1
+ * (the spec asks for 0 on order; Gridline prefers at-least-once for commands, which the VDA 5050
+ * idempotency rules on orderUpdateId and actionId make safe). `state` and `visualization` go at
+ * QoS 0. A state is read tolerantly (read-state.ts): its malformed optional parts are left out
+ * and handed to the listener as `dropped`.
  */
 import type { Clock } from '../clock.ts';
 import type { LastWill, MessageBus } from '../bus/message-bus.ts';
@@ -44,7 +46,7 @@ export interface MasterControlLinkOptions {
 export class MasterControlLink {
   private readonly interfaceName: string;
   private readonly stamper: HeaderStamper;
-  private readonly stateListeners = new Listeners<[serialNumber: string, state: State]>();
+  private readonly stateListeners = new Listeners<[serialNumber: string, state: State, dropped: readonly string[]]>();
   private readonly connectionListeners = new Listeners<[serialNumber: string, connection: Connection]>();
   private readonly factsheetListeners = new Listeners<[serialNumber: string, factsheet: Factsheet]>();
   private readonly invalidListeners = new Listeners<Parameters<InvalidMessageListener>>();
@@ -63,11 +65,12 @@ export class MasterControlLink {
   /** Subscribes to the vehicles' topics; resolves once the subscriptions are active. */
   async start(): Promise<void> {
     await this.listen('connection', 1, (serial, m) => this.connectionListeners.emit(serial, m));
-    await this.listen('state', 0, (serial, m) => this.stateListeners.emit(serial, m));
+    await this.listen('state', 0, (serial, m, dropped) => this.stateListeners.emit(serial, m, dropped));
     await this.listen('factsheet', 0, (serial, m) => this.factsheetListeners.emit(serial, m));
   }
 
-  onState(listener: (serialNumber: string, state: State) => void): () => void {
+  /** `dropped`: optional parts of the state that were malformed and left out (usually none). */
+  onState(listener: (serialNumber: string, state: State, dropped: readonly string[]) => void): () => void {
     return this.stateListeners.add(listener);
   }
 
@@ -88,15 +91,19 @@ export class MasterControlLink {
     return this.send(serialNumber, 'order', body);
   }
 
-  /** Sends instant actions; returns the message as sent (header filled). */
-  sendInstantActions(serialNumber: string, actions: Action[]): InstantActions {
-    return this.send(serialNumber, 'instantActions', { actions });
+  /**
+   * Sends instant actions; returns the message as sent (header filled). With `legacyField` the
+   * actions also go under `instantActions`, the field name of VDA 5050 1.1, for vehicles that
+   * read only that name (the message stays valid 2.0.0: the schema allows further fields).
+   */
+  sendInstantActions(serialNumber: string, actions: Action[], options: { legacyField?: boolean } = {}): InstantActions {
+    return this.send(serialNumber, 'instantActions', { actions }, options.legacyField ? { instantActions: actions } : {});
   }
 
-  private send<K extends 'order' | 'instantActions'>(serialNumber: string, kind: K, body: object) {
+  private send<K extends 'order' | 'instantActions'>(serialNumber: string, kind: K, body: object, extra: object = {}) {
     const topic = this.commandTopicsOf(serialNumber)[kind];
     const message = composeMessage(kind, this.stamper.next(serialNumber, kind), body);
-    this.bus.publish(topic, JSON.stringify(message), { qos: 1 });
+    this.bus.publish(topic, JSON.stringify({ ...message, ...extra }), { qos: 1 });
     return message;
   }
 
@@ -111,13 +118,13 @@ export class MasterControlLink {
     return topics;
   }
 
-  private listen<K extends VdaTopicKind>(kind: K, qos: 0 | 1, deliver: (serial: string, message: VdaMessageByKind[K]) => void) {
+  private listen<K extends VdaTopicKind>(kind: K, qos: 0 | 1, deliver: (serial: string, message: VdaMessageByKind[K], dropped: readonly string[]) => void) {
     const pattern = vdaSubscriptionPattern(this.interfaceName, this.options.manufacturer, kind);
     return this.bus.subscribe(
       pattern,
       (topic, payload) => {
         const inbound = checkInbound(kind, topic, payload);
-        if (inbound.ok) deliver(inbound.address.serialNumber, inbound.message);
+        if (inbound.ok) deliver(inbound.address.serialNumber, inbound.message, inbound.dropped);
         else this.invalidListeners.emit(topic, inbound.errors);
       },
       { qos },
@@ -197,8 +204,9 @@ export class VehicleLink {
     return this.publish('visualization', body, { qos: 0 });
   }
 
+  /** Retained (§6.16), so master control finds it whenever it subscribes. */
   publishFactsheet(body: FactsheetBody): Factsheet {
-    return this.publish('factsheet', body, { qos: 0 });
+    return this.publish('factsheet', body, { qos: 0, retain: true });
   }
 
   /** Orderly shutdown: OFFLINE (retained), then a clean disconnect, so no last will. */

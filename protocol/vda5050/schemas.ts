@@ -136,7 +136,7 @@ export const nodeStateSchema = z.object({
   sequenceId: uint,
   nodeDescription: z.string().optional(),
   /** The order's node position (§6.7): theta optional, whatever the 2.0.0 state schema says. */
-  nodePosition: z.object({ x: z.number(), y: z.number(), theta: z.number().optional(), mapId: z.string() }).optional(),
+  nodePosition: z.object({ x: z.number(), y: z.number(), theta: angle.optional(), mapId: z.string() }).optional(),
   released: z.boolean(),
 });
 
