@@ -72,7 +72,27 @@ export interface ControllerOptions {
   popularSkuShare: number;
   /** Period of the operator console's state message (robots, ports, requests, KPIs), clock ms. */
   consoleStatePeriodMs: number;
+  /**
+   * An order or order update not shown taken by the robot's state within this long is
+   * withdrawn, like one it refused (VDA 5050 gives no limit; a robot answers within a state
+   * interval). Clock ms. The four limits below wait on the network: a composition that runs the
+   * clock faster than real time scales them with it.
+   */
+  orderAckTimeoutMs: number;
+  /** An emergency stop, pause or resume not shown by a robot's state within this long is "not confirmed", clock ms. */
+  stopConfirmTimeoutMs: number;
+  /** A robot with no state for this long, or three of its own state intervals if longer, is treated as lost, clock ms. */
+  robotSilentMs: number;
+  /** A robot's reported position may lag its top speed by this much (states arrive late and bunched), clock ms. */
+  motionSlackMs: number;
+  /** A robot asked for its factsheet that sends none within this long is raised, clock ms. */
+  factsheetWaitMs: number;
+  /** Top speed assumed for a robot whose factsheet has not come, m/s (only to judge its reported moves). */
+  assumedMaxSpeedMps: number;
 }
+
+/** The options that wait on the network, which a sped-up clock scales (see orderAckTimeoutMs). */
+export const NETWORK_WAIT_OPTIONS = ['orderAckTimeoutMs', 'stopConfirmTimeoutMs', 'robotSilentMs', 'motionSlackMs'] as const;
 
 export function defaultControllerOptions(overrides: Partial<ControllerOptions> = {}): ControllerOptions {
   return {
@@ -105,6 +125,12 @@ export function defaultControllerOptions(overrides: Partial<ControllerOptions> =
     depthWeightCells: 6, // lifting off one blocker costs about as much as driving 6 cells
     popularSkuShare: 0.2,
     consoleStatePeriodMs: 500, // twice a second: smooth enough for a person watching
+    orderAckTimeoutMs: 2_000, // 2 s
+    stopConfirmTimeoutMs: 2_000, // 2 s
+    robotSilentMs: 10_000, // 10 s: ten of a Gridline robot's state periods
+    motionSlackMs: 1_000, // 1 s
+    factsheetWaitMs: 10_000, // 10 s
+    assumedMaxSpeedMps: 5, // faster than any grid robot: a jump beyond it is no drive
     ...overrides,
   };
 }

@@ -2,7 +2,7 @@ import { createActor, type Actor } from 'xstate';
 import type { Clock, TimerHandle } from '../protocol/clock.ts';
 import { fleetSerials, vehicleProfileOf, type GridLayout } from '../protocol/layout/index.ts';
 import type { Action, Connection, OrderBody, State, VdaError } from '../protocol/vda5050/types.ts';
-import { EMERGENCY_STOP_ACTION_TYPE, parseCellNodeId, RELEASE_EMERGENCY_STOP_ACTION_TYPE, START_CHARGING_ACTION_TYPE } from '../protocol/vda5050/grid-nodes.ts';
+import { cellNodeId, EMERGENCY_STOP_ACTION_TYPE, parseCellNodeId, RELEASE_EMERGENCY_STOP_ACTION_TYPE, START_CHARGING_ACTION_TYPE } from '../protocol/vda5050/grid-nodes.ts';
 import { binAction } from '../protocol/vda5050/vehicle-profile.ts';
 import type { ControllerOptions } from './controller-options.ts';
 import { GridMap } from './grid/grid-map.ts';
@@ -14,6 +14,11 @@ import { taskMachine } from './machines/task-machine.ts';
 import { PortStation } from './ports/port-station.ts';
 import type { RequestBook, Visit } from './requests/request-book.ts';
 import { legOrder, type OrderGeometry } from './robots/order-builder.ts';
+import { RobotEdge, type RobotCommandPort } from './robot-edge/robot-edge.ts';
+import { checkMotion } from './robot-edge/motion-check.ts';
+import { isBusyStatus, reachedRouteIndex, standsIdle } from './robot-edge/leg-progress.ts';
+import { checkLoads } from './robot-edge/load-check.ts';
+import type { SentOrder } from './robot-edge/order-tracker.ts';
 import { TrafficControl } from './traffic/traffic-control.ts';
 import { portLanes, portTrafficRules, type PortLane } from './traffic/port-lanes.ts';
 import { TrafficPlanner, type TrafficRobot } from './traffic/traffic-planner.ts';
@@ -22,11 +27,7 @@ import { chooseBlockerColumn, type ColumnChoiceContext } from './work/column-cho
 import { Slotting } from './work/slotting.ts';
 import type { DigJob, Job, Leg, RetrieveJob, ReturnJob } from './work/jobs.ts';
 
-/** Where the controller's commands to robots go (the VDA 5050 link). */
-export interface RobotCommandPort {
-  sendOrder(serial: string, order: OrderBody): void;
-  sendInstantActions(serial: string, actions: Action[]): void;
-}
+export type { RobotCommandPort } from './robot-edge/robot-edge.ts';
 
 /** What happens to visits, told to observers: the WMS gateway (WMS events) and the port screens. */
 export interface VisitObserver {
@@ -84,6 +85,12 @@ interface ActiveLeg {
   readonly actionId: string | null;
   /** Clock ms when the leg started (its traffic priority grows from here). */
   readonly startedMs: number;
+  /**
+   * Set once the leg is withdrawn (its order refused, not shown taken, or its robot lost): no
+   * more cells are released and cancelOrder went out; the robot keeps the cells it holds until
+   * its state shows it standing with no order to drive (see `withdrawalOver`).
+   */
+  withdrawn: { readonly atMs: number; readonly cancelActionId: string } | null;
 }
 
 interface RobotRecord {
@@ -119,6 +126,14 @@ interface RobotRecord {
   inService: boolean;
   /** The service cell it was sent to, while in service. */
   serviceCell: number | null;
+  /**
+   * Why the robot is held in alarm (a position it cannot have reached, a load that does not
+   * match, an order it refused): it gets no leg, cell or job until an operator resumes it.
+   * Null when not held.
+   */
+  hold: string | null;
+  /** The cell it was last believed to stand on, and when (clock ms), for the motion check. */
+  believed: { readonly cell: number; readonly atMs: number } | null;
 }
 
 /**
@@ -166,6 +181,8 @@ export class GridController {
   private readonly slotting: Slotting;
   /** Request times, seconds, kept sorted (the KPIs' percentiles read them often). */
   private readonly requestTimesS: number[] = [];
+  /** Picks and drops whose loads were checked: the robot named the bin, or only showed it held one. */
+  private readonly loadChecks = { verified: 0, unverified: 0 };
   /** An operator's emergency stop of every robot is in force. */
   private emergencyStopOn = false;
   /** Cells blocked by an operator, in the order blocked. */
@@ -188,17 +205,24 @@ export class GridController {
 
   /** Read side of the inventory; every change goes through `stock`, which commits it. */
   readonly inventory: Inventory;
+  /** What the controller believes of the robots, and how it talks to them. */
+  readonly edge: RobotEdge;
 
   constructor(
     readonly layout: GridLayout,
     readonly stock: StoredInventory,
     readonly requests: RequestBook,
-    private readonly commands: RobotCommandPort,
+    commands: RobotCommandPort,
     private readonly clock: Clock,
     readonly options: ControllerOptions,
     private readonly profiler?: CycleProfiler,
   ) {
     this.inventory = stock.inventory;
+    this.edge = new RobotEdge(layout, commands, clock, options, (source, message) => this.alarm(source, message));
+    this.edge.listen({
+      orderRefused: (serial, order, reason) => this.orderRefused(serial, order, reason),
+      robotSilent: (serial) => this.robotLost(serial),
+    });
     this.grid = GridMap.fromLayout(layout);
     this.traffic = new TrafficControl(this.grid.cellCount);
     const portCells = layout.ports.map((p) => this.grid.index(p.x, p.y));
@@ -281,6 +305,7 @@ export class GridController {
   // ---------------------------------------------------------------- robot reports
 
   handleConnection(serial: string, connection: Connection): void {
+    if (!this.edge.admits(serial)) return;
     const robot = this.robot(serial);
     const online = connection.connectionState === 'ONLINE';
     if (online === robot.online) return;
@@ -302,8 +327,11 @@ export class GridController {
     if (robot.paused) this.sendInstantAction(robot.serial, 'startPause', 'pause');
   }
 
-  handleState(serial: string, state: State): void {
+  /** A robot's state (read by the link; `dropped`: malformed optional parts it left out). */
+  handleState(serial: string, state: State, dropped: readonly string[] = []): void {
+    if (!this.edge.admits(serial)) return;
     const robot = this.robot(serial);
+    this.edge.onState(serial, state, dropped);
     if (!robot.online) {
       // A state message proves the robot is connected even if its retained ONLINE was missed.
       robot.online = true;
@@ -312,6 +340,8 @@ export class GridController {
     }
     robot.errors = state.errors;
     if (!robot.placed && !this.place(robot, state)) return;
+    // A position it cannot have reached is not believed, nor anything else the state says.
+    if (!this.believePosition(robot, state)) return;
     const fatal = state.errors.find((e) => e.errorLevel === 'FATAL');
     const snapshot = robot.actor.getSnapshot();
     if (fatal && !snapshot.matches('fault')) {
@@ -324,22 +354,90 @@ export class GridController {
     }
     robot.batteryPercent = state.batteryState.batteryCharge;
     robot.charging = state.batteryState.charging;
+    robot.ready = state.nodeStates.length === 0 && !state.actionStates.some((a) => isBusyStatus(a.actionStatus));
     const leg = robot.leg;
-    robot.ready = state.nodeStates.length === 0 && !state.actionStates.some((a) => a.actionStatus === 'WAITING' || a.actionStatus === 'RUNNING' || a.actionStatus === 'INITIALIZING');
-    if (leg && state.orderId === leg.orderId) {
-      const routeIndex = Math.floor(state.lastNodeSequenceId / 2);
-      if (routeIndex > this.traffic.progressOf(serial)) this.advanceAlongLeg(robot, routeIndex);
-      const route = this.traffic.routeOf(serial);
-      if (leg.actionId) {
-        const actionState = state.actionStates.find((a) => a.actionId === leg.actionId);
-        if (actionState?.actionStatus === 'FINISHED') this.completeLeg(robot);
-        else if (actionState?.actionStatus === 'FAILED') this.failLeg(robot, actionState.resultDescription ?? 'action failed');
-      } else if (route && routeIndex === route.length - 1 && route[routeIndex] === leg.leg.goal && state.nodeStates.length === 0) {
-        this.completeLeg(robot);
-      }
+    if (leg) {
+      const routeIndex = reachedRouteIndex(state, leg.orderId, (i) => this.routeNodeId(serial, i));
+      if (routeIndex !== undefined && routeIndex > this.traffic.progressOf(serial)) this.advanceAlongLeg(robot, routeIndex);
+      if (leg.withdrawn) this.followWithdrawnLeg(robot, leg, state);
+      else if (state.orderId === leg.orderId) this.followLeg(robot, leg, state, routeIndex);
     }
     this.sendLegUpdates(this.legsToUpdate);
     this.legsToUpdate.clear();
+  }
+
+  /** A leg the robot runs: its action's outcome, or, without one, arrival at the goal, ends it. */
+  private followLeg(robot: RobotRecord, leg: ActiveLeg, state: State, routeIndex: number | undefined): void {
+    const route = this.traffic.routeOf(robot.serial);
+    if (leg.actionId) {
+      const actionState = state.actionStates.find((a) => a.actionId === leg.actionId);
+      if (actionState?.actionStatus === 'FINISHED') this.completeLeg(robot, state);
+      else if (actionState?.actionStatus === 'FAILED') this.failLeg(robot, actionState.resultDescription ?? 'action failed');
+    } else if (route && routeIndex === route.length - 1 && route[routeIndex] === leg.leg.goal && state.nodeStates.length === 0) {
+      this.completeLeg(robot, state);
+    }
+  }
+
+  /**
+   * A withdrawn leg: the robot keeps its cells until its state shows it standing with nothing
+   * left to drive, after its cancelOrder (the cancel's action state, or a state a whole order
+   * acknowledgement time later: an order still on its way would have shown by then). A pick or
+   * drop of the leg it finishes all the same is a load nobody expects: held and quarantined.
+   */
+  private followWithdrawnLeg(robot: RobotRecord, leg: ActiveLeg, state: State): void {
+    const withdrawn = leg.withdrawn!;
+    const action = leg.leg.action;
+    if (action && state.orderId === leg.orderId && state.actionStates.some((a) => a.actionId === leg.actionId && a.actionStatus === 'FINISHED')) {
+      this.quarantine(action.binId, `robot ${robot.serial} finished ${action.type} of bin ${action.binId} after its leg was withdrawn`);
+      if (!robot.hold) this.holdRobot(robot, `finished ${action.type} of bin ${action.binId} after its leg was withdrawn`);
+    }
+    const cancelSeen = state.actionStates.some((a) => a.actionId === withdrawn.cancelActionId && !isBusyStatus(a.actionStatus));
+    const waitedOut = this.clock.now() - withdrawn.atMs >= this.options.orderAckTimeoutMs;
+    if ((cancelSeen || waitedOut) && standsIdle(state, leg.actionId)) {
+      this.endLeg(robot);
+      this.planner.setHeld(robot.serial, robot.paused || robot.hold !== null);
+      if (!robot.hold) this.allocate();
+    }
+  }
+
+  /**
+   * Checks the cell the state puts the robot on (its last node, and the cell nearest its
+   * reported position) against the cells held for it and its top speed; a robot that cannot be
+   * there is held, keeping its cells. Returns whether the position is believed.
+   */
+  private believePosition(robot: RobotRecord, state: State): boolean {
+    if (robot.hold) return false;
+    const node = parseCellNodeId(state.lastNodeId);
+    const reported: { x: number; y: number }[] = [];
+    if (node && this.grid.inside(node.x, node.y)) reported.push(node);
+    else return this.holdRobot(robot, `reports its last node as "${state.lastNodeId}", not a cell of the grid`), false;
+    const position = state.agvPosition;
+    if (position && position.positionInitialized && position.mapId === this.options.mapId) {
+      const x = Math.round(position.x / this.layout.cellSizeM.x);
+      const y = Math.round(position.y / this.layout.cellSizeM.y);
+      if (this.grid.inside(x, y)) reported.push({ x, y });
+    }
+    const held = this.traffic.heldCells(robot.serial).map((c) => this.grid.cellOf(c));
+    const now = this.clock.now();
+    const previous = robot.believed ? { ...this.grid.cellOf(robot.believed.cell), atMs: robot.believed.atMs } : undefined;
+    const maxSpeedMps = this.edge.capabilitiesOf(robot.serial)?.maxSpeedMps ?? this.options.assumedMaxSpeedMps;
+    for (const [i, cell] of reported.entries()) {
+      const problem = checkMotion({ reportedCell: cell, heldCells: held, previous: i === 0 ? previous : undefined, nowMs: now, maxSpeedMps, cellSizeM: this.layout.cellSizeM, slackMs: this.options.motionSlackMs });
+      if (problem) {
+        this.holdRobot(robot, `${i === 0 ? '' : 'its position '}${problem}`);
+        return false;
+      }
+    }
+    robot.believed = { cell: this.grid.index(node.x, node.y), atMs: now };
+    return true;
+  }
+
+  /** Node id of route index `i` of the robot's leg. */
+  private routeNodeId(serial: string, i: number): string | undefined {
+    const cell = this.traffic.routeOf(serial)?.[i];
+    if (cell === undefined) return undefined;
+    const { x, y } = this.grid.cellOf(cell);
+    return cellNodeId(x, y);
   }
 
   /**
@@ -377,9 +475,10 @@ export class GridController {
     }
     robot.placed = true;
     robot.placementProblem = undefined;
+    robot.believed = { cell: this.grid.index(cell!.x, cell!.y), atMs: this.clock.now() };
     this.awaitedRobots?.delete(robot.serial);
-    // VDA 5050 §factsheet: ask each robot once for its capabilities.
-    this.commands.sendInstantActions(robot.serial, [{ actionType: 'factsheetRequest', actionId: this.newId('factsheet'), blockingType: 'NONE' }]);
+    // VDA 5050 §6.16: ask each robot once for its capabilities.
+    this.edge.requestFactsheet(robot.serial, this.newId('factsheet'));
     return true;
   }
 
@@ -517,6 +616,8 @@ export class GridController {
 
   /** One control cycle: allocation, jobs waiting on something, one traffic planning step, order updates. */
   controlCycle(): void {
+    // Time limits at the robot edge run whatever else happens (an unanswered stop included).
+    this.edge.tick();
     // Under an emergency stop nothing is decided: robots keep their cells and jobs. Nor is
     // anything decided before the controller knows where every robot stands.
     if (this.emergencyStopOn || !this.fleetKnown()) return;
@@ -537,7 +638,7 @@ export class GridController {
   private advanceWaitingJobs(): void {
     const waiting: { robot: RobotRecord; distance: number }[] = [];
     for (const robot of this.robots.values()) {
-      if (!robot.job || robot.leg || !robot.online || robot.paused || robot.actor.getSnapshot().matches('fault')) continue;
+      if (!robot.job || robot.leg || !robot.online || robot.paused || robot.hold || robot.actor.getSnapshot().matches('fault')) continue;
       const job = robot.job;
       const distance = job.kind === 'retrieve' ? this.planner.distance(this.ports.get(job.portId)!.cell, this.traffic.positionOf(robot.serial)) : 0;
       waiting.push({ robot, distance });
@@ -555,7 +656,7 @@ export class GridController {
     const now = this.clock.now();
     const robots: TrafficRobot[] = [];
     for (const robot of this.robots.values()) {
-      if (!robot.placed || !robot.online || robot.paused || robot.actor.getSnapshot().matches('fault')) continue;
+      if (!robot.placed || !robot.online || robot.paused || robot.hold || robot.leg?.withdrawn || robot.actor.getSnapshot().matches('fault')) continue;
       if (robot.leg) robots.push({ serial: robot.serial, role: 'leg', legStartedMs: robot.leg.startedMs });
       else if (this.canBePushed(robot)) robots.push({ serial: robot.serial, role: 'standing', legStartedMs: now });
     }
@@ -569,7 +670,7 @@ export class GridController {
    * on a port's cell to take a bin back (that wait is short and saves a visit to the cell).
    */
   private canBePushed(robot: RobotRecord): boolean {
-    if (!robot.ready || robot.leg) return false;
+    if (!robot.ready || robot.leg || robot.hold) return false;
     // A robot in service stays on its service cell.
     if (robot.inService && !robot.job && robot.serviceCell === this.traffic.positionOf(robot.serial)) return false;
     return !robot.job || (robot.job.kind !== 'charge' && robot.job.kind !== 'takeBackWait');
@@ -580,7 +681,7 @@ export class GridController {
     for (const serial of serials) {
       const robot = this.robots.get(serial);
       const leg = robot?.leg;
-      if (leg && this.traffic.releasedTo(serial) !== leg.sentReleasedTo) this.sendLegUpdate(robot, leg);
+      if (leg && !leg.withdrawn && this.traffic.releasedTo(serial) !== leg.sentReleasedTo) this.sendLegUpdate(robot, leg);
     }
   }
 
@@ -610,6 +711,7 @@ export class GridController {
   private allocate(): void {
     if (this.emergencyStopOn || !this.fleetKnown()) return;
     const idle: RobotRecord[] = [];
+    const movers: RobotRecord[] = [];
     for (const robot of this.robots.values()) {
       if (robot.inService) {
         if (this.isFree(robot)) this.goToService(robot);
@@ -618,15 +720,19 @@ export class GridController {
       if (!this.canTakeJob(robot)) continue;
       // A robot holding a bin with no job (e.g. after a controller restart) stores it first.
       const carried = this.inventory.binOnRobot(robot.serial);
+      const handlesBins = this.handlesBins(robot);
       if (!carried && robot.batteryPercent < this.options.chargeBelowPercent) {
-        if (this.sendToCharge(robot)) continue;
+        if (this.edge.capabilitiesOf(robot.serial)?.charging && this.sendToCharge(robot)) continue;
         // Every charger is taken: work on while the battery allows, then wait for one.
         if (robot.batteryPercent < this.options.chargeCriticalPercent) continue;
       }
-      if (carried) {
+      if (carried && handlesBins) {
         this.assignNew(robot, { kind: 'return', id: this.newId('return'), binId: carried, queuedAtMs: this.clock.now() });
-      } else {
+      } else if (handlesBins) {
         idle.push(robot);
+      } else {
+        // No bin work for it, but it leaves the places where robots come and go.
+        movers.push(robot);
       }
     }
     if (idle.length > 0 && this.queuedJobs.length > 0) {
@@ -647,7 +753,7 @@ export class GridController {
     }
     this.assignDigHelpers(idle);
     // Idle robots never stay on or next to a port, nor where robots queue for one, nor on a dug column.
-    for (const robot of idle) {
+    for (const robot of [...idle, ...movers]) {
       if (robot.job) continue;
       const position = this.traffic.positionOf(robot.serial);
       if (this.portByCell.has(position) || this.portApproach.has(position) || this.portArea.has(position) || this.claims.digLockHolder(position) !== undefined) this.park(robot);
@@ -715,9 +821,14 @@ export class GridController {
     return this.isFree(robot) && !robot.inService;
   }
 
-  /** Online, on the grid, idle, without a job, and not paused. */
+  /** Online, on the grid, idle, without a job or leg, and neither paused nor held. */
   private isFree(robot: RobotRecord): boolean {
-    return robot.online && robot.placed && robot.ready && !robot.job && !robot.paused && robot.actor.getSnapshot().matches('idle');
+    return robot.online && robot.placed && robot.ready && !robot.job && !robot.leg && !robot.paused && !robot.hold && robot.actor.getSnapshot().matches('idle');
+  }
+
+  /** Whether its factsheet lets it lift and set down bins (no bin work before the factsheet came). */
+  private handlesBins(robot: RobotRecord): boolean {
+    return this.edge.capabilitiesOf(robot.serial)?.binHandling ?? false;
   }
 
   /** Index in `robots` of the robot nearest `cell` by grid distance (the first on a tie). */
@@ -807,7 +918,7 @@ export class GridController {
 
   private activeRobots(): number {
     let n = 0;
-    for (const robot of this.robots.values()) if (robot.online && robot.placed && !robot.actor.getSnapshot().matches('fault')) n++;
+    for (const robot of this.robots.values()) if (robot.online && robot.placed && !robot.hold && this.handlesBins(robot) && !robot.actor.getSnapshot().matches('fault')) n++;
     return n;
   }
 
@@ -850,8 +961,8 @@ export class GridController {
   private advance(robot: RobotRecord): void {
     const job = robot.job;
     if (!job || robot.leg) return;
-    // No new legs under an emergency stop or a pause; the job goes on afterwards.
-    if (this.emergencyStopOn || robot.paused) return;
+    // No new legs under an emergency stop, a pause or a hold; the job goes on afterwards.
+    if (this.emergencyStopOn || robot.paused || robot.hold) return;
     // Sent to service: a robot with no bin gives its job back (a bin is put away first).
     if (robot.inService && !this.onServiceJob(robot) && !this.inventory.binOnRobot(robot.serial)) {
       this.giveBackJob(robot);
@@ -1031,7 +1142,7 @@ export class GridController {
     this.planner.legChanged(robot.serial, now);
     this.planner.extend(robot.serial, now);
     const actionId = leg.action ? this.newId(leg.action.type) : leg.startCharging ? this.newId('charge') : null;
-    robot.leg = { leg, orderId: this.newId(`${robot.serial}-order`), orderUpdateId: 0, sentReleasedTo: this.traffic.releasedTo(robot.serial), actionId, startedMs: now };
+    robot.leg = { leg, orderId: this.newId(`${robot.serial}-order`), orderUpdateId: 0, sentReleasedTo: this.traffic.releasedTo(robot.serial), actionId, startedMs: now, withdrawn: null };
     robot.ready = false;
     this.sendLegOrder(robot, robot.leg, 0);
   }
@@ -1045,7 +1156,7 @@ export class GridController {
   private sendLegOrder(robot: RobotRecord, active: ActiveLeg, fromIndex: number): void {
     const route = [...this.traffic.routeOf(robot.serial)!, ...this.planner.horizon(robot.serial)];
     const actions = route[route.length - 1] === active.leg.goal ? this.legActions(robot, active) : [];
-    this.commands.sendOrder(robot.serial, legOrder(this.geometry, active.orderId, active.orderUpdateId, route, fromIndex, active.sentReleasedTo, actions));
+    this.edge.sendOrder(robot.serial, legOrder(this.geometry, active.orderId, active.orderUpdateId, route, fromIndex, active.sentReleasedTo, actions));
   }
 
   private legActions(robot: RobotRecord, active: ActiveLeg): Action[] {
@@ -1076,11 +1187,27 @@ export class GridController {
     for (const follower of this.planner.cellsFreed(held, now)) this.legsToUpdate.add(follower);
   }
 
-  private completeLeg(robot: RobotRecord): void {
+  /**
+   * The leg's action finished (or it had none and the robot arrived). A pick or drop counts
+   * only if the robot's loads then show it (load-check.ts); otherwise nothing moves in the
+   * inventory, the bin is quarantined and the robot held.
+   */
+  private completeLeg(robot: RobotRecord, state: State): void {
     const active = robot.leg;
     if (!active) return;
     const action = active.leg.action;
-    if (action) this.applyAction(robot, action);
+    if (action) {
+      const identifies = this.edge.profileOf(robot.serial).identifiesLoads;
+      const check = checkLoads(action.type, action.binId, state.loads, identifies);
+      if (!check.ok) {
+        this.quarantine(action.binId, `robot ${robot.serial} ${check.problem}`);
+        this.holdRobot(robot, check.problem);
+        return;
+      }
+      if (check.identityVerified) this.loadChecks.verified++;
+      else this.loadChecks.unverified++;
+      this.applyAction(robot, action);
+    }
     this.endLeg(robot);
     const job = robot.job;
     if (job?.kind === 'retrieve' && action?.type === 'drop' && action.portId !== undefined) {
@@ -1179,6 +1306,93 @@ export class GridController {
     if (action?.type !== 'drop') return;
     if (action.portId !== undefined) this.ports.get(action.portId)!.inbound--;
     else this.claims.removeIncoming(this.grid.index(action.x, action.y));
+  }
+
+  // ---------------------------------------------------------------- robots that cannot be trusted
+
+  /** An order of the robot was refused or not shown taken (robot-edge.ts): its leg is withdrawn and the robot held. */
+  private orderRefused(serial: string, order: SentOrder, reason: string): void {
+    const robot = this.robots.get(serial);
+    if (!robot || robot.leg?.orderId !== order.orderId || robot.leg.withdrawn) {
+      this.alarm(serial, `${reason} (no leg of it was waiting on that order)`);
+      return;
+    }
+    this.holdRobot(robot, reason);
+  }
+
+  /**
+   * A robot sent no state for too long: it may be anywhere on the cells it holds, which it
+   * keeps; its leg is withdrawn and its job goes to another robot (or fails, if it carries the
+   * job's bin). It is treated as offline until it reports again.
+   */
+  private robotLost(serial: string): void {
+    const robot = this.robots.get(serial);
+    if (!robot?.placed) return;
+    const reason = `robot ${serial} went silent`;
+    this.withdrawLeg(robot);
+    this.releaseJob(robot, reason);
+    if (robot.online) {
+      robot.online = false;
+      robot.actor.send({ type: 'CONNECTION_LOST' });
+    }
+    this.allocate();
+  }
+
+  /**
+   * Holds a robot in alarm: no leg, cell or job until an operator resumes it. Its leg is
+   * withdrawn (it keeps its cells until its state shows it standing), it is asked to pause, and
+   * its job goes to another robot or fails to the WMS. Returns nothing the caller may act on.
+   */
+  private holdRobot(robot: RobotRecord, reason: string): void {
+    if (robot.hold) return;
+    robot.hold = reason;
+    this.alarm(robot.serial, `${reason}; held until an operator resumes it`);
+    this.planner.setHeld(robot.serial, true);
+    if (this.edge.capabilitiesOf(robot.serial)?.instantActions.has('startPause') ?? true) this.sendInstantAction(robot.serial, 'startPause', 'hold');
+    this.withdrawLeg(robot);
+    this.releaseJob(robot, `robot ${robot.serial} ${reason}`);
+    this.allocate();
+  }
+
+  /** Stops releasing cells to the robot's leg and asks it to cancel the leg's order (see ActiveLeg.withdrawn). */
+  private withdrawLeg(robot: RobotRecord): void {
+    const leg = robot.leg;
+    if (!leg || leg.withdrawn) return;
+    this.edge.forgetOrders(robot.serial);
+    const cancelActionId = this.newId('cancel');
+    leg.withdrawn = { atMs: this.clock.now(), cancelActionId };
+    this.undoLegClaims(leg.leg);
+    this.planner.setHeld(robot.serial, true);
+    if (this.edge.capabilitiesOf(robot.serial)?.instantActions.has('cancelOrder') ?? true) {
+      this.edge.sendInstantActions(robot.serial, [{ actionType: 'cancelOrder', actionId: cancelActionId, blockingType: 'HARD' }]);
+    }
+  }
+
+  /**
+   * The robot's job leaves it: a retrieval or return goes back to the queue for another robot,
+   * unless this robot carries the job's bin, when the visit fails to the WMS with `reason`;
+   * other jobs end.
+   */
+  private releaseJob(robot: RobotRecord, reason: string): void {
+    const job = robot.job;
+    if (!job) return;
+    const carried = this.inventory.binOnRobot(robot.serial);
+    if (job.kind === 'retrieve' && carried === job.binId) {
+      const visit = this.requests.visit(job.id);
+      if (visit) this.observers.forEach((o) => o.visitFailed?.(visit, `${reason} while carrying bin ${job.binId}`));
+      this.finishJob(robot, 'FAIL');
+    } else if (job.kind === 'return' && carried === job.binId) {
+      this.finishJob(robot, 'FAIL');
+    } else {
+      this.giveBackJob(robot);
+    }
+  }
+
+  /** The bin's whereabouts are in doubt: it is offered to no request until an operator clears it. */
+  private quarantine(binId: string, reason: string): void {
+    if (this.inventory.quarantineOf(binId)) return;
+    this.stock.quarantine(binId, reason);
+    this.alarm('inventory', `bin ${binId} quarantined: ${reason}; it is offered to no request until an operator clears it`);
   }
 
   // ---------------------------------------------------------------- parking
@@ -1382,7 +1596,7 @@ export class GridController {
   }
 
   private sendInstantAction(serial: string, actionType: string, idPrefix: string): void {
-    this.commands.sendInstantActions(serial, [{ actionType, actionId: this.newId(idPrefix), blockingType: 'HARD' }]);
+    this.edge.sendInstantActions(serial, [{ actionType, actionId: this.newId(idPrefix), blockingType: 'HARD' }]);
   }
 
   /** A robot in service on its way to its service cell (a parking move there). */
@@ -1480,6 +1694,8 @@ export class GridController {
         releaseOwed: false,
         inService: false,
         serviceCell: null,
+        hold: null,
+        believed: null,
       };
       this.robots.set(serial, robot);
     }

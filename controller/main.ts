@@ -57,7 +57,7 @@ export async function startController(start: ControllerStartOptions): Promise<Ru
     ? {
         sendOrder: (serial: string, order: OrderBody) => {
           onOrderSent(serial, order);
-          robotLink.sendOrder(serial, order);
+          return robotLink.sendOrder(serial, order);
         },
         sendInstantActions: robotLink.sendInstantActions.bind(robotLink),
       }
@@ -81,8 +81,9 @@ export async function startController(start: ControllerStartOptions): Promise<Ru
       }
     };
   robotLink.onConnection(guarded('robot link', (serial, connection) => controller.handleConnection(serial, connection)));
-  robotLink.onState(guarded('robot link', (serial, state) => controller.handleState(serial, state)));
-  robotLink.onInvalidMessage((topic, errors) => controller.alarm(topic, `invalid message: ${errors.join('; ')}`));
+  robotLink.onState(guarded('robot link', (serial, state, dropped) => controller.handleState(serial, state, dropped)));
+  robotLink.onFactsheet(guarded('robot link', (serial, factsheet) => controller.edge.onFactsheet(serial, factsheet)));
+  robotLink.onInvalidMessage(guarded('robot link', (topic, errors) => controller.edge.onInvalidMessage(topic, errors)));
   wmsLink.onRequest(guarded('wms link', (clientId, parsed) => gateway.handle(clientId, parsed)));
   consoleLink.onCommand(guarded('console link', (command) => void consoleGateway.handle(command)));
 

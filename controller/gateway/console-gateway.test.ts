@@ -8,6 +8,7 @@ import { WmsClientLink } from '../../protocol/wms/links.ts';
 import type { OrderBody, State } from '../../protocol/vda5050/types.ts';
 import { startController } from '../main.ts';
 import { idleState } from '../test-support/robot-states.ts';
+import { gridlineFactsheet } from '../test-support/tiny-controller.ts';
 
 /**
  * The console gateway over an in-memory broker on a simulated clock: what it publishes and
@@ -148,6 +149,7 @@ describe('the console gateway', () => {
     const w = await rig();
     // R001 stands on B2's column; a retrieval of B1 (under B2) makes it lift B2 off first.
     w.core.handleState('R001', idleState('R001', 'c2_2', 90));
+    w.core.edge.onFactsheet('R001', gridlineFactsheet('R001'));
     w.wms.send({ type: 'pick', requestId: 'r1', lines: [{ sku: 'S1', quantity: 1 }] });
     w.clock.advance(300);
     const order = w.orders.find((o) => o.order.nodes.some((n) => n.actions.some((a) => a.actionType === 'pick')))!.order;
@@ -155,7 +157,7 @@ describe('the console gateway', () => {
     expect(pick.actionParameters).toContainEqual({ key: 'loadId', value: 'B2' });
     w.clock.advance(200);
     const before = w.seen.heights.length;
-    w.core.handleState('R001', { ...idleState('R001', 'c2_2', 90), orderId: order.orderId, actionStates: [{ actionId: pick.actionId, actionType: 'pick', actionStatus: 'FINISHED' }] });
+    w.core.handleState('R001', { ...idleState('R001', 'c2_2', 90), orderId: order.orderId, actionStates: [{ actionId: pick.actionId, actionType: 'pick', actionStatus: 'FINISHED' }], loads: [{ loadId: 'B2' }] });
     w.clock.advance(1_000);
     expect(w.seen.heights.length).toBe(before + 1);
     expect(w.seen.heights.at(-1)![2 * 6 + 2]).toBe(1);

@@ -8,6 +8,7 @@ import type {
   GridDimensions,
   InventoryRestoreState,
   InventorySnapshot,
+  QuarantinedBin,
   Reservation,
 } from './types.ts';
 import { copyContents, isNonEmptyString, isPositiveCount, requireId } from './validation.ts';
@@ -74,6 +75,8 @@ export class Inventory {
   private readonly reservedByBinSku = new Map<string, number>();
   private readonly reservationIdsByRequest = new Map<string, Set<string>>();
   private nextReservationNumber = 1;
+  /** Quarantined bins and why: none of their stock is available, nor are they empty bins for putaway. */
+  private readonly quarantined = new Map<string, string>();
 
   /**
    * Builds the inventory of a freshly laid-out grid: every bin in a column. Throws
@@ -115,6 +118,7 @@ export class Inventory {
       inventory.knownSkuSet.add(sku);
     }
     for (const reservation of state.reservations ?? []) inventory.loadReservation(reservation);
+    for (const { binId, reason } of state.quarantined ?? []) inventory.quarantine(binId, reason);
     return inventory;
   }
 
@@ -300,16 +304,45 @@ export class Inventory {
     return this.reservedBySku.get(sku) ?? 0;
   }
 
-  /** Pieces of `sku` in a bin not yet reserved. */
+  /** Pieces of `sku` in a bin not yet reserved; none in a quarantined bin. */
   availableInBin(binId: string, sku: string): number {
+    return this.quarantined.has(binId) ? 0 : this.unreservedInBin(binId, sku);
+  }
+
+  /** Stock of `sku` minus what accepted picks have reserved and what stands in quarantined bins. */
+  available(sku: string): number {
+    let doubtful = 0;
+    for (const binId of this.quarantined.keys()) doubtful += this.unreservedInBin(binId, sku);
+    return this.stockOf(sku) - this.reserved(sku) - doubtful;
+  }
+
+  // ---------------------------------------------------------------- quarantine
+
+  /** Puts a bin in quarantine (see QuarantinedBin); a bin already there keeps its first reason. */
+  quarantine(binId: string, reason: string): void {
+    this.requireBin(binId);
+    if (!this.quarantined.has(binId)) this.quarantined.set(binId, reason);
+  }
+
+  /** Ends a bin's quarantine; false if it was not in quarantine. */
+  clearQuarantine(binId: string): boolean {
+    this.requireBin(binId);
+    return this.quarantined.delete(binId);
+  }
+
+  /** Why the bin is in quarantine, or undefined when it is not. */
+  quarantineOf(binId: string): string | undefined {
+    return this.quarantined.get(binId);
+  }
+
+  quarantinedBins(): QuarantinedBin[] {
+    return [...this.quarantined].map(([binId, reason]) => ({ binId, reason }));
+  }
+
+  private unreservedInBin(binId: string, sku: string): number {
     const entry = this.requireBin(binId);
     const held = entry.contents.find((line) => line.sku === sku)?.quantity ?? 0;
     return held - (this.reservedByBinSku.get(binSkuKey(binId, sku)) ?? 0);
-  }
-
-  /** Stock of `sku` minus what accepted picks have reserved. */
-  available(sku: string): number {
-    return this.stockOf(sku) - this.reserved(sku);
   }
 
   // ---------------------------------------------------------------- queries
@@ -372,9 +405,9 @@ export class Inventory {
     return this.requireBin(binId).contents.map((line) => ({ ...line }));
   }
 
-  /** Ids of bins holding nothing, sorted. */
+  /** Ids of bins holding nothing and not in quarantine, sorted. */
   emptyBins(): string[] {
-    return [...this.emptyBinIds].sort(compareCodeUnits);
+    return [...this.emptyBinIds].filter((binId) => !this.quarantined.has(binId)).sort(compareCodeUnits);
   }
 
   /** Every bin id, sorted. */

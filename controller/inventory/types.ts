@@ -89,4 +89,12 @@ export interface InventoryRestoreState {
   reservations?: readonly Reservation[];
   /** SKUs seen before that may no longer be in any bin (so they stay "known"). */
   knownSkus?: readonly string[];
+  /** Bins in quarantine, with why. */
+  quarantined?: readonly QuarantinedBin[];
+}
+
+/** A bin whose whereabouts or contents are in doubt: offered to no request until an operator clears it. */
+export interface QuarantinedBin {
+  readonly binId: string;
+  readonly reason: string;
 }

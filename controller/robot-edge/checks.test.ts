@@ -25,7 +25,7 @@ describe('checkLoads', () => {
 });
 
 describe('checkMotion', () => {
-  const base = { maxSpeedMps: 3, cellSizeM: { x: 0.7, y: 0.5 }, nowMs: 10_000 };
+  const base = { maxSpeedMps: 3, cellSizeM: { x: 0.7, y: 0.5 }, nowMs: 10_000, slackMs: 1_000 };
   const held = [{ x: 1, y: 1 }, { x: 2, y: 1 }, { x: 3, y: 1 }];
 
   it('believes a position inside its cells, reached within its top speed', () => {

@@ -16,13 +16,12 @@ export interface MotionInput {
   readonly maxSpeedMps: number;
   /** Cell pitch, metres. */
   readonly cellSizeM: { readonly x: number; readonly y: number };
+  /**
+   * Slack on the speed limit: states arrive late and bunched over a network, and a robot
+   * reports its cell at the node. One cell of travel, plus this much time, is always allowed. Clock ms.
+   */
+  readonly slackMs: number;
 }
-
-/**
- * Slack on the speed limit: states arrive late and bunched over a network, and a robot reports
- * its cell at the node. One cell of travel, plus this much time, is always allowed. Clock ms.
- */
-export const MOTION_SLACK_MS = 1_000;
 
 /** A sentence saying why the position cannot be right, or undefined when it can. */
 export function checkMotion(input: MotionInput): string | undefined {
@@ -36,7 +35,7 @@ export function checkMotion(input: MotionInput): string | undefined {
   if (!before) return undefined;
   const metres = Math.abs(at.x - before.x) * input.cellSizeM.x + Math.abs(at.y - before.y) * input.cellSizeM.y;
   const seconds = Math.max(0, input.nowMs - before.atMs) / 1000;
-  const reach = input.maxSpeedMps * (seconds + MOTION_SLACK_MS / 1000) + Math.max(input.cellSizeM.x, input.cellSizeM.y);
+  const reach = input.maxSpeedMps * (seconds + input.slackMs / 1000) + Math.max(input.cellSizeM.x, input.cellSizeM.y);
   if (metres > reach) {
     return `reports ${where}, ${metres.toFixed(1)} m from (${before.x}, ${before.y}) ${seconds.toFixed(1)} s after it was there: faster than its ${input.maxSpeedMps} m/s`;
   }

@@ -61,6 +61,17 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       CREATE INDEX requests_open ON requests (status, accepted_at) WHERE status = 'accepted';
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- Bins whose whereabouts or contents are in doubt (a robot's loads did not match): offered
+      -- to no request until an operator clears them.
+      CREATE TABLE quarantined_bins (
+        bin_id TEXT PRIMARY KEY REFERENCES bins (bin_id),
+        reason TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -7,6 +7,7 @@ import type {
   BinState,
   ContentLine,
   GridDimensions,
+  QuarantinedBin,
   Reservation,
 } from '../inventory/types.ts';
 import { migrate } from './schema.ts';
@@ -180,6 +181,9 @@ export class SqliteStore {
       openRequests: db.prepare(
         `SELECT * FROM requests WHERE status = 'accepted' ORDER BY accepted_at, rowid`,
       ),
+      quarantine: db.prepare('INSERT OR IGNORE INTO quarantined_bins (bin_id, reason) VALUES (?, ?)'),
+      clearQuarantine: db.prepare('DELETE FROM quarantined_bins WHERE bin_id = ?'),
+      allQuarantined: db.prepare('SELECT bin_id AS binId, reason FROM quarantined_bins ORDER BY rowid'),
     };
   }
 
@@ -246,6 +250,16 @@ export class SqliteStore {
       if (result.changes !== 1) throw new StoreError('UNKNOWN_BIN', `store has no bin ${binId}`);
       for (const line of contents) this.statements.addKnownSku.run(line.sku);
     });
+  }
+
+  /** Records a bin's quarantine (reason) or its end (null); durable when this returns. */
+  recordQuarantine(binId: string, reason: string | null): void {
+    if (reason === null) this.statements.clearQuarantine.run(binId);
+    else this.statements.quarantine.run(binId, reason);
+  }
+
+  loadQuarantined(): QuarantinedBin[] {
+    return this.statements.allQuarantined.all() as QuarantinedBin[];
   }
 
   // ---------------------------------------------------------------- reservations

@@ -24,6 +24,7 @@ export function loadOrInitialiseInventory(
     bins: store.loadInventory(),
     reservations: store.loadReservations(),
     knownSkus: store.loadKnownSkus(),
+    quarantined: store.loadQuarantined(),
   });
 }
 
@@ -98,6 +99,19 @@ export class StoredInventory {
       this.store.recordContents(binId!, this.inventory.contents(binId!));
     });
     return quantity;
+  }
+
+  /** See Inventory.quarantine. */
+  quarantine(binId: string, reason: string): void {
+    this.inventory.quarantine(binId, reason);
+    this.store.recordQuarantine(binId, this.inventory.quarantineOf(binId)!);
+  }
+
+  /** See Inventory.clearQuarantine. */
+  clearQuarantine(binId: string): boolean {
+    const was = this.inventory.clearQuarantine(binId);
+    if (was) this.store.recordQuarantine(binId, null);
+    return was;
   }
 
   private deleteReservations(reservations: readonly Reservation[]): void {

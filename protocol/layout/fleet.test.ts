@@ -19,7 +19,7 @@ function errorsOf(overrides: Record<string, unknown>): string[] {
   return result.errors;
 }
 
-const LIB = { stationType: 'floor', loadType: 'EPAL', identifiesLoads: false };
+const LIB = { stationType: 'floor', loadType: 'EPAL', identifiesLoads: false, legacyInstantActions: false };
 
 describe('the fleet of a layout', () => {
   it('is the robots the facility starts, then the external ones', () => {
@@ -34,7 +34,7 @@ describe('the fleet of a layout', () => {
       externalRobots: [{ serialNumber: 'R013', vehicleType: 'lib' }],
       vehicleTypes: { lib: LIB, half: { loadType: 'tote' } },
     });
-    expect(vehicleProfileOf(l, 'R013')).toEqual({ stationType: { column: 'floor', port: 'floor' }, loadType: 'EPAL', identifiesLoads: false });
+    expect(vehicleProfileOf(l, 'R013')).toEqual({ stationType: { column: 'floor', port: 'floor' }, loadType: 'EPAL', identifiesLoads: false, legacyInstantActions: false });
     expect(vehicleProfileOf(l, 'A')).toEqual({ ...GRIDLINE_VEHICLE_PROFILE, loadType: 'tote' });
     expect(vehicleProfileOf(l, 'B')).toEqual(GRIDLINE_VEHICLE_PROFILE);
   });

@@ -41,6 +41,7 @@ const vehicleTypeSchema = z.strictObject({
   }).optional(),
   loadType: profileValue.optional(),
   identifiesLoads: z.boolean().optional(),
+  legacyInstantActions: z.boolean().optional(),
 });
 
 const ratio = z.number().min(0).max(1);

@@ -181,7 +181,12 @@ function resolveVehicleTypes(types: LayoutFile['vehicleTypes']): Record<string, 
   for (const [name, t] of Object.entries(types)) {
     const own = GRIDLINE_VEHICLE_PROFILE;
     const stationType = t.stationType === undefined ? own.stationType : typeof t.stationType === 'string' ? { column: t.stationType, port: t.stationType } : t.stationType;
-    resolved[name] = { stationType, loadType: t.loadType ?? own.loadType, identifiesLoads: t.identifiesLoads ?? own.identifiesLoads };
+    resolved[name] = {
+      stationType,
+      loadType: t.loadType ?? own.loadType,
+      identifiesLoads: t.identifiesLoads ?? own.identifiesLoads,
+      legacyInstantActions: t.legacyInstantActions ?? own.legacyInstantActions,
+    };
   }
   return resolved;
 }

@@ -3,7 +3,7 @@ import { dropAction, GRIDLINE_VEHICLE_PROFILE, pickAction, readBinAction, type V
 
 // VDA 5050 2.0.0 §6.8.1 (predefined actions): pick requires stationType and loadType; loadId,
 // stationName and height are optional standard parameters; more may be added.
-const LIB_PROFILE: VehicleProfile = { stationType: { column: 'floor', port: 'floor' }, loadType: 'EPAL', identifiesLoads: false };
+const LIB_PROFILE: VehicleProfile = { stationType: { column: 'floor', port: 'floor' }, loadType: 'EPAL', identifiesLoads: false, legacyInstantActions: false };
 
 describe('pick and drop as Gridline sends them', () => {
   it('carry the standard parameters, the bin as loadId, and the grid details as extras', () => {

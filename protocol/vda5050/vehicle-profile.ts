@@ -26,6 +26,12 @@ export interface VehicleProfile {
    * holds. One that cannot is checked for holding one load (or none), not for which.
    */
   readonly identifiesLoads: boolean;
+  /**
+   * Also carry instant actions under `instantActions`, VDA 5050 1.1's name for the list, beside
+   * 2.0.0's `actions`: for vehicles that read only the older name (vda-5050-lib 1.4). Without it
+   * such a vehicle hears no instant action: no pause, no stop, no factsheet request.
+   */
+  readonly legacyInstantActions: boolean;
 }
 
 /** Gridline's own values: what the simulated robots and the firmware bridge expect. */
@@ -33,6 +39,7 @@ export const GRIDLINE_VEHICLE_PROFILE: VehicleProfile = {
   stationType: { column: 'gridColumn', port: 'gridPort' },
   loadType: 'gridBin',
   identifiesLoads: true,
+  legacyInstantActions: false,
 };
 
 /** A pick or drop as Gridline means it: which bin, where, at which stack level. */

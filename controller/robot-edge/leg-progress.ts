@@ -1,0 +1,34 @@
+/**
+ * How far a robot's state shows it along its leg, read strictly: the controller frees cells
+ * behind a robot only on a node the state proves it has passed. Pure.
+ */
+import type { State } from '../../protocol/vda5050/types.ts';
+
+/** Action statuses of an action still to finish (§6.11 Table 1). */
+const BUSY_STATUSES: ReadonlySet<string> = new Set(['WAITING', 'INITIALIZING', 'RUNNING', 'PAUSED']);
+
+export function isBusyStatus(status: string): boolean {
+  return BUSY_STATUSES.has(status);
+}
+
+/**
+ * The route index of the leg's order that the state shows reached, or undefined. Route index i
+ * is node sequenceId 2i (order-builder.ts). The state must be of the leg's order, name the
+ * node at that index as its last node, and list no node of that sequenceId or before it among
+ * the nodes still to reach: a vehicle that has just taken an order may still report the last
+ * node of its previous one (§6.10.6 lastNodeId / lastNodeSequenceId).
+ */
+export function reachedRouteIndex(state: State, orderId: string, nodeIdAt: (routeIndex: number) => string | undefined): number | undefined {
+  if (state.orderId !== orderId) return undefined;
+  const sequenceId = state.lastNodeSequenceId;
+  if (sequenceId % 2 !== 0) return undefined;
+  if (state.nodeStates.some((n) => n.sequenceId <= sequenceId)) return undefined;
+  const index = sequenceId / 2;
+  return nodeIdAt(index) === state.lastNodeId ? index : undefined;
+}
+
+/** The robot stands with no node left to drive and no action of `actionId` still to finish. */
+export function standsIdle(state: State, actionId: string | null): boolean {
+  if (state.driving || state.nodeStates.length > 0) return false;
+  return actionId === null || !state.actionStates.some((a) => a.actionId === actionId && isBusyStatus(a.actionStatus));
+}
