@@ -8,7 +8,7 @@ import { robotStartCells, withRobotCount, type GridLayout } from '../protocol/la
 import { WmsClientLink } from '../protocol/wms/links.ts';
 import { parseCellNodeId } from '../protocol/vda5050/grid-nodes.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../controller/broker/embedded-broker.ts';
-import { defaultControllerOptions, type ControllerOptions } from '../controller/controller-options.ts';
+import { defaultControllerOptions, NETWORK_WAIT_OPTIONS, type ControllerOptions } from '../controller/controller-options.ts';
 import type { CycleProfiler } from '../controller/grid-controller.ts';
 import { startController, type RunningController } from '../controller/main.ts';
 import { layoutKinematics } from '../sim/kinematics/robot-kinematics.ts';
@@ -87,7 +87,7 @@ export interface Facility {
  * scenario runs, the benchmark and the integration tests.
  */
 export async function startFacility(options: FacilityOptions): Promise<Facility> {
-  const controllerOptions = defaultControllerOptions(options.controller);
+  const controllerOptions = defaultControllerOptions({ ...networkWaitsAtSpeed(options.transport), ...options.controller });
   const layout: GridLayout = options.robots !== undefined ? withRobotCount(options.layout, options.robots) : options.layout;
   const transport = options.transport;
   // Checked before anything starts.
@@ -270,4 +270,15 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
       await broker?.close();
     },
   };
+}
+
+/**
+ * The controller's limits that wait on the network (a robot's answer over MQTT takes wall
+ * time, whatever the clock's speed) in clock ms at the transport's speed: the defaults hold in
+ * wall time. A simulated in-process clock keeps them as they are.
+ */
+function networkWaitsAtSpeed(transport: FacilityTransport): Partial<ControllerOptions> {
+  if (transport.kind !== 'mqtt' || transport.speed <= 1) return {};
+  const defaults = defaultControllerOptions();
+  return Object.fromEntries(NETWORK_WAIT_OPTIONS.map((key) => [key, defaults[key] * transport.speed]));
 }
