@@ -2,7 +2,7 @@ import { createActor, type Actor } from 'xstate';
 import type { Clock, TimerHandle } from '../protocol/clock.ts';
 import { fleetSerials, vehicleProfileOf, type GridLayout } from '../protocol/layout/index.ts';
 import type { Action, Connection, OrderBody, State, VdaError } from '../protocol/vda5050/types.ts';
-import { cellNodeId, EMERGENCY_STOP_ACTION_TYPE, parseCellNodeId, RELEASE_EMERGENCY_STOP_ACTION_TYPE, START_CHARGING_ACTION_TYPE } from '../protocol/vda5050/grid-nodes.ts';
+import { cellNodeId, parseCellNodeId, START_CHARGING_ACTION_TYPE } from '../protocol/vda5050/grid-nodes.ts';
 import { binAction } from '../protocol/vda5050/vehicle-profile.ts';
 import type { ControllerOptions } from './controller-options.ts';
 import { GridMap } from './grid/grid-map.ts';
@@ -18,6 +18,8 @@ import { RobotEdge, type RobotCommandPort } from './robot-edge/robot-edge.ts';
 import { checkMotion } from './robot-edge/motion-check.ts';
 import { isBusyStatus, reachedRouteIndex, standsIdle } from './robot-edge/leg-progress.ts';
 import { checkLoads } from './robot-edge/load-check.ts';
+import { planStop, stopFallback, type StopCommand, type StoppedVia } from './robot-edge/stop-plan.ts';
+import { describeOutcome, type StopOutcome, type StopRequest } from './robot-edge/stop-verifier.ts';
 import type { SentOrder } from './robot-edge/order-tracker.ts';
 import { TrafficControl } from './traffic/traffic-control.ts';
 import { portLanes, portTrafficRules, type PortLane } from './traffic/port-lanes.ts';
@@ -59,7 +61,12 @@ export interface ControllerAlarm {
  * The outcome of an operator's command: done (with what was done, in words), or refused with
  * a code and a reason a person understands; a refused command changes nothing.
  */
-export type OperatorOutcome = { ok: true; message: string } | { ok: false; code: 'UNKNOWN_ROBOT' | 'UNKNOWN_PORT' | 'OUTSIDE_GRID' | 'NOT_ALLOWED'; message: string };
+export type OperatorOutcome =
+  | { ok: true; message: string; robots?: StopOutcome[] }
+  | { ok: false; code: 'UNKNOWN_ROBOT' | 'UNKNOWN_PORT' | 'OUTSIDE_GRID' | 'NOT_ALLOWED'; message: string };
+
+/** Called once with a stop's or pause's outcome once every robot has confirmed it or its time ran out. */
+export type OutcomeListener = (outcome: OperatorOutcome) => void;
 
 /** One robot as the operator console shows it (see `robotViews`). */
 export interface RobotView {
@@ -122,6 +129,8 @@ interface RobotRecord {
   paused: boolean;
   /** Offline when an emergency stop was released: the release is sent again when it is back. */
   releaseOwed: boolean;
+  /** How the emergency stop in force was asked of it (see stop-plan.ts), so the release undoes that. */
+  stoppedVia: StoppedVia;
   /** Sent to service by an operator: puts its bin away, then takes no work until returned. */
   inService: boolean;
   /** The service cell it was sent to, while in service. */
@@ -317,14 +326,14 @@ export class GridController {
 
   /** A robot (back) online hears of an emergency stop in force, and of its own pause. */
   private cameOnline(robot: RobotRecord): void {
-    if (this.emergencyStopOn) this.sendInstantAction(robot.serial, EMERGENCY_STOP_ACTION_TYPE, 'estop');
+    if (this.emergencyStopOn) this.sendStops('emergencyStop', [robot], () => {});
     // A robot that was offline when the emergency stop was released still holds it: release it
     // now (only a stop this controller sent; a robot's own stop is not the controller's to end).
     else if (robot.releaseOwed) {
-      this.sendInstantAction(robot.serial, RELEASE_EMERGENCY_STOP_ACTION_TYPE, 'estop-release');
       robot.releaseOwed = false;
+      this.sendStops('release', [robot], () => {});
     }
-    if (robot.paused) this.sendInstantAction(robot.serial, 'startPause', 'pause');
+    if (robot.paused || robot.hold) this.sendInstantAction(robot.serial, 'startPause', 'pause');
   }
 
   /** A robot's state (read by the link; `dropped`: malformed optional parts it left out). */
@@ -372,7 +381,7 @@ export class GridController {
     if (leg.actionId) {
       const actionState = state.actionStates.find((a) => a.actionId === leg.actionId);
       if (actionState?.actionStatus === 'FINISHED') this.completeLeg(robot, state);
-      else if (actionState?.actionStatus === 'FAILED') this.failLeg(robot, actionState.resultDescription ?? 'action failed');
+      else if (actionState?.actionStatus === 'FAILED') this.failLeg(robot, actionState.resultDescription ?? 'action failed', state);
     } else if (route && routeIndex === route.length - 1 && route[routeIndex] === leg.leg.goal && state.nodeStates.length === 0) {
       this.completeLeg(robot, state);
     }
@@ -1281,12 +1290,18 @@ export class GridController {
    * means the controller's picture of that stack is wrong, so the visit fails and an alarm
    * asks for a person to look.
    */
-  private failLeg(robot: RobotRecord, reason: string): void {
+  private failLeg(robot: RobotRecord, reason: string, state: State): void {
     const active = robot.leg!;
     const action = active.leg.action;
     this.alarm(robot.serial, `${action?.type ?? (active.leg.startCharging ? START_CHARGING_ACTION_TYPE : 'move')} failed: ${reason}`);
     this.undoLegClaims(active.leg);
-    this.endLeg(robot);
+    // A robot still driving (its order was cancelled under way) keeps its cells until it stands.
+    if (standsIdle(state, active.actionId)) this.endLeg(robot);
+    else {
+      active.withdrawn = { atMs: this.clock.now() - this.options.orderAckTimeoutMs, cancelActionId: '' };
+      this.edge.forgetOrders(robot.serial);
+      this.planner.setHeld(robot.serial, true);
+    }
     if (action?.type === 'drop' && ++robot.failedDrops < this.options.maxDropAttempts) {
       this.advance(robot);
       return;
@@ -1425,57 +1440,114 @@ export class GridController {
   }
 
   /**
-   * Emergency stop of every robot: the instant action `emergencyStop` to each (robots stop at
-   * the next node and hold every action), and to robots coming online while it lasts. The
-   * controller keeps every reservation and job and releases nothing new until `resumeAll`.
+   * Emergency stop of every robot: each is asked the way it takes (stop-plan.ts: Gridline's
+   * `emergencyStop`, or the standard startPause), and so are robots coming online while it
+   * lasts. The controller keeps every reservation and job and releases nothing new until
+   * `resumeAll`. Returns what was sent; `done` gets each robot's confirmed outcome (see
+   * `sendStops`).
    */
-  emergencyStopAll(): OperatorOutcome {
+  emergencyStopAll(done?: OutcomeListener): OperatorOutcome {
     const already = this.emergencyStopOn;
     this.emergencyStopOn = true;
     this.planner.setFrozen(true);
-    for (const serial of this.robots.keys()) this.sendInstantAction(serial, EMERGENCY_STOP_ACTION_TYPE, 'estop');
-    if (!already) this.alarm('operator', `emergency stop of every robot (${this.robots.size})`);
-    return { ok: true, message: `emergency stop sent to ${this.robots.size} robots${already ? ' (it was already in force)' : ''}; they keep their cells and jobs until resumed` };
+    const robots = [...this.robots.values()];
+    if (!already) this.alarm('operator', `emergency stop of every robot (${robots.length})`);
+    this.sendStops('emergencyStop', robots, (outcomes) => done?.(stopOutcome(`emergency stop${already ? ' (it was already in force)' : ''}`, outcomes)));
+    return { ok: true, message: `emergency stop sent to ${robots.length} robots${already ? ' (it was already in force)' : ''}; they keep their cells and jobs until resumed` };
   }
 
-  /** Ends an emergency stop: `releaseEmergencyStop` to every robot, and normal operation. */
-  resumeAll(): OperatorOutcome {
+  /** Ends an emergency stop: each robot gets the release of how it was stopped, and normal operation. */
+  resumeAll(done?: OutcomeListener): OperatorOutcome {
     const was = this.emergencyStopOn;
     this.emergencyStopOn = false;
     this.planner.setFrozen(false);
-    for (const [serial, robot] of this.robots) {
-      this.sendInstantAction(serial, RELEASE_EMERGENCY_STOP_ACTION_TYPE, 'estop-release');
+    const released: RobotRecord[] = [];
+    const kept: string[] = [];
+    for (const robot of this.robots.values()) {
+      // A robot paused or held for itself stays so: its own stopPause is an operator's to send.
+      if (robot.stoppedVia === 'startPause' && (robot.paused || robot.hold)) {
+        robot.stoppedVia = null;
+        kept.push(robot.serial);
+        continue;
+      }
       // Sent again when it comes back online, if it is offline now (a lost release would leave it stopped).
       robot.releaseOwed = !robot.online;
+      released.push(robot);
     }
     if (was) this.alarm('operator', 'emergency stop released');
-    return { ok: true, message: `emergency stop released for ${this.robots.size} robots${was ? '' : ' (none was in force)'}` };
+    const staying = kept.length > 0 ? `; ${kept.join(', ')} stay paused or held` : '';
+    this.sendStops('release', released, (outcomes) => done?.(stopOutcome(`emergency stop released${was ? '' : ' (none was in force)'}${staying}`, outcomes)));
+    return { ok: true, message: `emergency stop released for ${released.length} robots${was ? '' : ' (none was in force)'}${staying}` };
   }
 
   /**
    * Pauses a robot (`startPause`): it stops where it is, keeps its cells and job, is released
    * no further cells, given no new leg nor job, and moved by nobody until resumed.
    */
-  pauseRobot(serial: string): OperatorOutcome {
+  pauseRobot(serial: string, done?: OutcomeListener): OperatorOutcome {
     const robot = this.robots.get(serial);
     if (!robot) return unknownRobot(serial);
     const was = robot.paused;
     robot.paused = true;
     this.planner.setHeld(serial, true);
-    this.sendInstantAction(serial, 'startPause', 'pause');
-    return { ok: true, message: `robot ${serial} ${was ? 'was already paused' : 'paused'}; it keeps its cells${robot.job ? ' and its job' : ''}` };
+    const message = `robot ${serial} ${was ? 'was already paused' : 'paused'}; it keeps its cells${robot.job ? ' and its job' : ''}`;
+    this.sendStops('pause', [robot], (outcomes) => done?.(stopOutcome(`pause of ${serial}`, outcomes)));
+    return { ok: true, message };
   }
 
-  /** Ends a robot's pause (`stopPause`): it goes on with its job. */
-  resumeRobot(serial: string): OperatorOutcome {
+  /** Ends a robot's pause (`stopPause`), or its hold in alarm: it goes on with its job. */
+  resumeRobot(serial: string, done?: OutcomeListener): OperatorOutcome {
     const robot = this.robots.get(serial);
     if (!robot) return unknownRobot(serial);
-    const was = robot.paused;
+    const was = robot.paused || robot.hold !== null;
+    const hold = robot.hold;
     robot.paused = false;
-    this.planner.setHeld(serial, false);
-    this.sendInstantAction(serial, 'stopPause', 'resume');
+    robot.hold = null;
+    this.edge.stopNoLongerOwed(serial);
+    this.planner.setHeld(serial, !!robot.leg?.withdrawn);
+    if (hold) this.alarm('operator', `robot ${serial} resumed from its hold (${hold})`);
     if (was) this.legsToUpdate.add(serial);
+    this.sendStops('resume', [robot], (outcomes) => done?.(stopOutcome(`resume of ${serial}`, outcomes)));
     return { ok: true, message: `robot ${serial} ${was ? 'resumed' : 'was not paused'}` };
+  }
+
+  /**
+   * Asks each robot for a stop, a pause or their end the way it takes it (stop-plan.ts), and
+   * verifies it on the robot's own state (stop-verifier.ts). A robot that does not confirm an
+   * emergency stop or a pause gets what the standard offers besides (stopFallback) and stays in
+   * alarm until its state shows it stopped; it is released no further cells meanwhile (the
+   * planner is frozen, or the robot held).
+   */
+  private sendStops(command: StopCommand, robots: readonly RobotRecord[], onDone: (outcomes: StopOutcome[]) => void): void {
+    const requests: StopRequest[] = [];
+    const sent = new Map<string, string | null>();
+    for (const robot of robots) {
+      const capabilities = this.edge.capabilitiesOf(robot.serial);
+      const plan = planStop(command, capabilities, robot.stoppedVia);
+      if (command === 'emergencyStop') robot.stoppedVia = plan.via;
+      // An offline robot keeps how it was stopped: the release goes again when it is back.
+      if (command === 'release' && robot.online) robot.stoppedVia = null;
+      sent.set(robot.serial, plan.actionType);
+      const actionId = plan.actionType ? this.newId(command) : undefined;
+      if (plan.actionType) this.edge.sendInstantActions(robot.serial, [{ actionType: plan.actionType, actionId: actionId!, blockingType: 'HARD' }]);
+      requests.push({ serial: robot.serial, condition: plan.condition, ...(actionId ? { actionId } : {}), how: `${plan.how}${robot.online ? '' : ' (robot offline)'}` });
+    }
+    this.edge.verifyStops(requests, (outcomes) => {
+      if (command === 'emergencyStop' || command === 'pause') {
+        for (const outcome of outcomes) if (outcome.outcome !== 'confirmed') this.stopNotConfirmed(outcome, command, sent.get(outcome.serial) ?? null);
+      }
+      onDone(outcomes);
+    });
+  }
+
+  private stopNotConfirmed(outcome: StopOutcome, command: 'emergencyStop' | 'pause', sent: string | null): void {
+    const serial = outcome.serial;
+    // A pause lifted, or an emergency stop released, meanwhile is no longer owed.
+    if (command === 'emergencyStop' ? !this.emergencyStopOn : !this.robots.get(serial)?.paused) return;
+    const fallback = stopFallback(this.edge.capabilitiesOf(serial), sent);
+    for (const actionType of fallback) this.sendInstantAction(serial, actionType, `fallback-${actionType}`);
+    const what = command === 'pause' ? 'pause' : 'emergency stop';
+    this.edge.owesStop(serial, what, `${describeOutcome(outcome)}; sent ${fallback.join(' and ') || 'nothing more (it takes neither startPause nor cancelOrder)'}, and no further cells are released to it`);
   }
 
   /**
@@ -1692,6 +1764,7 @@ export class GridController {
         errors: [],
         paused: false,
         releaseOwed: false,
+        stoppedVia: null,
         inService: false,
         serviceCell: null,
         hold: null,
@@ -1788,6 +1861,14 @@ export class GridController {
 const MAX_ALARMS_KEPT = 1000;
 /** The column claim an operator's blocked cell holds (see ColumnClaims). */
 const OPERATOR_BLOCK_CLAIM = 'operator-block';
+
+/** A stop's outcome in words: how many robots confirmed, and each robot's outcome. */
+function stopOutcome(what: string, outcomes: StopOutcome[]): OperatorOutcome {
+  const confirmed = outcomes.filter((o) => o.outcome === 'confirmed').length;
+  const others = outcomes.filter((o) => o.outcome !== 'confirmed').map(describeOutcome);
+  const summary = `${what}: ${confirmed} of ${outcomes.length} robot${outcomes.length === 1 ? '' : 's'} confirmed`;
+  return { ok: true, message: others.length === 0 ? summary : `${summary}; ${others.join('; ')}`, robots: outcomes };
+}
 
 function unknownRobot(serial: string): OperatorOutcome {
   return { ok: false, code: 'UNKNOWN_ROBOT', message: `robot "${serial}" has not reported to the controller` };

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { SimulatedClock } from '../protocol/clock.ts';
 import type { Action, OrderBody, State } from '../protocol/vda5050/types.ts';
-import { tinyController } from './test-support/tiny-controller.ts';
+import type { OperatorOutcome } from './grid-controller.ts';
+import { gridlineFactsheet, tinyController } from './test-support/tiny-controller.ts';
 import { idleState } from './test-support/robot-states.ts';
 
 /**
@@ -18,10 +20,16 @@ const online = (serial: string) => ({ headerId: 0, timestamp: '2026-01-01T00:00:
 function rig(bins = [{ id: 'B1', x: 5, y: 2, level: 0, contents: [{ sku: 'S1', quantity: 4 }] }]) {
   const orders: { serial: string; order: OrderBody }[] = [];
   const instant: { serial: string; actions: Action[] }[] = [];
-  const controller = tinyController(bins, {}, {
-    sendOrder: (serial, order) => void orders.push({ serial, order }),
-    sendInstantActions: (serial, actions) => void instant.push({ serial, actions }),
-  });
+  const clock = new SimulatedClock();
+  const controller = tinyController(
+    bins,
+    {},
+    {
+      sendOrder: (serial, order) => void orders.push({ serial, order }),
+      sendInstantActions: (serial, actions) => void instant.push({ serial, actions }),
+    },
+    clock,
+  );
   const addRobot = (serial: string, nodeId: string) => {
     controller.handleConnection(serial, online(serial));
     controller.handleState(serial, idleState(serial, nodeId));
@@ -31,7 +39,7 @@ function rig(bins = [{ id: 'B1', x: 5, y: 2, level: 0, contents: [{ sku: 'S1', q
     controller.queueVisit(controller.requests.visit(`v-${binId}`)!, 0);
   };
   const actionTypes = (serial: string) => instant.filter((i) => i.serial === serial).flatMap((i) => i.actions.map((a) => a.actionType));
-  return { controller, orders, instant, addRobot, queueRetrieval, actionTypes };
+  return { controller, clock, orders, instant, addRobot, queueRetrieval, actionTypes };
 }
 
 describe('pausing a robot', () => {
@@ -198,5 +206,105 @@ describe('sending a robot to service', () => {
     expect(r.controller.sendToService('R1')).toEqual({ ok: false, code: 'NOT_ALLOWED', message: 'the layout has no service cell to send a robot to' });
     expect(r.controller.sendToService('R9')).toMatchObject({ ok: false, code: 'UNKNOWN_ROBOT' });
     expect(r.controller.robotViews()[0]!.inService).toBe(false);
+  });
+});
+
+// DESIGN.md "Trust at the robot edge": a stop, pause or resume counts only when the robot's own
+// state shows it (VDA 5050 2.0.0 §6.8.2 startPause: "The AGV reports .paused: true"; §6.10.6 safetyState).
+describe('stops verified on each robot\'s own state', () => {
+  const stopped = (serial: string, nodeId: string, eStop: State['safetyState']['eStop'] = 'REMOTE'): State => ({ ...idleState(serial, nodeId), safetyState: { eStop, fieldViolation: false } });
+
+  it('reports each robot confirmed, with the time its state took to show the stop', () => {
+    const r = rig();
+    r.addRobot('R1', 'c2_2');
+    r.addRobot('R2', 'c7_0');
+    const outcomes: OperatorOutcome[] = [];
+    r.controller.emergencyStopAll((o) => outcomes.push(o));
+    r.clock.advance(100);
+    r.controller.handleState('R1', stopped('R1', 'c2_2'));
+    expect(outcomes).toEqual([]);
+    r.clock.advance(200);
+    r.controller.handleState('R2', stopped('R2', 'c7_0'));
+    expect(outcomes).toEqual([
+      {
+        ok: true,
+        message: 'emergency stop: 2 of 2 robots confirmed',
+        robots: [
+          { serial: 'R1', outcome: 'confirmed', afterMs: 100, detail: 'emergencyStop' },
+          { serial: 'R2', outcome: 'confirmed', afterMs: 300, detail: 'emergencyStop' },
+        ],
+      },
+    ]);
+  });
+
+  it('never calls an unseen stop done: a robot silent on it is not confirmed, gets startPause and cancelOrder, and stays in alarm until its state shows it stopped', () => {
+    const r = rig();
+    r.addRobot('R1', 'c2_2');
+    r.addRobot('R2', 'c7_0');
+    const outcomes: OperatorOutcome[] = [];
+    r.controller.emergencyStopAll((o) => outcomes.push(o));
+    r.controller.handleState('R1', stopped('R1', 'c2_2'));
+    r.clock.advance(1_999);
+    r.controller.controlCycle();
+    expect(outcomes).toEqual([]);
+    r.clock.advance(1);
+    r.controller.controlCycle();
+    expect(outcomes).toHaveLength(1);
+    expect(outcomes[0]!.message).toBe('emergency stop: 1 of 2 robots confirmed; R2 not confirmed: emergencyStop: no state of the robot showed it within 2.0 s');
+    expect(r.actionTypes('R2').slice(-3)).toEqual(['emergencyStop', 'startPause', 'cancelOrder']);
+    expect(r.actionTypes('R1').at(-1)).toBe('emergencyStop');
+    const alarms = () => r.controller.alarms.map((a) => `${a.source}: ${a.message}`);
+    expect(alarms().at(-1)).toMatch(/^R2: emergency stop not confirmed: .*sent startPause and cancelOrder, and no further cells are released to it; in alarm until its state shows it stopped$/);
+    // Still driving: not stopped. Then paused: stopped, and said so once.
+    r.clock.advance(3_000);
+    r.controller.handleState('R2', { ...idleState('R2', 'c7_0'), driving: true, nodeStates: [{ nodeId: 'c6_0', sequenceId: 2, released: true }] });
+    expect(r.controller.edge.robotsOwingStops()).toEqual(['R2']);
+    r.controller.handleState('R2', { ...idleState('R2', 'c7_0'), paused: true });
+    r.controller.handleState('R2', { ...idleState('R2', 'c7_0'), paused: true });
+    expect(r.controller.edge.robotsOwingStops()).toEqual([]);
+    expect(alarms().filter((a) => a.includes('shows it stopped now'))).toEqual(['R2: its state shows it stopped now, 3.0 s after the emergency stop went unconfirmed']);
+  });
+
+  it('asks a robot without emergencyStop with the standard startPause, and one with neither is "not supported" and cancelled', () => {
+    const r = rig();
+    const noEStop = gridlineFactsheet('R2');
+    noEStop.protocolFeatures.agvActions = noEStop.protocolFeatures.agvActions.filter((a) => !/mergencyStop$/.test(a.actionType));
+    const nothing = gridlineFactsheet('R3');
+    nothing.protocolFeatures.agvActions = nothing.protocolFeatures.agvActions.filter((a) => !/mergencyStop$|Pause$/.test(a.actionType));
+    r.controller.edge.onFactsheet('R2', noEStop);
+    r.controller.edge.onFactsheet('R3', nothing);
+    r.addRobot('R2', 'c7_0');
+    r.addRobot('R3', 'c6_3');
+    const outcomes: OperatorOutcome[] = [];
+    r.controller.emergencyStopAll((o) => outcomes.push(o));
+    r.clock.advance(50);
+    r.controller.handleState('R2', { ...idleState('R2', 'c7_0'), paused: true });
+    r.clock.advance(2_000);
+    r.controller.controlCycle();
+    expect(outcomes[0]!.ok && outcomes[0]!.robots).toEqual([
+      { serial: 'R2', outcome: 'confirmed', afterMs: 50, detail: 'startPause (its factsheet lists no emergencyStop)' },
+      { serial: 'R3', outcome: 'notSupported', detail: 'its factsheet lists neither emergencyStop nor startPause' },
+    ]);
+    expect(r.actionTypes('R2').slice(1)).toEqual(['startPause']);
+    expect(r.actionTypes('R3').slice(1)).toEqual(['cancelOrder']);
+    // The release undoes what each was asked: stopPause for R2, nothing for R3.
+    r.controller.resumeAll();
+    expect(r.actionTypes('R2').at(-1)).toBe('stopPause');
+    expect(r.actionTypes('R3').slice(1)).toEqual(['cancelOrder']);
+  });
+
+  it('confirms a pause and a resume on the robot\'s paused flag', () => {
+    const r = rig();
+    r.addRobot('R1', 'c2_2');
+    const outcomes: OperatorOutcome[] = [];
+    r.controller.pauseRobot('R1', (o) => outcomes.push(o));
+    r.clock.advance(40);
+    r.controller.handleState('R1', { ...idleState('R1', 'c2_2'), paused: true });
+    r.controller.resumeRobot('R1', (o) => outcomes.push(o));
+    r.clock.advance(60);
+    r.controller.handleState('R1', { ...idleState('R1', 'c2_2'), paused: true });
+    r.controller.handleState('R1', { ...idleState('R1', 'c2_2'), paused: false });
+    expect(outcomes.map((o) => o.message)).toEqual(['pause of R1: 1 of 1 robot confirmed', 'resume of R1: 1 of 1 robot confirmed']);
+    expect(outcomes.map((o) => o.ok && o.robots?.[0]?.outcome === 'confirmed' && o.robots[0].afterMs)).toEqual([40, 60]);
   });
 });

@@ -95,6 +95,11 @@ describe('the console gateway', () => {
     w.client.sendRaw('{"commandId":"bad","type":"pauseRobot","serial":""}');
     w.client.sendRaw('{{');
     w.clock.advance(0);
+    // The pause and the emergency stop are answered only once the robot's own state shows them.
+    expect(w.seen.replies.map((r) => r.commandId).sort()).toEqual(['', 'b', 'b-robot', 'bad', 'c', 'c-unknown', 'p-unknown', 'q', 'q-out']);
+    w.clock.advance(120);
+    w.core.handleState('R001', { ...idleState('R001', 'c1_1', 90), paused: true });
+    w.clock.advance(0);
     const byId = new Map(w.seen.replies.map((r) => [r.commandId, r]));
     expect(w.seen.replies).toHaveLength(11);
     expect(byId.get('q')).toMatchObject({
@@ -103,13 +108,14 @@ describe('the console gateway', () => {
       column: { x: 4, y: 1, bins: [{ binId: 'B3', level: 0, contents: [{ sku: 'S2', quantity: 1 }, { sku: 'S3', quantity: 2 }] }] },
     });
     expect(byId.get('q-out')).toMatchObject({ ok: false, code: 'OUTSIDE_GRID' });
-    expect(byId.get('p')).toMatchObject({ ok: true, code: 'OK' });
+    // R001's factsheet has not come: it is asked with the standard startPause, for the emergency stop too.
+    expect(byId.get('p')).toMatchObject({ ok: true, code: 'OK', robots: [{ serial: 'R001', outcome: 'confirmed', afterMs: 120, detail: 'startPause (its factsheet has not come)' }] });
     expect(byId.get('p-unknown')).toMatchObject({ ok: false, code: 'UNKNOWN_ROBOT' });
     expect(byId.get('b')).toMatchObject({ ok: true });
     expect(byId.get('b-robot')).toMatchObject({ ok: false, code: 'NOT_ALLOWED', message: 'robot R001 stands on cell (1, 1)' });
     expect(byId.get('c')).toMatchObject({ ok: true });
     expect(byId.get('c-unknown')).toMatchObject({ ok: false, code: 'UNKNOWN_PORT' });
-    expect(byId.get('e')).toMatchObject({ ok: true });
+    expect(byId.get('e')).toMatchObject({ ok: true, message: 'emergency stop: 1 of 1 robot confirmed', robots: [{ serial: 'R001', outcome: 'confirmed', afterMs: 120 }] });
     expect(byId.get('bad')).toMatchObject({ ok: false, code: 'INVALID_COMMAND', message: 'serial must be at least 1 character long' });
     expect(byId.get('')).toMatchObject({ ok: false, code: 'INVALID_COMMAND' });
     expect(byId.get('')!.message).toMatch(/^command is not valid JSON/);

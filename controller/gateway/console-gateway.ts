@@ -3,7 +3,7 @@ import type { ConsoleReplyDraft, ConsoleServerLink, ReceivedConsoleCommand } fro
 import type { ConsoleCommand } from '../../protocol/console/console-messages.ts';
 import type { GridLayout } from '../../protocol/layout/index.ts';
 import type { ControllerOptions } from '../controller-options.ts';
-import type { GridController, OperatorOutcome } from '../grid-controller.ts';
+import type { GridController, OperatorOutcome, OutcomeListener } from '../grid-controller.ts';
 import { columnHeights, consoleLayoutDraft } from '../console/console-layout.ts';
 import { ConsoleStateBuilder } from '../console/console-state.ts';
 
@@ -18,7 +18,9 @@ export const STACKS_PERIOD_MS = 1_000;
  * the bins per column at start and within a second of any change (`console/stacks`), and the
  * facility's state every `consoleStatePeriodMs` (`console/state`); all retained, so a console
  * that connects sees everything at once. Every command gets exactly one reply: done, or refused
- * with a code and a reason (a refused command changes nothing).
+ * with a code and a reason (a refused command changes nothing). An emergency stop, a pause and
+ * their ends are answered once each robot's own state confirmed them or their time ran out,
+ * with every robot's outcome: never "done" for a stop no robot showed.
  */
 /** Commands remembered for answering repeats. */
 const REMEMBERED_REPLIES = 256;
@@ -26,6 +28,8 @@ const REMEMBERED_REPLIES = 256;
 export class ConsoleGateway {
   /** Replies to the latest commands by commandId, to answer a redelivered command the same way. */
   private readonly recentReplies = new Map<string, ConsoleReplyDraft>();
+  /** Commands whose reply waits on the robots (a repeat meanwhile runs nothing and is answered with it). */
+  private readonly pending = new Set<string>();
   private readonly builder: ConsoleStateBuilder;
   private stateTimer: TimerHandle | null = null;
   private stacksTimer: TimerHandle | null = null;
@@ -80,30 +84,45 @@ export class ConsoleGateway {
   }
 
   /**
-   * Runs a command and sends its one reply (also returned, for tests). Never throws. A command
-   * seen again (a QoS 1 redelivery) is not run twice: its first reply is sent again.
+   * Runs a command and sends its one reply (also returned, for tests; undefined while the reply
+   * waits on the robots). Never throws. A command seen again (a QoS 1 redelivery) is not run
+   * twice: its first reply is sent again, or, while that is still to come, nothing.
    */
-  handle(received: ReceivedConsoleCommand): ConsoleReplyDraft {
+  handle(received: ReceivedConsoleCommand): ConsoleReplyDraft | undefined {
     const earlier = received.ok ? this.recentReplies.get(received.command.commandId) : undefined;
     if (earlier) {
       this.out.reply(earlier);
       return earlier;
     }
-    let reply: ConsoleReplyDraft;
-    if (!received.ok) {
-      reply = { commandId: received.commandId, ok: false, code: 'INVALID_COMMAND', message: clip(received.errors.join('; ')) };
-    } else {
-      const command = received.command;
-      try {
-        reply = { commandId: command.commandId, ...this.run(command) };
-      } catch (error) {
-        // A mistake in the controller, not the operator's: raised, and still answered.
-        this.controller.alarm('console', `internal error in ${command.type}: ${(error as Error).stack ?? String(error)}`);
-        reply = { commandId: command.commandId, ok: false, code: 'NOT_ALLOWED', message: clip(`internal error: ${(error as Error).message}`) };
-      }
+    if (!received.ok) return this.send({ commandId: received.commandId, ok: false, code: 'INVALID_COMMAND', message: received.errors.join('; ') }, false);
+    const command = received.command;
+    if (this.pending.has(command.commandId)) return undefined;
+    let deferred = false;
+    let reply: ConsoleReplyDraft | undefined;
+    try {
+      const result = this.run(command, (outcome) => {
+        this.pending.delete(command.commandId);
+        this.send({ commandId: command.commandId, ...answer(outcome) }, true);
+      });
+      if (result === 'awaiting robots') deferred = true;
+      else reply = { commandId: command.commandId, ...result };
+    } catch (error) {
+      // A mistake in the controller, not the operator's: raised, and still answered.
+      this.controller.alarm('console', `internal error in ${command.type}: ${(error as Error).stack ?? String(error)}`);
+      reply = { commandId: command.commandId, ok: false, code: 'NOT_ALLOWED', message: `internal error: ${(error as Error).message}` };
     }
-    reply = { ...reply, message: clip(reply.message) };
-    if (received.ok) {
+    if (deferred && !reply) {
+      // The listener may have answered at once (no robot to wait for).
+      if (!this.recentReplies.has(command.commandId)) this.pending.add(command.commandId);
+      return this.recentReplies.get(command.commandId);
+    }
+    return this.send(reply!, true);
+  }
+
+  /** Sends a reply (its message clipped), remembering a valid command's for repeats. */
+  private send(draft: ConsoleReplyDraft, remember: boolean): ConsoleReplyDraft {
+    const reply = { ...draft, message: clip(draft.message) };
+    if (remember) {
       this.recentReplies.set(reply.commandId, reply);
       if (this.recentReplies.size > REMEMBERED_REPLIES) this.recentReplies.delete(this.recentReplies.keys().next().value!);
     }
@@ -111,17 +130,22 @@ export class ConsoleGateway {
     return reply;
   }
 
-  private run(command: ConsoleCommand): Omit<ConsoleReplyDraft, 'commandId'> {
+  /**
+   * Runs a command: its reply, or 'awaiting robots' when `verified` will get the outcome (a
+   * stop, a pause or their end; refused at once, e.g. an unknown robot, it replies at once).
+   */
+  private run(command: ConsoleCommand, verified: OutcomeListener): Omit<ConsoleReplyDraft, 'commandId'> | 'awaiting robots' {
     const c = this.controller;
+    const awaiting = (outcome: OperatorOutcome) => (outcome.ok ? 'awaiting robots' : answer(outcome));
     switch (command.type) {
       case 'emergencyStopAll':
-        return answer(c.emergencyStopAll());
+        return awaiting(c.emergencyStopAll(verified));
       case 'resumeAll':
-        return answer(c.resumeAll());
+        return awaiting(c.resumeAll(verified));
       case 'pauseRobot':
-        return answer(c.pauseRobot(command.serial));
+        return awaiting(c.pauseRobot(command.serial, verified));
       case 'resumeRobot':
-        return answer(c.resumeRobot(command.serial));
+        return awaiting(c.resumeRobot(command.serial, verified));
       case 'sendToService':
         return answer(c.sendToService(command.serial));
       case 'returnFromService':
@@ -157,7 +181,8 @@ export class ConsoleGateway {
 }
 
 function answer(outcome: OperatorOutcome): Omit<ConsoleReplyDraft, 'commandId'> {
-  return outcome.ok ? { ok: true, code: 'OK', message: outcome.message } : { ok: false, code: outcome.code, message: outcome.message };
+  if (!outcome.ok) return { ok: false, code: outcome.code, message: outcome.message };
+  return { ok: true, code: 'OK', message: outcome.message, ...(outcome.robots ? { robots: outcome.robots.map((r) => ({ ...r, detail: r.detail.slice(0, 1000) })) } : {}) };
 }
 
 /** Replies carry at most 2,000 characters of message (the schema's limit). */

@@ -21,7 +21,7 @@ import type { ControllerOptions } from '../controller-options.ts';
 import { readCapabilities, type VehicleCapabilities } from './capabilities.ts';
 import { OrderTracker, type OrderVerdict, type SentOrder } from './order-tracker.ts';
 import { RobotAlarms } from './robot-alarms.ts';
-import { StopVerifier, type StopOutcome, type StopRequest } from './stop-verifier.ts';
+import { showsStopped, StopVerifier, type StopOutcome, type StopRequest } from './stop-verifier.ts';
 
 /** Where orders and instant actions go: the VDA 5050 link. */
 export interface RobotCommandPort {
@@ -55,6 +55,8 @@ export class RobotEdge {
   private readonly orders = new OrderTracker();
   private readonly stops = new StopVerifier();
   private readonly records = new Map<string, EdgeRecord>();
+  /** Robots that did not confirm a stop or pause: what, and since when (clock ms). */
+  private readonly stopsOwed = new Map<string, { what: string; sinceMs: number }>();
   private listener: RobotEdgeListener | undefined;
 
   constructor(
@@ -62,7 +64,7 @@ export class RobotEdge {
     private readonly commands: RobotCommandPort,
     private readonly clock: Clock,
     private readonly options: RobotEdgeOptions,
-    raise: (source: string, message: string) => void,
+    private readonly raise: (source: string, message: string) => void,
   ) {
     this.alarms = new RobotAlarms(raise);
     for (const serial of fleetSerials(layout)) {
@@ -155,6 +157,12 @@ export class RobotEdge {
     }
     for (const part of dropped) this.alarms.once(serial, `malformed ${partKind(part)}`, `reports a malformed ${partKind(part)} (${part}); that part of its states is not believed`);
     this.stops.onState(serial, state, now);
+    const owed = this.stopsOwed.get(serial);
+    if (owed && showsStopped(state)) {
+      this.stopsOwed.delete(serial);
+      this.alarms.clear(serial, 'stop unconfirmed');
+      this.raise(serial, `its state shows it stopped now, ${((now - owed.sinceMs) / 1000).toFixed(1)} s after the ${owed.what} went unconfirmed`);
+    }
     for (const verdict of this.orders.read(serial, state)) if (verdict.kind === 'rejected') this.refused(serial, verdict);
   }
 
@@ -182,6 +190,25 @@ export class RobotEdge {
   /** Verifies stops on the robots' own states (see StopVerifier); `onDone` gets each robot's outcome. */
   verifyStops(requests: readonly StopRequest[], onDone: (outcomes: StopOutcome[]) => void): void {
     this.stops.begin(requests, this.clock.now(), this.options.stopConfirmTimeoutMs, onDone);
+  }
+
+  /**
+   * The robot did not confirm a stop or pause: it stays in alarm until a state of its shows it
+   * stopped (stop-verifier.ts showsStopped). `detail` says what was sent instead.
+   */
+  owesStop(serial: string, what: string, detail: string): void {
+    if (!this.stopsOwed.has(serial)) this.stopsOwed.set(serial, { what, sinceMs: this.clock.now() });
+    this.alarms.once(serial, 'stop unconfirmed', `${what} not confirmed: ${detail}; in alarm until its state shows it stopped`);
+  }
+
+  /** A stop that was owed is no longer asked for (the stop or pause was lifted). */
+  stopNoLongerOwed(serial: string): void {
+    if (this.stopsOwed.delete(serial)) this.alarms.clear(serial, 'stop unconfirmed');
+  }
+
+  /** Serial numbers of robots in alarm for a stop they have not confirmed. */
+  robotsOwingStops(): string[] {
+    return [...this.stopsOwed.keys()];
   }
 
   /** Clock ms of the robot's last state, or undefined. */

@@ -50,6 +50,14 @@ export function showsCondition(state: State, condition: StopCondition): boolean 
   }
 }
 
+/**
+ * Whether a state shows the robot stopped, by any means: an emergency stop in force, a pause,
+ * or standing with nothing left to drive.
+ */
+export function showsStopped(state: State): boolean {
+  return state.safetyState.eStop !== 'NONE' || state.paused === true || (!state.driving && state.nodeStates.length === 0);
+}
+
 export class StopVerifier {
   private readonly open: Verification[] = [];
 

@@ -29,7 +29,7 @@ export const TINY_ROBOTS = ['R1', 'R2', 'R3'] as const;
 
 const NO_COMMANDS: RobotCommandPort = { sendOrder() {}, sendInstantActions() {} };
 
-export function tinyController(bins: TinyBin[], options: Partial<ControllerOptions> = {}, commands: RobotCommandPort = NO_COMMANDS): GridController {
+export function tinyController(bins: TinyBin[], options: Partial<ControllerOptions> = {}, commands: RobotCommandPort = NO_COMMANDS, clock = new SimulatedClock()): GridController {
   const file = {
     name: 'tiny',
     columns: { x: 8, y: 4 },
@@ -40,21 +40,26 @@ export function tinyController(bins: TinyBin[], options: Partial<ControllerOptio
     externalRobots: TINY_ROBOTS.map((serialNumber) => ({ serialNumber })),
     inventory: { bins: bins.map((b) => ({ id: b.id, x: b.x, y: b.y, level: b.level, contents: b.contents ?? [] })) },
   };
-  return controllerOnLayoutFile(file, options, commands);
+  return controllerOnLayoutFile(file, options, commands, clock);
 }
 
 /**
  * A controller over an in-memory store on the layout file given (an object, as in JSON). The
  * factsheet of every robot of the layout is handed to it as if each robot had sent its own.
  */
-export function controllerOnLayoutFile(file: { name: string } & object, options: Partial<ControllerOptions> = {}, commands: RobotCommandPort = NO_COMMANDS): GridController {
+export function controllerOnLayoutFile(
+  file: { name: string } & object,
+  options: Partial<ControllerOptions> = {},
+  commands: RobotCommandPort = NO_COMMANDS,
+  clock = new SimulatedClock(),
+): GridController {
   const parsed = parseLayout(JSON.stringify(file), file.name);
   if (!parsed.ok) throw new Error(`${file.name} layout is invalid:\n${parsed.errors.join('\n')}`);
   const layout = parsed.layout;
   const dimensions = { columnsX: layout.columns.x, columnsY: layout.columns.y, depth: layout.depth };
   const store = new SqliteStore(':memory:', dimensions);
   const inventory = loadOrInitialiseInventory(store, dimensions, () => generateInventory(layout));
-  const controller = new GridController(layout, new StoredInventory(inventory, store), new RequestBook(), commands, new SimulatedClock(), defaultControllerOptions({ fleetWaitMs: 0, ...options }));
+  const controller = new GridController(layout, new StoredInventory(inventory, store), new RequestBook(), commands, clock, defaultControllerOptions({ fleetWaitMs: 0, ...options }));
   for (const serial of [...(layout.robots.placed?.map((r) => r.serialNumber) ?? []), ...layout.robots.external.map((r) => r.serialNumber)]) {
     controller.edge.onFactsheet(serial, gridlineFactsheet(serial));
   }

@@ -150,8 +150,22 @@ export const columnDetailSchema = z.object({
 });
 
 /**
+ * One robot's outcome of an emergency stop, a pause or their end, as its own state showed it:
+ * confirmed (in `afterMs` of clock time), not confirmed (no state showed it in time, or the robot
+ * refused), or not supported (its factsheet lists no action to ask it with).
+ */
+export const robotStopOutcomeSchema = z.object({
+  serial: idSchema,
+  outcome: z.enum(['confirmed', 'notConfirmed', 'notSupported']),
+  afterMs: z.number().min(0).optional(),
+  /** How it was asked, and why it was not confirmed. */
+  detail: z.string().max(1000),
+});
+
+/**
  * The reply on `console/reply` to one command: `ok` with what was done, or not with a code and
- * a reason a person understands. `column` answers `queryColumn`.
+ * a reason a person understands. `column` answers `queryColumn`. An emergency stop, a pause and
+ * their ends are answered once every robot confirmed or its time ran out, with `robots`.
  */
 export const consoleReplySchema = z.object({
   commandId: z.string().max(64),
@@ -159,6 +173,7 @@ export const consoleReplySchema = z.object({
   code: z.enum(['OK', 'INVALID_COMMAND', 'UNKNOWN_ROBOT', 'UNKNOWN_PORT', 'OUTSIDE_GRID', 'NOT_ALLOWED']),
   message: z.string().max(2000),
   column: columnDetailSchema.optional(),
+  robots: z.array(robotStopOutcomeSchema).max(100_000).optional(),
   timestamp: timestampSchema,
 });
 
@@ -174,6 +189,7 @@ export type ConsoleCommand = z.infer<typeof consoleCommandSchema>;
 export type ConsoleCommandType = ConsoleCommand['type'];
 export type ColumnDetail = z.infer<typeof columnDetailSchema>;
 export type ConsoleReply = z.infer<typeof consoleReplySchema>;
+export type RobotStopOutcome = z.infer<typeof robotStopOutcomeSchema>;
 
 /** Largest console message accepted, bytes of UTF-8 (the state of 1,000 robots fits). */
 export const MAX_CONSOLE_MESSAGE_BYTES = 4 * 1024 * 1024;
