@@ -7,6 +7,7 @@ import { binAction } from '../protocol/vda5050/vehicle-profile.ts';
 import type { ControllerOptions } from './controller-options.ts';
 import { GridMap } from './grid/grid-map.ts';
 import type { Inventory } from './inventory/inventory.ts';
+import type { BinLocation } from './inventory/types.ts';
 import type { StoredInventory } from './store/stored-inventory.ts';
 import { percentile, type KpiSnapshot } from './kpi.ts';
 import { robotMachine } from './machines/robot-machine.ts';
@@ -63,7 +64,7 @@ export interface ControllerAlarm {
  */
 export type OperatorOutcome =
   | { ok: true; message: string; robots?: StopOutcome[] }
-  | { ok: false; code: 'UNKNOWN_ROBOT' | 'UNKNOWN_PORT' | 'OUTSIDE_GRID' | 'NOT_ALLOWED'; message: string };
+  | { ok: false; code: 'UNKNOWN_ROBOT' | 'UNKNOWN_PORT' | 'UNKNOWN_BIN' | 'OUTSIDE_GRID' | 'NOT_ALLOWED'; message: string };
 
 /** Called once with a stop's or pause's outcome once every robot has confirmed it or its time ran out. */
 export type OutcomeListener = (outcome: OperatorOutcome) => void;
@@ -81,6 +82,10 @@ export interface RobotView {
   readonly charging: boolean;
   /** Errors of its last VDA 5050 state. */
   readonly errors: readonly VdaError[];
+  /** The actions its factsheet lists; null until a usable factsheet came. */
+  readonly capabilities: readonly string[] | null;
+  /** Why it is held in alarm, or null. */
+  readonly hold: string | null;
 }
 
 interface ActiveLeg {
@@ -1654,6 +1659,17 @@ export class GridController {
     return { ok: true, message: `${here} unblocked` };
   }
 
+  /** Ends a bin's quarantine: an operator has found it where the controller has it, and it is offered to requests again. */
+  clearQuarantine(binId: string): OperatorOutcome {
+    if (!this.inventory.has(binId)) return { ok: false, code: 'UNKNOWN_BIN', message: `bin "${binId}" does not exist` };
+    const reason = this.inventory.quarantineOf(binId);
+    if (reason === undefined) return { ok: true, message: `bin ${binId} was not in quarantine` };
+    this.stock.clearQuarantine(binId);
+    this.alarm('operator', `bin ${binId} cleared from quarantine (${reason})`);
+    this.allocate();
+    return { ok: true, message: `bin ${binId} cleared from quarantine: it is offered to requests again where the controller has it (${describeLocation(this.inventory.location(binId))})` };
+  }
+
   /** Cells blocked by operators, in the order blocked. */
   blockedCells(): number[] {
     return [...this.operatorBlocked];
@@ -1812,6 +1828,8 @@ export class GridController {
         batteryPercent: r.batteryPercent,
         charging: r.charging,
         errors: r.errors,
+        capabilities: this.edge.capabilitiesOf(r.serial)?.actions ?? null,
+        hold: r.hold,
       });
     }
     return views;
@@ -1848,6 +1866,8 @@ export class GridController {
       completedRequests: this.completedRequests,
       requestTimeP50S: percentile(times, 50),
       requestTimeP95S: percentile(times, 95),
+      loadsVerified: this.loadChecks.verified,
+      loadsUnverified: this.loadChecks.unverified,
     };
   }
 
@@ -1861,6 +1881,11 @@ export class GridController {
 const MAX_ALARMS_KEPT = 1000;
 /** The column claim an operator's blocked cell holds (see ColumnClaims). */
 const OPERATOR_BLOCK_CLAIM = 'operator-block';
+
+function describeLocation(location: BinLocation): string {
+  if (location.kind === 'column') return `column (${location.x}, ${location.y}), level ${location.level}`;
+  return location.kind === 'robot' ? `on robot ${location.serial}` : `at port ${location.portId}`;
+}
 
 /** A stop's outcome in words: how many robots confirmed, and each robot's outcome. */
 function stopOutcome(what: string, outcomes: StopOutcome[]): OperatorOutcome {

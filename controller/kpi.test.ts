@@ -67,7 +67,14 @@ describe('formatKpi', () => {
       completedRequests: 17,
       requestTimeP50S: 12.34,
       requestTimeP95S: 40,
+      loadsVerified: 30,
+      loadsUnverified: 0,
     });
     expect(line).toBe('t=61s  bins/port-h=123  presented=42  utilisation=46%  open=3  done=17  p50=12.3s  p95=40.0s');
+  });
+
+  it('counts picks and drops whose bin could not be identified, when there are any', () => {
+    const k = { elapsedMs: 1_000, binsPresented: 0, ports: [], binsPerPortHour: 0, robotUtilisation: 0, openRequests: 0, completedRequests: 0, requestTimeP50S: 0, requestTimeP95S: 0, loadsVerified: 4, loadsUnverified: 6 };
+    expect(formatKpi(k)).toMatch(/ {2}unverified-loads=6$/);
   });
 });

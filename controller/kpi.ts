@@ -17,6 +17,10 @@ export interface KpiSnapshot {
   /** Request time from acceptance to terminal event, seconds. */
   requestTimeP50S: number;
   requestTimeP95S: number;
+  /** Picks and drops whose loads the robot showed by the bin's id. */
+  loadsVerified: number;
+  /** Picks and drops checked only for a load being there: the vehicle cannot read bin ids. */
+  loadsUnverified: number;
 }
 
 export function percentile(sorted: readonly number[], p: number): number {
@@ -35,5 +39,6 @@ export function formatKpi(k: KpiSnapshot): string {
     `done=${k.completedRequests}`,
     `p50=${k.requestTimeP50S.toFixed(1)}s`,
     `p95=${k.requestTimeP95S.toFixed(1)}s`,
+    ...(k.loadsUnverified > 0 ? [`unverified-loads=${k.loadsUnverified}`] : []),
   ].join('  ');
 }

@@ -60,6 +60,8 @@ export class ConsoleStateBuilder {
         })),
         reservedCells: c.heldCells(view.serial).map(xy),
         carrying: c.inventory.binOnRobot(view.serial) ?? null,
+        capabilities: view.capabilities ? view.capabilities.slice(0, 200).map((a) => clip(a, 200)) : null,
+        hold: view.hold === null ? null : clip(view.hold, 1000),
       });
     }
     const ports: ConsolePort[] = [];
@@ -80,6 +82,7 @@ export class ConsoleStateBuilder {
       robots,
       ports,
       blockedCells: c.blockedCells().map(xy),
+      quarantinedBins: c.inventory.quarantinedBins().slice(0, 1000).map((q) => ({ binId: q.binId, reason: clip(q.reason, 1000) })),
       kpis: {
         binsPerPortHour: k.binsPerPortHour,
         robotUtilisation: Math.min(1, Math.max(0, k.robotUtilisation)),
@@ -88,6 +91,8 @@ export class ConsoleStateBuilder {
         binsPresented: k.binsPresented,
         requestTimeP50S: k.requestTimeP50S,
         requestTimeP95S: k.requestTimeP95S,
+        loadsVerified: k.loadsVerified,
+        loadsUnverified: k.loadsUnverified,
       },
       requests: this.requests(),
       alarms: c.alarms.slice(-MAX_CONSOLE_ALARMS).map(

@@ -126,7 +126,7 @@ describe('the console gateway', () => {
     expect(s.blockedCells).toEqual([[2, 0]]);
     expect(s.ports[0]).toMatchObject({ id: 'P1', open: false });
     expect(s.robots).toEqual([
-      { serial: 'R001', state: 'idle', job: null, online: true, paused: true, inService: false, batteryPercent: 90, charging: false, errors: [], reservedCells: [[1, 1]], carrying: null },
+      { serial: 'R001', state: 'idle', job: null, online: true, paused: true, inService: false, batteryPercent: 90, charging: false, errors: [], reservedCells: [[1, 1]], carrying: null, capabilities: null, hold: null },
     ]);
     expect(s.alarms.map((a) => a.message)).toEqual(['emergency stop of every robot (1)']);
     await w.running.stop();

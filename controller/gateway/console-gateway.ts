@@ -88,7 +88,13 @@ export class ConsoleGateway {
    * waits on the robots). Never throws. A command seen again (a QoS 1 redelivery) is not run
    * twice: its first reply is sent again, or, while that is still to come, nothing.
    */
-  handle(received: ReceivedConsoleCommand): ConsoleReplyDraft | undefined {
+  handle(received: ReceivedConsoleCommand, onReply?: (reply: ConsoleReplyDraft) => void): ConsoleReplyDraft | undefined {
+    const reply = this.answer(received, onReply);
+    if (reply) onReply?.(reply);
+    return reply;
+  }
+
+  private answer(received: ReceivedConsoleCommand, onReply: ((reply: ConsoleReplyDraft) => void) | undefined): ConsoleReplyDraft | undefined {
     const earlier = received.ok ? this.recentReplies.get(received.command.commandId) : undefined;
     if (earlier) {
       this.out.reply(earlier);
@@ -102,7 +108,8 @@ export class ConsoleGateway {
     try {
       const result = this.run(command, (outcome) => {
         this.pending.delete(command.commandId);
-        this.send({ commandId: command.commandId, ...answer(outcome) }, true);
+        const verified = this.send({ commandId: command.commandId, ...answer(outcome) }, true);
+        if (deferred) onReply?.(verified);
       });
       if (result === 'awaiting robots') deferred = true;
       else reply = { commandId: command.commandId, ...result };
@@ -160,6 +167,8 @@ export class ConsoleGateway {
         return answer(c.unblockCell(command.x, command.y));
       case 'queryColumn':
         return this.queryColumn(command.x, command.y);
+      case 'clearQuarantine':
+        return answer(c.clearQuarantine(command.binId));
     }
   }
 

@@ -73,6 +73,10 @@ export const consoleRobotSchema = z.object({
   reservedCells: z.array(cellSchema),
   /** Bin it carries, or null. */
   carrying: idSchema.nullable(),
+  /** The actions its factsheet lists, as `type (SCOPES)`; null until a usable factsheet came. */
+  capabilities: z.array(z.string().max(200)).max(200).nullable(),
+  /** Why it is held in alarm (no work until an operator resumes it), or null. */
+  hold: z.string().max(1000).nullable(),
 });
 
 export const consolePortSchema = z.object({
@@ -106,6 +110,9 @@ export const consoleKpisSchema = z.object({
   /** Request time from acceptance to outcome, seconds. */
   requestTimeP50S: z.number().min(0),
   requestTimeP95S: z.number().min(0),
+  /** Picks and drops whose loads the robot showed by the bin's id, and those only by a load being there (the vehicle cannot read ids). */
+  loadsVerified: z.int().min(0),
+  loadsUnverified: z.int().min(0),
 });
 
 export const consoleAlarmSchema = z.object({ at: timestampSchema, source: z.string().max(100), message: z.string().max(2000) });
@@ -120,6 +127,8 @@ export const consoleStateSchema = z.object({
   ports: z.array(consolePortSchema),
   /** Cells an operator blocked: robots plan around them. */
   blockedCells: z.array(cellSchema),
+  /** Bins whose whereabouts are in doubt, offered to no request until an operator clears them. */
+  quarantinedBins: z.array(z.object({ binId: idSchema, reason: z.string().max(1000) })).max(1000),
   kpis: consoleKpisSchema,
   /** Open requests and the most recently finished ones (at most 200). */
   requests: z.array(consoleRequestSchema).max(200),
@@ -140,6 +149,7 @@ export const consoleCommandSchema = z.discriminatedUnion('type', [
   z.object({ commandId: idSchema, type: z.literal('blockCell'), x: z.int().min(0), y: z.int().min(0) }),
   z.object({ commandId: idSchema, type: z.literal('unblockCell'), x: z.int().min(0), y: z.int().min(0) }),
   z.object({ commandId: idSchema, type: z.literal('queryColumn'), x: z.int().min(0), y: z.int().min(0) }),
+  z.object({ commandId: idSchema, type: z.literal('clearQuarantine'), binId: idSchema }),
 ]);
 
 /** A column's bins, bottom first, for `queryColumn`. */
@@ -170,7 +180,7 @@ export const robotStopOutcomeSchema = z.object({
 export const consoleReplySchema = z.object({
   commandId: z.string().max(64),
   ok: z.boolean(),
-  code: z.enum(['OK', 'INVALID_COMMAND', 'UNKNOWN_ROBOT', 'UNKNOWN_PORT', 'OUTSIDE_GRID', 'NOT_ALLOWED']),
+  code: z.enum(['OK', 'INVALID_COMMAND', 'UNKNOWN_ROBOT', 'UNKNOWN_PORT', 'UNKNOWN_BIN', 'OUTSIDE_GRID', 'NOT_ALLOWED']),
   message: z.string().max(2000),
   column: columnDetailSchema.optional(),
   robots: z.array(robotStopOutcomeSchema).max(100_000).optional(),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadLayout } from '../../cli/load-layout.ts';
 import { startFacility, type Facility } from '../../cli/facility.ts';
-import { receiveCommand } from '../../protocol/console/console-links.ts';
+import { receiveCommand, type ConsoleReplyDraft } from '../../protocol/console/console-links.ts';
 import type { ConsoleCommand } from '../../protocol/console/console-messages.ts';
 import { parseVdaTopic } from '../../protocol/vda5050/topics.ts';
 import type { Action, Order } from '../../protocol/vda5050/types.ts';
@@ -44,7 +44,14 @@ async function rig(seed: number) {
   const f = facility;
   const core = f.controller.controller;
   let commandNumber = 0;
-  const command = (c: CommandDraft) => f.controller.console.handle(receiveCommand(JSON.stringify({ commandId: `k${++commandNumber}`, ...c })));
+  /** Runs a command; its reply, once given (a stop's or pause's waits on the robots' states). */
+  const command = (c: CommandDraft) => {
+    let reply: ConsoleReplyDraft | undefined;
+    f.controller.console.handle(receiveCommand(JSON.stringify({ commandId: `k${++commandNumber}`, ...c })), (r) => (reply = r));
+    for (let t = 0; t < 50 && !reply; t++) f.advance(100);
+    if (!reply) throw new Error(`no reply to ${c.type}`);
+    return reply;
+  };
   const view = (serial: string) => core.robotViews().find((v) => v.serial === serial)!;
   const instantTypes = (serial: string, sinceMs = 0) => instant.filter((i) => i.serial === serial && i.atMs >= sinceMs).flatMap((i) => i.actions.map((a) => a.actionType));
   /** A robot on its way somewhere, with cells released ahead. */
@@ -70,8 +77,9 @@ describe('operator commands on the default facility', () => {
     w.f.advance(60_000);
     const serial = w.movingRobot()!;
     expect(serial).toBeDefined();
-    expect(w.command({ type: 'pauseRobot', serial })).toMatchObject({ ok: true, code: 'OK' });
     const pausedAt = w.f.elapsedMs();
+    // Answered once the robot's own state shows it paused.
+    expect(w.command({ type: 'pauseRobot', serial })).toMatchObject({ ok: true, code: 'OK', robots: [{ serial, outcome: 'confirmed' }] });
     w.f.advance(100);
     const job = w.view(serial).job;
     const held = w.core.heldCells(serial);
@@ -83,7 +91,7 @@ describe('operator commands on the default facility', () => {
     expect(w.core.heldCells(serial)).toEqual(held);
     expect(w.view(serial)).toMatchObject({ paused: true, job });
     expect(w.f.fleet.robots.get(serial)!.snapshot().paused).toBe(true);
-    expect(w.command({ type: 'resumeRobot', serial })).toMatchObject({ ok: true });
+    expect(w.command({ type: 'resumeRobot', serial })).toMatchObject({ ok: true, robots: [{ serial, outcome: 'confirmed' }] });
     w.f.advance(10_000);
     expect(w.instantTypes(serial, pausedAt)).toEqual(['startPause', 'stopPause']);
     expect(w.view(serial).paused).toBe(false);
@@ -95,8 +103,10 @@ describe('operator commands on the default facility', () => {
   it('stops every robot at once and releases nothing until resumed; robots keep their cells', async () => {
     const w = await rig(32);
     w.f.advance(60_000);
-    expect(w.command({ type: 'emergencyStopAll' })).toMatchObject({ ok: true });
     const stoppedAt = w.f.elapsedMs();
+    const stop = w.command({ type: 'emergencyStopAll' });
+    expect(stop).toMatchObject({ ok: true, message: `emergency stop: ${w.f.fleet.robots.size} of ${w.f.fleet.robots.size} robots confirmed` });
+    expect(stop.robots!.map((r) => r.outcome)).toEqual([...w.f.fleet.robots.keys()].map(() => 'confirmed'));
     w.f.advance(3_000); // robots finish the edge they are on
     const serials = [...w.f.fleet.robots.keys()];
     const cells = new Map(serials.map((s) => [s, w.f.world.occupiedCells(s)]));
@@ -110,7 +120,7 @@ describe('operator commands on the default facility', () => {
       expect(w.f.fleet.robots.get(s)!.snapshot().safetyState.eStop).toBe('REMOTE');
     }
     expect(w.orders.filter((o) => o.atMs > stoppedAt)).toEqual([]);
-    expect(w.command({ type: 'resumeAll' })).toMatchObject({ ok: true });
+    expect(w.command({ type: 'resumeAll' })).toMatchObject({ ok: true, message: `emergency stop released: ${w.f.fleet.robots.size} of ${w.f.fleet.robots.size} robots confirmed` });
     w.f.advance(10_000);
     for (const s of serials) expect(w.instantTypes(s, stoppedAt)).toEqual(['emergencyStop', 'releaseEmergencyStop']);
     expect(w.core.emergencyStop).toBe(false);

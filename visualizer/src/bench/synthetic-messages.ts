@@ -69,7 +69,7 @@ export function syntheticConsoleState(site: string, robots: ConsoleRobot[], over
     robots,
     ports: [],
     blockedCells: [],
-    kpis: { binsPerPortHour: 0, robotUtilisation: 0, openRequests: 0, completedRequests: 0, binsPresented: 0, requestTimeP50S: 0, requestTimeP95S: 0 },
+    kpis: { binsPerPortHour: 0, robotUtilisation: 0, openRequests: 0, completedRequests: 0, binsPresented: 0, requestTimeP50S: 0, requestTimeP95S: 0, loadsVerified: 0, loadsUnverified: 0 },
     requests: [],
     alarms: [],
     ...overrides,
