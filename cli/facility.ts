@@ -4,7 +4,7 @@ import { connectMqttBus } from '../protocol/bus/mqtt-bus.ts';
 import type { LastWill, MessageBus } from '../protocol/bus/message-bus.ts';
 import { SimulatedClock, type Clock } from '../protocol/clock.ts';
 import { RealClock } from '../protocol/real-clock.ts';
-import { robotStartCells, withRobotCount, type GridLayout } from '../protocol/layout/index.ts';
+import { robotStartCells, withExternalRobots, withRobotCount, type GridLayout } from '../protocol/layout/index.ts';
 import { WmsClientLink } from '../protocol/wms/links.ts';
 import { parseCellNodeId } from '../protocol/vda5050/grid-nodes.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../controller/broker/embedded-broker.ts';
@@ -31,6 +31,11 @@ export interface FacilityOptions {
   seed: number;
   /** Robots in the facility; the layout's count when absent. */
   robots?: number;
+  /**
+   * Robots of the fleet the facility does not start, besides the layout's external ones: they
+   * connect on their own (another maker's vehicle), and the controller waits for them like any other.
+   */
+  externalRobots?: readonly string[];
   /** Folder of the controller's SQLite store; in memory when absent. */
   dataDir?: string;
   /** Demo WMS settings, or false to run without one. */
@@ -88,7 +93,8 @@ export interface Facility {
  */
 export async function startFacility(options: FacilityOptions): Promise<Facility> {
   const controllerOptions = defaultControllerOptions({ ...networkWaitsAtSpeed(options.transport), ...options.controller });
-  const layout: GridLayout = options.robots !== undefined ? withRobotCount(options.layout, options.robots) : options.layout;
+  const counted: GridLayout = options.robots !== undefined ? withRobotCount(options.layout, options.robots) : options.layout;
+  const layout = options.externalRobots?.length ? withExternalRobots(counted, options.externalRobots) : counted;
   const transport = options.transport;
   // Checked before anything starts.
   const manualPorts = new Set(options.manualPorts ?? []);

@@ -34,6 +34,8 @@ Usage:
                           in memory
       --manual-ports P1[,P2...]   no simulated picker at these ports: a person confirms
                           there through the port screen
+      --external-robots R013[,R014...]   robots of the fleet not started here: VDA 5050
+                          vehicles that connect on their own (the controller waits for them)
       --console-host H    interface of the operator console's web server (default 127.0.0.1)
       --console-port N    its port (default 8080; 0 picks a free one)
       --console-mqtt-url URL   MQTT over WebSocket for the console with an external broker
@@ -105,6 +107,7 @@ const OPTIONS = {
   'hardware-in-the-loop': { type: 'string' },
   'hil-link': { type: 'string' },
   'manual-ports': { type: 'string' },
+  'external-robots': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { startFacility } from '../facility.ts';
 import { loadLayout } from '../load-layout.ts';
 import { UsageError } from '../errors.ts';
-import { manualPortsOption } from './start.ts';
+import { externalRobotsOption, manualPortsOption } from './start.ts';
 
 describe('gridline start --manual-ports', () => {
   it('reads comma-separated port ids of the layout, and refuses others', () => {
@@ -32,5 +32,30 @@ describe('gridline start --manual-ports', () => {
 
   it('refuses a manual port the layout does not have', async () => {
     await expect(startFacility({ layout: await loadLayout(undefined), transport: { kind: 'in-process' }, seed: 3, wms: false, manualPorts: ['P9'] })).rejects.toThrow('manual ports P9 are not in the layout; its ports are P1, P2, P3');
+  });
+});
+
+describe('gridline start --external-robots', () => {
+  it('reads comma-separated serial numbers, and refuses ones no VDA 5050 topic can carry', () => {
+    expect(externalRobotsOption(undefined)).toEqual([]);
+    expect(externalRobotsOption('R013, R014,R013')).toEqual(['R013', 'R014']);
+    expect(() => externalRobotsOption('R013,R/14')).toThrow(new UsageError('--external-robots: R/14: a serial number uses only A-Z a-z 0-9 _ . : -'));
+    expect(() => externalRobotsOption(' , ')).toThrow(UsageError);
+  });
+
+  it('adds them to the fleet without starting them, and the controller waits for them', async () => {
+    const facility = await startFacility({ layout: await loadLayout(undefined), transport: { kind: 'in-process' }, seed: 3, wms: false, externalRobots: ['R013', 'R014'] });
+    try {
+      expect(facility.fleet.robots.has('R013')).toBe(false);
+      expect(facility.controller.controller.layout.robots.external.map((r) => r.serialNumber)).toEqual(['R013', 'R014']);
+      facility.advance(5_000);
+      expect(facility.controller.controller.robotsAwaited()).toEqual(['R013', 'R014']);
+    } finally {
+      await facility.stop();
+    }
+  });
+
+  it('refuses a serial number of a robot the facility starts', async () => {
+    await expect(startFacility({ layout: await loadLayout(undefined), transport: { kind: 'in-process' }, seed: 3, wms: false, externalRobots: ['R012'] })).rejects.toThrow('robots R012 are started with the facility');
   });
 });

@@ -24,6 +24,7 @@ export async function runStart(values: CommandArgs): Promise<number> {
   const hilLink = (values['hil-link'] as string | undefined) ?? 'pty';
   if (hilLink !== 'pty' && hilLink !== 'memory') throw new UsageError(`--hil-link must be pty or memory (got "${hilLink}")`);
   const manualPorts = manualPortsOption(values['manual-ports'], layout.ports.map((p) => p.id));
+  const externalRobots = externalRobotsOption(values['external-robots']);
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const consoleWanted = !values['no-console'];
   const consoleHost = (values['console-host'] as string | undefined) ?? '127.0.0.1';
@@ -38,6 +39,7 @@ export async function runStart(values: CommandArgs): Promise<number> {
     transport: { kind: 'mqtt', speed, port, ...(url ? { url } : {}) },
     seed,
     ...(robots !== undefined ? { robots } : {}),
+    ...(externalRobots.length > 0 ? { externalRobots } : {}),
     dataDir,
     wms: values['no-wms'] ? false : { requestsPerHour: numberOption(values, 'requests-per-hour', DEFAULT_REQUESTS_PER_HOUR) },
     ...(hilCount > 0 ? { hardwareInTheLoop: { count: hilCount, link: hilLink } } : {}),
@@ -70,6 +72,11 @@ export async function runStart(values: CommandArgs): Promise<number> {
     if (!facility.broker && !consoleMqttUrl) out('gridline: the console needs MQTT over WebSocket from the external broker: pass --console-mqtt-url ws://HOST:PORT');
   }
   if (manualPorts.length > 0) out(`gridline: no simulated picker at ${manualPorts.join(', ')}: confirm there through the port screen`);
+  const external = core.layout.robots.external.map((r) => r.serialNumber);
+  if (external.length > 0) {
+    const topic = `${core.options.interfaceName}/v2/${core.options.manufacturer}/{serialNumber}/…`;
+    out(`gridline: external robots ${external.join(', ')}: not started here; they connect to ${facility.brokerUrl} as VDA 5050 2.0.0 vehicles (${topic}), and no robot is given work until every robot of the fleet has reported where it stands (or ${core.options.fleetWaitMs / 1000} s have passed)`);
+  }
   if (facility.controller.resumed.resumed + facility.controller.resumed.failed > 0) {
     out(`gridline: ${facility.controller.resumed.resumed} open requests resumed from the store, ${facility.controller.resumed.failed} failed`);
   }
@@ -107,6 +114,19 @@ export async function runStart(values: CommandArgs): Promise<number> {
   await facility.stop();
   out('gridline: stopped cleanly');
   return 0;
+}
+
+/** `--external-robots R013,R014`: serial numbers (VDA 5050 alphabet), comma-separated. */
+export function externalRobotsOption(raw: unknown): string[] {
+  if (raw === undefined) return [];
+  const serials = String(raw)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (serials.length === 0) throw new UsageError('--external-robots needs serial numbers, e.g. --external-robots R013,R014');
+  const bad = serials.filter((s) => !/^[A-Za-z0-9_.:-]+$/.test(s));
+  if (bad.length > 0) throw new UsageError(`--external-robots: ${bad.join(', ')}: a serial number uses only A-Z a-z 0-9 _ . : -`);
+  return [...new Set(serials)];
 }
 
 /** `--manual-ports P1,P2`: port ids of the layout, comma-separated. */
