@@ -5,6 +5,8 @@
 import type { Clock } from '../protocol/clock.ts';
 import type { MessageBus, LastWill } from '../protocol/bus/message-bus.ts';
 import type { GridLayout } from '../protocol/layout/grid-layout.ts';
+import { vehicleProfileOf } from '../protocol/layout/fleet.ts';
+import type { VehicleProfile } from '../protocol/vda5050/vehicle-profile.ts';
 import { connectionBrokenWill, VehicleLink } from '../protocol/vda5050/links.ts';
 import { BoardSession, type BoardSessionOptions } from './board-session.ts';
 import { defaultBridgeOptions, type BridgeOptions } from './bridge-options.ts';
@@ -20,6 +22,8 @@ export interface BridgeConfig {
   /** Opens the robot's broker connection with the given last will. */
   connectBus(clientId: string, will: LastWill): Promise<MessageBus>;
   options?: Partial<BridgeOptions>;
+  /** The stationType and loadType values the robot handles; default: its vehicle type's in the layout, else Gridline's own. */
+  profile?: VehicleProfile;
   session?: Partial<Omit<BoardSessionOptions, 'clock' | 'transport'>>;
   log?: (message: string) => void;
 }
@@ -54,6 +58,7 @@ export async function startBridge(config: BridgeConfig): Promise<RunningBridge> 
     grid: layoutRouteMap(config.layout),
     board: session,
     link,
+    profile: config.profile ?? vehicleProfileOf(config.layout, options.serialNumber),
     ...(config.log ? { log: config.log } : {}),
   });
   await link.start();

@@ -1,8 +1,10 @@
 /**
  * Checks an incoming order against what a grid robot can do and turns it into a route of
  * cells. Pure: the same order and map give the same answer. Problems come back as readable
- * strings for a VDA 5050 `orderError` (§Order rejection: the vehicle reports orders it cannot
- * execute as an error in its state and keeps its current state).
+ * strings with the VDA 5050 2.0.0 error type they belong under (§6.6.4 Order rejection: the
+ * vehicle reports orders it cannot execute as an error in its state and keeps its current
+ * state): `validationError` for a malformed node/edge graph, `orderError` for cells, actions or
+ * parameters this robot cannot handle.
  */
 import { checkOrderGraph } from './order-rules.ts';
 import { START_CHARGING_ACTION_TYPE, STOP_CHARGING_ACTION_TYPE, parseCellNodeId, type GridCell } from './grid-nodes.ts';
@@ -13,7 +15,7 @@ import type { Action, OrderBody } from './types.ts';
 export interface GridRouteMap {
   /** Inside the grid and not blocked. */
   isDrivable(x: number, y: number): boolean;
-  /** 'port' for a port's cell; any other kind or undefined otherwise. */
+  /** 'port' for a port's cell, 'charger' for a charger's; any other kind or undefined otherwise. */
   cellKind(x: number, y: number): string | undefined;
   /** Bins per column at most. */
   readonly depth: number;
@@ -38,7 +40,9 @@ export interface RouteEdge {
   released: boolean;
 }
 
-export type RouteCheck = { ok: true; nodes: RouteNode[]; edges: RouteEdge[] } | { ok: false; errors: string[] };
+export type RouteCheck =
+  | { ok: true; nodes: RouteNode[]; edges: RouteEdge[] }
+  | { ok: false; errorType: 'validationError' | 'orderError'; errors: string[] };
 
 /** A pick or drop with its parameters read; charging actions carry none. */
 export type NodeActionPlan =
@@ -48,11 +52,15 @@ export type NodeActionPlan =
 /**
  * Reads an action this robot can run at `cell`, or says why not. Pick and drop (the Gridline
  * vehicle profile) must name the column under the robot, at a level the grid has (0 at a
- * port), with the stationType of that kind of cell.
+ * port), with the stationType of that kind of cell and the profile's loadType; startCharging
+ * runs on a charger cell only.
  */
 export function planNodeAction(action: Action, cell: GridCell, world: GridRouteMap): { ok: true; plan: NodeActionPlan } | { ok: false; error: string } {
   switch (action.actionType) {
     case START_CHARGING_ACTION_TYPE:
+      // The factsheet says so: a robot charges on a charger cell only.
+      if (world.cellKind(cell.x, cell.y) !== 'charger') return { ok: false, error: `cell (${cell.x}, ${cell.y}) is not a charger` };
+      return { ok: true, plan: { kind: action.actionType } };
     case STOP_CHARGING_ACTION_TYPE:
       return { ok: true, plan: { kind: action.actionType } };
     case PICK_ACTION_TYPE:
@@ -77,7 +85,7 @@ export function planNodeAction(action: Action, cell: GridCell, world: GridRouteM
 /** Checks nodes (grid cells, 4-connected), edges and node actions of an order or order update. */
 export function checkOrderRoute(order: Pick<OrderBody, 'nodes' | 'edges'>, world: GridRouteMap, mapId: string): RouteCheck {
   const errors = checkOrderGraph(order);
-  if (errors.length > 0) return { ok: false, errors };
+  if (errors.length > 0) return { ok: false, errorType: 'validationError', errors };
   const nodes: RouteNode[] = [];
   order.nodes.forEach((node, i) => {
     const where = `nodes[${i}]`;
@@ -103,6 +111,6 @@ export function checkOrderRoute(order: Pick<OrderBody, 'nodes' | 'edges'>, world
   order.edges.forEach((edge, i) => {
     if (edge.actions.length > 0) errors.push(`edges[${i}].actions: this robot runs no actions on edges`);
   });
-  if (errors.length > 0) return { ok: false, errors };
+  if (errors.length > 0) return { ok: false, errorType: 'orderError', errors };
   return { ok: true, nodes, edges: order.edges.map((e) => ({ edgeId: e.edgeId, sequenceId: e.sequenceId, released: e.released })) };
 }

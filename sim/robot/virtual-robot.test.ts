@@ -166,7 +166,6 @@ describe('VirtualRobot order rejection (§Order rejection)', () => {
     ['cells that are not neighbours', pathOrder({ cells: [[0, 0], [2, 0]] }), /not a neighbour/],
     ['a node id that is not a grid cell', { ...pathOrder({ cells: [[0, 0]] }), nodes: [{ nodeId: 'dock', sequenceId: 0, released: true, actions: [] }] }, /not a grid cell/],
     ['a cell outside the grid', pathOrder({ cells: [[0, 0], [-1, 0]] }), /outside the grid/],
-    ['a first node that is not where the robot stands', pathOrder({ cells: [[1, 0], [2, 0]] }), /not the robot's cell/],
     ['an unknown action', pathOrder({ cells: [[0, 0], [1, 0]], actions: { 1: [{ actionType: 'dance', actionId: 'a1', blockingType: 'NONE' }] } }), /unknown action type 'dance'/],
     ['a pick naming another column', pathOrder({ cells: [[0, 0], [1, 0]], actions: { 1: [pickAction('p1', { loadId: 'B', x: 3, y: 0, level: 0 })] } }), /not the node's cell/],
   ])('rejects an order with %s as an orderError and stays put', (_name, order, reason) => {
@@ -179,6 +178,16 @@ describe('VirtualRobot order rejection (§Order rejection)', () => {
     expect(s.errors).toHaveLength(1);
     expect(s.errors[0]).toMatchObject({ errorType: 'orderError', errorLevel: 'WARNING' });
     expect(s.errors[0]!.errorDescription).toMatch(reason);
+  });
+
+  it('rejects an order whose first node is not where the robot stands as a noRouteError naming the node', () => {
+    const { clock, link, robot } = rig();
+    link.sendOrder(pathOrder({ cells: [[1, 0], [2, 0]] }));
+    clock.advance(5000);
+    const s = robot.snapshot();
+    expect(s).toMatchObject({ orderId: '', lastNodeId: 'c0_0' });
+    expect(s.errors).toEqual([expect.objectContaining({ errorType: 'noRouteError', errorLevel: 'WARNING', errorReferences: expect.arrayContaining([{ referenceKey: 'nodeId', referenceValue: 'c1_0' }]) })]);
+    expect(s.errors[0]!.errorDescription).toMatch(/not the robot's cell/);
   });
 
   it('clears the rejection warning when the next order is accepted', () => {
@@ -198,7 +207,7 @@ describe('VirtualRobot order rejection (§Order rejection)', () => {
         errorType: 'validationError',
         errorLevel: 'WARNING',
         errorDescription: 'uagv/v2/gridline/R1/order: nodes[0].sequenceId: expected an integer >= 0, got -1',
-        errorReferences: [{ referenceKey: 'topic', referenceValue: 'uagv/v2/gridline/R1/order' }],
+        errorReferences: [{ referenceKey: 'topic', referenceValue: 'order' }],
       },
     ]);
   });
@@ -222,7 +231,7 @@ describe('VirtualRobot bin handling', () => {
     expect(robot.snapshot().loads).toEqual([]);
     clock.advance(1);
     expect(robot.snapshot().actionStates[0]!.actionStatus).toBe('FINISHED');
-    expect(robot.snapshot().loads).toEqual([{ loadId: 'B2', loadType: 'bin' }]);
+    expect(robot.snapshot().loads).toEqual([{ loadId: 'B2', loadType: 'gridBin' }]);
     expect(world.heldBin('R1')).toBe('B2');
     expect(world.stackAt(1, 0)).toEqual(['B1']);
   });
@@ -297,7 +306,7 @@ describe('VirtualRobot instant actions (§Topic "instantActions")', () => {
     expect(robot.snapshot().loads).toEqual([]);
     link.sendInstantActions(instantAction('stopPause'));
     clock.advance(ms(liftCycleSeconds(4, k)) - 1000);
-    expect(robot.snapshot().loads).toEqual([{ loadId: 'B1', loadType: 'bin' }]);
+    expect(robot.snapshot().loads).toEqual([{ loadId: 'B1', loadType: 'gridBin' }]);
   });
 
   it('cancelOrder stops at the next node, fails the waiting actions and clears nodeStates and edgeStates (§Order cancellation)', () => {

@@ -119,7 +119,7 @@ describe('bridge vehicle under faults (simulated clock)', () => {
       ['pick', 'FINISHED'],
       ['cancelOrder', 'FINISHED'],
     ]);
-    expect(s.loads).toEqual([{ loadId: 'B2', loadType: 'bin' }]);
+    expect(s.loads).toEqual([{ loadId: 'B2', loadType: 'gridBin' }]);
     expect(r.world.heldBin('hil1')).toBe('B2');
     expect(s.nodeStates).toEqual([]);
     r.order(orderOver('after', 0, [node(2, 1, 0), node(1, 1, 2)]));
@@ -144,7 +144,7 @@ describe('bridge vehicle under faults (simulated clock)', () => {
     await r.advance(5000);
     const s = r.state();
     expect(s.actionStates.map((a) => [a.actionType, a.actionStatus])).toEqual([['pick', 'FINISHED']]);
-    expect(s.loads).toEqual([{ loadId: 'B2', loadType: 'bin' }]);
+    expect(s.loads).toEqual([{ loadId: 'B2', loadType: 'gridBin' }]);
     expect(s.lastNodeId).toBe('c3_1');
     expect(s.errors).toEqual([]);
   });
