@@ -6,6 +6,7 @@ import type { Clock } from '../../protocol/clock.ts';
 import type { LastWill, MessageBus } from '../../protocol/bus/message-bus.ts';
 import { connectionBrokenWill, VehicleLink } from '../../protocol/vda5050/links.ts';
 import type { VdaAddress } from '../../protocol/vda5050/topics.ts';
+import type { VehicleProfile } from '../../protocol/vda5050/vehicle-profile.ts';
 import type { RobotKinematics } from '../kinematics/robot-kinematics.ts';
 import type { GridCell, GridWorld } from '../world/grid-world.ts';
 import { VirtualRobot } from './virtual-robot.ts';
@@ -24,6 +25,8 @@ export interface VirtualFleetOptions {
   kinematics?: RobotKinematics;
   /** Period of unconditional state messages per robot, clock milliseconds. */
   statePeriodMs?: number;
+  /** Each robot's vehicle profile (e.g. `vehicleProfileOf(layout, serial)`); Gridline's own when absent. */
+  profileOf?: (serialNumber: string) => VehicleProfile;
   connectBus: BusFactory;
 }
 
@@ -60,6 +63,7 @@ export async function createVirtualFleet(options: VirtualFleetOptions): Promise<
       mapId: options.mapId,
       ...(options.kinematics ? { kinematics: options.kinematics } : {}),
       ...(options.statePeriodMs !== undefined ? { statePeriodMs: options.statePeriodMs } : {}),
+      ...(options.profileOf ? { profile: options.profileOf(serialNumber) } : {}),
     });
     await link.start();
     robot.start();
