@@ -2,7 +2,7 @@ import { consoleStateTopic } from '../../../protocol/console/topics.ts';
 import { SeededRandom } from '../../../protocol/random.ts';
 import type { ConsoleRobot, ConsoleState } from '../../../protocol/console/console-messages.ts';
 import type { State } from '../../../protocol/vda5050/types.ts';
-import { SYNTHETIC_CELL_SIZE_M, syntheticConsoleRobot, syntheticConsoleState, syntheticRobotState, syntheticRobotStateTopic } from './synthetic-messages.ts';
+import { SYNTHETIC_CAPABILITIES, SYNTHETIC_CELL_SIZE_M, syntheticConsoleRobot, syntheticConsoleState, syntheticRobotState, syntheticRobotStateTopic } from './synthetic-messages.ts';
 
 /**
  * A made-up fleet for the benchmark: every robot reports a VDA 5050 state once per period (the
@@ -149,6 +149,7 @@ export class SyntheticFleet {
         ],
         errors: r.fatal ? [{ errorType: 'motorStall', errorLevel: 'FATAL' }] : [],
         carrying: r.bin,
+        capabilities: [...SYNTHETIC_CAPABILITIES],
       }),
     );
     return syntheticConsoleState(this.options.site, robots);

@@ -57,6 +57,8 @@ export function syntheticConsoleRobot(serial: string, overrides: Partial<Console
     errors: [],
     reservedCells: [],
     carrying: null,
+    capabilities: null,
+    hold: null,
     ...overrides,
   };
 }
@@ -69,6 +71,7 @@ export function syntheticConsoleState(site: string, robots: ConsoleRobot[], over
     robots,
     ports: [],
     blockedCells: [],
+    quarantinedBins: [],
     kpis: { binsPerPortHour: 0, robotUtilisation: 0, openRequests: 0, completedRequests: 0, binsPresented: 0, requestTimeP50S: 0, requestTimeP95S: 0, loadsVerified: 0, loadsUnverified: 0 },
     requests: [],
     alarms: [],
@@ -117,6 +120,20 @@ export function syntheticRobotState(options: SyntheticRobotStateOptions): State 
     safetyState: { eStop: options.eStop ? 'REMOTE' : 'NONE', fieldViolation: false },
   };
 }
+
+/** The actions a Gridline robot's factsheet lists, as the controller names them in console/state. */
+export const SYNTHETIC_CAPABILITIES: readonly string[] = [
+  'pick (NODE)',
+  'drop (NODE)',
+  'charge (NODE)',
+  'startPause (INSTANT)',
+  'stopPause (INSTANT)',
+  'cancelOrder (INSTANT)',
+  'emergencyStop (INSTANT)',
+  'releaseEmergencyStop (INSTANT)',
+  'factsheetRequest (INSTANT)',
+  'stateRequest (INSTANT)',
+];
 
 /** The VDA 5050 state topic of a synthetic robot. */
 export function syntheticRobotStateTopic(serial: string): string {

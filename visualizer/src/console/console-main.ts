@@ -2,15 +2,18 @@ import '../styles/console.css';
 import { loadConfig } from '../config/console-config.ts';
 import { BrokerConnection, randomLetters } from '../mqtt/broker-connection.ts';
 import { AlarmsPanel } from '../panels/alarms-panel.ts';
+import { CommandLogPanel } from '../panels/command-log-panel.ts';
 import type { ConsoleActions } from '../panels/console-actions.ts';
 import { DetailsPanel } from '../panels/details-panel.ts';
 import { KpiPanel } from '../panels/kpi-panel.ts';
+import { QuarantinePanel } from '../panels/quarantine-panel.ts';
 import { RequestsPanel } from '../panels/requests-panel.ts';
 import { RobotListPanel } from '../panels/robot-list-panel.ts';
 import { Toasts } from '../panels/toasts.ts';
 import { TopBar } from '../panels/top-bar.ts';
 import { GridScene } from '../scene/grid-scene.ts';
-import type { CommandBody, SentCommand } from '../view-model/command-tracker.ts';
+import { awaitsRobots, robotOutcomeLines } from '../view-model/command-outcome.ts';
+import type { CommandBody } from '../view-model/command-tracker.ts';
 import { ConsoleViewModel, type Selection } from '../view-model/console-view-model.ts';
 
 /**
@@ -39,7 +42,7 @@ async function main(): Promise<void> {
   };
   const actions: ConsoleActions = {
     send(body: CommandBody) {
-      if (!vm || !connection?.connected) return toasts.show('Not connected to the broker: nothing sent', false);
+      if (!vm || !connection?.connected) return toasts.show('Not connected to the broker: nothing sent', 'fail');
       publish(vm.command(body, performance.now()));
     },
     select(selection: Selection | null) {
@@ -57,13 +60,15 @@ async function main(): Promise<void> {
   const details = new DetailsPanel(actions);
   const robotList = new RobotListPanel(actions);
   const requests = new RequestsPanel();
+  const commandLog = new CommandLogPanel();
+  const quarantine = new QuarantinePanel(actions);
   const alarms = new AlarmsPanel();
-  side.append(details.element, kpis.element, robotList.element, requests.element, alarms.element);
+  side.append(details.element, commandLog.element, kpis.element, robotList.element, requests.element, quarantine.element, alarms.element);
 
   const config = await loadConfig();
   if (!config.ok) {
     topBar.setStatus('error', config.error);
-    toasts.show(config.error, false, 60_000);
+    toasts.show(config.error, 'fail', 60_000);
     return;
   }
   const { mqttUrl, site } = config.config;
@@ -80,7 +85,7 @@ async function main(): Promise<void> {
     url: mqttUrl,
     clientIdPrefix: `gridline-console-${site}`,
     onStatus: (status, detail) => topBar.setStatus(status, detail),
-    onSubscribeError: (topic, error) => toasts.show(`Subscription to ${topic} failed: ${error}`, false, 15_000),
+    onSubscribeError: (topic, error) => toasts.show(`Subscription to ${topic} failed: ${error}`, 'fail', 15_000),
     onMessage: (topic, text) => {
       const outcome = model.handleMessage(topic, text, performance.now());
       if (outcome.kind === 'layout' && outcome.ok) {
@@ -109,15 +114,29 @@ async function main(): Promise<void> {
     if (query) publish(query);
   });
 
-  // Replies and timeouts become toasts, each once.
-  const toasted = new WeakMap<SentCommand, string>();
+  // A stop, pause or resume awaiting the robots gets a pending toast, which its outcome then
+  // replaces; every reply and timeout becomes a toast, each once. A robot that did not confirm
+  // is named with why, and such a toast stays longer.
+  const toasted = new Map<string, string>();
   const toastReplies = () => {
+    for (const sent of model.awaitingRobots()) {
+      const id = sent.command.commandId;
+      if (toasted.has(id)) continue;
+      toasted.set(id, 'pending');
+      toasts.show(model.describe(sent).headline, 'pending', 60_000, id);
+    }
     for (const sent of model.commandLog) {
-      const state = sent.reply ? 'replied' : 'timedOut';
-      if (toasted.get(sent) === state) continue;
-      toasted.set(sent, state);
-      if (sent.reply) toasts.show(`${sent.command.type}: ${sent.reply.message}`, sent.reply.ok);
-      else toasts.show(`${sent.command.type}: no reply from the controller`, false);
+      const id = sent.command.commandId;
+      const view = model.describe(sent);
+      if (toasted.get(id) === view.phase) continue;
+      toasted.set(id, view.phase);
+      const lines = view.robots && view.robots.problems.length > 0 ? [view.summary, ...robotOutcomeLines(view.robots, 5).slice(1)] : [view.headline];
+      const tone = view.tone === 'pending' ? 'ok' : view.tone;
+      toasts.show(lines.join('\n'), tone, tone === 'ok' ? 5000 : awaitsRobots(view.type) ? 20_000 : 10_000, id);
+    }
+    if (toasted.size > 200) {
+      const live = new Set([...model.commandLog, ...model.awaitingRobots()].map((sent) => sent.command.commandId));
+      for (const id of toasted.keys()) if (!live.has(id)) toasted.delete(id);
     }
   };
   setInterval(() => model.expireCommands(performance.now()), 1000);
@@ -131,6 +150,8 @@ async function main(): Promise<void> {
     if (v.replies !== seen.replies) {
       seen.replies = v.replies;
       topBar.update(model);
+      commandLog.update(model);
+      quarantine.update(model);
       toastReplies();
     }
     if (v.bad !== seen.bad) {
@@ -152,6 +173,7 @@ async function main(): Promise<void> {
       if (stateChanged) {
         kpis.update(model);
         requests.update(model);
+        quarantine.update(model);
         alarms.update(model);
       }
     }

@@ -5,7 +5,9 @@ import { h, panel, setText } from './dom.ts';
 
 /**
  * The selected robot, column or port: what is known of it, and its controls (pause/resume and
- * service for a robot, open/close for a port, block/unblock for a cell). A column's bins and
+ * service for a robot, open/close for a port, block/unblock for a cell). A robot the
+ * controller holds in alarm shows why first (`robot-hold`), and its Resume clears the hold; its
+ * factsheet's actions are listed (`robot-capabilities`, "no factsheet yet" before one came). A column's bins and
  * their SKUs come from the controller's answer to the queryColumn sent on selection.
  * The controls are rebuilt only when the selection changes, so a click never lands on a
  * button that was just replaced; the information is rebuilt when it changes.
@@ -17,6 +19,7 @@ export class DetailsPanel {
   private readonly info: HTMLElement;
   private shownSelection: Selection | null | undefined = undefined;
   private shownInfo = '';
+  private resumeButton: HTMLButtonElement | null = null;
 
   constructor(private readonly actions: ConsoleActions) {
     const { section, body } = panel('Selection', 'details');
@@ -31,15 +34,22 @@ export class DetailsPanel {
     const selection = vm.selection;
     if (selection !== this.shownSelection) {
       this.shownSelection = selection;
+      this.resumeButton = null;
       this.controls.replaceChildren(...this.buttonsFor(selection, vm));
     }
     const details = vm.selectionDetails();
+    if (this.resumeButton) {
+      // The same button, relabelled: resumeRobot also ends a hold in alarm.
+      const held = details?.kind === 'robot' && details.hold !== null;
+      setText(this.resumeButton, held ? 'Resume (clears hold)' : 'Resume');
+      this.resumeButton.classList.toggle('attention', held);
+    }
     const rows = details ? describe(details) : [];
     const signature = JSON.stringify(rows);
     if (signature === this.shownInfo) return;
     this.shownInfo = signature;
     setText(this.title, details ? titleOf(details) : selection ? 'Selected item is not known (yet)' : 'Nothing selected: click a robot, a column or a port');
-    this.info.replaceChildren(...rows.map((row) => (row.kind === 'pair' ? h('div', { className: 'pair' }, h('span', { className: 'label', text: row.label }), h('span', { className: 'value', text: row.value })) : renderBins(row))));
+    this.info.replaceChildren(...rows.map(renderRow));
   }
 
   private buttonsFor(selection: Selection | null, vm: ConsoleViewModel): HTMLElement[] {
@@ -49,9 +59,10 @@ export class DetailsPanel {
     switch (selection.kind) {
       case 'robot': {
         const serial = selection.serial;
+        this.resumeButton = button('robot-resume', 'Resume', () => this.actions.send({ type: 'resumeRobot', serial }));
         return [
           button('robot-pause', 'Pause', () => this.actions.send({ type: 'pauseRobot', serial })),
-          button('robot-resume', 'Resume', () => this.actions.send({ type: 'resumeRobot', serial })),
+          this.resumeButton,
           button('robot-service', 'Send to service', () => this.actions.send({ type: 'sendToService', serial })),
           button('robot-return', 'Return from service', () => this.actions.send({ type: 'returnFromService', serial })),
           deselect,
@@ -87,7 +98,13 @@ export class DetailsPanel {
   }
 }
 
-type InfoRow = { readonly kind: 'pair'; readonly label: string; readonly value: string } | { readonly kind: 'bins'; readonly bins: readonly { binId: string; level: number; contents: string }[] };
+type InfoRow =
+  | { readonly kind: 'pair'; readonly label: string; readonly value: string }
+  /** Shown first and loud: why the controller holds the robot. */
+  | { readonly kind: 'alert'; readonly label: string; readonly value: string; readonly testId: string }
+  /** A list of short items, or `empty` when there is none. */
+  | { readonly kind: 'chips'; readonly label: string; readonly items: readonly string[] | null; readonly empty: string; readonly testId: string }
+  | { readonly kind: 'bins'; readonly bins: readonly { binId: string; level: number; contents: string }[] };
 
 function pair(label: string, value: string): InfoRow {
   return { kind: 'pair', label, value };
@@ -118,10 +135,12 @@ function describe(details: SelectionDetails): InfoRow[] {
       }
       const errors = [...byType.values()];
       return [
+        ...(details.hold !== null ? [{ kind: 'alert' as const, label: 'HELD IN ALARM: takes no work until resumed', value: details.hold, testId: 'robot-hold' }] : []),
         pair('Controller state', c ? c.state : 'not listed by the controller'),
         pair('Job', c?.job ?? '–'),
         pair('Online', c ? (c.online ? 'yes' : 'no') : '–'),
         pair('Paused', robot.paused ? 'yes' : 'no'),
+        pair('Held in alarm', details.hold !== null ? 'yes: Resume clears it' : 'no'),
         pair('In service', c?.inService ? 'yes' : 'no'),
         pair('Battery', c ? `${Math.round(c.batteryPercent)} %${c.charging ? ', charging' : ''}` : r ? `${Math.round(r.batteryPercent)} %` : '–'),
         pair('Reported cell', robot.reportedCell ? `(${cellKey(robot.reportedCell.x, robot.reportedCell.y)})` : 'no position yet'),
@@ -131,6 +150,7 @@ function describe(details: SelectionDetails): InfoRow[] {
         pair('Emergency stop', r?.eStop ? 'in force' : 'no'),
         pair('Errors', errors.length > 0 ? errors.join('; ') : 'none'),
         pair('Reserved cells', details.reservedCells.length > 0 ? details.reservedCells.map(([x, y]) => `(${x},${y})`).join(' ') : 'none'),
+        { kind: 'chips', label: 'Capabilities', items: details.capabilities, empty: c ? 'no factsheet yet' : '–', testId: 'robot-capabilities' },
       ];
     }
     case 'column': {
@@ -161,6 +181,26 @@ function describe(details: SelectionDetails): InfoRow[] {
         pair('Queue', p.queue.length > 0 ? p.queue.join(' → ') : 'empty'),
       ];
     }
+  }
+}
+
+function renderRow(row: InfoRow): HTMLElement {
+  switch (row.kind) {
+    case 'pair':
+      return h('div', { className: 'pair' }, h('span', { className: 'label', text: row.label }), h('span', { className: 'value', text: row.value }));
+    case 'alert':
+      return h('div', { className: 'alert', testId: row.testId }, h('div', { className: 'alert-label', text: row.label }), h('div', { className: 'alert-value', text: row.value }));
+    case 'chips':
+      return h(
+        'div',
+        { className: 'pair' },
+        h('span', { className: 'label', text: row.label }),
+        row.items && row.items.length > 0
+          ? h('span', { className: 'value chips', testId: row.testId }, ...row.items.map((item) => h('span', { className: 'chip', text: item })))
+          : h('span', { className: 'value none', testId: row.testId, text: row.items ? 'the factsheet lists no actions' : row.empty }),
+      );
+    case 'bins':
+      return renderBins(row);
   }
 }
 

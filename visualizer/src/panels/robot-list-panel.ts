@@ -14,8 +14,9 @@ interface Row {
 
 /**
  * One row per robot the controller lists (`robot-row-{serial}`, with `data-cell="x,y"` its
- * latest reported cell, empty before its first position): state, job, battery, errors. Rows
- * are kept and only their changed text is written. A click selects the robot.
+ * latest reported cell, empty before its first position, `data-error` and `data-held`): state,
+ * job, battery, errors, and the reason the controller holds it in alarm (marked like an error).
+ * Rows are kept and only their changed text is written. A click selects the robot.
  */
 export class RobotListPanel {
   readonly element: HTMLElement;
@@ -77,8 +78,9 @@ export class RobotListPanel {
     const cell = robot.reportedCell ? cellKey(robot.reportedCell.x, robot.reportedCell.y) : '';
     setAttr(row.element, 'data-cell', cell);
     setAttr(row.element, 'data-error', String(robot.error));
-    setAttr(row.element, 'class', `robot-row${robot.error ? ' error' : ''}${robot.paused ? ' paused' : ''}${robot.offline ? ' offline' : ''}${selected ? ' selected' : ''}`);
-    const flags = [c?.state ?? 'unknown', robot.paused ? 'paused' : '', c?.inService ? 'in service' : '', robot.lifting ? 'lifting' : '', robot.carrying ? `carrying ${robot.carrying}` : ''];
+    setAttr(row.element, 'data-held', String(robot.held));
+    setAttr(row.element, 'class', `robot-row${robot.error ? ' error' : ''}${robot.held ? ' held' : ''}${robot.paused ? ' paused' : ''}${robot.offline ? ' offline' : ''}${selected ? ' selected' : ''}`);
+    const flags = [c?.state ?? 'unknown', robot.held ? 'HELD' : '', robot.paused ? 'paused' : '', c?.inService ? 'in service' : '', robot.lifting ? 'lifting' : '', robot.carrying ? `carrying ${robot.carrying}` : ''];
     setText(row.state, flags.filter((f) => f !== '').join(' · '));
     setText(row.job, c?.job ?? '');
     const battery = c?.batteryPercent ?? robot.report?.batteryPercent;
@@ -86,6 +88,8 @@ export class RobotListPanel {
     setText(row.cell, cell === '' ? '–' : `(${cell})`);
     const errors = [...(robot.report?.errors ?? []), ...(c?.errors ?? [])];
     const unique = [...new Set(errors.map((e) => `${e.errorLevel === 'FATAL' ? '✖' : '⚠'} ${e.errorType}`))];
-    setText(row.errors, unique.join(', ') + (robot.report?.eStop ? ' ✖ eStop' : ''));
+    const hold = c?.hold ? `✖ held: ${c.hold}` : '';
+    setText(row.errors, [hold, ...unique, robot.report?.eStop ? '✖ eStop' : ''].filter((t) => t !== '').join(', '));
+    setAttr(row.errors, 'title', hold);
   }
 }

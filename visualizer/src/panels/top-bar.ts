@@ -1,5 +1,6 @@
 import type { ConnectionStatus } from '../mqtt/broker-connection.ts';
-import type { ConsoleViewModel } from '../view-model/console-view-model.ts';
+import { robotOutcomeLines, type CommandOutcomeView } from '../view-model/command-outcome.ts';
+import type { ConsoleViewModel, EmergencyStopView } from '../view-model/console-view-model.ts';
 import type { ConsoleActions } from './console-actions.ts';
 import { h, setAttr, setText } from './dom.ts';
 
@@ -12,7 +13,13 @@ const STATUS_TEXT: Record<ConnectionStatus, string> = {
 
 /**
  * The bar over the scene: connection, robot count, the emergency stop and resume-all buttons,
- * the camera buttons, and the latest reply to this console's commands.
+ * the emergency stop indicator, the camera buttons, and this console's latest command: pending
+ * ("emergency stop sent, waiting for robots to confirm…") or what came of it.
+ *
+ * The indicator (`estop-banner`, `data-state`) claims no more than the robots showed: `sent`
+ * (this console's stop awaits its reply, the controller has not shown it in force yet),
+ * `requested` (in force at the controller; not every robot's own state shows it stopped yet),
+ * `confirmed` (every robot the controller lists shows it stopped in its own latest state).
  */
 export class TopBar {
   readonly element: HTMLElement;
@@ -24,9 +31,9 @@ export class TopBar {
   constructor(actions: ConsoleActions) {
     this.status = h('span', { className: 'status', testId: 'connection-status', text: 'starting…', attrs: { 'data-state': 'starting' } });
     this.robotCount = h('span', { className: 'count', testId: 'robot-count', text: '0' });
-    this.estopBanner = h('span', { className: 'estop-banner', testId: 'estop-banner', text: 'EMERGENCY STOP IN FORCE' });
+    this.estopBanner = h('span', { className: 'estop-banner', testId: 'estop-banner', attrs: { 'data-state': 'off' } });
     this.estopBanner.hidden = true;
-    this.lastReply = h('span', { className: 'last-reply', testId: 'last-reply', attrs: { 'data-ok': '' } });
+    this.lastReply = h('span', { className: 'last-reply', testId: 'last-reply', attrs: { 'data-ok': '', 'data-phase': '' } });
     this.element = h(
       'header',
       { className: 'top-bar' },
@@ -50,13 +57,40 @@ export class TopBar {
 
   update(vm: ConsoleViewModel): void {
     setText(this.robotCount, String(vm.robotCount()));
-    this.estopBanner.hidden = !vm.emergencyStop;
-    const last = vm.lastReply;
-    if (last?.reply) {
-      setText(this.lastReply, last.reply.message);
-      setAttr(this.lastReply, 'data-ok', String(last.reply.ok));
-      setAttr(this.lastReply, 'data-command', last.command.type);
-      this.lastReply.title = `${last.command.type} (${last.command.commandId}): ${last.reply.code}`;
-    }
+    this.showEmergencyStop(vm.emergencyStopView());
+    const latest = vm.latestCommand;
+    if (latest) this.showCommand(vm.describe(latest), latest.reply?.code ?? null);
+  }
+
+  private showEmergencyStop(view: EmergencyStopView): void {
+    const state = view.requested ? (view.showingStopped === view.total ? 'confirmed' : 'requested') : view.sent ? 'sent' : 'off';
+    this.estopBanner.hidden = state === 'off';
+    setAttr(this.estopBanner, 'data-state', state);
+    const robots = `${view.total} robot${view.total === 1 ? '' : 's'}`;
+    const text =
+      state === 'confirmed'
+        ? `EMERGENCY STOP · all ${robots} show it stopped`
+        : state === 'requested'
+          ? `EMERGENCY STOP REQUESTED · ${view.showingStopped} of ${robots} show it stopped`
+          : state === 'sent'
+            ? 'EMERGENCY STOP SENT · waiting for robots to confirm…'
+            : '';
+    setText(this.estopBanner, text);
+    const missing = view.total - view.showingStopped;
+    this.estopBanner.title =
+      state === 'requested' && missing > 0
+        ? `Not shown stopped by their own state yet: ${view.notShowing.join(', ')}${missing > view.notShowing.length ? ` and ${missing - view.notShowing.length} more` : ''}`
+        : '';
+  }
+
+  /** `data-ok` is "true" only when the command was done as asked: for a stop, pause or resume, every robot confirmed it. */
+  private showCommand(view: CommandOutcomeView, code: string | null): void {
+    setText(this.lastReply, view.headline);
+    setAttr(this.lastReply, 'data-ok', view.phase === 'pending' ? '' : String(view.phase === 'done'));
+    setAttr(this.lastReply, 'data-phase', view.phase);
+    setAttr(this.lastReply, 'data-tone', view.tone);
+    setAttr(this.lastReply, 'data-command', view.type);
+    const detail = view.robots && view.robots.problems.length > 0 ? `\n${robotOutcomeLines(view.robots, 10).join('\n')}` : '';
+    this.lastReply.title = `${view.type} (${view.commandId})${code ? `: ${code}` : ''}${detail}`;
   }
 }

@@ -105,6 +105,16 @@ describe('robots layer', () => {
     const white = PALETTE.robot.selected;
     expect(color(body(), r3)).toEqual([white.r, white.g, white.b].map(Math.fround));
   });
+
+  it('colours a robot the controller holds in alarm like one in error', () => {
+    const { vm, layer, body } = setup();
+    report(vm, 0, { serial: 'R1', headerId: 1, xM: 0, yM: 0 });
+    vm.handleMessage(vm.topics.state, JSON.stringify(syntheticConsoleState('demo', [syntheticConsoleRobot('R1', { hold: 'load B9 where B7 was expected' })])), 0);
+    const i = vm.robot('R1')!.index;
+    layer.update(vm, 0, i);
+    const red = color(body(), i);
+    expect(red[0]).toBeGreaterThan(red[1]! * 5);
+  });
 });
 
 describe('bins layer', () => {

@@ -15,8 +15,8 @@ const ERROR_PULSE_RAD_PER_MS = 0.0063;
  * The robots: three InstancedMeshes (bodies, grippers, carried bins), one instance each per
  * robot at the robot's scene index. `update` runs every frame: it moves each robot to its
  * interpolated position, lowers or raises its gripper (down into the column under it while a
- * pick or drop runs), hangs the carried bin under the gripper, and colours the body (error
- * pulsing red, even when selected; else selected white, offline grey, paused amber). It writes straight into the
+ * pick or drop runs), hangs the carried bin under the gripper, and colours the body (error or
+ * held in alarm pulsing red, even when selected; else selected white, offline grey, paused amber). It writes straight into the
  * preallocated instance arrays and allocates nothing; the arrays grow only when a robot is
  * seen for the first time.
  */
@@ -103,8 +103,8 @@ export class RobotsLayer {
       if (robot.carrying !== null) writeTranslateScale(loadM, i, x, gripperY - dims.gripperH / 2 - dims.binH / 2, z, 1, 1, 1);
       else writeHidden(loadM, i);
 
-      // An error shows even on the selected robot (the selection outline marks it anyway).
-      if (robot.error) {
+      // An error or a hold in alarm shows even on the selected robot (the selection outline marks it anyway).
+      if (robot.error || robot.held) {
         const a = PALETTE.robot.error;
         const b = PALETTE.robot.errorPulse;
         writeColor(bodyC, i, b.r + (a.r - b.r) * pulse, b.g + (a.g - b.g) * pulse, b.b + (a.b - b.b) * pulse);

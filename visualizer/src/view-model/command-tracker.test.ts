@@ -39,6 +39,19 @@ describe('command ids and reply pairing', () => {
     expect(tracker.recent()).toEqual([late]);
   });
 
+  it('waits longer for a stop, a pause or a resume, whose reply waits for the robots', () => {
+    const tracker = new CommandTracker({ idPrefix: 'a', replyTimeoutMs: 1000, robotReplyTimeoutMs: 4000 });
+    const stop = tracker.create({ type: 'emergencyStopAll' }, 0);
+    const pause = tracker.create({ type: 'pauseRobot', serial: 'R1' }, 0);
+    const block = tracker.create({ type: 'blockCell', x: 1, y: 1 }, 0);
+    expect(tracker.timeoutOf(stop)).toBe(4000);
+    expect(tracker.timeoutOf(block)).toBe(1000);
+    expect(tracker.expire(1000).map((s) => s.command.commandId)).toEqual([block.commandId]);
+    expect(tracker.expire(4000).map((s) => s.command.commandId)).toEqual([stop.commandId, pause.commandId]);
+    expect(tracker.awaiting(stop.commandId)?.timedOut).toBe(true);
+    expect(new CommandTracker({ idPrefix: 'a' }).timeoutOf(stop)).toBe(30_000);
+  });
+
   it('refuses a command the contract refuses', () => {
     const tracker = new CommandTracker({ idPrefix: 'a' });
     expect(() => tracker.create({ type: 'blockCell', x: -1, y: 0 }, 0)).toThrow();

@@ -1,4 +1,5 @@
 import { consoleCommandSchema, type ConsoleCommand, type ConsoleReply } from '../../../protocol/console/console-messages.ts';
+import { awaitsRobots } from './command-outcome.ts';
 
 const MAX_OPEN_COMMANDS = 1000;
 
@@ -23,6 +24,12 @@ export interface CommandTrackerOptions {
   readonly idPrefix: string;
   /** A command unanswered this long (ms) counts as timed out. */
   readonly replyTimeoutMs?: number;
+  /**
+   * The same for an emergency stop, resume-all, a pause or a resume, whose reply waits until
+   * every robot's own state confirmed it or the controller's time for that ran out (~2 s of
+   * clock time, longer on a slowed clock).
+   */
+  readonly robotReplyTimeoutMs?: number;
   /** How many answered or timed-out commands are kept for display. */
   readonly keepFinished?: number;
 }
@@ -35,6 +42,7 @@ export interface CommandTrackerOptions {
 export class CommandTracker {
   private readonly idPrefix: string;
   private readonly replyTimeoutMs: number;
+  private readonly robotReplyTimeoutMs: number;
   private readonly keepFinished: number;
   private counter = 0;
   private readonly open = new Map<string, SentCommand>();
@@ -44,6 +52,7 @@ export class CommandTracker {
     if (!/^[A-Za-z0-9._:-]{1,40}$/.test(options.idPrefix)) throw new RangeError(`idPrefix must be 1..40 characters of A-Z a-z 0-9 . _ : -, got ${JSON.stringify(options.idPrefix)}`);
     this.idPrefix = options.idPrefix;
     this.replyTimeoutMs = options.replyTimeoutMs ?? 10_000;
+    this.robotReplyTimeoutMs = options.robotReplyTimeoutMs ?? Math.max(30_000, this.replyTimeoutMs);
     this.keepFinished = options.keepFinished ?? 50;
   }
 
@@ -56,6 +65,16 @@ export class CommandTracker {
     // unanswered commands (long timed out) are forgotten.
     if (this.open.size > MAX_OPEN_COMMANDS) this.open.delete(this.open.keys().next().value!);
     return command;
+  }
+
+  /** The command sent with this id while it awaits its reply, else undefined. */
+  awaiting(commandId: string): SentCommand | undefined {
+    return this.open.get(commandId);
+  }
+
+  /** How long (ms) this command may go unanswered before it counts as timed out. */
+  timeoutOf(command: ConsoleCommand): number {
+    return awaitsRobots(command.type) ? this.robotReplyTimeoutMs : this.replyTimeoutMs;
   }
 
   /** Pairs a reply with its command; null when it answers no open command of this console. */
@@ -80,7 +99,7 @@ export class CommandTracker {
   expire(nowMs: number): SentCommand[] {
     const expired: SentCommand[] = [];
     for (const sent of this.open.values()) {
-      if (!sent.timedOut && nowMs - sent.sentAtMs >= this.replyTimeoutMs) {
+      if (!sent.timedOut && nowMs - sent.sentAtMs >= this.timeoutOf(sent.command)) {
         sent.timedOut = true;
         expired.push(sent);
         this.remember(sent);

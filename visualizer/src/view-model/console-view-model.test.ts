@@ -9,6 +9,7 @@ import {
   syntheticStacks,
   type SyntheticRobotStateOptions,
 } from '../bench/synthetic-messages.ts';
+import { robotOutcomeLines } from './command-outcome.ts';
 import { ConsoleViewModel } from './console-view-model.ts';
 
 const SITE = 'demo';
@@ -256,7 +257,7 @@ describe('console view model: selection and commands', () => {
   });
 
   it('pairs replies with the commands sent, shows the latest, and times out the unanswered', () => {
-    const vm = new ConsoleViewModel({ site: SITE, commandIdPrefix: 'pg', replyTimeoutMs: 1000 });
+    const vm = new ConsoleViewModel({ site: SITE, commandIdPrefix: 'pg', replyTimeoutMs: 1000, robotReplyTimeoutMs: 1000 });
     const stop = vm.command({ type: 'emergencyStopAll' }, 0);
     const close = vm.command({ type: 'closePort', portId: 'P1' }, 10);
     expect(stop.commandId).not.toBe(close.commandId);
@@ -274,5 +275,143 @@ describe('console view model: selection and commands', () => {
     vm.handleMessage(REPLY_TOPIC, reply(stop.commandId, { message: 'all robots stopped' }), 1500);
     expect(vm.lastReply).toMatchObject({ command: { type: 'emergencyStopAll' }, reply: { ok: true, message: 'all robots stopped' }, timedOut: false });
     expect(vm.commandLog).toHaveLength(2);
+  });
+});
+
+describe('console view model: stops, pauses and resumes confirmed per robot', () => {
+  const confirmed = (serial: string, afterMs: number) => ({ serial, outcome: 'confirmed' as const, afterMs, detail: 'emergencyStop' });
+
+  it('shows an emergency stop as pending until its reply, then how many robots confirmed and each that did not', () => {
+    const vm = loaded();
+    const stop = vm.command({ type: 'emergencyStopAll' }, 100);
+    expect(vm.latestCommand?.command.commandId).toBe(stop.commandId);
+    expect(vm.describe(vm.latestCommand!)).toMatchObject({ phase: 'pending', tone: 'pending', headline: 'emergency stop sent, waiting for robots to confirm…', robots: null });
+    expect(vm.awaitingRobots().map((s) => s.command.commandId)).toEqual([stop.commandId]);
+    expect(vm.commandFeed().map((c) => c.phase)).toEqual(['pending']);
+    expect(vm.emergencyStopView()).toMatchObject({ requested: false, sent: true });
+    // The stop's reply waits for the robots; a reply time of ~2 s is no timeout.
+    expect(vm.expireCommands(12_000)).toEqual([]);
+
+    const robots = [
+      confirmed('R1', 240),
+      { serial: 'R2', outcome: 'notConfirmed' as const, detail: 'emergencyStop; no state showed it within 2000 ms' },
+      { serial: 'R3', outcome: 'notSupported' as const, detail: 'its factsheet lists neither emergencyStop nor startPause' },
+    ];
+    const message = 'emergency stop: 1 of 3 robots confirmed; R2 not confirmed: …; R3 not supported: …';
+    vm.handleMessage(REPLY_TOPIC, reply(stop.commandId, { message, robots }), 2300);
+    const outcome = vm.describe(vm.latestCommand!);
+    // ok:true from the controller, but not every robot showed it: never shown as done.
+    expect(outcome).toMatchObject({ phase: 'partial', tone: 'fail', headline: message, summary: 'emergency stop: 1 of 3 robots confirmed (slowest 240 ms)' });
+    expect(outcome.robots).toMatchObject({ total: 3, confirmed: 1, notConfirmed: 1, notSupported: 1, slowestConfirmedMs: 240 });
+    expect(outcome.robots!.problems.map((p) => p.serial)).toEqual(['R2', 'R3']);
+    expect(robotOutcomeLines(outcome.robots!)).toEqual([
+      '1 of 3 robots confirmed (slowest 240 ms)',
+      'R2 not confirmed: emergencyStop; no state showed it within 2000 ms',
+      'R3 not supported: its factsheet lists neither emergencyStop nor startPause',
+    ]);
+    expect(vm.awaitingRobots()).toEqual([]);
+    expect(vm.commandFeed().map((c) => [c.type, c.phase])).toEqual([['emergencyStopAll', 'partial']]);
+  });
+
+  it('counts a stop as done only when every robot confirmed', () => {
+    const vm = loaded();
+    const stop = vm.command({ type: 'emergencyStopAll' }, 0);
+    vm.handleMessage(REPLY_TOPIC, reply(stop.commandId, { message: 'emergency stop: 2 of 2 robots confirmed', robots: [confirmed('R1', 100), confirmed('R2', 380)] }), 500);
+    expect(vm.describe(vm.lastReply!)).toMatchObject({ phase: 'done', tone: 'ok', summary: 'emergency stop: 2 of 2 robots confirmed (slowest 380 ms)', robots: { total: 2, confirmed: 2, problems: [] } });
+    // A refusal is a failure, whatever the robots.
+    const pause = vm.command({ type: 'pauseRobot', serial: 'R9' }, 600);
+    expect(vm.describe(vm.latestCommand!).headline).toBe('pause of R9 sent, waiting for R9 to confirm…');
+    vm.handleMessage(REPLY_TOPIC, reply(pause.commandId, { ok: false, code: 'UNKNOWN_ROBOT', message: 'robot "R9" has not reported to the controller' }), 650);
+    expect(vm.describe(vm.latestCommand!)).toMatchObject({ phase: 'failed', tone: 'fail', headline: 'pause of R9 refused: robot "R9" has not reported to the controller' });
+  });
+
+  it('words a resume some robot did not confirm as a warning, and a stop with no reply as unknown', () => {
+    const vm = new ConsoleViewModel({ site: SITE, commandIdPrefix: 'x', replyTimeoutMs: 1000, robotReplyTimeoutMs: 5000 });
+    const resume = vm.command({ type: 'resumeRobot', serial: 'R1' }, 0);
+    vm.handleMessage(REPLY_TOPIC, reply(resume.commandId, { message: 'resume of R1: 0 of 1 robot confirmed; …', robots: [{ serial: 'R1', outcome: 'notConfirmed', detail: 'stopPause; no state showed it' }] }), 10);
+    expect(vm.describe(vm.latestCommand!)).toMatchObject({ phase: 'partial', tone: 'warn' });
+
+    const stop = vm.command({ type: 'emergencyStopAll' }, 100);
+    const port = vm.command({ type: 'openPort', portId: 'P1' }, 100);
+    expect(vm.expireCommands(1100).map((s) => s.command.type)).toEqual(['openPort']);
+    expect(vm.describe(vm.latestCommand!)).toMatchObject({ phase: 'timedOut', headline: 'open port P1: no reply from the controller within 1 s' });
+    expect(vm.commandFeed().map((c) => [c.commandId, c.phase])).toEqual([
+      [stop.commandId, 'pending'],
+      [port.commandId, 'timedOut'],
+      [resume.commandId, 'partial'],
+    ]);
+    expect(vm.expireCommands(5100).map((s) => s.command.type)).toEqual(['emergencyStopAll']);
+    expect(vm.describe(vm.latestCommand!)).toMatchObject({ phase: 'timedOut', tone: 'fail', headline: 'emergency stop: no reply from the controller within 5 s; whether the robots confirmed it is not known' });
+    expect(vm.emergencyStopView().sent).toBe(false);
+  });
+
+  it('tells an emergency stop requested from one every robot shows', () => {
+    const vm = loaded();
+    const robots = [syntheticConsoleRobot('R1'), syntheticConsoleRobot('R2'), syntheticConsoleRobot('R3', { online: false })];
+    vm.handleMessage(STATE_TOPIC, JSON.stringify(syntheticConsoleState(SITE, robots)), 0);
+    expect(vm.emergencyStopView()).toEqual({ requested: false, sent: false, total: 3, showingStopped: 0, notShowing: ['R1', 'R2', 'R3'] });
+    vm.handleMessage(STATE_TOPIC, JSON.stringify(syntheticConsoleState(SITE, robots, { emergencyStop: true })), 10);
+    vm.handleMessage(...robotState({ serial: 'R1', headerId: 1, xM: 0, yM: 0, eStop: true }), 20);
+    vm.handleMessage(...robotState({ serial: 'R2', headerId: 1, xM: 0.7, yM: 0 }), 20);
+    vm.handleMessage(...robotState({ serial: 'R3', headerId: 1, xM: 1.4, yM: 0, eStop: true }), 20); // offline: its last word is not believed
+    expect(vm.emergencyStopView()).toEqual({ requested: true, sent: false, total: 3, showingStopped: 1, notShowing: ['R2', 'R3'] });
+    // A robot stopped by the standard startPause shows it by paused.
+    vm.handleMessage(...robotState({ serial: 'R2', headerId: 2, xM: 0.7, yM: 0, paused: true }), 30);
+    vm.handleMessage(STATE_TOPIC, JSON.stringify(syntheticConsoleState(SITE, [robots[0]!, robots[1]!, syntheticConsoleRobot('R3')], { emergencyStop: true })), 40);
+    expect(vm.emergencyStopView()).toEqual({ requested: true, sent: false, total: 3, showingStopped: 3, notShowing: [] });
+  });
+});
+
+describe('console view model: holds, capabilities and quarantined bins', () => {
+  it("marks a held robot and details its hold and its factsheet's actions", () => {
+    const vm = loaded();
+    const hold = 'reported cell (3, 2), which it cannot have reached from (0, 0) in 0.4 s';
+    vm.handleMessage(
+      STATE_TOPIC,
+      JSON.stringify(syntheticConsoleState(SITE, [syntheticConsoleRobot('R1', { hold, capabilities: ['pick (NODE)', 'startPause (INSTANT)'] }), syntheticConsoleRobot('R2')])),
+      0,
+    );
+    expect(vm.robot('R1')).toMatchObject({ held: true, error: false });
+    expect(vm.robot('R2')).toMatchObject({ held: false });
+    vm.select({ kind: 'robot', serial: 'R1' }, 0);
+    expect(vm.selectionDetails()).toMatchObject({ kind: 'robot', hold, capabilities: ['pick (NODE)', 'startPause (INSTANT)'] });
+    vm.select({ kind: 'robot', serial: 'R2' }, 0);
+    expect(vm.selectionDetails()).toMatchObject({ kind: 'robot', hold: null, capabilities: null });
+
+    // Resumed: the controller lists no hold any more.
+    vm.handleMessage(STATE_TOPIC, JSON.stringify(syntheticConsoleState(SITE, [syntheticConsoleRobot('R1'), syntheticConsoleRobot('R2')])), 10);
+    expect(vm.robot('R1')!.held).toBe(false);
+  });
+
+  it('lists quarantined bins with their reasons and the reply to clearing each', () => {
+    const vm = loaded();
+    const quarantinedBins = [
+      { binId: 'B7', reason: 'R1 reported load B9 after picking B7 at (2, 0)' },
+      { binId: 'B12', reason: 'R2 reported no load after picking B12' },
+    ];
+    vm.handleMessage(STATE_TOPIC, JSON.stringify(syntheticConsoleState(SITE, [], { quarantinedBins })), 0);
+    expect(vm.quarantinedBins()).toEqual([
+      { binId: 'B7', reason: quarantinedBins[0]!.reason, clear: null },
+      { binId: 'B12', reason: quarantinedBins[1]!.reason, clear: null },
+    ]);
+
+    const repliesBefore = vm.versions.replies;
+    const clear = vm.command({ type: 'clearQuarantine', binId: 'B7' }, 100);
+    expect(clear).toMatchObject({ type: 'clearQuarantine', binId: 'B7' });
+    expect(vm.versions.replies).toBeGreaterThan(repliesBefore);
+    expect(vm.quarantinedBins()[0]!.clear).toMatchObject({ phase: 'pending', headline: 'clear quarantine of bin B7 sent, waiting for the controller…' });
+    vm.handleMessage(REPLY_TOPIC, reply(clear.commandId, { message: 'bin B7 is no longer quarantined' }), 150);
+    expect(vm.quarantinedBins()[0]!.clear).toMatchObject({ phase: 'done', headline: 'bin B7 is no longer quarantined' });
+    expect(vm.lastReply).toMatchObject({ command: { type: 'clearQuarantine' } });
+
+    const unknown = vm.command({ type: 'clearQuarantine', binId: 'B12' }, 200);
+    vm.handleMessage(REPLY_TOPIC, reply(unknown.commandId, { ok: false, code: 'UNKNOWN_BIN', message: 'bin B12 is not quarantined' }), 250);
+    expect(vm.quarantinedBins()[1]!.clear).toMatchObject({ phase: 'failed', headline: 'clear quarantine of bin B12 refused: bin B12 is not quarantined' });
+
+    // The next state no longer lists B7: it leaves the list, and its clear is forgotten.
+    vm.handleMessage(STATE_TOPIC, JSON.stringify(syntheticConsoleState(SITE, [], { quarantinedBins: [quarantinedBins[1]!] })), 300);
+    expect(vm.quarantinedBins().map((b) => b.binId)).toEqual(['B12']);
+    vm.handleMessage(STATE_TOPIC, JSON.stringify(syntheticConsoleState(SITE, [], { quarantinedBins })), 400);
+    expect(vm.quarantinedBins()[0]).toEqual({ binId: 'B7', reason: quarantinedBins[0]!.reason, clear: null });
   });
 });

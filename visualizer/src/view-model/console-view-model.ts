@@ -19,6 +19,7 @@ import {
 import { consoleLayoutTopic, consoleReplyTopic, consoleStacksTopic, consoleStateTopic, consoleCommandTopic } from '../../../protocol/console/topics.ts';
 import { parseState } from '../../../protocol/vda5050/validate.ts';
 import { parseVdaTopic, vdaSubscriptionPattern } from '../../../protocol/vda5050/topics.ts';
+import { awaitsRobots, describeCommand, type CommandOutcomeView } from './command-outcome.ts';
 import { CommandTracker, type CommandBody, type SentCommand } from './command-tracker.ts';
 import { cellIndex, cellKey, cellKindAt, cellOfPosition, checkLayout, isInsideGrid, type Cell, type CellKind } from './grid-geometry.ts';
 import { RobotMotion, type MotionOptions, type MoveTarget, type MutablePoint } from './robot-motion.ts';
@@ -66,6 +67,8 @@ export interface RobotView {
   error: boolean;
   /** Paused by its own report or by an operator's pause the controller holds. */
   paused: boolean;
+  /** Held in alarm by the controller (its `hold` reason): no work until an operator resumes it. */
+  held: boolean;
   /** Gripper down in a column (a pick or drop RUNNING). */
   lifting: boolean;
   /** The bin it carries, or null. */
@@ -101,6 +104,10 @@ export type SelectionDetails =
   | {
       readonly kind: 'robot';
       readonly robot: RobotView;
+      /** Why the controller holds it in alarm, or null. */
+      readonly hold: string | null;
+      /** The actions its factsheet lists (`type (SCOPES)`), or null until a usable factsheet came (or the controller does not list it). */
+      readonly capabilities: readonly string[] | null;
       readonly reservedCells: readonly CellXY[];
       readonly move: MoveTarget | null;
     }
@@ -127,6 +134,8 @@ export interface ConsoleViewModelOptions {
   readonly commandIdPrefix: string;
   readonly motion?: Partial<MotionOptions>;
   readonly replyTimeoutMs?: number;
+  /** Reply timeout of an emergency stop, resume-all, a pause or a resume (their replies wait for the robots). */
+  readonly robotReplyTimeoutMs?: number;
   /** How many bad-message descriptions are kept for display. */
   readonly keepBadMessages?: number;
 }
@@ -147,8 +156,35 @@ export interface Versions {
   /** Any robot's own report (positions, lift, load, errors). */
   reports: number;
   selection: number;
+  /** Commands sent (other than column queries), their replies and timeouts. */
   replies: number;
   bad: number;
+}
+
+/** A quarantined bin, and this console's latest attempt to clear it. */
+export interface QuarantinedBinView {
+  readonly binId: string;
+  readonly reason: string;
+  /** This console's latest clearQuarantine of the bin (pending, or its reply), or null. */
+  readonly clear: CommandOutcomeView | null;
+}
+
+/**
+ * The emergency stop as far as it is known: whether the controller holds one in force (it was
+ * requested), and how many robots' own latest states show them stopped. Only a robot whose own
+ * state shows it (safetyState.eStop other than NONE, or paused) counts as stopped.
+ */
+export interface EmergencyStopView {
+  /** The controller holds an operator's emergency stop in force. */
+  readonly requested: boolean;
+  /** This console sent an emergency stop whose reply has not come yet. */
+  readonly sent: boolean;
+  /** Robots the controller lists. */
+  readonly total: number;
+  /** Of them, those online whose own latest VDA 5050 state shows an emergency stop or a pause. */
+  readonly showingStopped: number;
+  /** The others (at most 20, in the controller's order). */
+  readonly notShowing: readonly string[];
 }
 
 export class ConsoleViewModel {
@@ -173,6 +209,10 @@ export class ConsoleViewModel {
   columnQuery: ColumnQuery | null = null;
   /** The latest reply to one of this console's commands (queryColumn answers go to the column's details instead). */
   lastReply: SentCommand | null = null;
+  /** This console's latest command event (sent, answered or timed out), column queries aside: what the top bar shows. */
+  latestCommand: SentCommand | null = null;
+  /** This console's latest clearQuarantine per bin. */
+  private readonly quarantineClears = new Map<string, SentCommand>();
   /** Commands answered or timed out, newest last. */
   readonly commandLog: SentCommand[] = [];
   readonly badMessages = { total: 0, byKind: { layout: 0, stacks: 0, state: 0, reply: 0, robotState: 0 } as Record<MessageKind, number>, recent: [] as BadMessage[] };
@@ -189,7 +229,11 @@ export class ConsoleViewModel {
       reply: consoleReplyTopic(options.site),
       command: consoleCommandTopic(options.site),
     };
-    this.tracker = new CommandTracker({ idPrefix: options.commandIdPrefix, ...(options.replyTimeoutMs !== undefined ? { replyTimeoutMs: options.replyTimeoutMs } : {}) });
+    this.tracker = new CommandTracker({
+      idPrefix: options.commandIdPrefix,
+      ...(options.replyTimeoutMs !== undefined ? { replyTimeoutMs: options.replyTimeoutMs } : {}),
+      ...(options.robotReplyTimeoutMs !== undefined ? { robotReplyTimeoutMs: options.robotReplyTimeoutMs } : {}),
+    });
     this.motion = new RobotMotion(options.motion);
     this.keepBadMessages = options.keepBadMessages ?? 20;
   }
@@ -293,6 +337,12 @@ export class ConsoleViewModel {
     }
     this.blockedCells = new Set(state.blockedCells.map(([x, y]) => cellKey(x, y)));
     this.rebuildPorts();
+    // A clear that was answered is forgotten once the bin leaves the list, so that a later
+    // quarantine of the same bin starts without it.
+    if (this.quarantineClears.size > 0) {
+      const quarantined = new Set(state.quarantinedBins.map((b) => b.binId));
+      for (const [binId, sent] of this.quarantineClears) if (!quarantined.has(binId) && (sent.reply || sent.timedOut)) this.quarantineClears.delete(binId);
+    }
     this.versions.state += 1;
     return { kind: 'state', ok: true };
   }
@@ -321,6 +371,7 @@ export class ConsoleViewModel {
       return;
     }
     this.lastReply = sent;
+    this.latestCommand = sent;
     this.log(sent);
     this.versions.replies += 1;
   }
@@ -383,7 +434,7 @@ export class ConsoleViewModel {
   private ensureRobot(serial: string): RobotView {
     let view = this.robotBySerial.get(serial);
     if (!view) {
-      view = { serial, index: this.robots.length, controller: null, report: null, reportedCell: null, reportedAtMs: null, error: false, paused: false, lifting: false, carrying: null, offline: false };
+      view = { serial, index: this.robots.length, controller: null, report: null, reportedCell: null, reportedAtMs: null, error: false, paused: false, held: false, lifting: false, carrying: null, offline: false };
       this.robots.push(view);
       this.robotBySerial.set(serial, view);
     }
@@ -400,6 +451,7 @@ export class ConsoleViewModel {
     const controller = view.controller;
     view.error = (report?.error ?? false) || (controller?.errors.some((e) => e.errorLevel === 'FATAL') ?? false);
     view.paused = (report?.paused ?? false) || (controller?.paused ?? false);
+    view.held = (controller?.hold ?? null) !== null;
     view.lifting = report?.lifting ?? false;
     view.carrying = report ? report.carrying : (controller?.carrying ?? null);
     view.offline = controller ? !controller.online : false;
@@ -454,6 +506,29 @@ export class ConsoleViewModel {
     return this.state?.alarms ?? [];
   }
 
+  /** Bins whose whereabouts are in doubt (the controller's list), each with this console's latest attempt to clear it. */
+  quarantinedBins(): QuarantinedBinView[] {
+    return (this.state?.quarantinedBins ?? []).map((bin) => {
+      const sent = this.quarantineClears.get(bin.binId);
+      return { binId: bin.binId, reason: bin.reason, clear: sent ? this.describe(sent) : null };
+    });
+  }
+
+  /** What the emergency stop indicator shows; see EmergencyStopView. */
+  emergencyStopView(): EmergencyStopView {
+    let sent = false;
+    for (const pending of this.tracker.pending()) if (pending.command.type === 'emergencyStopAll' && !pending.timedOut) sent = true;
+    const listed = this.state?.robots ?? [];
+    let showingStopped = 0;
+    const notShowing: string[] = [];
+    for (const robot of listed) {
+      const report = this.robotBySerial.get(robot.serial)?.report;
+      if (robot.online && report && (report.eStop || report.paused)) showingStopped += 1;
+      else if (notShowing.length < 20) notShowing.push(robot.serial);
+    }
+    return { requested: this.emergencyStop, sent, total: listed.length, showingStopped, notShowing };
+  }
+
   // ---- selection ---------------------------------------------------------------------------
 
   /**
@@ -484,7 +559,8 @@ export class ConsoleViewModel {
       case 'robot': {
         const robot = this.robotBySerial.get(selection.serial);
         if (!robot) return null;
-        return { kind: 'robot', robot, reservedCells: robot.controller?.reservedCells ?? [], move: this.motion.target(robot.index) };
+        const c = robot.controller;
+        return { kind: 'robot', robot, hold: c?.hold ?? null, capabilities: c?.capabilities ?? null, reservedCells: c?.reservedCells ?? [], move: this.motion.target(robot.index) };
       }
       case 'column': {
         if (!this.layout || !isInsideGrid(selection, this.layout.columns)) return null;
@@ -521,7 +597,39 @@ export class ConsoleViewModel {
 
   /** A command with a fresh id, awaiting its reply; the caller publishes it on `topics.command`. */
   command(body: CommandBody, nowMs: number): ConsoleCommand {
-    return this.tracker.create(body, nowMs);
+    const command = this.tracker.create(body, nowMs);
+    if (command.type !== 'queryColumn') {
+      const sent = this.tracker.awaiting(command.commandId)!;
+      this.latestCommand = sent;
+      if (command.type === 'clearQuarantine') this.quarantineClears.set(command.binId, sent);
+      this.versions.replies += 1;
+    }
+    return command;
+  }
+
+  /** A command of this console in words: pending, or what came of it (per robot for stops, pauses and resumes). */
+  describe(sent: SentCommand): CommandOutcomeView {
+    return describeCommand(sent, this.tracker.timeoutOf(sent.command));
+  }
+
+  /**
+   * This console's commands (column queries aside), newest first: those awaiting their reply,
+   * then those answered or timed out; at most `limit`.
+   */
+  commandFeed(limit = 10): CommandOutcomeView[] {
+    const feed: CommandOutcomeView[] = [];
+    const pending = this.tracker.pending();
+    for (let i = pending.length - 1; i >= 0 && feed.length < limit; i--) {
+      const sent = pending[i]!;
+      if (sent.command.type !== 'queryColumn' && !sent.timedOut) feed.push(this.describe(sent));
+    }
+    for (let i = this.commandLog.length - 1; i >= 0 && feed.length < limit; i--) feed.push(this.describe(this.commandLog[i]!));
+    return feed;
+  }
+
+  /** Commands awaiting the robots' confirmation (emergency stop, resume-all, pause, resume), oldest first. */
+  awaitingRobots(): SentCommand[] {
+    return this.tracker.pending().filter((s) => awaitsRobots(s.command.type) && !s.timedOut);
   }
 
   /** Marks commands unanswered past the timeout (call now and then, e.g. once a second). */
@@ -534,6 +642,7 @@ export class ConsoleViewModel {
           this.versions.selection += 1;
         }
       } else {
+        this.latestCommand = sent;
         this.log(sent);
         this.versions.replies += 1;
       }
