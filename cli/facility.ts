@@ -13,7 +13,8 @@ import type { CycleProfiler } from '../controller/grid-controller.ts';
 import { startController, type RunningController } from '../controller/main.ts';
 import { layoutKinematics } from '../sim/kinematics/robot-kinematics.ts';
 import { GridWorld } from '../sim/world/grid-world.ts';
-import { createVirtualFleet, type VirtualFleet } from '../sim/robot/virtual-fleet.ts';
+import { createVirtualFleet, virtualRobotClientId, type VirtualFleet } from '../sim/robot/virtual-fleet.ts';
+import { FaultyVehicleBus, type VehicleFaults } from '../sim/faults/faulty-vehicle-bus.ts';
 import { createPickers, type PickerCrew } from '../sim/pickers/create-pickers.ts';
 import { DemoWms, type DemoWmsOptions } from '../sim/wms/demo-wms.ts';
 import { InvariantChecker } from '../sim/scenario/invariant-checker.ts';
@@ -61,6 +62,8 @@ export interface FacilityOptions {
    * a browser). The others get a simulated picker each.
    */
   manualPorts?: string[];
+  /** Faults on the wire of these virtual robots, by serial number (tests of the robot edge). */
+  vehicleFaults?: ReadonlyMap<string, VehicleFaults>;
 }
 
 export interface Facility {
@@ -76,6 +79,8 @@ export interface Facility {
   readonly broker: EmbeddedBroker | null;
   /** `mqtt://…` of the broker in use (MQTT transport only). */
   readonly brokerUrl: string | null;
+  /** Opens one more client connection to the facility's broker (for tests that play a party on the wire). */
+  connectBus(clientId: string): Promise<MessageBus>;
   /** SHA-256 of the event log so far (in-process runs with recordEventLog). */
   eventLogHash(): string;
   eventLogLength(): number;
@@ -190,7 +195,12 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
     world,
     mapId: controllerOptions.mapId,
     kinematics,
-    connectBus: connect,
+    connectBus: async (clientId, will) => {
+      const bus = await connect(clientId, will);
+      const serial = starts.find((r) => virtualRobotClientId(controllerOptions.manufacturer, r.serialNumber) === clientId)?.serialNumber;
+      const faults = serial === undefined ? undefined : options.vehicleFaults?.get(serial);
+      return faults ? new FaultyVehicleBus(bus, faults) : bus;
+    },
   });
 
   // The physical world matches the store: bins the controller last saw on a robot or at a
@@ -257,6 +267,7 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
     checker,
     broker,
     brokerUrl,
+    connectBus: (clientId) => connect(clientId),
     eventLogHash: () => hash.copy().digest('hex'),
     eventLogLength: () => logLength,
     elapsedMs: () => clock.now() - startedMs,

@@ -148,6 +148,8 @@ interface RobotRecord {
   hold: string | null;
   /** The cell it was last believed to stand on, and when (clock ms), for the motion check. */
   believed: { readonly cell: number; readonly atMs: number } | null;
+  /** It reported a position it cannot have reached: none of its states is believed until an operator resumes it. */
+  positionInDoubt: boolean;
 }
 
 /**
@@ -420,11 +422,11 @@ export class GridController {
    * there is held, keeping its cells. Returns whether the position is believed.
    */
   private believePosition(robot: RobotRecord, state: State): boolean {
-    if (robot.hold) return false;
+    if (robot.positionInDoubt) return false;
     const node = parseCellNodeId(state.lastNodeId);
     const reported: { x: number; y: number }[] = [];
     if (node && this.grid.inside(node.x, node.y)) reported.push(node);
-    else return this.holdRobot(robot, `reports its last node as "${state.lastNodeId}", not a cell of the grid`), false;
+    else return this.doubtPosition(robot, `reports its last node as "${state.lastNodeId}", not a cell of the grid`);
     const position = state.agvPosition;
     if (position && position.positionInitialized && position.mapId === this.options.mapId) {
       const x = Math.round(position.x / this.layout.cellSizeM.x);
@@ -437,13 +439,17 @@ export class GridController {
     const maxSpeedMps = this.edge.capabilitiesOf(robot.serial)?.maxSpeedMps ?? this.options.assumedMaxSpeedMps;
     for (const [i, cell] of reported.entries()) {
       const problem = checkMotion({ reportedCell: cell, heldCells: held, previous: i === 0 ? previous : undefined, nowMs: now, maxSpeedMps, cellSizeM: this.layout.cellSizeM, slackMs: this.options.motionSlackMs });
-      if (problem) {
-        this.holdRobot(robot, `${i === 0 ? '' : 'its position '}${problem}`);
-        return false;
-      }
+      if (problem) return this.doubtPosition(robot, `${i === 0 ? '' : 'its position '}${problem}`);
     }
     robot.believed = { cell: this.grid.index(node.x, node.y), atMs: now };
     return true;
+  }
+
+  /** A position it cannot have reached: held, keeping its cells, and none of its states believed until resumed. */
+  private doubtPosition(robot: RobotRecord, problem: string): false {
+    robot.positionInDoubt = true;
+    this.holdRobot(robot, problem);
+    return false;
   }
 
   /** Node id of route index `i` of the robot's leg. */
@@ -724,6 +730,7 @@ export class GridController {
 
   private allocate(): void {
     if (this.emergencyStopOn || !this.fleetKnown()) return;
+    this.failRetrievalsUnderHeldRobots();
     const idle: RobotRecord[] = [];
     const movers: RobotRecord[] = [];
     for (const robot of this.robots.values()) {
@@ -877,7 +884,7 @@ export class GridController {
       return port.cell;
     }
     const port = this.ports.get(job.portId)!;
-    if (location.kind !== 'column' || !port.open || this.closedPorts.has(port.id)) return undefined;
+    if (location.kind !== 'column' || !port.open || this.closedPorts.has(port.id) || this.columnInDoubt(this.grid.index(location.x, location.y))) return undefined;
     if (port.retrievalsUnderway >= this.options.retrievalsInFlightPerPort) return undefined;
     // A robot with a bin for a full port waits for a robot to take a bin away from it. No
     // circular wait: a retrieval starts only if robots stay free for returns, or if the port
@@ -1017,6 +1024,7 @@ export class GridController {
       return 'done';
     }
     // Retrieval.
+    if (location.kind === 'robot' && location.serial !== robot.serial) return this.abandonRetrieval(job, `bin ${job.binId} is on robot ${location.serial}`);
     if (location.kind === 'robot') {
       const port = this.ports.get(job.portId)!;
       // Room at a port with a lane goes to robots already near it, so that it is used soon.
@@ -1032,6 +1040,11 @@ export class GridController {
     if (location.kind === 'port') return 'done';
     const columnCell = this.grid.index(location.x, location.y);
     if (carried) return this.dropLeg(carried, this.chooseBlockerColumnFor(columnCell));
+    // Its request has ended (a visit failed), or its column is in doubt: the bin stays.
+    if (!this.requests.visit(job.id)) return this.abandonRetrieval(job, '');
+    if (this.columnInDoubt(columnCell)) return this.abandonRetrieval(job, `column (${location.x}, ${location.y}) is in doubt: a bin of it is quarantined`);
+    const heldOn = this.heldRobotOn(columnCell);
+    if (heldOn) return this.abandonRetrieval(job, `robot ${heldOn.serial} stands on column (${location.x}, ${location.y}), held in alarm (${heldOn.hold})`);
     const depth = this.inventory.depthFromTop(job.binId) ?? 0;
     if (depth > 0 && !robot.reportedDig) {
       robot.reportedDig = true;
@@ -1126,7 +1139,7 @@ export class GridController {
       stacks: this.inventory,
       claims: this.claims,
       wantedSoon: (cell) => wanted.has(cell),
-      occupied: (cell) => this.traffic.holderOf(cell) !== undefined || this.portZone.has(cell),
+      occupied: (cell) => this.traffic.holderOf(cell) !== undefined || this.portZone.has(cell) || this.columnInDoubt(cell),
     };
   }
 
@@ -1371,7 +1384,32 @@ export class GridController {
     if (this.edge.capabilitiesOf(robot.serial)?.instantActions.has('startPause') ?? true) this.sendInstantAction(robot.serial, 'startPause', 'hold');
     this.withdrawLeg(robot);
     this.releaseJob(robot, `robot ${robot.serial} ${reason}`);
+    this.clearWayOf(robot);
     this.allocate();
+  }
+
+  /**
+   * Nobody waits on the cells of a robot held in alarm: legs ending on them are withdrawn, and
+   * jobs needing them end (a retrieval of a bin under it fails to the WMS; others are given back).
+   */
+  private clearWayOf(held: RobotRecord): void {
+    const cells = new Set(this.traffic.heldCells(held.serial));
+    const why = `robot ${held.serial} holds the cell, held in alarm (${held.hold})`;
+    for (const robot of this.robots.values()) {
+      if (robot === held) continue;
+      if (robot.leg && !robot.leg.withdrawn && cells.has(robot.leg.leg.goal)) this.withdrawLeg(robot);
+      const job = robot.job;
+      if (!job) continue;
+      const location = job.kind === 'retrieve' ? this.inventory.location(job.binId) : undefined;
+      const needed = job.kind === 'dig' ? job.column : job.kind === 'park' ? job.cell : job.kind === 'charge' ? job.charger : location?.kind === 'column' ? this.grid.index(location.x, location.y) : undefined;
+      if (needed === undefined || !cells.has(needed)) continue;
+      if (job.kind === 'retrieve') {
+        this.abandonRetrieval(job, `${why}: bin ${job.binId} lies under it`);
+        this.finishJob(robot, 'FAIL');
+      } else {
+        this.giveBackJob(robot);
+      }
+    }
   }
 
   /** Stops releasing cells to the robot's leg and asks it to cancel the leg's order (see ActiveLeg.withdrawn). */
@@ -1408,11 +1446,75 @@ export class GridController {
     }
   }
 
-  /** The bin's whereabouts are in doubt: it is offered to no request until an operator clears it. */
+  /**
+   * The bin's whereabouts are in doubt: it is offered to no request until an operator clears
+   * it. If the controller has it in a column, that column's stack is in doubt too: nothing is
+   * dug from or set on it (columnInDoubt). The visits waiting on the bin, or on a bin of that
+   * column, fail to the WMS with the reason.
+   */
   private quarantine(binId: string, reason: string): void {
     if (this.inventory.quarantineOf(binId)) return;
     this.stock.quarantine(binId, reason);
-    this.alarm('inventory', `bin ${binId} quarantined: ${reason}; it is offered to no request until an operator clears it`);
+    const location = this.inventory.location(binId);
+    const column = location.kind === 'column' ? this.grid.index(location.x, location.y) : undefined;
+    this.alarm('inventory', `bin ${binId} quarantined: ${reason}; it is offered to no request${column === undefined ? '' : `, and column (${this.grid.cellOf(column).x}, ${this.grid.cellOf(column).y}) is neither dug nor stacked,`} until an operator clears it`);
+    const waitsOnIt = (b: string) => {
+      if (b === binId) return true;
+      const l = this.inventory.location(b);
+      return column !== undefined && l.kind === 'column' && this.grid.index(l.x, l.y) === column;
+    };
+    for (const request of [...this.requests.all()]) {
+      const visit = request.visits.find((v) => (v.state === 'queued' || v.state === 'underway') && waitsOnIt(v.binId));
+      if (visit) this.observers.forEach((o) => o.visitFailed?.(visit, `bin ${binId} quarantined: ${reason}`));
+    }
+  }
+
+  /** The robot held in alarm that holds this cell, if any: nothing under it is dug until an operator resumes it. */
+  private heldRobotOn(cell: number): RobotRecord | undefined {
+    const holder = this.robots.get(this.traffic.holderOf(cell) ?? '');
+    return holder?.hold ? holder : undefined;
+  }
+
+  /**
+   * Queued retrievals of bins under a robot held in alarm fail to the WMS with the reason,
+   * rather than wait for an operator who may be long in coming.
+   */
+  private failRetrievalsUnderHeldRobots(): void {
+    if (![...this.robots.values()].some((r) => r.hold)) return;
+    const blocked: { job: RetrieveJob; heldOn: RobotRecord }[] = [];
+    for (const job of this.queuedJobs) {
+      if (job.kind !== 'retrieve') continue;
+      const location = this.inventory.location(job.binId);
+      const heldOn = location.kind === 'column' ? this.heldRobotOn(this.grid.index(location.x, location.y)) : undefined;
+      if (heldOn) blocked.push({ job, heldOn });
+    }
+    // A failed visit drops its request's queued jobs (dropQueuedVisits), so they are looked up again.
+    for (const { job, heldOn } of blocked) {
+      const index = this.queuedJobs.indexOf(job);
+      if (index < 0) continue;
+      this.queuedJobs.splice(index, 1);
+      this.endTask(job.id, 'FAIL');
+      const visit = this.requests.visit(job.id);
+      if (visit) this.observers.forEach((o) => o.visitFailed?.(visit, `robot ${heldOn.serial} stands on the column of bin ${job.binId}, held in alarm (${heldOn.hold})`));
+    }
+  }
+
+  /** Whether a bin the controller has in this column is quarantined (its stack is in doubt). */
+  private columnInDoubt(cell: number): boolean {
+    for (const { binId } of this.inventory.quarantinedBins()) {
+      const l = this.inventory.location(binId);
+      if (l.kind === 'column' && this.grid.index(l.x, l.y) === cell) return true;
+    }
+    return false;
+  }
+
+  /** A retrieval that cannot go on: its visit (if its request still waits) fails with `reason`; its column is let go. */
+  private abandonRetrieval(job: RetrieveJob, reason: string): 'done' {
+    const location = this.inventory.location(job.binId);
+    if (location.kind === 'column') this.claims.unlockDig(this.grid.index(location.x, location.y), job.id);
+    const visit = this.requests.visit(job.id);
+    if (visit && reason) this.observers.forEach((o) => o.visitFailed?.(visit, reason));
+    return 'done';
   }
 
   // ---------------------------------------------------------------- parking
@@ -1508,6 +1610,8 @@ export class GridController {
     const hold = robot.hold;
     robot.paused = false;
     robot.hold = null;
+    robot.positionInDoubt = false;
+    robot.believed = null;
     this.edge.stopNoLongerOwed(serial);
     this.planner.setHeld(serial, !!robot.leg?.withdrawn);
     if (hold) this.alarm('operator', `robot ${serial} resumed from its hold (${hold})`);
@@ -1734,16 +1838,22 @@ export class GridController {
     if (!job) return;
     const task = this.tasks.get(job.id);
     task?.send({ type: 'UNASSIGN' });
-    if (job.kind === 'retrieve' || job.kind === 'return') {
+    // A retrieval whose request has ended meanwhile (its visit failed) is not queued again.
+    const visit = job.kind === 'retrieve' ? this.requests.visit(job.id) : undefined;
+    if (job.kind === 'return' || (job.kind === 'retrieve' && visit)) {
       if (job.kind === 'retrieve') {
         const location = this.inventory.location(job.binId);
         if (location.kind === 'column') this.claims.unlockDig(this.grid.index(location.x, location.y), job.id);
         this.ports.get(job.portId)!.retrievalsUnderway--;
-        const visit = this.requests.visit(job.id);
-        if (visit) visit.state = 'queued';
+        visit!.state = 'queued';
       }
       this.queuedJobs.push(job);
     } else {
+      if (job.kind === 'retrieve') {
+        const location = this.inventory.location(job.binId);
+        if (location.kind === 'column') this.claims.unlockDig(this.grid.index(location.x, location.y), job.id);
+        this.ports.get(job.portId)!.retrievalsUnderway--;
+      }
       this.endTask(job.id, 'CANCEL');
     }
     if (robot.busySinceMs !== null) robot.busyMs += this.clock.now() - robot.busySinceMs;
@@ -1785,6 +1895,7 @@ export class GridController {
         serviceCell: null,
         hold: null,
         believed: null,
+        positionInDoubt: false,
       };
       this.robots.set(serial, robot);
     }

@@ -22,6 +22,7 @@ export interface EmbeddedBroker {
 export async function startEmbeddedBroker(options: { host?: string; port?: number } = {}): Promise<EmbeddedBroker> {
   const host = options.host ?? '127.0.0.1';
   const broker = await Aedes.createBroker();
+  keepRetainedInOrder(broker);
   const server = net.createServer(broker.handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
@@ -42,5 +43,30 @@ export async function startEmbeddedBroker(options: { host?: string; port?: numbe
         // Connected clients keep the server open; aedes.close() has ended them.
       });
     },
+  };
+}
+
+/**
+ * aedes 1.2 hands the packets of one socket read to its publish pipeline all at once; a retained
+ * packet waits there for the store's promise while the packets after it go on, and a subscriber
+ * that then gets the later packet first drops the retained one as a duplicate (aedes numbers
+ * packets per broker and each client keeps only the highest number seen). So a robot's retained
+ * factsheet or connection message, written together with its next state, never reached the
+ * controller. The store of the in-memory persistence is done when storeRetained returns; this
+ * hands aedes a promise-like that resolves at once, so the retained packet goes on first.
+ */
+function keepRetainedInOrder(broker: Aedes): void {
+  const persistence = (broker as unknown as { persistence: { storeRetained(packet: unknown): Promise<void> } }).persistence;
+  const store = persistence.storeRetained.bind(persistence);
+  persistence.storeRetained = (packet) => {
+    // The in-memory store cannot fail; were it to, the broker reports it as its own error.
+    store(packet).catch((error: unknown) => broker.emit('error', error as Error));
+    const storedNow = {
+      then(onStored: () => void) {
+        onStored();
+        return storedNow;
+      },
+    };
+    return storedNow as unknown as Promise<void>;
   };
 }

@@ -45,8 +45,10 @@ interface EdgeRecord {
   capabilities: VehicleCapabilities | undefined;
   /** Clock ms of the last state received; undefined before the first. */
   lastStateMs: number | undefined;
-  /** Clock ms when the controller started waiting for the factsheet; undefined when not waiting. */
+  /** Clock ms when the controller last asked for the factsheet and waits for it; undefined when not waiting. */
   factsheetAskedMs: number | undefined;
+  /** Factsheet requests sent again, for their action ids. */
+  factsheetRequests: number;
   silent: boolean;
 }
 
@@ -68,7 +70,7 @@ export class RobotEdge {
   ) {
     this.alarms = new RobotAlarms(raise);
     for (const serial of fleetSerials(layout)) {
-      this.records.set(serial, { profile: vehicleProfileOf(layout, serial), capabilities: undefined, lastStateMs: undefined, factsheetAskedMs: undefined, silent: false });
+      this.records.set(serial, { profile: vehicleProfileOf(layout, serial), capabilities: undefined, lastStateMs: undefined, factsheetAskedMs: undefined, factsheetRequests: 0, silent: false });
     }
   }
 
@@ -180,8 +182,9 @@ export class RobotEdge {
         }
       }
       if (record.factsheetAskedMs !== undefined && now - record.factsheetAskedMs > this.options.factsheetWaitMs) {
-        record.factsheetAskedMs = undefined;
-        this.alarms.once(serial, 'factsheet missing', `sent no factsheet within ${this.options.factsheetWaitMs / 1000} s of being asked; what it can do is not known, so it is given no work but moves`);
+        this.alarms.once(serial, 'factsheet missing', `sent no factsheet within ${this.options.factsheetWaitMs / 1000} s of being asked; what it can do is not known, so it is given no work but moves (asked again every ${this.options.factsheetWaitMs / 1000} s)`);
+        record.factsheetAskedMs = now;
+        this.sendInstantActions(serial, [{ actionType: 'factsheetRequest', actionId: `factsheet-again-${++record.factsheetRequests}`, blockingType: 'NONE' }]);
       }
     }
     this.stops.tick(now);
