@@ -1,7 +1,7 @@
 /**
  * The vehicle conformance suite against the firmware bridge: the bridge's vehicle and board
- * session over an in-memory serial line to the board emulator, which moves the robot in a
- * GridWorld, all on one simulated clock.
+ * session over an in-memory serial line at 115 200 baud to the board emulator, which moves the
+ * robot in a GridWorld, all on one simulated clock.
  */
 import { vdaTopic } from '../../protocol/vda5050/topics.ts';
 import { CONFORMANCE_GRID, conformanceLayoutJson, describeVehicleConformance, type VehicleHarness } from '../../protocol/vda5050/vehicle/vehicle-conformance.test-support.ts';
@@ -14,6 +14,8 @@ describeVehicleConformance('firmware bridge + board emulator', async (setup): Pr
     layoutJson: { ...layoutJson, robots: [{ ...layoutJson.robots[0]!, serialNumber: RIG_SERIAL }] },
     placements: setup.placements ?? [],
     mapId: CONFORMANCE_GRID.mapId,
+    // Frames take their time on the wire, as on the robot: a status and a done written together arrive apart.
+    baudRate: 115_200,
     ...(setup.profile ? { profile: setup.profile } : {}),
   });
   // The bridge knows where the robot stands once the board's first status is in.

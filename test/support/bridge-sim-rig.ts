@@ -27,6 +27,8 @@ export interface SimulatedBridgeRigOptions {
   placements?: BinPlacement[];
   profile?: VehicleProfile;
   mapId?: string;
+  /** Bits per second of the in-memory serial line; without one, frames take 1 ms whatever their size. */
+  baudRate?: number;
 }
 
 export function startSimulatedBridgeRig(rigOptions: SimulatedBridgeRigOptions = {}) {
@@ -35,7 +37,7 @@ export function startSimulatedBridgeRig(rigOptions: SimulatedBridgeRigOptions = 
   const start = layout.robots.placed?.[0] ?? { x: 0, y: 1 };
   const kinematics = layoutKinematics(layout);
   const world = rigOptions.layoutJson ? layoutWorld(layout, rigOptions.placements ?? [], start) : rigWorld(layout);
-  const line = new MemorySerialLine(clock, 1);
+  const line = new MemorySerialLine(clock, 1, 'memory-serial-line', rigOptions.baudRate);
   const emulator = new BoardEmulator({
     clock,
     write: (bytes) => line.board.write(bytes),

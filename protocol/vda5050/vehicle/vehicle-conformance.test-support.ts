@@ -206,6 +206,19 @@ export function describeVehicleConformance(name: string, makeHarness: MakeHarnes
         expect(between.some((m) => m > 0)).toBe(true);
       });
 
+      it('takes the next order as soon as its state shows the previous one done: no nodes left, no action waiting or running (§6.6.2)', async () => {
+        const h = await harness();
+        h.sendOrder(orderOver('order-1', rowOf(0, 3)));
+        const done = (s: State) => s.orderId === 'order-1' && s.lastNodeId === 'c3_1' && s.nodeStates.length === 0;
+        // In 1 ms steps: the order goes out in the instant the state shows the previous one done.
+        for (let t = 0; t < 10_000 && !done(latest(h)); t += 1) await h.advance(1);
+        expect(done(latest(h))).toBe(true);
+        h.sendOrder(orderOver('order-2', rowOf(3, 5)));
+        await h.advance(5);
+        expect(latest(h)).toMatchObject({ orderId: 'order-2', errors: [] });
+        await until(h, arrived('c5_1'), 10_000, 'the second order done');
+      });
+
       it('stops at the end of the base, never enters the horizon, and goes on when an update extends the base', async () => {
         const h = await harness();
         h.sendOrder(orderOver('order-1', rowOf(0, 4), { released: 3 }));

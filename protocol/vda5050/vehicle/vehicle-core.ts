@@ -179,9 +179,13 @@ export class VehicleCore {
     this.step();
   }
 
-  /** Nodes left, actions left or running, a cancel under way, or the body still busy with a task. */
+  /**
+   * Nodes left, node actions left or running, or a cancel under way. What the state shows, that
+   * is: a body still finishing its last command (a board's done for a drive whose last node the
+   * status shows reached) does not hold back the next order, which waits for the body anyway.
+   */
   private isExecutingOrder(): boolean {
-    return this.book.hasWork() || (this.running !== undefined && !this.running.job.instant) || this.cancel !== undefined || this.body.isBusy();
+    return this.book.hasWork() || (this.running !== undefined && !this.running.job.instant) || this.cancel !== undefined;
   }
 
   private nodeReached(node: RouteNode): void {
