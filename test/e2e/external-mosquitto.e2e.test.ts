@@ -1,12 +1,9 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, RunningProcess, runGridline } from '../support/processes.ts';
-
-/** Debian installs the broker in /usr/sbin, which is not on every user's PATH. */
-const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto'].find((p) => existsSync(p)) ?? 'mosquitto';
+import { RunningProcess, runGridline } from '../support/processes.ts';
+import { startMosquitto } from '../support/mosquitto.ts';
 
 /**
  * DESIGN.md §6: nothing assumes the broker is in-process. The demo facility runs against an
@@ -20,12 +17,9 @@ describe('gridline start --broker against an external Mosquitto', () => {
   let url = '';
 
   beforeAll(async () => {
-    const port = await freePort();
-    url = `mqtt://127.0.0.1:${port}`;
-    const config = path.join(dir, 'mosquitto.conf');
-    writeFileSync(config, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
-    mosquitto = new RunningProcess(spawn(MOSQUITTO, ['-c', config, '-v'], { stdio: ['ignore', 'pipe', 'pipe'] }));
-    await mosquitto.waitForLine(/running|Opening ipv4 listen socket/, 10_000);
+    const broker = await startMosquitto(dir);
+    url = broker.url;
+    mosquitto = broker.process;
   });
 
   afterAll(async () => {
