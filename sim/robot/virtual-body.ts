@@ -104,12 +104,14 @@ export class VirtualRobotBody implements VehicleBody {
 
   report(): BodyReport {
     const { x, y, sinceNodeM } = this.position();
+    const heldLoadId = this.world.heldBin(this.serialNumber);
     return {
       position: { x, y },
       driving: this.isDriving(),
       distanceSinceLastNodeM: sinceNodeM,
       batteryState: { batteryCharge: Math.round(this.battery.chargePercent(this.clock.now()) * 100) / 100, charging: this.battery.charging },
-      ...(this.world.heldBin(this.serialNumber) !== undefined ? { heldLoadId: this.world.heldBin(this.serialNumber)! } : {}),
+      ...(heldLoadId !== undefined ? { heldLoadId } : {}),
+      // A simulated robot has no emergency stop of its own: the core's is the only one.
       eStop: false,
     };
   }

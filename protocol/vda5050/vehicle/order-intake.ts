@@ -1,5 +1,5 @@
 /**
- * Whether a vehicle takes an incoming order (VDA 5050 2.0.0 §6.6 "Orders and order update",
+ * Whether a vehicle takes an incoming order (VDA 5050 2.0.0 §6.6.2 "Orders and order update",
  * §6.6.4 "Order rejection"). Pure: the verdict depends only on the order and the vehicle's
  * situation, so the rules read (and are tested) apart from the vehicle that applies them.
  */
@@ -42,7 +42,7 @@ export function judgeOrder(order: Order, s: OrderSituation): OrderVerdict {
 
 function judgeNewOrder(order: Order, s: OrderSituation): OrderVerdict {
   const { orderError } = VEHICLE_ERROR_TYPES;
-  // §6.6: a new order is taken only once the previous one is done (no nodes left, base or
+  // §6.6.2: a new order is taken only once the previous one is done (no nodes left, base or
   // horizon, and no actions still to run) or cancelled.
   if (s.busy) return reject(orderError, `still executing order '${s.orderId}'; send an update or cancel it first`);
   if (s.eStop) return reject(orderError, 'emergency stop is active');

@@ -517,7 +517,7 @@ export function describeVehicleConformance(name: string, makeHarness: MakeHarnes
         expect(s.errors).toEqual([{ errorType: 'noOrderToCancel', errorLevel: 'WARNING', errorDescription: expect.any(String), errorReferences: [{ referenceKey: 'actionId', referenceValue: 'cancel-1' }] }]);
       });
 
-      it('factsheetRequest publishes the factsheet: the actions it runs, its loadType and stationTypes (§6.15)', async () => {
+      it('factsheetRequest publishes the factsheet: the actions it runs, its loadType and stationTypes (§6.16)', async () => {
         const h = await harness();
         h.sendInstantActions([instant('factsheetRequest', 'fs-1')]);
         await h.advance(5);
@@ -529,6 +529,9 @@ export function describeVehicleConformance(name: string, makeHarness: MakeHarnes
           expect.arrayContaining(['pick', 'drop', 'startCharging', 'stopCharging', 'startPause', 'stopPause', 'cancelOrder', 'factsheetRequest', 'stateRequest', EMERGENCY_STOP_ACTION_TYPE, RELEASE_EMERGENCY_STOP_ACTION_TYPE]),
         );
         expect(fs.protocolLimits.timing.defaultStateInterval).toBe(CONFORMANCE_GRID.statePeriodMs / 1000);
+        const stationType = fs.protocolFeatures.agvActions.find((a) => a.actionType === 'pick')?.actionParameters?.find((p) => p.key === 'stationType');
+        expect(stationType?.description).toContain(GRIDLINE_VEHICLE_PROFILE.stationType.column);
+        expect(stationType?.description).toContain(GRIDLINE_VEHICLE_PROFILE.stationType.port);
       });
 
       it('stateRequest is FINISHED and the state goes out at once, not at the next period', async () => {
