@@ -4,7 +4,7 @@ import { connectMqttBus } from '../protocol/bus/mqtt-bus.ts';
 import type { LastWill, MessageBus } from '../protocol/bus/message-bus.ts';
 import { SimulatedClock, type Clock } from '../protocol/clock.ts';
 import { RealClock } from '../protocol/real-clock.ts';
-import { robotStartCells, withExternalRobots, withRobotCount, type GridLayout } from '../protocol/layout/index.ts';
+import { robotStartCells, vehicleProfileOf, withExternalRobots, withRobotCount, type GridLayout } from '../protocol/layout/index.ts';
 import { WmsClientLink } from '../protocol/wms/links.ts';
 import { parseCellNodeId } from '../protocol/vda5050/grid-nodes.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../controller/broker/embedded-broker.ts';
@@ -195,6 +195,7 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
     world,
     mapId: controllerOptions.mapId,
     kinematics,
+    profileOf: (serial) => vehicleProfileOf(layout, serial),
     connectBus: async (clientId, will) => {
       const bus = await connect(clientId, will);
       const serial = starts.find((r) => virtualRobotClientId(controllerOptions.manufacturer, r.serialNumber) === clientId)?.serialNumber;

@@ -17,7 +17,7 @@ import type { RequestBook, Visit } from './requests/request-book.ts';
 import { legOrder, type OrderGeometry } from './robots/order-builder.ts';
 import { RobotEdge, type RobotCommandPort } from './robot-edge/robot-edge.ts';
 import { checkMotion } from './robot-edge/motion-check.ts';
-import { isBusyStatus, reachedRouteIndex, standsIdle } from './robot-edge/leg-progress.ts';
+import { isBusyStatus, onItsNode, reachedRouteIndex, standsIdle } from './robot-edge/leg-progress.ts';
 import { checkLoads } from './robot-edge/load-check.ts';
 import { planStop, stopFallback, type StopCommand, type StoppedVia } from './robot-edge/stop-plan.ts';
 import { describeOutcome, type StopOutcome, type StopRequest } from './robot-edge/stop-verifier.ts';
@@ -94,6 +94,8 @@ interface ActiveLeg {
   orderUpdateId: number;
   /** Last route index sent as released (the base end the robot knows about). */
   sentReleasedTo: number;
+  /** The base end (route index) of each order update sent, by orderUpdateId. */
+  readonly baseEnds: number[];
   readonly actionId: string | null;
   /** Clock ms when the leg started (its traffic priority grows from here). */
   readonly startedMs: number;
@@ -382,7 +384,11 @@ export class GridController {
     this.legsToUpdate.clear();
   }
 
-  /** A leg the robot runs: its action's outcome, or, without one, arrival at the goal, ends it. */
+  /**
+   * A leg the robot runs: its action's outcome, or, without one, arrival at the goal, ends it.
+   * A move the robot dropped short of the base it was given (its order cancelled by someone
+   * else, or by the robot itself) ends where it stands, and the job goes on from there.
+   */
   private followLeg(robot: RobotRecord, leg: ActiveLeg, state: State, routeIndex: number | undefined): void {
     const route = this.traffic.routeOf(robot.serial);
     if (leg.actionId) {
@@ -391,6 +397,16 @@ export class GridController {
       else if (actionState?.actionStatus === 'FAILED') this.failLeg(robot, actionState.resultDescription ?? 'action failed', state);
     } else if (route && routeIndex === route.length - 1 && route[routeIndex] === leg.leg.goal && state.nodeStates.length === 0) {
       this.completeLeg(robot, state);
+    } else if (state.nodeStates.length === 0 && !state.driving && state.lastNodeSequenceId < 2 * (leg.baseEnds[state.orderUpdateId] ?? -1)) {
+      this.alarm(robot.serial, `stopped at ${state.lastNodeId}, short of the base of order ${leg.orderId}/${state.orderUpdateId}; its job goes on from there`);
+      this.undoLegClaims(leg.leg);
+      if (this.standsOnItsNode(state)) {
+        this.endLeg(robot);
+        this.advance(robot);
+      } else {
+        this.awaitStandingOnNode(robot, leg);
+        this.followWithdrawnLeg(robot, leg, state);
+      }
     }
   }
 
@@ -409,11 +425,15 @@ export class GridController {
     }
     const cancelSeen = state.actionStates.some((a) => a.actionId === withdrawn.cancelActionId && !isBusyStatus(a.actionStatus));
     const waitedOut = this.clock.now() - withdrawn.atMs >= this.options.orderAckTimeoutMs;
-    if ((cancelSeen || waitedOut) && standsIdle(state, leg.actionId)) {
-      this.endLeg(robot);
-      this.planner.setHeld(robot.serial, robot.paused || robot.hold !== null);
-      if (!robot.hold) this.allocate();
+    if (!(cancelSeen || waitedOut) || !standsIdle(state, leg.actionId)) return;
+    if (!this.standsOnItsNode(state)) {
+      // Stopped between two cells: it keeps the cells it has, and a person brings it to a node.
+      if (!robot.hold) this.holdRobot(robot, `stands between cells, off its last node ${state.lastNodeId}; it keeps its cells until it stands on a node`);
+      return;
     }
+    this.endLeg(robot);
+    this.planner.setHeld(robot.serial, robot.paused || robot.hold !== null);
+    if (!robot.hold) this.allocate();
   }
 
   /**
@@ -452,6 +472,25 @@ export class GridController {
     return false;
   }
 
+  /**
+   * The leg's order is over on the robot's side (failed or dropped), but the robot does not yet
+   * stand on a node: the leg ends as a withdrawn one would, keeping its cells until it does.
+   */
+  private awaitStandingOnNode(robot: RobotRecord, leg: ActiveLeg): void {
+    // Nothing was sent to cancel, and nothing is awaited: it ends as soon as the state allows.
+    leg.withdrawn = { atMs: this.clock.now() - this.options.orderAckTimeoutMs, cancelActionId: '' };
+    this.edge.forgetOrders(robot.serial);
+    this.planner.setHeld(robot.serial, true);
+  }
+
+  /** Whether the state puts the robot on its last node (not stopped between two cells). */
+  private standsOnItsNode(state: State): boolean {
+    return onItsNode(state, this.options.mapId, (nodeId) => {
+      const cell = parseCellNodeId(nodeId);
+      return cell ? { x: cell.x * this.layout.cellSizeM.x, y: cell.y * this.layout.cellSizeM.y } : undefined;
+    });
+  }
+
   /** Node id of route index `i` of the robot's leg. */
   private routeNodeId(serial: string, i: number): string | undefined {
     const cell = this.traffic.routeOf(serial)?.[i];
@@ -482,6 +521,9 @@ export class GridController {
 
   /** Puts a newly seen robot on the grid; a robot that cannot be placed is raised once, not per message. */
   private place(robot: RobotRecord, state: State): boolean {
+    // §6.10.6: lastNodeId is "" while the robot knows no node yet (a bridge before its board's
+    // first status): it is waited for, not raised.
+    if (state.lastNodeId === '') return false;
     const cell = parseCellNodeId(state.lastNodeId);
     const problem = !cell || !this.grid.inside(cell.x, cell.y)
       ? `reports an unknown position "${state.lastNodeId}"; not commanded until it reports a grid cell`
@@ -1169,7 +1211,8 @@ export class GridController {
     this.planner.legChanged(robot.serial, now);
     this.planner.extend(robot.serial, now);
     const actionId = leg.action ? this.newId(leg.action.type) : leg.startCharging ? this.newId('charge') : null;
-    robot.leg = { leg, orderId: this.newId(`${robot.serial}-order`), orderUpdateId: 0, sentReleasedTo: this.traffic.releasedTo(robot.serial), actionId, startedMs: now, withdrawn: null };
+    const releasedTo = this.traffic.releasedTo(robot.serial);
+    robot.leg = { leg, orderId: this.newId(`${robot.serial}-order`), orderUpdateId: 0, sentReleasedTo: releasedTo, baseEnds: [releasedTo], actionId, startedMs: now, withdrawn: null };
     robot.ready = false;
     this.sendLegOrder(robot, robot.leg, 0);
   }
@@ -1200,6 +1243,7 @@ export class GridController {
     const from = leg.sentReleasedTo;
     leg.orderUpdateId++;
     leg.sentReleasedTo = this.traffic.releasedTo(robot.serial);
+    leg.baseEnds[leg.orderUpdateId] = leg.sentReleasedTo;
     this.sendLegOrder(robot, leg, from);
   }
 
@@ -1211,6 +1255,8 @@ export class GridController {
     this.planner.legChanged(robot.serial, now);
     robot.leg = null;
     robot.ready = true;
+    // Updates of the leg still on their way no longer matter, nor does their fate.
+    this.edge.forgetOrders(robot.serial);
     for (const follower of this.planner.cellsFreed(held, now)) this.legsToUpdate.add(follower);
   }
 
@@ -1313,13 +1359,9 @@ export class GridController {
     const action = active.leg.action;
     this.alarm(robot.serial, `${action?.type ?? (active.leg.startCharging ? START_CHARGING_ACTION_TYPE : 'move')} failed: ${reason}`);
     this.undoLegClaims(active.leg);
-    // A robot still driving (its order was cancelled under way) keeps its cells until it stands.
-    if (standsIdle(state, active.actionId)) this.endLeg(robot);
-    else {
-      active.withdrawn = { atMs: this.clock.now() - this.options.orderAckTimeoutMs, cancelActionId: '' };
-      this.edge.forgetOrders(robot.serial);
-      this.planner.setHeld(robot.serial, true);
-    }
+    // A robot still driving (its order was cancelled under way) keeps its cells until it stands on a node.
+    if (standsIdle(state, active.actionId) && this.standsOnItsNode(state)) this.endLeg(robot);
+    else this.awaitStandingOnNode(robot, active);
     if (action?.type === 'drop' && ++robot.failedDrops < this.options.maxDropAttempts) {
       this.advance(robot);
       return;

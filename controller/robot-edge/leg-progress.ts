@@ -32,3 +32,22 @@ export function standsIdle(state: State, actionId: string | null): boolean {
   if (state.driving || state.nodeStates.length > 0) return false;
   return actionId === null || !state.actionStates.some((a) => a.actionId === actionId && isBusyStatus(a.actionStatus));
 }
+
+/**
+ * How far from its last node's position a standing robot may be and still count as on that
+ * node, metres. A grid robot stops on a node; a vehicle that stops wherever it is (VDA 5050
+ * §6.6.3 lets cancelOrder stop "right where it is") may stand between two cells.
+ */
+export const ON_NODE_TOLERANCE_M = 0.1;
+
+/**
+ * Whether the state puts the robot on its last node: its reported position (when it reports one
+ * on this map) within ON_NODE_TOLERANCE_M of that node's position, `nodeAt` giving the node's
+ * position in metres.
+ */
+export function onItsNode(state: State, mapId: string, nodeAt: (nodeId: string) => { x: number; y: number } | undefined): boolean {
+  const p = state.agvPosition;
+  if (!p || !p.positionInitialized || p.mapId !== mapId) return true;
+  const node = nodeAt(state.lastNodeId);
+  return node !== undefined && Math.hypot(p.x - node.x, p.y - node.y) <= ON_NODE_TOLERANCE_M;
+}

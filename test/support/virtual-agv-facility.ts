@@ -23,6 +23,7 @@ export const OUTSIDE = ['R013', 'R014'] as const;
 /** An operator's command without its id (one member of the union at a time). */
 type CommandDraft = ConsoleCommand extends infer C ? (C extends unknown ? Omit<C, 'commandId'> : never) : never;
 const SIMULATED = 2;
+const CANCEL_ACTION_ID = 'interop-cancel';
 const SEED = 5;
 
 export interface VirtualAgvFacility {
@@ -36,6 +37,8 @@ export interface VirtualAgvFacility {
   published: Map<string, number>;
   /** What the outside vehicles reported that the physical world cannot have had. */
   mirrorProblems(): string[];
+  /** With `cancelWhileDriving`: the cancel's action states that vehicle reported, in order, and its states then. */
+  cancel: { sentAtMs: number | undefined; statuses: string[]; nodesAfter: number[] };
   /** Runs the clock's wall time on, sampling what is recorded, until `done` or `timeoutMs` (wall). */
   runUntil(done: () => boolean, timeoutMs: number): Promise<boolean>;
   /** Sends an operator's command; its reply, once given. */
@@ -61,6 +64,8 @@ export async function startVirtualAgvFacility(options: {
   speed: number;
   legacyInstantActions: boolean;
   requests: number;
+  /** Sends this vehicle a cancelOrder (§6.6.3) while it drives a leg, once it has served a retrieval. */
+  cancelWhileDriving?: string;
 }): Promise<VirtualAgvFacility> {
   const layout = interopLayout(options.legacyInstantActions);
   const official = loadOfficialValidators();
@@ -101,8 +106,28 @@ export async function startVirtualAgvFacility(options: {
   }
 
   const retrievalsBy = new Map<string, Map<string, { binId: string; requestId: string }>>(OUTSIDE.map((s) => [s, new Map()]));
+  const cancel: VirtualAgvFacility['cancel'] = { sentAtMs: undefined, statuses: [], nodesAfter: [] };
+  let driving = false;
+  if (options.cancelWhileDriving) {
+    await tap.subscribe(`uagv/v2/gridline/${options.cancelWhileDriving}/state`, (_topic, payload) => {
+      const state = JSON.parse(payload) as State;
+      driving = state.driving;
+      if (cancel.sentAtMs === undefined) return;
+      const status = state.actionStates.find((a) => a.actionId === CANCEL_ACTION_ID)?.actionStatus;
+      if (status && status !== cancel.statuses.at(-1)) {
+        cancel.statuses.push(status);
+        cancel.nodesAfter.push(state.nodeStates.length);
+      }
+    });
+  }
   const sample = () => {
     for (const view of core.robotViews()) if (view.job?.kind === 'retrieve') retrievalsBy.get(view.serial)?.set(view.job.id, { binId: view.job.binId, requestId: view.job.requestId });
+    const serial = options.cancelWhileDriving;
+    // Once it has served a retrieval, while it drives with cells released ahead.
+    if (serial && cancel.sentAtMs === undefined && driving && retrievalsBy.get(serial)!.size >= 2 && core.heldCells(serial).length >= 3) {
+      cancel.sentAtMs = f.elapsedMs();
+      core.edge.sendInstantActions(serial, [{ actionType: 'cancelOrder', actionId: CANCEL_ACTION_ID, blockingType: 'HARD' }]);
+    }
   };
   const runUntil = async (done: () => boolean, timeoutMs: number) => {
     const deadline = Date.now() + timeoutMs;
@@ -122,6 +147,7 @@ export async function startVirtualAgvFacility(options: {
     schemaProblems,
     published,
     mirrorProblems: () => mirrors.flatMap((m) => m.problems),
+    cancel,
     runUntil,
     async command(command, timeoutMs = 30_000) {
       let reply: ConsoleReplyDraft | undefined;

@@ -15,7 +15,7 @@ export function describeVirtualAgvInterop(brokerName: string, broker: { url: str
     let run: VirtualAgvFacility;
 
     beforeAll(async () => {
-      run = await startVirtualAgvFacility({ broker: typeof broker === 'function' ? broker() : broker, speed: SPEED, legacyInstantActions: true, requests: REQUESTS });
+      run = await startVirtualAgvFacility({ broker: typeof broker === 'function' ? broker() : broker, speed: SPEED, legacyInstantActions: true, requests: REQUESTS, cancelWhileDriving: 'R014' });
       const wms = run.f.wms!;
       const finished = await run.runUntil(() => wms.stats().sent >= REQUESTS && wms.stats().open === 0, 300_000);
       if (!finished) throw new Error(`requests still open after 5 minutes: ${JSON.stringify(wms.stats())}`);
@@ -29,7 +29,9 @@ export function describeVirtualAgvInterop(brokerName: string, broker: { url: str
 
     it('accepts their states and reads their factsheets (§6.10.6, §6.16)', () => {
       const core = run.f.controller.controller;
-      const aboutThem = core.alarms.filter((a) => (OUTSIDE as readonly string[]).includes(a.source)).map((a) => `${a.source}: ${a.message}`);
+      // Nothing raised about them but the cancel this run sends R014 (see below).
+      const cancelled = /^R014: (stopped at c\d+_\d+, short of the base|stands between cells)/;
+      const aboutThem = core.alarms.map((a) => `${a.source}: ${a.message}`).filter((a) => OUTSIDE.some((s) => a.startsWith(`${s}:`)) && !cancelled.test(a));
       expect(aboutThem).toEqual([]);
       for (const serial of OUTSIDE) {
         const view = core.robotViews().find((v) => v.serial === serial)!;
@@ -52,6 +54,21 @@ export function describeVirtualAgvInterop(brokerName: string, broker: { url: str
       // Their loads carry ids of their own: checked for presence only, and counted so.
       expect(run.f.controller.controller.kpis().loadsUnverified).toBeGreaterThan(0);
       expect(run.f.controller.controller.inventory.quarantinedBins()).toEqual([]);
+    });
+
+    it('obeys a cancelOrder mid-leg (§6.6.3), and the controller keeps its cells until it stands on a node', () => {
+      const core = run.f.controller.controller;
+      expect(run.cancel.sentAtMs).toBeDefined();
+      expect(run.cancel.statuses.at(-1)).toBe('FINISHED');
+      expect(run.cancel.nodesAfter.at(-1)).toBe(0);
+      // This vehicle stops right where it is: on a node its job goes on from there; between two
+      // cells it is held, keeping both, until a person brings it to a node.
+      const shortStop = core.alarms.find((a) => a.source === 'R014' && /^stopped at c\d+_\d+, short of the base of order R014-order-\d+\/\d+; its job goes on from there$/.test(a.message));
+      const between = core.alarms.find((a) => a.source === 'R014' && a.message.startsWith('stands between cells'));
+      expect(shortStop ?? between).toBeDefined();
+      const view = core.robotViews().find((v) => v.serial === 'R014')!;
+      if (between) expect(view.hold).toMatch(/^stands between cells/);
+      else expect(view.hold).toBeNull();
     });
 
     it('confirms a pause and a resume on the vehicle\'s own state (§6.8.2 startPause: "The AGV reports .paused: true")', async () => {
