@@ -16,11 +16,13 @@ import { PortStation } from './ports/port-station.ts';
 import type { RequestBook, Visit } from './requests/request-book.ts';
 import { legOrder, type OrderGeometry } from './robots/order-builder.ts';
 import { RobotEdge, type RobotCommandPort } from './robot-edge/robot-edge.ts';
-import { checkMotion } from './robot-edge/motion-check.ts';
+import { judgeStatePosition } from './robot-edge/motion-check.ts';
+import { BinQuarantine } from './robot-edge/bin-quarantine.ts';
 import { isBusyStatus, onItsNode, reachedRouteIndex, standsIdle } from './robot-edge/leg-progress.ts';
 import { checkLoads } from './robot-edge/load-check.ts';
-import { planStop, stopFallback, type StopCommand, type StoppedVia } from './robot-edge/stop-plan.ts';
-import { describeOutcome, type StopOutcome, type StopRequest } from './robot-edge/stop-verifier.ts';
+import type { StopCommand, StoppedVia } from './robot-edge/stop-plan.ts';
+import type { StopOutcome } from './robot-edge/stop-verifier.ts';
+import { describeStopOutcomes, sendStops } from './robot-edge/stop-commands.ts';
 import type { SentOrder } from './robot-edge/order-tracker.ts';
 import { TrafficControl } from './traffic/traffic-control.ts';
 import { portLanes, portTrafficRules, type PortLane } from './traffic/port-lanes.ts';
@@ -225,6 +227,7 @@ export class GridController {
   readonly inventory: Inventory;
   /** What the controller believes of the robots, and how it talks to them. */
   readonly edge: RobotEdge;
+  private readonly quarantine: BinQuarantine;
 
   constructor(
     readonly layout: GridLayout,
@@ -242,6 +245,7 @@ export class GridController {
       robotSilent: (serial) => this.robotLost(serial),
     });
     this.grid = GridMap.fromLayout(layout);
+    this.quarantine = new BinQuarantine(stock, this.grid, requests, (visit, reason) => this.observers.forEach((o) => o.visitFailed?.(visit, reason)), (source, message) => this.alarm(source, message));
     this.traffic = new TrafficControl(this.grid.cellCount);
     const portCells = layout.ports.map((p) => this.grid.index(p.x, p.y));
     for (const lane of portLanes(this.grid, portCells)) this.laneOfPort.set(lane.port, lane);
@@ -420,7 +424,7 @@ export class GridController {
     const withdrawn = leg.withdrawn!;
     const action = leg.leg.action;
     if (action && state.orderId === leg.orderId && state.actionStates.some((a) => a.actionId === leg.actionId && a.actionStatus === 'FINISHED')) {
-      this.quarantine(action.binId, `robot ${robot.serial} finished ${action.type} of bin ${action.binId} after its leg was withdrawn`);
+      this.quarantine.put(action.binId, `robot ${robot.serial} finished ${action.type} of bin ${action.binId} after its leg was withdrawn`);
       if (!robot.hold) this.holdRobot(robot, `finished ${action.type} of bin ${action.binId} after its leg was withdrawn`);
     }
     const cancelSeen = state.actionStates.some((a) => a.actionId === withdrawn.cancelActionId && !isBusyStatus(a.actionStatus));
@@ -443,25 +447,20 @@ export class GridController {
    */
   private believePosition(robot: RobotRecord, state: State): boolean {
     if (robot.positionInDoubt) return false;
-    const node = parseCellNodeId(state.lastNodeId);
-    const reported: { x: number; y: number }[] = [];
-    if (node && this.grid.inside(node.x, node.y)) reported.push(node);
-    else return this.doubtPosition(robot, `reports its last node as "${state.lastNodeId}", not a cell of the grid`);
-    const position = state.agvPosition;
-    if (position && position.positionInitialized && position.mapId === this.options.mapId) {
-      const x = Math.round(position.x / this.layout.cellSizeM.x);
-      const y = Math.round(position.y / this.layout.cellSizeM.y);
-      if (this.grid.inside(x, y)) reported.push({ x, y });
-    }
-    const held = this.traffic.heldCells(robot.serial).map((c) => this.grid.cellOf(c));
     const now = this.clock.now();
-    const previous = robot.believed ? { ...this.grid.cellOf(robot.believed.cell), atMs: robot.believed.atMs } : undefined;
-    const maxSpeedMps = this.edge.capabilitiesOf(robot.serial)?.maxSpeedMps ?? this.options.assumedMaxSpeedMps;
-    for (const [i, cell] of reported.entries()) {
-      const problem = checkMotion({ reportedCell: cell, heldCells: held, previous: i === 0 ? previous : undefined, nowMs: now, maxSpeedMps, cellSizeM: this.layout.cellSizeM, slackMs: this.options.motionSlackMs });
-      if (problem) return this.doubtPosition(robot, `${i === 0 ? '' : 'its position '}${problem}`);
-    }
-    robot.believed = { cell: this.grid.index(node.x, node.y), atMs: now };
+    const verdict = judgeStatePosition({
+      state,
+      inside: (x, y) => this.grid.inside(x, y),
+      mapId: this.options.mapId,
+      heldCells: this.traffic.heldCells(robot.serial).map((c) => this.grid.cellOf(c)),
+      previous: robot.believed ? { ...this.grid.cellOf(robot.believed.cell), atMs: robot.believed.atMs } : undefined,
+      nowMs: now,
+      maxSpeedMps: this.edge.capabilitiesOf(robot.serial)?.maxSpeedMps ?? this.options.assumedMaxSpeedMps,
+      cellSizeM: this.layout.cellSizeM,
+      slackMs: this.options.motionSlackMs,
+    });
+    if (!verdict.ok) return this.doubtPosition(robot, verdict.problem);
+    robot.believed = { cell: this.grid.index(verdict.cell.x, verdict.cell.y), atMs: now };
     return true;
   }
 
@@ -926,7 +925,7 @@ export class GridController {
       return port.cell;
     }
     const port = this.ports.get(job.portId)!;
-    if (location.kind !== 'column' || !port.open || this.closedPorts.has(port.id) || this.columnInDoubt(this.grid.index(location.x, location.y))) return undefined;
+    if (location.kind !== 'column' || !port.open || this.closedPorts.has(port.id) || this.quarantine.columnInDoubt(this.grid.index(location.x, location.y))) return undefined;
     if (port.retrievalsUnderway >= this.options.retrievalsInFlightPerPort) return undefined;
     // A robot with a bin for a full port waits for a robot to take a bin away from it. No
     // circular wait: a retrieval starts only if robots stay free for returns, or if the port
@@ -1084,7 +1083,7 @@ export class GridController {
     if (carried) return this.dropLeg(carried, this.chooseBlockerColumnFor(columnCell));
     // Its request has ended (a visit failed), or its column is in doubt: the bin stays.
     if (!this.requests.visit(job.id)) return this.abandonRetrieval(job, '');
-    if (this.columnInDoubt(columnCell)) return this.abandonRetrieval(job, `column (${location.x}, ${location.y}) is in doubt: a bin of it is quarantined`);
+    if (this.quarantine.columnInDoubt(columnCell)) return this.abandonRetrieval(job, `column (${location.x}, ${location.y}) is in doubt: a bin of it is quarantined`);
     const heldOn = this.heldRobotOn(columnCell);
     if (heldOn) return this.abandonRetrieval(job, `robot ${heldOn.serial} stands on column (${location.x}, ${location.y}), held in alarm (${heldOn.hold})`);
     const depth = this.inventory.depthFromTop(job.binId) ?? 0;
@@ -1181,7 +1180,7 @@ export class GridController {
       stacks: this.inventory,
       claims: this.claims,
       wantedSoon: (cell) => wanted.has(cell),
-      occupied: (cell) => this.traffic.holderOf(cell) !== undefined || this.portZone.has(cell) || this.columnInDoubt(cell),
+      occupied: (cell) => this.traffic.holderOf(cell) !== undefined || this.portZone.has(cell) || this.quarantine.columnInDoubt(cell),
     };
   }
 
@@ -1273,7 +1272,7 @@ export class GridController {
       const identifies = this.edge.profileOf(robot.serial).identifiesLoads;
       const check = checkLoads(action.type, action.binId, state.loads, identifies);
       if (!check.ok) {
-        this.quarantine(action.binId, `robot ${robot.serial} ${check.problem}`);
+        this.quarantine.put(action.binId, `robot ${robot.serial} ${check.problem}`);
         this.holdRobot(robot, check.problem);
         return;
       }
@@ -1488,29 +1487,6 @@ export class GridController {
     }
   }
 
-  /**
-   * The bin's whereabouts are in doubt: it is offered to no request until an operator clears
-   * it. If the controller has it in a column, that column's stack is in doubt too: nothing is
-   * dug from or set on it (columnInDoubt). The visits waiting on the bin, or on a bin of that
-   * column, fail to the WMS with the reason.
-   */
-  private quarantine(binId: string, reason: string): void {
-    if (this.inventory.quarantineOf(binId)) return;
-    this.stock.quarantine(binId, reason);
-    const location = this.inventory.location(binId);
-    const column = location.kind === 'column' ? this.grid.index(location.x, location.y) : undefined;
-    this.alarm('inventory', `bin ${binId} quarantined: ${reason}; it is offered to no request${column === undefined ? '' : `, and column (${this.grid.cellOf(column).x}, ${this.grid.cellOf(column).y}) is neither dug nor stacked,`} until an operator clears it`);
-    const waitsOnIt = (b: string) => {
-      if (b === binId) return true;
-      const l = this.inventory.location(b);
-      return column !== undefined && l.kind === 'column' && this.grid.index(l.x, l.y) === column;
-    };
-    for (const request of [...this.requests.all()]) {
-      const visit = request.visits.find((v) => (v.state === 'queued' || v.state === 'underway') && waitsOnIt(v.binId));
-      if (visit) this.observers.forEach((o) => o.visitFailed?.(visit, `bin ${binId} quarantined: ${reason}`));
-    }
-  }
-
   /** The robot held in alarm that holds this cell, if any: nothing under it is dug until an operator resumes it. */
   private heldRobotOn(cell: number): RobotRecord | undefined {
     const holder = this.robots.get(this.traffic.holderOf(cell) ?? '');
@@ -1539,15 +1515,6 @@ export class GridController {
       const visit = this.requests.visit(job.id);
       if (visit) this.observers.forEach((o) => o.visitFailed?.(visit, `robot ${heldOn.serial} stands on the column of bin ${job.binId}, held in alarm (${heldOn.hold})`));
     }
-  }
-
-  /** Whether a bin the controller has in this column is quarantined (its stack is in doubt). */
-  private columnInDoubt(cell: number): boolean {
-    for (const { binId } of this.inventory.quarantinedBins()) {
-      const l = this.inventory.location(binId);
-      if (l.kind === 'column' && this.grid.index(l.x, l.y) === cell) return true;
-    }
-    return false;
   }
 
   /** A retrieval that cannot go on: its visit (if its request still waits) fails with `reason`; its column is let go. */
@@ -1601,7 +1568,7 @@ export class GridController {
     this.planner.setFrozen(true);
     const robots = [...this.robots.values()];
     if (!already) this.alarm('operator', `emergency stop of every robot (${robots.length})`);
-    this.sendStops('emergencyStop', robots, (outcomes) => done?.(stopOutcome(`emergency stop${already ? ' (it was already in force)' : ''}`, outcomes)));
+    this.sendStops('emergencyStop', robots, (outcomes) => done?.(describeStopOutcomes(`emergency stop${already ? ' (it was already in force)' : ''}`, outcomes)));
     return { ok: true, message: `emergency stop sent to ${robots.length} robots${already ? ' (it was already in force)' : ''}; they keep their cells and jobs until resumed` };
   }
 
@@ -1625,7 +1592,7 @@ export class GridController {
     }
     if (was) this.alarm('operator', 'emergency stop released');
     const staying = kept.length > 0 ? `; ${kept.join(', ')} stay paused or held` : '';
-    this.sendStops('release', released, (outcomes) => done?.(stopOutcome(`emergency stop released${was ? '' : ' (none was in force)'}${staying}`, outcomes)));
+    this.sendStops('release', released, (outcomes) => done?.(describeStopOutcomes(`emergency stop released${was ? '' : ' (none was in force)'}${staying}`, outcomes)));
     return { ok: true, message: `emergency stop released for ${released.length} robots${was ? '' : ' (none was in force)'}${staying}` };
   }
 
@@ -1640,7 +1607,7 @@ export class GridController {
     robot.paused = true;
     this.planner.setHeld(serial, true);
     const message = `robot ${serial} ${was ? 'was already paused' : 'paused'}; it keeps its cells${robot.job ? ' and its job' : ''}`;
-    this.sendStops('pause', [robot], (outcomes) => done?.(stopOutcome(`pause of ${serial}`, outcomes)));
+    this.sendStops('pause', [robot], (outcomes) => done?.(describeStopOutcomes(`pause of ${serial}`, outcomes)));
     return { ok: true, message };
   }
 
@@ -1658,47 +1625,22 @@ export class GridController {
     this.planner.setHeld(serial, !!robot.leg?.withdrawn);
     if (hold) this.alarm('operator', `robot ${serial} resumed from its hold (${hold})`);
     if (was) this.legsToUpdate.add(serial);
-    this.sendStops('resume', [robot], (outcomes) => done?.(stopOutcome(`resume of ${serial}`, outcomes)));
+    this.sendStops('resume', [robot], (outcomes) => done?.(describeStopOutcomes(`resume of ${serial}`, outcomes)));
     return { ok: true, message: `robot ${serial} ${was ? 'resumed' : 'was not paused'}` };
   }
 
-  /**
-   * Asks each robot for a stop, a pause or their end the way it takes it (stop-plan.ts), and
-   * verifies it on the robot's own state (stop-verifier.ts). A robot that does not confirm an
-   * emergency stop or a pause gets what the standard offers besides (stopFallback) and stays in
-   * alarm until its state shows it stopped; it is released no further cells meanwhile (the
-   * planner is frozen, or the robot held).
-   */
+  /** See stop-commands.ts. */
   private sendStops(command: StopCommand, robots: readonly RobotRecord[], onDone: (outcomes: StopOutcome[]) => void): void {
-    const requests: StopRequest[] = [];
-    const sent = new Map<string, string | null>();
-    for (const robot of robots) {
-      const capabilities = this.edge.capabilitiesOf(robot.serial);
-      const plan = planStop(command, capabilities, robot.stoppedVia);
-      if (command === 'emergencyStop') robot.stoppedVia = plan.via;
-      // An offline robot keeps how it was stopped: the release goes again when it is back.
-      if (command === 'release' && robot.online) robot.stoppedVia = null;
-      sent.set(robot.serial, plan.actionType);
-      const actionId = plan.actionType ? this.newId(command) : undefined;
-      if (plan.actionType) this.edge.sendInstantActions(robot.serial, [{ actionType: plan.actionType, actionId: actionId!, blockingType: 'HARD' }]);
-      requests.push({ serial: robot.serial, condition: plan.condition, ...(actionId ? { actionId } : {}), how: `${plan.how}${robot.online ? '' : ' (robot offline)'}` });
-    }
-    this.edge.verifyStops(requests, (outcomes) => {
-      if (command === 'emergencyStop' || command === 'pause') {
-        for (const outcome of outcomes) if (outcome.outcome !== 'confirmed') this.stopNotConfirmed(outcome, command, sent.get(outcome.serial) ?? null);
-      }
-      onDone(outcomes);
-    });
-  }
-
-  private stopNotConfirmed(outcome: StopOutcome, command: 'emergencyStop' | 'pause', sent: string | null): void {
-    const serial = outcome.serial;
-    // A pause lifted, or an emergency stop released, meanwhile is no longer owed.
-    if (command === 'emergencyStop' ? !this.emergencyStopOn : !this.robots.get(serial)?.paused) return;
-    const fallback = stopFallback(this.edge.capabilitiesOf(serial), sent);
-    for (const actionType of fallback) this.sendInstantAction(serial, actionType, `fallback-${actionType}`);
-    const what = command === 'pause' ? 'pause' : 'emergency stop';
-    this.edge.owesStop(serial, what, `${describeOutcome(outcome)}; sent ${fallback.join(' and ') || 'nothing more (it takes neither startPause nor cancelOrder)'}, and no further cells are released to it`);
+    sendStops(
+      {
+        edge: this.edge,
+        newId: (prefix) => this.newId(prefix),
+        stillWanted: (serial, what) => (what === 'emergencyStop' ? this.emergencyStopOn : !!this.robots.get(serial)?.paused),
+      },
+      command,
+      robots,
+      onDone,
+    );
   }
 
   /**
@@ -2038,14 +1980,6 @@ const OPERATOR_BLOCK_CLAIM = 'operator-block';
 function describeLocation(location: BinLocation): string {
   if (location.kind === 'column') return `column (${location.x}, ${location.y}), level ${location.level}`;
   return location.kind === 'robot' ? `on robot ${location.serial}` : `at port ${location.portId}`;
-}
-
-/** A stop's outcome in words: how many robots confirmed, and each robot's outcome. */
-function stopOutcome(what: string, outcomes: StopOutcome[]): OperatorOutcome {
-  const confirmed = outcomes.filter((o) => o.outcome === 'confirmed').length;
-  const others = outcomes.filter((o) => o.outcome !== 'confirmed').map(describeOutcome);
-  const summary = `${what}: ${confirmed} of ${outcomes.length} robot${outcomes.length === 1 ? '' : 's'} confirmed`;
-  return { ok: true, message: others.length === 0 ? summary : `${summary}; ${others.join('; ')}`, robots: outcomes };
 }
 
 function unknownRobot(serial: string): OperatorOutcome {

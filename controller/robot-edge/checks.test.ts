@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkLoads } from './load-check.ts';
-import { checkMotion } from './motion-check.ts';
+import { checkMotion, judgeStatePosition } from './motion-check.ts';
 
 // VDA 5050 2.0.0 §6.8.2 pick/drop FINISHED: the vehicle reports its new load state; §6.10.6 loads.
 describe('checkLoads', () => {
@@ -42,5 +42,30 @@ describe('checkMotion', () => {
     expect(checkMotion({ ...base, reportedCell: { x: 19, y: 1 }, heldCells: long, previous: { x: 0, y: 1, atMs: 9_800 } })).toBe(
       'reports (19, 1), 13.3 m from (0, 1) 0.2 s after it was there: faster than its 3 m/s',
     );
+  });
+});
+
+describe('judgeStatePosition', () => {
+  const input = {
+    inside: (x: number, y: number) => x >= 0 && y >= 0 && x < 8 && y < 4,
+    mapId: 'grid',
+    heldCells: [{ x: 1, y: 1 }, { x: 2, y: 1 }],
+    previous: { x: 1, y: 1, atMs: 9_000 },
+    nowMs: 10_000,
+    maxSpeedMps: 3,
+    cellSizeM: { x: 0.7, y: 0.5 },
+    slackMs: 1_000,
+  };
+
+  it('believes its last node and its position between two held cells', () => {
+    const state = { lastNodeId: 'c1_1', agvPosition: { x: 1.1, y: 0.5, theta: 0, mapId: 'grid', positionInitialized: true } };
+    expect(judgeStatePosition({ ...input, state })).toEqual({ ok: true, cell: { x: 1, y: 1 } });
+  });
+
+  it('does not believe a last node off the grid, nor a position outside its cells; a position on another map is not compared', () => {
+    expect(judgeStatePosition({ ...input, state: { lastNodeId: 'dock' } })).toEqual({ ok: false, problem: 'reports its last node as "dock", not a cell of the grid' });
+    const far = { lastNodeId: 'c1_1', agvPosition: { x: 4.2, y: 1.5, theta: 0, mapId: 'grid', positionInitialized: true } };
+    expect(judgeStatePosition({ ...input, state: far })).toEqual({ ok: false, problem: 'its position reports standing on (6, 3), outside the cells held for it ((1, 1) (2, 1))' });
+    expect(judgeStatePosition({ ...input, state: { ...far, agvPosition: { ...far.agvPosition, mapId: 'hall' } } }).ok).toBe(true);
   });
 });
