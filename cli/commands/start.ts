@@ -5,6 +5,7 @@ import { startFacility } from '../facility.ts';
 import { startConsoleHttpServer, type ConsoleHttpServer } from '../../controller/http/console-http-server.ts';
 import { CONSOLE_DIST_DIR, ensureConsoleBuilt } from '../console-build.ts';
 import { loadLayout } from '../load-layout.ts';
+import { isValidSerialNumber } from '../../protocol/vda5050/topics.ts';
 
 const KPI_PERIOD_MS = 5_000; // wall-clock period of the KPI line
 /** The demo WMS's rate: about what the default facility's 12 robots sustain (2 bins a request). */
@@ -118,26 +119,27 @@ export async function runStart(values: CommandArgs): Promise<number> {
 
 /** `--external-robots R013,R014`: serial numbers (VDA 5050 alphabet), comma-separated. */
 export function externalRobotsOption(raw: unknown): string[] {
-  if (raw === undefined) return [];
-  const serials = String(raw)
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  if (serials.length === 0) throw new UsageError('--external-robots needs serial numbers, e.g. --external-robots R013,R014');
-  const bad = serials.filter((s) => !/^[A-Za-z0-9_.:-]+$/.test(s));
+  const serials = commaList(raw, '--external-robots needs serial numbers, e.g. --external-robots R013,R014');
+  const bad = serials.filter((s) => !isValidSerialNumber(s));
   if (bad.length > 0) throw new UsageError(`--external-robots: ${bad.join(', ')}: a serial number uses only A-Z a-z 0-9 _ . : -`);
-  return [...new Set(serials)];
+  return serials;
 }
 
 /** `--manual-ports P1,P2`: port ids of the layout, comma-separated. */
 export function manualPortsOption(raw: unknown, layoutPorts: readonly string[]): string[] {
-  if (raw === undefined) return [];
-  const ids = String(raw)
-    .split(',')
-    .map((id) => id.trim())
-    .filter((id) => id !== '');
-  if (ids.length === 0) throw new UsageError('--manual-ports needs port ids, e.g. --manual-ports P1,P2');
+  const ids = commaList(raw, '--manual-ports needs port ids, e.g. --manual-ports P1,P2');
   const unknown = ids.filter((id) => !layoutPorts.includes(id));
   if (unknown.length > 0) throw new UsageError(`--manual-ports: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a port' : 'are not ports'} of the layout; its ports are ${layoutPorts.join(', ')}`);
-  return [...new Set(ids)];
+  return ids;
+}
+
+/** A comma-separated option's values, trimmed and each once; none when the option is absent. */
+function commaList(raw: unknown, whenEmpty: string): string[] {
+  if (raw === undefined) return [];
+  const values = String(raw)
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  if (values.length === 0) throw new UsageError(whenEmpty);
+  return [...new Set(values)];
 }
