@@ -75,8 +75,8 @@ export interface ControllerOptions {
   /**
    * An order or order update not shown taken by the robot's state within this long is
    * withdrawn, like one it refused (VDA 5050 gives no limit; a robot answers within a state
-   * interval). Clock ms. The four limits below wait on the network: a composition that runs the
-   * clock faster than real time scales them with it.
+   * interval). Clock ms. This and the limits below up to factsheetWaitMs wait on the network
+   * (NETWORK_WAIT_OPTIONS): a composition that runs the clock faster than real time scales them.
    */
   orderAckTimeoutMs: number;
   /** An emergency stop, pause or resume not shown by a robot's state within this long is "not confirmed", clock ms. */
@@ -92,7 +92,7 @@ export interface ControllerOptions {
 }
 
 /** The options that wait on the network, which a sped-up clock scales (see orderAckTimeoutMs). */
-export const NETWORK_WAIT_OPTIONS = ['orderAckTimeoutMs', 'stopConfirmTimeoutMs', 'robotSilentMs', 'motionSlackMs'] as const;
+export const NETWORK_WAIT_OPTIONS = ['orderAckTimeoutMs', 'stopConfirmTimeoutMs', 'robotSilentMs', 'motionSlackMs', 'factsheetWaitMs'] as const;
 
 export function defaultControllerOptions(overrides: Partial<ControllerOptions> = {}): ControllerOptions {
   return {

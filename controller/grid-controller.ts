@@ -18,9 +18,9 @@ import { legOrder, type OrderGeometry } from './robots/order-builder.ts';
 import { RobotEdge, type RobotCommandPort } from './robot-edge/robot-edge.ts';
 import { judgeStatePosition } from './robot-edge/motion-check.ts';
 import { BinQuarantine } from './robot-edge/bin-quarantine.ts';
-import { isBusyStatus, onItsNode, reachedRouteIndex, standsIdle } from './robot-edge/leg-progress.ts';
+import { droppedOrder, isBusyStatus, onItsNode, reachedRouteIndex, standsIdle } from './robot-edge/leg-progress.ts';
 import { checkLoads } from './robot-edge/load-check.ts';
-import type { StopCommand, StoppedVia } from './robot-edge/stop-plan.ts';
+import { takes, type StopCommand, type StoppedVia } from './robot-edge/stop-plan.ts';
 import type { StopOutcome } from './robot-edge/stop-verifier.ts';
 import { describeStopOutcomes, sendStops } from './robot-edge/stop-commands.ts';
 import type { SentOrder } from './robot-edge/order-tracker.ts';
@@ -102,11 +102,12 @@ interface ActiveLeg {
   /** Clock ms when the leg started (its traffic priority grows from here). */
   readonly startedMs: number;
   /**
-   * Set once the leg is withdrawn (its order refused, not shown taken, or its robot lost): no
-   * more cells are released and cancelOrder went out; the robot keeps the cells it holds until
-   * its state shows it standing with no order to drive (see `withdrawalOver`).
+   * Set once the leg is withdrawn (its order refused, not shown taken, its robot lost, or the
+   * order over on the robot's side before the leg's end), at clock ms `atMs`: no more cells are
+   * released; the robot keeps the cells it holds until its state shows it standing on a node
+   * with nothing released left to drive (see `followWithdrawnLeg`).
    */
-  withdrawn: { readonly atMs: number; readonly cancelActionId: string } | null;
+  withdrawn: { readonly atMs: number } | null;
 }
 
 interface RobotRecord {
@@ -140,6 +141,11 @@ interface RobotRecord {
   releaseOwed: boolean;
   /** How the emergency stop in force was asked of it (see stop-plan.ts), so the release undoes that. */
   stoppedVia: StoppedVia;
+  /**
+   * The emergency stop was released and its state has not yet shown it: no leg and no order
+   * update goes to it meanwhile (a vehicle refuses orders while its emergency stop lasts).
+   */
+  awaitingRelease: boolean;
   /** Sent to service by an operator: puts its bin away, then takes no work until returned. */
   inService: boolean;
   /** The service cell it was sent to, while in service. */
@@ -201,7 +207,7 @@ export class GridController {
   private readonly slotting: Slotting;
   /** Request times, seconds, kept sorted (the KPIs' percentiles read them often). */
   private readonly requestTimesS: number[] = [];
-  /** Picks and drops whose loads were checked: the robot named the bin, or only showed it held one. */
+  /** Picks whose loads were checked: the robot named the bin, or only showed it held one. */
   private readonly loadChecks = { verified: 0, unverified: 0 };
   /** An operator's emergency stop of every robot is in force. */
   private emergencyStopOn = false;
@@ -344,9 +350,10 @@ export class GridController {
     // now (only a stop this controller sent; a robot's own stop is not the controller's to end).
     else if (robot.releaseOwed) {
       robot.releaseOwed = false;
-      this.sendStops('release', [robot], () => {});
+      robot.awaitingRelease = true;
+      this.sendStops('release', [robot], () => (robot.awaitingRelease = false));
     }
-    if (robot.paused || robot.hold) this.sendInstantAction(robot.serial, 'startPause', 'pause');
+    if ((robot.paused || robot.hold) && takes(this.edge.capabilitiesOf(robot.serial), 'startPause')) this.sendInstantAction(robot.serial, 'startPause', 'pause');
   }
 
   /** A robot's state (read by the link; `dropped`: malformed optional parts it left out). */
@@ -376,6 +383,7 @@ export class GridController {
     }
     robot.batteryPercent = state.batteryState.batteryCharge;
     robot.charging = state.batteryState.charging;
+    if (robot.awaitingRelease && state.safetyState.eStop === 'NONE' && state.paused !== true) robot.awaitingRelease = false;
     robot.ready = state.nodeStates.length === 0 && !state.actionStates.some((a) => isBusyStatus(a.actionStatus));
     const leg = robot.leg;
     if (leg) {
@@ -401,8 +409,8 @@ export class GridController {
       else if (actionState?.actionStatus === 'FAILED') this.failLeg(robot, actionState.resultDescription ?? 'action failed', state);
     } else if (route && routeIndex === route.length - 1 && route[routeIndex] === leg.leg.goal && state.nodeStates.length === 0) {
       this.completeLeg(robot, state);
-    } else if (state.nodeStates.length === 0 && !state.driving && state.lastNodeSequenceId < 2 * (leg.baseEnds[state.orderUpdateId] ?? -1)) {
-      this.alarm(robot.serial, `stopped at ${state.lastNodeId}, short of the base of order ${leg.orderId}/${state.orderUpdateId}; its job goes on from there`);
+    } else if (droppedOrder(state, leg.orderId, leg.actionId, leg.baseEnds[state.orderUpdateId])) {
+      this.alarm(robot.serial, `dropped order ${leg.orderId}/${state.orderUpdateId} at ${state.lastNodeId}, before the end of its leg; its job goes on from there`);
       this.undoLegClaims(leg.leg);
       if (this.standsOnItsNode(state)) {
         this.endLeg(robot);
@@ -423,13 +431,15 @@ export class GridController {
   private followWithdrawnLeg(robot: RobotRecord, leg: ActiveLeg, state: State): void {
     const withdrawn = leg.withdrawn!;
     const action = leg.leg.action;
-    if (action && state.orderId === leg.orderId && state.actionStates.some((a) => a.actionId === leg.actionId && a.actionStatus === 'FINISHED')) {
+    const taken = state.orderId === leg.orderId;
+    if (action && taken && state.actionStates.some((a) => a.actionId === leg.actionId && a.actionStatus === 'FINISHED')) {
       this.quarantine.put(action.binId, `robot ${robot.serial} finished ${action.type} of bin ${action.binId} after its leg was withdrawn`);
       if (!robot.hold) this.holdRobot(robot, `finished ${action.type} of bin ${action.binId} after its leg was withdrawn`);
     }
-    const cancelSeen = state.actionStates.some((a) => a.actionId === withdrawn.cancelActionId && !isBusyStatus(a.actionStatus));
-    const waitedOut = this.clock.now() - withdrawn.atMs >= this.options.orderAckTimeoutMs;
-    if (!(cancelSeen || waitedOut) || !standsIdle(state, leg.actionId)) return;
+    if (!standsIdle(state, leg.actionId)) return;
+    // An order its state has never shown may still be on its way (it may even be overtaken by
+    // the cancel, on another topic): its cells are kept a while longer.
+    if (!taken && this.clock.now() - withdrawn.atMs < UNTAKEN_ORDER_GRACE_ACKS * this.options.orderAckTimeoutMs) return;
     if (!this.standsOnItsNode(state)) {
       // Stopped between two cells: it keeps the cells it has, and a person brings it to a node.
       if (!robot.hold) this.holdRobot(robot, `stands between cells, off its last node ${state.lastNodeId}; it keeps its cells until it stands on a node`);
@@ -446,7 +456,8 @@ export class GridController {
    * there is held, keeping its cells. Returns whether the position is believed.
    */
   private believePosition(robot: RobotRecord, state: State): boolean {
-    if (robot.positionInDoubt) return false;
+    // "" (§6.10.6: no last node known, e.g. a bridge restarted before its board reports): nothing to judge yet.
+    if (robot.positionInDoubt || state.lastNodeId === '') return false;
     const now = this.clock.now();
     const verdict = judgeStatePosition({
       state,
@@ -476,8 +487,8 @@ export class GridController {
    * stand on a node: the leg ends as a withdrawn one would, keeping its cells until it does.
    */
   private awaitStandingOnNode(robot: RobotRecord, leg: ActiveLeg): void {
-    // Nothing was sent to cancel, and nothing is awaited: it ends as soon as the state allows.
-    leg.withdrawn = { atMs: this.clock.now() - this.options.orderAckTimeoutMs, cancelActionId: '' };
+    // The robot has the order (its state showed it), so it ends as soon as the state allows.
+    leg.withdrawn = { atMs: this.clock.now() };
     this.edge.forgetOrders(robot.serial);
     this.planner.setHeld(robot.serial, true);
   }
@@ -717,7 +728,7 @@ export class GridController {
     const now = this.clock.now();
     const robots: TrafficRobot[] = [];
     for (const robot of this.robots.values()) {
-      if (!robot.placed || !robot.online || robot.paused || robot.hold || robot.leg?.withdrawn || robot.actor.getSnapshot().matches('fault')) continue;
+      if (!robot.placed || !robot.online || robot.paused || robot.hold || robot.awaitingRelease || robot.leg?.withdrawn || robot.actor.getSnapshot().matches('fault')) continue;
       if (robot.leg) robots.push({ serial: robot.serial, role: 'leg', legStartedMs: robot.leg.startedMs });
       else if (this.canBePushed(robot)) robots.push({ serial: robot.serial, role: 'standing', legStartedMs: now });
     }
@@ -742,7 +753,7 @@ export class GridController {
     for (const serial of serials) {
       const robot = this.robots.get(serial);
       const leg = robot?.leg;
-      if (leg && !leg.withdrawn && this.traffic.releasedTo(serial) !== leg.sentReleasedTo) this.sendLegUpdate(robot, leg);
+      if (leg && !leg.withdrawn && !robot.awaitingRelease && this.traffic.releasedTo(serial) !== leg.sentReleasedTo) this.sendLegUpdate(robot, leg);
     }
   }
 
@@ -771,7 +782,7 @@ export class GridController {
 
   private allocate(): void {
     if (this.emergencyStopOn || !this.fleetKnown()) return;
-    this.failRetrievalsUnderHeldRobots();
+    this.failBlockedRetrievals();
     const idle: RobotRecord[] = [];
     const movers: RobotRecord[] = [];
     for (const robot of this.robots.values()) {
@@ -788,7 +799,7 @@ export class GridController {
         // Every charger is taken: work on while the battery allows, then wait for one.
         if (robot.batteryPercent < this.options.chargeCriticalPercent) continue;
       }
-      if (carried && handlesBins) {
+      if (carried && handlesBins && !this.inventory.quarantineOf(carried)) {
         this.assignNew(robot, { kind: 'return', id: this.newId('return'), binId: carried, queuedAtMs: this.clock.now() });
       } else if (handlesBins) {
         idle.push(robot);
@@ -885,7 +896,7 @@ export class GridController {
 
   /** Online, on the grid, idle, without a job or leg, and neither paused nor held. */
   private isFree(robot: RobotRecord): boolean {
-    return robot.online && robot.placed && robot.ready && !robot.job && !robot.leg && !robot.paused && !robot.hold && robot.actor.getSnapshot().matches('idle');
+    return robot.online && robot.placed && robot.ready && !robot.job && !robot.leg && !robot.paused && !robot.hold && !robot.awaitingRelease && robot.actor.getSnapshot().matches('idle');
   }
 
   /** Whether its factsheet lets it lift and set down bins (no bin work before the factsheet came). */
@@ -1023,8 +1034,8 @@ export class GridController {
   private advance(robot: RobotRecord): void {
     const job = robot.job;
     if (!job || robot.leg) return;
-    // No new legs under an emergency stop, a pause or a hold; the job goes on afterwards.
-    if (this.emergencyStopOn || robot.paused || robot.hold) return;
+    // No new legs under an emergency stop (until its release shows), a pause or a hold; the job goes on afterwards.
+    if (this.emergencyStopOn || robot.awaitingRelease || robot.paused || robot.hold) return;
     // Sent to service: a robot with no bin gives its job back (a bin is put away first).
     if (robot.inService && !this.onServiceJob(robot) && !this.inventory.binOnRobot(robot.serial)) {
       this.giveBackJob(robot);
@@ -1067,6 +1078,8 @@ export class GridController {
     // Retrieval.
     if (location.kind === 'robot' && location.serial !== robot.serial) return this.abandonRetrieval(job, `bin ${job.binId} is on robot ${location.serial}`);
     if (location.kind === 'robot') {
+      const portBlocked = this.retrievalBlocked(job);
+      if (portBlocked) return this.abandonRetrieval(job, portBlocked);
       const port = this.ports.get(job.portId)!;
       // Room at a port with a lane goes to robots already near it, so that it is used soon.
       const near = !this.laneOfPort.has(port.cell) || this.planner.distance(port.cell, this.traffic.positionOf(robot.serial)) <= this.options.stagingDistanceCells;
@@ -1083,9 +1096,8 @@ export class GridController {
     if (carried) return this.dropLeg(carried, this.chooseBlockerColumnFor(columnCell));
     // Its request has ended (a visit failed), or its column is in doubt: the bin stays.
     if (!this.requests.visit(job.id)) return this.abandonRetrieval(job, '');
-    if (this.quarantine.columnInDoubt(columnCell)) return this.abandonRetrieval(job, `column (${location.x}, ${location.y}) is in doubt: a bin of it is quarantined`);
-    const heldOn = this.heldRobotOn(columnCell);
-    if (heldOn) return this.abandonRetrieval(job, `robot ${heldOn.serial} stands on column (${location.x}, ${location.y}), held in alarm (${heldOn.hold})`);
+    const blocked = this.retrievalBlocked(job);
+    if (blocked) return this.abandonRetrieval(job, blocked);
     const depth = this.inventory.depthFromTop(job.binId) ?? 0;
     if (depth > 0 && !robot.reportedDig) {
       robot.reportedDig = true;
@@ -1276,8 +1288,10 @@ export class GridController {
         this.holdRobot(robot, check.problem);
         return;
       }
-      if (check.identityVerified) this.loadChecks.verified++;
-      else this.loadChecks.unverified++;
+      if (action.type === 'pick') {
+        if (check.identityVerified) this.loadChecks.verified++;
+        else this.loadChecks.unverified++;
+      }
       this.applyAction(robot, action);
     }
     this.endLeg(robot);
@@ -1405,6 +1419,7 @@ export class GridController {
     const reason = `robot ${serial} went silent`;
     this.withdrawLeg(robot);
     this.releaseJob(robot, reason);
+    this.clearWayOf(robot);
     if (robot.online) {
       robot.online = false;
       robot.actor.send({ type: 'CONNECTION_LOST' });
@@ -1433,38 +1448,35 @@ export class GridController {
    * Nobody waits on the cells of a robot held in alarm: legs ending on them are withdrawn, and
    * jobs needing them end (a retrieval of a bin under it fails to the WMS; others are given back).
    */
-  private clearWayOf(held: RobotRecord): void {
-    const cells = new Set(this.traffic.heldCells(held.serial));
-    const why = `robot ${held.serial} holds the cell, held in alarm (${held.hold})`;
+  private clearWayOf(stuck: RobotRecord): void {
+    const cells = new Set(this.traffic.heldCells(stuck.serial));
     for (const robot of this.robots.values()) {
-      if (robot === held) continue;
+      if (robot === stuck) continue;
       if (robot.leg && !robot.leg.withdrawn && cells.has(robot.leg.leg.goal)) this.withdrawLeg(robot);
       const job = robot.job;
       if (!job) continue;
-      const location = job.kind === 'retrieve' ? this.inventory.location(job.binId) : undefined;
-      const needed = job.kind === 'dig' ? job.column : job.kind === 'park' ? job.cell : job.kind === 'charge' ? job.charger : location?.kind === 'column' ? this.grid.index(location.x, location.y) : undefined;
-      if (needed === undefined || !cells.has(needed)) continue;
       if (job.kind === 'retrieve') {
-        this.abandonRetrieval(job, `${why}: bin ${job.binId} lies under it`);
+        const reason = this.retrievalBlocked(job);
+        if (!reason) continue;
+        this.abandonRetrieval(job, reason);
         this.finishJob(robot, 'FAIL');
-      } else {
-        this.giveBackJob(robot);
+        continue;
       }
+      const needed = job.kind === 'dig' ? job.column : job.kind === 'park' ? job.cell : job.kind === 'charge' ? job.charger : undefined;
+      if (needed !== undefined && cells.has(needed)) this.giveBackJob(robot);
     }
   }
+
 
   /** Stops releasing cells to the robot's leg and asks it to cancel the leg's order (see ActiveLeg.withdrawn). */
   private withdrawLeg(robot: RobotRecord): void {
     const leg = robot.leg;
     if (!leg || leg.withdrawn) return;
     this.edge.forgetOrders(robot.serial);
-    const cancelActionId = this.newId('cancel');
-    leg.withdrawn = { atMs: this.clock.now(), cancelActionId };
+    leg.withdrawn = { atMs: this.clock.now() };
     this.undoLegClaims(leg.leg);
     this.planner.setHeld(robot.serial, true);
-    if (this.edge.capabilitiesOf(robot.serial)?.instantActions.has('cancelOrder') ?? true) {
-      this.edge.sendInstantActions(robot.serial, [{ actionType: 'cancelOrder', actionId: cancelActionId, blockingType: 'HARD' }]);
-    }
+    if (takes(this.edge.capabilitiesOf(robot.serial), 'cancelOrder')) this.sendInstantAction(robot.serial, 'cancelOrder', 'cancel');
   }
 
   /**
@@ -1487,33 +1499,52 @@ export class GridController {
     }
   }
 
-  /** The robot held in alarm that holds this cell, if any: nothing under it is dug until an operator resumes it. */
-  private heldRobotOn(cell: number): RobotRecord | undefined {
+  /**
+   * The robot that holds this cell and will not move off it by itself: held in alarm (until an
+   * operator resumes it) or silent (until it reports again). Nothing needing the cell waits on it.
+   */
+  private stuckRobotOn(cell: number): RobotRecord | undefined {
     const holder = this.robots.get(this.traffic.holderOf(cell) ?? '');
-    return holder?.hold ? holder : undefined;
+    return holder && (holder.hold || this.edge.isSilent(holder.serial)) ? holder : undefined;
+  }
+
+  private static whyStuck(robot: RobotRecord): string {
+    return robot.hold ? `held in alarm (${robot.hold})` : 'silent';
   }
 
   /**
-   * Queued retrievals of bins under a robot held in alarm fail to the WMS with the reason,
-   * rather than wait for an operator who may be long in coming.
+   * Why a retrieval cannot go on now and may not for long: its bin's column (or, with the bin on
+   * its way, its port's cell) held by a stuck robot, or its column in doubt. Undefined if it can.
    */
-  private failRetrievalsUnderHeldRobots(): void {
-    if (![...this.robots.values()].some((r) => r.hold)) return;
-    const blocked: { job: RetrieveJob; heldOn: RobotRecord }[] = [];
+  private retrievalBlocked(job: RetrieveJob): string | undefined {
+    const location = this.inventory.location(job.binId);
+    const cell = location.kind === 'column' ? this.grid.index(location.x, location.y) : location.kind === 'robot' ? this.ports.get(job.portId)!.cell : undefined;
+    if (cell === undefined) return undefined;
+    const stuck = this.stuckRobotOn(cell);
+    if (stuck) return `robot ${stuck.serial} stands on ${location.kind === 'column' ? `the column of bin ${job.binId}` : `port ${job.portId}`}, ${GridController.whyStuck(stuck)}`;
+    if (location.kind === 'column' && this.quarantine.columnInDoubt(cell)) return `column (${location.x}, ${location.y}) is in doubt: a bin of it is quarantined`;
+    return undefined;
+  }
+
+  /**
+   * Queued retrievals that are blocked (retrievalBlocked) fail to the WMS with the reason, rather
+   * than wait for an operator who may be long in coming.
+   */
+  private failBlockedRetrievals(): void {
+    if (![...this.robots.values()].some((r) => r.hold || this.edge.isSilent(r.serial)) && this.inventory.quarantinedBins().length === 0) return;
+    const blocked: { job: RetrieveJob; reason: string }[] = [];
     for (const job of this.queuedJobs) {
-      if (job.kind !== 'retrieve') continue;
-      const location = this.inventory.location(job.binId);
-      const heldOn = location.kind === 'column' ? this.heldRobotOn(this.grid.index(location.x, location.y)) : undefined;
-      if (heldOn) blocked.push({ job, heldOn });
+      const reason = job.kind === 'retrieve' ? this.retrievalBlocked(job) : undefined;
+      if (reason) blocked.push({ job: job as RetrieveJob, reason });
     }
     // A failed visit drops its request's queued jobs (dropQueuedVisits), so they are looked up again.
-    for (const { job, heldOn } of blocked) {
+    for (const { job, reason } of blocked) {
       const index = this.queuedJobs.indexOf(job);
       if (index < 0) continue;
       this.queuedJobs.splice(index, 1);
       this.endTask(job.id, 'FAIL');
       const visit = this.requests.visit(job.id);
-      if (visit) this.observers.forEach((o) => o.visitFailed?.(visit, `robot ${heldOn.serial} stands on the column of bin ${job.binId}, held in alarm (${heldOn.hold})`));
+      if (visit) this.observers.forEach((o) => o.visitFailed?.(visit, reason));
     }
   }
 
@@ -1566,7 +1597,8 @@ export class GridController {
     const already = this.emergencyStopOn;
     this.emergencyStopOn = true;
     this.planner.setFrozen(true);
-    const robots = [...this.robots.values()];
+    // Every robot of the fleet, heard from or not: one whose messages were all refused still gets it.
+    const robots = fleetSerials(this.layout).map((serial) => this.robot(serial));
     if (!already) this.alarm('operator', `emergency stop of every robot (${robots.length})`);
     this.sendStops('emergencyStop', robots, (outcomes) => done?.(describeStopOutcomes(`emergency stop${already ? ' (it was already in force)' : ''}`, outcomes)));
     return { ok: true, message: `emergency stop sent to ${robots.length} robots${already ? ' (it was already in force)' : ''}; they keep their cells and jobs until resumed` };
@@ -1588,11 +1620,20 @@ export class GridController {
       }
       // Sent again when it comes back online, if it is offline now (a lost release would leave it stopped).
       robot.releaseOwed = !robot.online;
+      robot.awaitingRelease = true;
+      this.edge.stopNoLongerOwed(robot.serial);
       released.push(robot);
     }
     if (was) this.alarm('operator', 'emergency stop released');
     const staying = kept.length > 0 ? `; ${kept.join(', ')} stay paused or held` : '';
-    this.sendStops('release', released, (outcomes) => done?.(describeStopOutcomes(`emergency stop released${was ? '' : ' (none was in force)'}${staying}`, outcomes)));
+    this.sendStops('release', released, (outcomes) => {
+      // A robot may take orders again once its state showed the release, or its time ran out.
+      for (const o of outcomes) {
+        const robot = this.robots.get(o.serial);
+        if (robot) robot.awaitingRelease = false;
+      }
+      done?.(describeStopOutcomes(`emergency stop released${was ? '' : ' (none was in force)'}${staying}`, outcomes));
+    });
     return { ok: true, message: `emergency stop released for ${released.length} robots${was ? '' : ' (none was in force)'}${staying}` };
   }
 
@@ -1625,6 +1666,11 @@ export class GridController {
     this.planner.setHeld(serial, !!robot.leg?.withdrawn);
     if (hold) this.alarm('operator', `robot ${serial} resumed from its hold (${hold})`);
     if (was) this.legsToUpdate.add(serial);
+    // Paused by the emergency stop in force, it stays paused until that is released.
+    if (this.emergencyStopOn && robot.stoppedVia === 'startPause') {
+      done?.({ ok: true, message: `robot ${serial}: its pause or hold is lifted, but the emergency stop in force keeps it stopped until released`, robots: [] });
+      return { ok: true, message: `robot ${serial} stays stopped by the emergency stop in force` };
+    }
     this.sendStops('resume', [robot], (outcomes) => done?.(describeStopOutcomes(`resume of ${serial}`, outcomes)));
     return { ok: true, message: `robot ${serial} ${was ? 'resumed' : 'was not paused'}` };
   }
@@ -1875,6 +1921,7 @@ export class GridController {
         paused: false,
         releaseOwed: false,
         stoppedVia: null,
+        awaitingRelease: false,
         inService: false,
         serviceCell: null,
         hold: null,
@@ -1989,6 +2036,11 @@ function unknownRobot(serial: string): OperatorOutcome {
 function outsideGrid(x: number, y: number, grid: GridMap): OperatorOutcome {
   return { ok: false, code: 'OUTSIDE_GRID', message: `cell (${x}, ${y}) is outside the ${grid.width} x ${grid.height} grid` };
 }
+/**
+ * A withdrawn leg whose order the robot's state never showed keeps its cells this many order
+ * acknowledgement times after the withdrawal: long past any order still on its way.
+ */
+const UNTAKEN_ORDER_GRACE_ACKS = 5;
 /** Manhattan radius of the zone round each port with a lane kept free of drops, cells. */
 const PORT_ZONE_CELLS = 3;
 

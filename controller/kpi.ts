@@ -17,9 +17,9 @@ export interface KpiSnapshot {
   /** Request time from acceptance to terminal event, seconds. */
   requestTimeP50S: number;
   requestTimeP95S: number;
-  /** Picks and drops whose loads the robot showed by the bin's id. */
+  /** Picks whose load the robot showed by the bin's id. */
   loadsVerified: number;
-  /** Picks and drops checked only for a load being there: the vehicle cannot read bin ids. */
+  /** Picks checked only for a load being there: the vehicle cannot read bin ids. */
   loadsUnverified: number;
 }
 

@@ -1,46 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { SimulatedClock } from '../protocol/clock.ts';
-import type { Action, OrderBody, State } from '../protocol/vda5050/types.ts';
+import type { State } from '../protocol/vda5050/types.ts';
 import type { OperatorOutcome } from './grid-controller.ts';
-import { gridlineFactsheet, tinyController } from './test-support/tiny-controller.ts';
+import { gridlineFactsheet } from './test-support/tiny-controller.ts';
 import { idleState } from './test-support/robot-states.ts';
+import { online, onOrder, recordingRig } from './test-support/recording-rig.ts';
 
 /**
  * The controller's side of operators' commands (pause, emergency stop, ports, blocked cells) on
  * the tiny facility: 8 x 4 columns, port P1 at (0, 0), charger at (7, 1), no service cell.
  */
-/** The robot on its order, having reached route index `index`, still driving. */
-function onOrder(serial: string, order: OrderBody, index: number): State {
-  const node = order.nodes.find((n) => n.sequenceId === 2 * index)!;
-  return { ...idleState(serial, node.nodeId), orderId: order.orderId, orderUpdateId: order.orderUpdateId, lastNodeSequenceId: 2 * index, nodeStates: [{ nodeId: 'x', sequenceId: 2 * index + 2, released: true }], driving: true };
-}
-
-const online = (serial: string) => ({ headerId: 0, timestamp: '2026-01-01T00:00:00.000Z', version: '2.0.0', manufacturer: 'gridline', serialNumber: serial, connectionState: 'ONLINE' as const });
-
-function rig(bins = [{ id: 'B1', x: 5, y: 2, level: 0, contents: [{ sku: 'S1', quantity: 4 }] }]) {
-  const orders: { serial: string; order: OrderBody }[] = [];
-  const instant: { serial: string; actions: Action[] }[] = [];
-  const clock = new SimulatedClock();
-  const controller = tinyController(
-    bins,
-    {},
-    {
-      sendOrder: (serial, order) => void orders.push({ serial, order }),
-      sendInstantActions: (serial, actions) => void instant.push({ serial, actions }),
-    },
-    clock,
-  );
-  const addRobot = (serial: string, nodeId: string) => {
-    controller.handleConnection(serial, online(serial));
-    controller.handleState(serial, idleState(serial, nodeId));
-  };
-  const queueRetrieval = (binId = 'B1') => {
-    controller.requests.add({ requestId: `q-${binId}`, clientId: 'c', type: 'pick', acceptedAtMs: 0, priority: 0, done: new Map(), shortage: false, visits: [{ visitId: `v-${binId}`, requestId: `q-${binId}`, binId, portId: 'P1', mode: 'pick', lines: [{ sku: 'S1', quantity: 1 }], state: 'queued' }] });
-    controller.queueVisit(controller.requests.visit(`v-${binId}`)!, 0);
-  };
-  const actionTypes = (serial: string) => instant.filter((i) => i.serial === serial).flatMap((i) => i.actions.map((a) => a.actionType));
-  return { controller, clock, orders, instant, addRobot, queueRetrieval, actionTypes };
-}
+const rig = recordingRig;
 
 describe('pausing a robot', () => {
   it('sends startPause, gives it no job while paused, and stopPause on resume, after which it works', () => {
@@ -112,10 +81,17 @@ describe('an emergency stop of every robot', () => {
     expect(r.orders).toHaveLength(ordersBefore);
     expect(r.controller.heldCells('R1')).toEqual(held.slice(1));
     expect(r.actionTypes('R3')).toContain('emergencyStop');
-    expect(r.controller.alarms.map((a) => a.message)).toEqual(['emergency stop of every robot (2)']);
+    // Every robot of the fleet, R3 too, which had not reported yet.
+    expect(r.controller.alarms.map((a) => a.message)).toEqual(['emergency stop of every robot (3)']);
     expect(r.controller.resumeAll()).toMatchObject({ ok: true });
     expect(r.controller.emergencyStop).toBe(false);
     for (const serial of ['R1', 'R2', 'R3']) expect(r.actionTypes(serial).at(-1)).toBe('releaseEmergencyStop');
+    // No order until a robot's own state shows the release (a vehicle refuses orders while stopped).
+    r.controller.controlCycle();
+    expect(r.orders).toHaveLength(ordersBefore);
+    r.controller.handleState('R1', { ...onOrder('R1', r.orders[0]!.order, 1), driving: false });
+    r.controller.handleState('R2', idleState('R2', 'c7_0'));
+    r.controller.handleState('R3', idleState('R3', 'c6_0'));
     r.controller.controlCycle();
     expect(r.orders.length).toBeGreaterThan(ordersBefore);
   });
@@ -214,24 +190,29 @@ describe('sending a robot to service', () => {
 describe('stops verified on each robot\'s own state', () => {
   const stopped = (serial: string, nodeId: string, eStop: State['safetyState']['eStop'] = 'REMOTE'): State => ({ ...idleState(serial, nodeId), safetyState: { eStop, fieldViolation: false } });
 
-  it('reports each robot confirmed, with the time its state took to show the stop', () => {
+  it('reports each robot of the fleet confirmed, with the time its state took to show it standing stopped', () => {
     const r = rig();
     r.addRobot('R1', 'c2_2');
     r.addRobot('R2', 'c7_0');
+    r.addRobot('R3', 'c6_3');
     const outcomes: OperatorOutcome[] = [];
     r.controller.emergencyStopAll((o) => outcomes.push(o));
     r.clock.advance(100);
     r.controller.handleState('R1', stopped('R1', 'c2_2'));
+    r.controller.handleState('R3', stopped('R3', 'c6_3'));
+    // In emergency stop but still driving to its next node: not yet.
+    r.controller.handleState('R2', { ...stopped('R2', 'c7_0'), driving: true });
     expect(outcomes).toEqual([]);
     r.clock.advance(200);
     r.controller.handleState('R2', stopped('R2', 'c7_0'));
     expect(outcomes).toEqual([
       {
         ok: true,
-        message: 'emergency stop: 2 of 2 robots confirmed',
+        message: 'emergency stop: 3 of 3 robots confirmed',
         robots: [
           { serial: 'R1', outcome: 'confirmed', afterMs: 100, detail: 'emergencyStop' },
           { serial: 'R2', outcome: 'confirmed', afterMs: 300, detail: 'emergencyStop' },
+          { serial: 'R3', outcome: 'confirmed', afterMs: 100, detail: 'emergencyStop' },
         ],
       },
     ]);
@@ -250,18 +231,20 @@ describe('stops verified on each robot\'s own state', () => {
     r.clock.advance(1);
     r.controller.controlCycle();
     expect(outcomes).toHaveLength(1);
-    expect(outcomes[0]!.message).toBe('emergency stop: 1 of 2 robots confirmed; R2 not confirmed: emergencyStop: no state of the robot showed it within 2.0 s');
+    expect(outcomes[0]!.message).toBe(
+      'emergency stop: 1 of 3 robots confirmed; R2 not confirmed: emergencyStop: no state of the robot showed it within 2.0 s; R3 not confirmed: emergencyStop (robot offline): no state of the robot showed it within 2.0 s',
+    );
     expect(r.actionTypes('R2').slice(-3)).toEqual(['emergencyStop', 'startPause', 'cancelOrder']);
     expect(r.actionTypes('R1').at(-1)).toBe('emergencyStop');
     const alarms = () => r.controller.alarms.map((a) => `${a.source}: ${a.message}`);
-    expect(alarms().at(-1)).toMatch(/^R2: emergency stop not confirmed: .*sent startPause and cancelOrder, and no further cells are released to it; in alarm until its state shows it stopped$/);
+    expect(alarms().find((a) => a.startsWith('R2: emergency stop not confirmed'))).toMatch(/^R2: emergency stop not confirmed: .*sent startPause and cancelOrder, and no further cells are released to it; in alarm until its state shows it stopped$/);
     // Still driving: not stopped. Then paused: stopped, and said so once.
     r.clock.advance(3_000);
     r.controller.handleState('R2', { ...idleState('R2', 'c7_0'), driving: true, nodeStates: [{ nodeId: 'c6_0', sequenceId: 2, released: true }] });
-    expect(r.controller.edge.robotsOwingStops()).toEqual(['R2']);
+    expect(r.controller.edge.robotsOwingStops()).toEqual(['R2', 'R3']);
     r.controller.handleState('R2', { ...idleState('R2', 'c7_0'), paused: true });
     r.controller.handleState('R2', { ...idleState('R2', 'c7_0'), paused: true });
-    expect(r.controller.edge.robotsOwingStops()).toEqual([]);
+    expect(r.controller.edge.robotsOwingStops()).toEqual(['R3']);
     expect(alarms().filter((a) => a.includes('shows it stopped now'))).toEqual(['R2: its state shows it stopped now, 3.0 s after the emergency stop went unconfirmed']);
   });
 
@@ -273,15 +256,18 @@ describe('stops verified on each robot\'s own state', () => {
     nothing.protocolFeatures.agvActions = nothing.protocolFeatures.agvActions.filter((a) => !/mergencyStop$|Pause$/.test(a.actionType));
     r.controller.edge.onFactsheet('R2', noEStop);
     r.controller.edge.onFactsheet('R3', nothing);
+    r.addRobot('R1', 'c2_2');
     r.addRobot('R2', 'c7_0');
     r.addRobot('R3', 'c6_3');
     const outcomes: OperatorOutcome[] = [];
     r.controller.emergencyStopAll((o) => outcomes.push(o));
     r.clock.advance(50);
+    r.controller.handleState('R1', stopped('R1', 'c2_2'));
     r.controller.handleState('R2', { ...idleState('R2', 'c7_0'), paused: true });
     r.clock.advance(2_000);
     r.controller.controlCycle();
     expect(outcomes[0]!.ok && outcomes[0]!.robots).toEqual([
+      { serial: 'R1', outcome: 'confirmed', afterMs: 50, detail: 'emergencyStop' },
       { serial: 'R2', outcome: 'confirmed', afterMs: 50, detail: 'startPause (its factsheet lists no emergencyStop)' },
       { serial: 'R3', outcome: 'notSupported', detail: 'its factsheet lists neither emergencyStop nor startPause' },
     ]);

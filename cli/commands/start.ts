@@ -6,6 +6,7 @@ import { startConsoleHttpServer, type ConsoleHttpServer } from '../../controller
 import { CONSOLE_DIST_DIR, ensureConsoleBuilt } from '../console-build.ts';
 import { loadLayout } from '../load-layout.ts';
 import { isValidSerialNumber } from '../../protocol/vda5050/topics.ts';
+import { startedSerials, withRobotCount } from '../../protocol/layout/index.ts';
 
 const KPI_PERIOD_MS = 5_000; // wall-clock period of the KPI line
 /** The demo WMS's rate: about what the default facility's 12 robots sustain (2 bins a request). */
@@ -26,6 +27,9 @@ export async function runStart(values: CommandArgs): Promise<number> {
   if (hilLink !== 'pty' && hilLink !== 'memory') throw new UsageError(`--hil-link must be pty or memory (got "${hilLink}")`);
   const manualPorts = manualPortsOption(values['manual-ports'], layout.ports.map((p) => p.id));
   const externalRobots = externalRobotsOption(values['external-robots']);
+  const started = new Set(startedSerials(robots !== undefined ? withRobotCount(layout, robots) : layout));
+  const clash = externalRobots.filter((s) => started.has(s));
+  if (clash.length > 0) throw new UsageError(`--external-robots: ${clash.join(', ')} ${clash.length === 1 ? 'is a robot' : 'are robots'} the facility starts; an external robot needs a serial number of its own (start fewer with --robots)`);
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const consoleWanted = !values['no-console'];
   const consoleHost = (values['console-host'] as string | undefined) ?? '127.0.0.1';

@@ -99,7 +99,8 @@ describe('the console gateway', () => {
     expect(w.seen.replies.map((r) => r.commandId).sort()).toEqual(['', 'b', 'b-robot', 'bad', 'c', 'c-unknown', 'p-unknown', 'q', 'q-out']);
     w.clock.advance(120);
     w.core.handleState('R001', { ...idleState('R001', 'c1_1', 90), paused: true });
-    w.clock.advance(0);
+    // R002, of the layout but never heard from, is asked too; no state of its shows the stop.
+    w.clock.advance(2_000);
     const byId = new Map(w.seen.replies.map((r) => [r.commandId, r]));
     expect(w.seen.replies).toHaveLength(11);
     expect(byId.get('q')).toMatchObject({
@@ -115,7 +116,11 @@ describe('the console gateway', () => {
     expect(byId.get('b-robot')).toMatchObject({ ok: false, code: 'NOT_ALLOWED', message: 'robot R001 stands on cell (1, 1)' });
     expect(byId.get('c')).toMatchObject({ ok: true });
     expect(byId.get('c-unknown')).toMatchObject({ ok: false, code: 'UNKNOWN_PORT' });
-    expect(byId.get('e')).toMatchObject({ ok: true, message: 'emergency stop: 1 of 1 robot confirmed', robots: [{ serial: 'R001', outcome: 'confirmed', afterMs: 120 }] });
+    expect(byId.get('e')).toMatchObject({
+      ok: true,
+      message: 'emergency stop: 1 of 2 robots confirmed; R002 not confirmed: startPause (its factsheet has not come) (robot offline): no state of the robot showed it within 2.0 s',
+      robots: [{ serial: 'R001', outcome: 'confirmed', afterMs: 120 }, { serial: 'R002', outcome: 'notConfirmed' }],
+    });
     expect(byId.get('bad')).toMatchObject({ ok: false, code: 'INVALID_COMMAND', message: 'serial must be at least 1 character long' });
     expect(byId.get('')).toMatchObject({ ok: false, code: 'INVALID_COMMAND' });
     expect(byId.get('')!.message).toMatch(/^command is not valid JSON/);
@@ -127,8 +132,13 @@ describe('the console gateway', () => {
     expect(s.ports[0]).toMatchObject({ id: 'P1', open: false });
     expect(s.robots).toEqual([
       { serial: 'R001', state: 'idle', job: null, online: true, paused: true, inService: false, batteryPercent: 90, charging: false, errors: [], reservedCells: [[1, 1]], carrying: null, capabilities: null, hold: null },
+      // Asked to stop though never heard from: shown, offline, with no cell.
+      expect.objectContaining({ serial: 'R002', state: 'offline', online: false, reservedCells: [] }),
     ]);
-    expect(s.alarms.map((a) => a.message)).toEqual(['emergency stop of every robot (1)']);
+    expect(s.alarms.map((a) => `${a.source}: ${a.message}`)).toEqual([
+      'operator: emergency stop of every robot (2)',
+      expect.stringMatching(/^R002: emergency stop not confirmed: .* sent cancelOrder, and no further cells are released to it; in alarm until its state shows it stopped$/),
+    ]);
     await w.running.stop();
   });
 

@@ -27,10 +27,27 @@ export function reachedRouteIndex(state: State, orderId: string, nodeIdAt: (rout
   return nodeIdAt(index) === state.lastNodeId ? index : undefined;
 }
 
-/** The robot stands with no node left to drive and no action of `actionId` still to finish. */
+/**
+ * The robot stands, with no released node left to drive (a vehicle never drives beyond its base,
+ * §6.6.2: with no more cells released it stays), and no action of `actionId` still to finish.
+ */
 export function standsIdle(state: State, actionId: string | null): boolean {
-  if (state.driving || state.nodeStates.length > 0) return false;
+  if (state.driving || state.nodeStates.some((n) => n.released)) return false;
   return actionId === null || !state.actionStates.some((a) => a.actionId === actionId && isBusyStatus(a.actionStatus));
+}
+
+/**
+ * Whether the robot's state shows it has dropped the order of a leg before its end: of that
+ * order, standing with no node left at all, its action (if any) not under way, and either short
+ * of the base it was given (`baseEnd`, a route index) or with a cancelOrder finished among its
+ * action states (§6.6.3: "The orderId and orderUpdateId is kept").
+ */
+export function droppedOrder(state: State, orderId: string, actionId: string | null, baseEnd: number | undefined): boolean {
+  if (state.orderId !== orderId || state.driving || state.nodeStates.length > 0) return false;
+  const action = actionId === null ? undefined : state.actionStates.find((a) => a.actionId === actionId);
+  if (action && (isBusyStatus(action.actionStatus) || action.actionStatus === 'FINISHED')) return false;
+  const cancelled = state.actionStates.some((a) => a.actionType === 'cancelOrder' && a.actionStatus === 'FINISHED');
+  return cancelled || (baseEnd !== undefined && state.lastNodeSequenceId < 2 * baseEnd);
 }
 
 /**

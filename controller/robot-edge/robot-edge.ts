@@ -5,8 +5,8 @@
  * - What each robot can do: read from its factsheet; none, or an unusable one, is raised.
  * - Every order sent is tracked until the robot's state shows it taken; a refusal, or silence
  *   past `orderAckTimeoutMs`, is handed to the controller to withdraw the leg.
- * - A robot that sends no state for `robotSilentMs` (or three of its own state intervals) is
- *   handed to the controller as silent; its next state as heard again.
+ * - A robot that sends no state for three of its state intervals (at least `robotSilentMs`) is
+ *   handed to the controller as silent, until its next state.
  * - Stops, pauses and resumes are verified on each robot's own state (stop-verifier.ts).
  * - Malformed optional parts of states and invalid messages are raised once per robot and kind.
  * The controller decides what to do with a robot; this class decides what to believe.
@@ -34,9 +34,12 @@ export interface RobotCommandPort {
 export interface RobotEdgeListener {
   /** An order or order update was refused, or not shown taken in time. */
   orderRefused(serial: string, order: SentOrder, reason: string): void;
-  /** No state from the robot for `silentMs`. */
-  robotSilent(serial: string, silentMs: number): void;
+  /** No state from the robot for longer than it may be silent. */
+  robotSilent(serial: string): void;
 }
+
+/** §6.10: a vehicle publishes its state "at the latest every 30s", seconds. */
+const DEFAULT_STATE_INTERVAL_S = 30;
 
 export type RobotEdgeOptions = Pick<ControllerOptions, 'orderAckTimeoutMs' | 'stopConfirmTimeoutMs' | 'factsheetWaitMs' | 'robotSilentMs'>;
 
@@ -178,7 +181,7 @@ export class RobotEdge {
         if (now - record.lastStateMs > limit) {
           record.silent = true;
           this.alarms.once(serial, 'silent', `sent no state for ${(limit / 1000).toFixed(1)} s; it is treated as lost until it reports again`);
-          this.listener?.robotSilent(serial, now - record.lastStateMs);
+          this.listener?.robotSilent(serial);
         }
       }
       if (record.factsheetAskedMs !== undefined && now - record.factsheetAskedMs > this.options.factsheetWaitMs) {
@@ -223,9 +226,13 @@ export class RobotEdge {
     return this.records.get(serial)?.silent ?? false;
   }
 
+  /**
+   * No state for three of its state intervals, at least `robotSilentMs`: its factsheet's
+   * defaultStateInterval, else the 2.0.0 text's "at the latest every 30s" (§6.10).
+   */
   private silenceLimitMs(record: EdgeRecord): number {
-    const interval = record.capabilities?.stateIntervalS;
-    return Math.max(this.options.robotSilentMs, interval !== undefined ? 3 * interval * 1000 : 0);
+    const intervalS = record.capabilities?.stateIntervalS ?? DEFAULT_STATE_INTERVAL_S;
+    return Math.max(this.options.robotSilentMs, 3 * intervalS * 1000);
   }
 
   private refused(serial: string, verdict: OrderVerdict): void {

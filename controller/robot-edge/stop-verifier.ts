@@ -1,8 +1,9 @@
 /**
  * An emergency stop, a pause, a resume or the release of a stop counts as done for a robot only
- * when a state from that robot, received after the command went out, shows it: safetyState.eStop
- * not NONE, `paused: true`, `paused: false`, eStop NONE (VDA 5050 2.0.0 §6.8.2 startPause
- * "The AGV reports .paused: true"; §6.10.6 safetyState). Each robot's outcome is confirmed (in
+ * when a state from that robot, received after the command went out, shows it: standing with
+ * safetyState.eStop not NONE, standing with `paused: true`, `paused: false`, eStop NONE (VDA 5050
+ * 2.0.0 §6.8.2 startPause "Vehicle stands still. […] The AGV reports .paused: true"; §6.10.6
+ * safetyState). Each robot's outcome is confirmed (in
  * how many ms), not confirmed (no such state in time, or the robot refused the action), or not
  * supported (its factsheet lists no action to ask it with). Times are clock ms passed in.
  */
@@ -40,11 +41,12 @@ interface Verification {
 export function showsCondition(state: State, condition: StopCondition): boolean {
   switch (condition) {
     case 'eStopOn':
-      return state.safetyState.eStop !== 'NONE';
+      return state.safetyState.eStop !== 'NONE' && !state.driving;
     case 'eStopOff':
       return state.safetyState.eStop === 'NONE';
     case 'paused':
-      return state.paused === true;
+      // §6.8.2 startPause FINISHED: "Vehicle stands still. […] The AGV reports .paused: true."
+      return state.paused === true && !state.driving;
     case 'notPaused':
       return state.paused === false;
   }

@@ -23,7 +23,7 @@ export function vehicleProfileOf(layout: Pick<GridLayout, 'robots' | 'vehicleTyp
   const type =
     robots.external.find((r) => r.serialNumber === serial)?.vehicleType ??
     (robots.placed ? robots.placed.find((r) => r.serialNumber === serial)?.vehicleType : robots.vehicleType);
-  return (type !== undefined ? layout.vehicleTypes[type] : undefined) ?? GRIDLINE_VEHICLE_PROFILE;
+  return type !== undefined && Object.hasOwn(layout.vehicleTypes, type) ? layout.vehicleTypes[type]! : GRIDLINE_VEHICLE_PROFILE;
 }
 
 /** The layout with `count` counted robots instead of its own (the `--robots` option); external robots stay. */

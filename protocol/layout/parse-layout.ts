@@ -211,7 +211,7 @@ function checkFleet(
   });
   const known = Object.keys(vehicleTypes);
   const checkType = (path: string, type: string | undefined) => {
-    if (type !== undefined && !(type in vehicleTypes)) {
+    if (type !== undefined && !Object.hasOwn(vehicleTypes, type)) {
       problems.push(`${path}.vehicleType: "${type}" is not defined in vehicleTypes${known.length > 0 ? ` (defined: ${known.join(', ')})` : ''}`);
     }
   };

@@ -30,7 +30,7 @@ export function describeVirtualAgvInterop(brokerName: string, broker: { url: str
     it('accepts their states and reads their factsheets (§6.10.6, §6.16)', () => {
       const core = run.f.controller.controller;
       // Nothing raised about them but the cancel this run sends R014 (see below).
-      const cancelled = /^R014: (stopped at c\d+_\d+, short of the base|stands between cells)/;
+      const cancelled = /^R014: (dropped order R014-order-\d+\/\d+ at c\d+_\d+, before the end of its leg|stands between cells)/;
       const aboutThem = core.alarms.map((a) => `${a.source}: ${a.message}`).filter((a) => OUTSIDE.some((s) => a.startsWith(`${s}:`)) && !cancelled.test(a));
       expect(aboutThem).toEqual([]);
       for (const serial of OUTSIDE) {
@@ -63,7 +63,7 @@ export function describeVirtualAgvInterop(brokerName: string, broker: { url: str
       expect(run.cancel.nodesAfter.at(-1)).toBe(0);
       // This vehicle stops right where it is: on a node its job goes on from there; between two
       // cells it is held, keeping both, until a person brings it to a node.
-      const shortStop = core.alarms.find((a) => a.source === 'R014' && /^stopped at c\d+_\d+, short of the base of order R014-order-\d+\/\d+; its job goes on from there$/.test(a.message));
+      const shortStop = core.alarms.find((a) => a.source === 'R014' && /^dropped order R014-order-\d+\/\d+ at c\d+_\d+, before the end of its leg; its job goes on from there$/.test(a.message));
       const between = core.alarms.find((a) => a.source === 'R014' && a.message.startsWith('stands between cells'));
       expect(shortStop ?? between).toBeDefined();
       const view = core.robotViews().find((v) => v.serial === 'R014')!;
