@@ -1,7 +1,7 @@
 import { createActor, type Actor } from 'xstate';
 import type { Clock, TimerHandle } from '../protocol/clock.ts';
 import { fleetSerials, vehicleProfileOf, type GridLayout } from '../protocol/layout/index.ts';
-import type { Action, Connection, OrderBody, State, VdaError } from '../protocol/vda5050/types.ts';
+import type { Action, Connection, State, VdaError } from '../protocol/vda5050/types.ts';
 import { cellNodeId, parseCellNodeId, START_CHARGING_ACTION_TYPE } from '../protocol/vda5050/grid-nodes.ts';
 import { binAction } from '../protocol/vda5050/vehicle-profile.ts';
 import type { ControllerOptions } from './controller-options.ts';

@@ -7,7 +7,7 @@
 import type { State, VdaError } from '../../protocol/vda5050/types.ts';
 
 /** The error types by which a vehicle refuses an order or order update (§6.6.4, Figure 8). */
-export const ORDER_REJECTION_TYPES: ReadonlySet<string> = new Set(['orderError', 'orderUpdateError', 'noRouteError', 'validationError']);
+export const ORDER_REFUSAL_TYPES: ReadonlySet<string> = new Set(['orderError', 'orderUpdateError', 'noRouteError', 'validationError']);
 
 export interface SentOrder {
   readonly orderId: string;
@@ -46,7 +46,7 @@ export class OrderTracker {
    */
   read(serial: string, state: State): OrderVerdict[] {
     const verdicts: OrderVerdict[] = [];
-    const errors = state.errors.filter((e) => ORDER_REJECTION_TYPES.has(e.errorType));
+    const errors = state.errors.filter((e) => ORDER_REFUSAL_TYPES.has(e.errorType));
     const before = this.lastErrors.get(serial) ?? new Set<string>();
     this.lastErrors.set(serial, new Set(errors.map(signature)));
     const list = this.pending.get(serial);

@@ -1,7 +1,8 @@
 /**
- * Alarms about robots, raised once per robot and kind of problem while the problem lasts: a
- * robot that sends the same bad message every second raises one alarm, not one a second. When
- * the problem clears (`clear`), a later recurrence is raised again.
+ * Alarms about robots, raised once per robot and kind of problem: a robot that sends the same
+ * bad message every second raises one alarm, not one a second. A kind whose end the controller
+ * can tell (a silence, a missing factsheet, an unconfirmed stop) is cleared then (`clear`), and a
+ * later recurrence is raised again; the others are raised once for good.
  */
 export class RobotAlarms {
   /** Kinds of problem raised and not cleared, per serial number. */

@@ -217,11 +217,7 @@ export class RobotEdge {
     return [...this.stopsOwed.keys()];
   }
 
-  /** Clock ms of the robot's last state, or undefined. */
-  lastStateMs(serial: string): number | undefined {
-    return this.records.get(serial)?.lastStateMs;
-  }
-
+  /** Whether the robot has sent no state for longer than it may be silent (see tick). */
   isSilent(serial: string): boolean {
     return this.records.get(serial)?.silent ?? false;
   }

@@ -61,12 +61,6 @@ export function readState(text: string): StateReading {
   return salvage(json, strict);
 }
 
-/** Validates an already-decoded value as a state, tolerantly (see the file comment). */
-export function readStateValue(value: unknown): StateReading {
-  const strict = validateVdaMessage('state', value);
-  return strict.ok ? { ok: true, value: strict.value, dropped: [] } : salvage(value, strict);
-}
-
 /** The optional part an invalid path lies in, as its path, or undefined for a required part. */
 export function optionalPartOf(path: readonly PropertyKey[]): PropertyKey[] | undefined {
   let best: readonly string[] | undefined;
