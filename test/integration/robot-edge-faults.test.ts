@@ -64,8 +64,8 @@ async function run(seed: number, faults: VehicleFaults = {}): Promise<Run> {
   };
 }
 
-/** The robot's leg while it has one with a pick or drop. */
-const binLeg = (f: Facility, serial: string) => f.controller.controller.robotViews().find((v) => v.serial === serial)?.job;
+/** The robot's job, or null (undefined before it has reported). */
+const jobOf = (f: Facility, serial: string) => f.controller.controller.robotViews().find((v) => v.serial === serial)?.job;
 
 describe('trust at the robot edge: one fault at a time', () => {
   it('an order the robot rejects (§6.6.4 orderError): alarm naming robot and error, leg withdrawn, robot held, its job goes on elsewhere', async () => {
@@ -151,6 +151,7 @@ describe('trust at the robot edge: one fault at a time', () => {
     delete faults.rewriteState;
     r.f.advance(5_000);
     expect(core.heldCells(FAULTY)).toEqual(cellsBefore);
+    expect(core.robotViews().find((v) => v.serial === FAULTY)!.hold).toMatch(/^reports standing on \(23, 15\)/);
     await r.finish();
   }, 120_000);
 
@@ -188,7 +189,7 @@ describe('trust at the robot edge: one fault at a time', () => {
     const faults: VehicleFaults = {};
     const r = await run(49, faults);
     const core = r.f.controller.controller;
-    expect(r.until(() => binLeg(r.f, FAULTY) !== null && core.heldCells(FAULTY).length > 1, 5 * 60_000)).toBe(true);
+    expect(r.until(() => (jobOf(r.f, FAULTY) ?? null) !== null && core.heldCells(FAULTY).length > 1, 5 * 60_000)).toBe(true);
     faults.silent = true;
     const silentAt = r.f.elapsedMs();
     expect(r.until(() => r.alarms().some((a) => a.startsWith(`${FAULTY}: sent no state for 10.0 s`)), 20_000)).toBe(true);

@@ -38,7 +38,7 @@ describe('a vda-5050-lib vehicle spoken to in pure VDA 5050 2.0.0 (instant actio
     }
   }, 30_000);
 
-  it('is reported "not confirmed" on an emergency stop, gets the standard fallback, and stays in alarm', async () => {
+  it('is reported "not confirmed" on an emergency stop and gets the standard fallback; its alarm ends when its state shows it standing', async () => {
     const core = run.f.controller.controller;
     const reply = await run.command({ type: 'emergencyStopAll' });
     const outcomes = new Map(reply.robots!.map((o) => [o.serial, o]));
