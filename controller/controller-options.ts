@@ -1,3 +1,5 @@
+import { MAX_QUANTITY_UNITS } from '../protocol/wms/common-schemas.ts';
+
 /**
  * Every tunable of the controller, with its default and unit, in one place (the aedes
  * `defaultOptions` habit). Parts of the controller receive the resolved object.
@@ -66,6 +68,16 @@ export interface ControllerOptions {
   chargeUntilPercent: number;
   /** Largest WMS payload accepted, bytes. */
   maxWmsPayloadBytes: number;
+  /**
+   * Most units of one SKU a bin may hold after a putaway (a putaway over it is rejected with
+   * BIN_CAPACITY_EXCEEDED), units. With the WMS schema's bound per quantity it keeps every
+   * stock sum an exact integer.
+   */
+  maxUnitsPerBin: number;
+  /** Requests one WMS client may send on average (a token bucket per clientId), per second of clock time. */
+  wmsRequestsPerSecond: number;
+  /** Requests one WMS client may send at once after a quiet spell (the bucket's size), requests. */
+  wmsRequestBurst: number;
   /** Weight of a bin's depth (bins above it) against its distance to the port, in cells. */
   depthWeightCells: number;
   /** SKUs in the top share of requests are "popular" for slotting (0..1). */
@@ -122,6 +134,9 @@ export function defaultControllerOptions(overrides: Partial<ControllerOptions> =
     chargeCriticalPercent: 10,
     chargeUntilPercent: 90,
     maxWmsPayloadBytes: 64 * 1024, // 64 KiB
+    maxUnitsPerBin: MAX_QUANTITY_UNITS, // 1,000,000: one putaway of the largest quantity fills an empty bin
+    wmsRequestsPerSecond: 20, // far above a site's order intake; a client in a loop is held back
+    wmsRequestBurst: 100, // a wave of orders released at once
     depthWeightCells: 6, // lifting off one blocker costs about as much as driving 6 cells
     popularSkuShare: 0.2,
     consoleStatePeriodMs: 500, // twice a second: smooth enough for a person watching

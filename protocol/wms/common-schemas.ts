@@ -16,11 +16,21 @@ export const binIdSchema = z.string().min(1).max(64).describe('Bin id, e.g. B000
 
 export const portIdSchema = z.string().min(1).max(64).describe('Port id, e.g. P1.');
 
-/** Units of one SKU: an integer >= 1. */
+/**
+ * Most units one request line (a pick line, a putaway) may name. With at most 100 lines per
+ * request and the per-bin cap, every sum the controller forms stays far below 2^53 (exact
+ * integers in JSON and JavaScript).
+ */
+export const MAX_QUANTITY_UNITS = 1_000_000;
+
+const QUANTITY_RULE = `must be an integer from 1 to ${MAX_QUANTITY_UNITS}`;
+
+/** Units of one SKU in a request: an integer from 1 to MAX_QUANTITY_UNITS. */
 export const quantitySchema = z
-  .int({ error: (issue) => (issue.input === undefined ? undefined : 'must be an integer >= 1') })
-  .min(1, { error: 'must be an integer >= 1' })
-  .describe('Units, an integer >= 1.');
+  .int({ error: (issue) => (issue.input === undefined ? undefined : QUANTITY_RULE) })
+  .min(1, { error: QUANTITY_RULE })
+  .max(MAX_QUANTITY_UNITS, { error: QUANTITY_RULE })
+  .describe(`Units, an integer from 1 to ${MAX_QUANTITY_UNITS}.`);
 
 export const siteSchema = z.string().min(1).max(64).describe('Site (facility) the message belongs to; also a topic level.');
 

@@ -82,6 +82,22 @@ describe('WmsServerLink and WmsClientLink over the memory broker', () => {
     expect(() => w.server.reply('wms1', { type: 'rejected', requestId: 'o1', code: 'NOPE' as 'UNKNOWN_SKU', reason: 'x' })).toThrow();
   });
 
+  it('build a reply or event without sending it, and refuse one that breaks the schema', async () => {
+    const w = await wired();
+    const reply = w.server.buildReply({ type: 'accepted', requestId: 'o1', requestType: 'pick' });
+    const event = w.server.buildEvent({ type: 'failed', requestId: 'o1', reason: 'r' });
+    w.clock.advance(5);
+    expect(w.replies).toEqual([]);
+    expect(reply).toEqual({ type: 'accepted', requestId: 'o1', requestType: 'pick', site: 'site1', timestamp: '2026-01-01T08:00:00.000Z' });
+    // More units than JSON numbers carry exactly: the reply cannot be built.
+    expect(() => w.server.buildReply({ type: 'accepted', requestId: 'o2', requestType: 'inventory', inventory: { sku: 'A', totalQuantity: 2 ** 53, bins: [] } })).toThrow();
+    w.server.sendReply('wms1', reply);
+    w.server.sendEvent('wms1', event);
+    w.clock.advance(5);
+    expect(w.replies).toEqual([reply]);
+    expect(w.events).toEqual([event]);
+  });
+
   it('report invalid replies and events to onInvalidMessage instead of the handlers', async () => {
     const w = await wired();
     const bus = w.broker.connect({ clientId: 'impostor' });

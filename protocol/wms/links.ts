@@ -27,7 +27,7 @@ export interface WmsServerLinkOptions {
  * both raw (`onRawRequest`) and validated (`onRequest`, with parseWmsRequest's result);
  * answering them is the controller's job. Outgoing replies and events are stamped with the
  * site and the clock's time and checked against the schema: an invalid one is a programming
- * mistake and throws.
+ * mistake and throws (`buildReply`/`buildEvent` check one without sending it).
  */
 export class WmsServerLink {
   private readonly rawHandlers = new Listeners<[clientId: string, text: string]>();
@@ -68,13 +68,34 @@ export class WmsServerLink {
   }
 
   reply(clientId: string, reply: WmsReplyDraft): void {
-    const message = wmsReplySchema.parse(this.stamp(reply));
-    this.bus.publish(wmsReplyTopic(this.site, clientId), JSON.stringify(message), { qos: WMS_QOS });
+    this.sendReply(clientId, this.buildReply(reply));
   }
 
   event(clientId: string, event: WmsEventDraft): void {
-    const message = wmsEventSchema.parse(this.stamp(event));
-    this.bus.publish(wmsEventTopic(this.site, clientId), JSON.stringify(message), { qos: WMS_QOS });
+    this.sendEvent(clientId, this.buildEvent(event));
+  }
+
+  /**
+   * A reply as it will go out: stamped and checked, but not yet sent (so a caller can find out
+   * that a reply cannot be built before it commits to it). Throws when it breaks the schema.
+   */
+  buildReply(reply: WmsReplyDraft): WmsReply {
+    return wmsReplySchema.parse(this.stamp(reply));
+  }
+
+  /** An event as it will go out (see buildReply). */
+  buildEvent(event: WmsEventDraft): WmsEvent {
+    return wmsEventSchema.parse(this.stamp(event));
+  }
+
+  /** Sends a reply made by buildReply. */
+  sendReply(clientId: string, reply: WmsReply): void {
+    this.bus.publish(wmsReplyTopic(this.site, clientId), JSON.stringify(reply), { qos: WMS_QOS });
+  }
+
+  /** Sends an event made by buildEvent. */
+  sendEvent(clientId: string, event: WmsEvent): void {
+    this.bus.publish(wmsEventTopic(this.site, clientId), JSON.stringify(event), { qos: WMS_QOS });
   }
 
   private stamp<T extends object>(draft: T): T & { site: string; timestamp: string } {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalRequestKey } from './canonical-request-key.ts';
+import { MAX_QUANTITY_UNITS } from './common-schemas.ts';
 import { parseWmsRequest } from './parse-wms-request.ts';
 import type { WmsRequest } from './request-schemas.ts';
 
@@ -54,12 +55,24 @@ describe('parseWmsRequest: rejections (DESIGN.md §3 "WMS": a code and a reason 
       ok: false,
       requestId: 'order-1',
       code: 'INVALID_QUANTITY',
-      reason: 'lines[0].quantity must be an integer >= 1',
+      reason: 'lines[0].quantity must be an integer from 1 to 1000000',
     });
     expect(rejection(JSON.stringify({ ...pick, lines: [{ sku: 'A', quantity: 1 }, { sku: 'B', quantity: 1.5 }] })).reason).toBe(
-      'lines[1].quantity must be an integer >= 1',
+      'lines[1].quantity must be an integer from 1 to 1000000',
     );
     expect(rejection(JSON.stringify({ type: 'putaway', requestId: 'p', sku: 'A', quantity: -3 })).code).toBe('INVALID_QUANTITY');
+  });
+
+  it('rejects a quantity over MAX_QUANTITY_UNITS as INVALID_QUANTITY, once, however large', () => {
+    expect(parseWmsRequest(JSON.stringify({ type: 'putaway', requestId: 'p', sku: 'A', quantity: MAX_QUANTITY_UNITS })).ok).toBe(true);
+    for (const quantity of [MAX_QUANTITY_UNITS + 1, 2 ** 53 - 1, 1e300]) {
+      expect(rejection(JSON.stringify({ type: 'putaway', requestId: 'p', sku: 'A', quantity }))).toEqual({
+        ok: false,
+        requestId: 'p',
+        code: 'INVALID_QUANTITY',
+        reason: 'quantity must be an integer from 1 to 1000000',
+      });
+    }
   });
 
   it('reports a missing quantity as INVALID_QUANTITY saying it is required', () => {
@@ -69,7 +82,7 @@ describe('parseWmsRequest: rejections (DESIGN.md §3 "WMS": a code and a reason 
   it('uses INVALID_REQUEST when a quantity is not the only problem', () => {
     const result = rejection(JSON.stringify({ ...pick, lines: [{ sku: '', quantity: 0 }] }));
     expect(result.code).toBe('INVALID_REQUEST');
-    expect(result.reason).toBe('lines[0].sku must be at least 1 character long; lines[0].quantity must be an integer >= 1');
+    expect(result.reason).toBe('lines[0].sku must be at least 1 character long; lines[0].quantity must be an integer from 1 to 1000000');
   });
 
   it('names an unknown request type and lists the known ones', () => {

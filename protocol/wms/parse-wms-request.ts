@@ -34,7 +34,8 @@ export function parseWmsRequest(text: string, maxBytes = DEFAULT_MAX_REQUEST_BYT
   const parsed = wmsRequestSchema.safeParse(json, { error: readableErrorMap });
   if (parsed.success) return { ok: true, request: parsed.data };
 
-  const issues = describeZodIssues(parsed.error.issues);
+  // One problem may break several checks with the same sentence (a huge quantity: no safe integer, too big).
+  const issues = describeZodIssues(parsed.error.issues).filter((issue, i, all) => all.findIndex((o) => o.path === issue.path && o.message === issue.message) === i);
   const onlyQuantities = issues.every((i) => i.path === 'quantity' || i.path.endsWith('.quantity'));
   const sentences = issues.slice(0, MAX_REASONS).map((i) => `${i.path === '' ? 'request' : i.path} ${i.message}`);
   if (issues.length > MAX_REASONS) sentences.push(`and ${issues.length - MAX_REASONS} more problems`);

@@ -21,11 +21,21 @@ export const REJECTION_CODES = [
   'UNKNOWN_BIN',
   'BIN_UNAVAILABLE',
   'NO_EMPTY_BIN',
-  /** Same requestId as an earlier request (of any client: ids are site-wide), different content. */
+  /** A putaway would take the bin's units of its SKU over the site's cap per bin. */
+  'BIN_CAPACITY_EXCEEDED',
+  /**
+   * Same requestId as an earlier request with different content, or as another client's
+   * request (ids are site-wide; another client's request is never answered to this one).
+   */
   'DUPLICATE_REQUEST_ID',
+  /** No accepted request of this client has that id (another client's requests count as unknown). */
   'UNKNOWN_REQUEST',
   'NOT_CANCELLABLE',
   'SHUTTING_DOWN',
+  /** More requests from this client than its rate allows; the reason says when to send again. Nothing was stored. */
+  'RATE_LIMITED',
+  /** The controller failed on this request; nothing was changed and it may be sent again. */
+  'INTERNAL_ERROR',
 ] as const;
 export const rejectionCodeSchema = z.enum(REJECTION_CODES);
 export type RejectionCode = z.infer<typeof rejectionCodeSchema>;
@@ -96,7 +106,7 @@ export const rejectedReplySchema = z
     site: siteSchema,
     timestamp: timestampSchema,
     code: rejectionCodeSchema,
-    reason: z.string().min(1).describe('What is wrong, for a person, e.g. "lines[0].quantity must be an integer >= 1".'),
+    reason: z.string().min(1).describe('What is wrong, for a person, e.g. "lines[0].quantity must be an integer from 1 to 1000000".'),
   })
   .describe('The request was refused and changed nothing.');
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { binIdSchema, portIdSchema, quantitySchema, requestIdSchema, skuSchema } from './common-schemas.ts';
+import { binIdSchema, MAX_QUANTITY_UNITS, portIdSchema, quantitySchema, requestIdSchema, skuSchema } from './common-schemas.ts';
 
 /**
  * Requests a WMS publishes on `gridline/v1/{site}/wms/{clientId}/request` (DESIGN.md §3 "WMS").
@@ -33,15 +33,18 @@ export const putawayRequestSchema = z
     binId: binIdSchema.optional().describe('Top up this bin; an empty bin is chosen when absent.'),
     port: portIdSchema.optional().describe('Port to present the bin at; any putaway port when absent.'),
   })
-  .describe('Put inbound stock away into a given bin or an empty one.');
+  .describe(
+    `Put inbound stock away into a given bin or an empty one. A bin holds at most the site's cap of units of one SKU ` +
+      `(${MAX_QUANTITY_UNITS} by default); a putaway that would take it over the cap is rejected with BIN_CAPACITY_EXCEEDED.`,
+  );
 
 export const cancelRequestSchema = z
   .strictObject({ type: z.literal('cancel'), requestId: requestIdSchema, targetRequestId: requestIdSchema })
-  .describe('Cancel an earlier pick or putaway; requestIds are site-wide, so it may be another client\'s.');
+  .describe('Cancel an earlier pick or putaway of the same client; another client\'s request counts as unknown.');
 
 export const statusRequestSchema = z
   .strictObject({ type: z.literal('status'), requestId: requestIdSchema, targetRequestId: requestIdSchema })
-  .describe('Ask for the state and progress of an earlier request; answered in the reply.');
+  .describe('Ask for the state and progress of an earlier request of the same client (another client\'s counts as unknown); answered in the reply.');
 
 export const inventoryRequestSchema = z
   .strictObject({
