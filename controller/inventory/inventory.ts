@@ -285,6 +285,26 @@ export class Inventory {
     return next;
   }
 
+  /**
+   * Puts a bin's stock lines back as they were (`contents`, in their order) after a store
+   * rollback took the change back (StoredInventory); `newSkus`, first known by that change, are
+   * unknown again. Reservations are put back with `reinstate`.
+   */
+  restoreContents(binId: string, contents: readonly ContentLine[], newSkus: readonly string[] = []): void {
+    const entry = this.requireBin(binId);
+    const lines = copyContents(binId, contents, 'INVALID_ARGUMENT');
+    for (const sku of new Set([...entry.contents, ...lines].map((line) => line.sku))) {
+      this.setQuantity(binId, entry, sku, lines.find((line) => line.sku === sku)?.quantity ?? 0);
+    }
+    entry.contents = lines;
+    for (const sku of newSkus) if (!this.skuIndex.has(sku)) this.knownSkuSet.delete(sku);
+  }
+
+  /** Puts back reservations a rolled-back change released, with their ids; checked as on restore. */
+  reinstate(reservations: readonly Reservation[]): void {
+    for (const reservation of reservations) this.loadReservation(reservation);
+  }
+
   reservation(reservationId: string): Reservation | undefined {
     const reservation = this.reservationsById.get(reservationId);
     return reservation === undefined ? undefined : { ...reservation };

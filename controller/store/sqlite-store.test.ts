@@ -149,6 +149,73 @@ describe('SqliteStore inventory rows', () => {
     expect(store.loadKnownSkus()).toEqual([]);
   });
 
+  it('applyBatch undoes what a rolled-back batch registered, newest first, and drops its after-commit actions', () => {
+    store.initialiseInventory([{ binId: 'A', x: 0, y: 0, level: 0, contents: [] }]);
+    const seen: string[] = [];
+    expect(() =>
+      store.applyBatch(() => {
+        store.onRollback(() => seen.push('undo 1'));
+        store.afterCommit(() => seen.push('sent 1'));
+        store.applyBatch(() => store.onRollback(() => seen.push('undo 2')));
+        throw new Error('bug');
+      }),
+    ).toThrow('bug');
+    expect(seen).toEqual(['undo 2', 'undo 1']);
+  });
+
+  it('applyBatch runs after-commit actions once the outermost batch commits, and an inner rollback undoes only its own', () => {
+    store.initialiseInventory([{ binId: 'A', x: 0, y: 0, level: 0, contents: [] }]);
+    const seen: string[] = [];
+    store.applyBatch(() => {
+      store.afterCommit(() => seen.push(`sent, contents ${JSON.stringify(store.loadInventory()[0]!.contents)}`));
+      store.recordContents('A', [{ sku: 's', quantity: 1 }]);
+      expect(() =>
+        store.applyBatch(() => {
+          store.recordContents('A', [{ sku: 's', quantity: 9 }]);
+          store.onRollback(() => seen.push('inner undone'));
+          store.afterCommit(() => seen.push('inner sent'));
+          throw new Error('inner');
+        }),
+      ).toThrow('inner');
+      store.onRollback(() => seen.push('never'));
+      expect(seen).toEqual(['inner undone']);
+    });
+    expect(seen).toEqual(['inner undone', 'sent, contents [{"sku":"s","quantity":1}]']);
+    // Outside a batch an action runs at once and there is nothing to undo.
+    store.afterCommit(() => seen.push('at once'));
+    store.onRollback(() => seen.push('never'));
+    expect(seen.at(-1)).toBe('at once');
+  });
+
+  it('applyBatch runs every after-commit action even if one throws, then throws the first failure', () => {
+    const seen: string[] = [];
+    expect(() =>
+      store.applyBatch(() => {
+        store.afterCommit(() => {
+          throw new Error('bus down');
+        });
+        store.afterCommit(() => seen.push('second'));
+      }),
+    ).toThrow('bus down');
+    expect(seen).toEqual(['second']);
+  });
+
+  it('applyBatch says so when an undo fails as well', () => {
+    let thrown: unknown;
+    try {
+      store.applyBatch(() => {
+        store.onRollback(() => {
+          throw new Error('cannot undo');
+        });
+        throw new Error('bug');
+      });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(AggregateError);
+    expect((thrown as AggregateError).errors.map((e: Error) => e.message)).toEqual(['bug', 'cannot undo']);
+  });
+
   it('deletes reservations and refuses to delete one it does not have', () => {
     store.initialiseInventory([{ binId: 'A', x: 0, y: 0, level: 0, contents: [{ sku: 's', quantity: 2 }] }]);
     store.recordReservation({ reservationId: 'rsv-1', binId: 'A', sku: 's', quantity: 2, requestId: 'q' });

@@ -101,6 +101,25 @@ function locationOf(row: BinRow): BinLocation {
   }
 }
 
+/** What a running batch owes memory if it rolls back, and the world once it commits. */
+interface BatchFrame {
+  readonly undo: (() => void)[];
+  readonly afterCommit: (() => void)[];
+}
+
+/** Runs every action even if some throw; returns what they threw. */
+function runAll(actions: readonly (() => void)[]): unknown[] {
+  const failures: unknown[] = [];
+  for (const action of actions) {
+    try {
+      action();
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  return failures;
+}
+
 function parseJson(text: string | null): unknown {
   return text === null ? null : JSON.parse(text);
 }
@@ -124,6 +143,8 @@ export class SqliteStore {
   readonly dimensions: GridDimensions;
   private readonly db: Database.Database;
   private readonly statements;
+  /** The batches running (applyBatch), innermost last. */
+  private readonly frames: BatchFrame[] = [];
 
   /**
    * Opens (creating if needed) the store at `filename`, or ':memory:' for tests. Throws
@@ -191,9 +212,47 @@ export class SqliteStore {
     this.db.close();
   }
 
-  /** Runs `fn` in one transaction: all its writes commit together or none do. Nests. */
+  /**
+   * Runs `fn` in one transaction: all its writes commit together or none do. Nests: a batch
+   * inside another that throws takes back its own writes only. What `fn` registers keeps the
+   * rest in step with the store: `onRollback` undoes a change in memory if the writes are
+   * taken back, `afterCommit` runs once they are durable (a message that reports them).
+   * Throws what `fn` threw, after the undoing (an AggregateError if an undo failed too).
+   */
   applyBatch<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    const frame: BatchFrame = { undo: [], afterCommit: [] };
+    this.frames.push(frame);
+    let result: T;
+    try {
+      result = this.db.transaction(fn)();
+    } catch (error) {
+      this.frames.pop();
+      const failures = runAll(frame.undo.reverse());
+      if (failures.length > 0) throw new AggregateError([error, ...failures], 'a batch was rolled back, but its changes in memory could not all be undone');
+      throw error;
+    }
+    this.frames.pop();
+    const outer = this.frames.at(-1);
+    if (outer) {
+      outer.undo.push(...frame.undo);
+      outer.afterCommit.push(...frame.afterCommit);
+    } else {
+      const failures = runAll(frame.afterCommit);
+      if (failures.length > 0) throw failures[0];
+    }
+    return result;
+  }
+
+  /** Registers the undoing of a change in memory made with the current batch's writes; nothing outside a batch. */
+  onRollback(undo: () => void): void {
+    this.frames.at(-1)?.undo.push(undo);
+  }
+
+  /** Runs `action` once the current batch has committed (at once outside a batch); dropped if it rolls back. */
+  afterCommit(action: () => void): void {
+    const frame = this.frames.at(-1);
+    if (frame) frame.afterCommit.push(action);
+    else action();
   }
 
   /** A pragma's value, for diagnostics and tests (e.g. 'journal_mode' -> 'wal'). */

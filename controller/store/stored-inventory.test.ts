@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Inventory } from '../inventory/inventory.ts';
 import { InventoryError } from '../inventory/inventory-error.ts';
 import type { BinPlacement } from '../inventory/types.ts';
-import { openStore } from './sqlite-store.ts';
+import { openStore, type SqliteStore } from './sqlite-store.ts';
+import { StoreError } from './store-error.ts';
 import { loadOrInitialiseInventory, StoredInventory } from './stored-inventory.ts';
 
 const dims = { columnsX: 5, columnsY: 4, depth: 3 };
@@ -21,6 +23,17 @@ function generate(): BinPlacement[] {
     }
   }
   return placements;
+}
+
+/** Everything the inventory keeps, as memory has it… */
+function memoryState(stored: StoredInventory) {
+  return { ...stored.inventory.snapshot(), quarantined: stored.inventory.quarantinedBins() };
+}
+
+/** …and as the store has it. */
+function storeState(store: SqliteStore) {
+  const inventory = Inventory.restore(dims, { bins: store.loadInventory(), reservations: store.loadReservations(), knownSkus: store.loadKnownSkus(), quarantined: store.loadQuarantined() });
+  return { ...inventory.snapshot(), quarantined: inventory.quarantinedBins() };
 }
 
 let dataDir: string;
@@ -82,6 +95,64 @@ describe('stored inventory', () => {
       expect(loadOrInitialiseInventory(reopened, dims, generate).snapshot()).toEqual(stored.inventory.snapshot());
     } finally {
       reopened.close();
+    }
+  });
+
+  it('a batch that throws takes back every change it made, in memory as in the store, down to the order of stock lines', () => {
+    const store = openStore(dataDir, dims);
+    try {
+      const stored = new StoredInventory(loadOrInitialiseInventory(store, dims, generate), store);
+      stored.adjustContents('B0', 'pear', 2); // B0: apple 4, pear 2
+      stored.reserve('B3', 'apple', 1, 'q0');
+      stored.quarantine('B5', 'seen twice');
+      stored.liftFromColumn('B7', 0, 3, 'R9');
+      const before = memoryState(stored);
+      expect(storeState(store)).toEqual(before);
+      expect(() =>
+        stored.atomically(() => {
+          stored.liftFromColumn('B1', 0, 0, 'R1');
+          stored.placeAtPort('B1', 'P1', 'R1');
+          stored.liftFromPort('B1', 'P1', 'R2');
+          stored.placeOnColumn('B1', 4, 3, 'R2');
+          stored.placeOnColumn('B7', 1, 0, 'R9');
+          const reservation = stored.reserve('B0', 'apple', 4, 'q1');
+          stored.consumeReservation(reservation.reservationId); // B0's apple line goes
+          stored.release(stored.reserve('B6', 'apple', 1, 'q2').reservationId);
+          stored.releaseRequest('q0');
+          stored.adjustContents('B2', 'plum', 7);
+          stored.quarantine('B2', 'dropped');
+          stored.clearQuarantine('B5');
+          throw new Error('a bug half-way');
+        }),
+      ).toThrow('a bug half-way');
+      expect(memoryState(stored)).toEqual(before);
+      expect(storeState(store)).toEqual(before);
+      expect(stored.inventory.contents('B0')).toEqual([{ sku: 'apple', quantity: 4 }, { sku: 'pear', quantity: 2 }]);
+      expect(stored.inventory.checkConsistency()).toEqual([]);
+      // Reservations go on from where they were: a new one is not confused with one taken back.
+      const next = stored.reserve('B3', 'apple', 1, 'q3');
+      expect(storeState(store)).toEqual(memoryState(stored));
+      expect(next.reservationId).not.toBe('rsv-1');
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a change the store cannot write is undone in memory', () => {
+    const store = openStore(dataDir, dims);
+    try {
+      const placements = generate();
+      store.initialiseInventory(placements);
+      // A bin the store has no row for: every write about it fails.
+      const inventory = new Inventory(dims.columnsX, dims.columnsY, dims.depth, [...placements, { binId: 'X', x: 0, y: 0, level: 2, contents: [] }]);
+      const stored = new StoredInventory(inventory, store);
+      const before = inventory.snapshot();
+      expect(() => stored.liftFromColumn('X', 0, 0, 'R1')).toThrow(StoreError);
+      expect(() => stored.adjustContents('X', 'apple', 3)).toThrow(StoreError);
+      expect(inventory.snapshot()).toEqual(before);
+      expect(inventory.location('X')).toEqual({ kind: 'column', x: 0, y: 0, level: 2 });
+    } finally {
+      store.close();
     }
   });
 
