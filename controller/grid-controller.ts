@@ -9,10 +9,12 @@ import { GridMap } from './grid/grid-map.ts';
 import type { Inventory } from './inventory/inventory.ts';
 import type { BinLocation } from './inventory/types.ts';
 import type { StoredInventory } from './store/stored-inventory.ts';
-import { percentile, type KpiSnapshot } from './kpi.ts';
+import { insertSorted, percentile, type KpiSnapshot } from './kpi.ts';
 import { robotMachine } from './machines/robot-machine.ts';
 import { taskMachine } from './machines/task-machine.ts';
 import { PortStation } from './ports/port-station.ts';
+import { settleVisit } from './ports/visit-settlement.ts';
+import { ErrorBoundary } from './error-boundary.ts';
 import type { RequestBook, Visit } from './requests/request-book.ts';
 import { legOrder, type OrderGeometry } from './robots/order-builder.ts';
 import { RobotEdge, type RobotCommandPort } from './robot-edge/robot-edge.ts';
@@ -223,6 +225,8 @@ export class GridController {
   private timer: TimerHandle | null = null;
   private readonly startedAtMs: number;
   private readonly observers: VisitObserver[] = [];
+  /** Where every internal error of the controller and of its message handlers ends (main.ts wires the links through it). */
+  readonly boundary = new ErrorBoundary((source, message) => this.alarm(source, message));
   /**
    * Robots of the layout not yet placed while the controller waits for them at start, null
    * once it no longer waits (see `fleetKnown`).
@@ -314,12 +318,8 @@ export class GridController {
     if (this.timer !== null) return;
     const cycle = () => {
       this.timer = this.clock.setTimeout(cycle, this.options.tickMs);
-      try {
-        this.controlCycle();
-      } catch (error) {
-        // Raised, not thrown: one bad decision must not stop the facility.
-        this.alarm('control cycle', `internal error: ${(error as Error).stack ?? String(error)}`);
-      }
+      // Raised, not thrown: one bad decision must not stop the facility.
+      this.boundary.run('control cycle', () => this.controlCycle());
     };
     this.timer = this.clock.setTimeout(cycle, this.options.tickMs);
   }
@@ -558,7 +558,9 @@ export class GridController {
 
   /**
    * The person at a port confirmed the presented bin: `quantity` pieces picked (or put).
-   * Returns a reason when the confirmation does not match what is presented.
+   * Returns a reason when the confirmation does not match what is presented. The stock change
+   * and what it means to the request are kept in one batch; the port moves on only once that
+   * is durable, so a confirmation that fails leaves the bin presented and nothing changed.
    */
   confirmAtPort(portId: string, visitId: string, binId: string, quantity: number): string | undefined {
     const port = this.ports.get(portId);
@@ -566,56 +568,47 @@ export class GridController {
     if (!port.presented) return `port ${portId} presents no bin`;
     if (port.presented.visitId !== visitId || port.presented.binId !== binId) return `port ${portId} presents bin ${port.presented.binId} for task ${port.presented.visitId}, not ${binId} for ${visitId}`;
     const visit = this.requests.visit(visitId);
+    if (visit) {
+      this.stock.atomically(() => {
+        const confirmed = settleVisit(this.stock, this.requests.get(visit.requestId), visit, quantity);
+        if (visit.mode === 'pick') this.stock.afterCommit(() => visit.lines.forEach((line) => this.slotting.recordPick(line.sku)));
+        this.observers.forEach((o) => o.visitConfirmed?.(visit, confirmed));
+      });
+    }
+    this.moveOn(port, binId);
+    return undefined;
+  }
+
+  /**
+   * A confirmation at the port failed (an internal error): the presented bin goes back as it
+   * is, and its visit, unless the confirmation was kept, fails with `reason` (its request ends).
+   */
+  abandonAtPort(portId: string, visitId: string, reason: string): void {
+    const port = this.ports.get(portId);
+    if (!port?.presented || port.presented.visitId !== visitId) return;
+    const visit = this.requests.visit(visitId);
+    // Failed first: the request's other bins then go back instead of being presented.
+    if (visit && visit.state !== 'done') this.observers.forEach((o) => o.visitFailed?.(visit, reason));
+    this.moveOn(port, port.presented.binId);
+  }
+
+  /** The port is done with its presented bin: it is taken back, and the next one presented. */
+  private moveOn(port: PortStation, binId: string): void {
     port.presented = null;
     port.actor.send({ type: 'CONFIRMED' });
     port.awaitingReturn.add(binId);
     this.enqueue({ kind: 'return', id: this.newId('return'), binId, queuedAtMs: this.clock.now() });
-    if (visit) this.applyConfirmation(visit, quantity);
     this.presentNext(port);
     // A robot waiting on the port's cell for this bin is free now; allocation gives it the bin.
     const waiter = this.robots.get(this.traffic.holderOf(port.cell) ?? '');
     if (waiter?.job?.kind === 'takeBackWait' && !waiter.leg) this.finishJob(waiter);
     this.allocate();
-    return undefined;
-  }
-
-  private applyConfirmation(visit: Visit, quantity: number): void {
-    const request = this.requests.get(visit.requestId);
-    let remaining = quantity;
-    const confirmed: { sku: string; quantity: number }[] = [];
-    for (const line of visit.lines) {
-      const done = Math.min(line.quantity, Math.max(0, remaining));
-      remaining -= done;
-      if (visit.mode === 'pick') {
-        if (line.reservationId && this.inventory.reservation(line.reservationId)) this.stock.release(line.reservationId);
-        if (done > 0) this.stock.adjustContents(visit.binId, line.sku, -done);
-        this.slotting.recordPick(line.sku);
-      } else if (done > 0) {
-        this.stock.adjustContents(visit.binId, line.sku, done);
-      }
-      confirmed.push({ sku: line.sku, quantity: done });
-      if (request) {
-        request.done.set(line.sku, (request.done.get(line.sku) ?? 0) + done);
-        if (done < line.quantity) request.shortage = true;
-      }
-    }
-    visit.state = 'done';
-    this.observers.forEach((o) => o.visitConfirmed?.(visit, confirmed));
   }
 
   /** Records a finished request for the KPIs. */
   noteRequestFinished(acceptedAtMs: number): void {
     this.completedRequests++;
-    const seconds = (this.clock.now() - acceptedAtMs) / 1000;
-    const times = this.requestTimesS;
-    let lo = 0;
-    let hi = times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (times[mid]! <= seconds) lo = mid + 1;
-      else hi = mid;
-    }
-    times.splice(lo, 0, seconds);
+    insertSorted(this.requestTimesS, (this.clock.now() - acceptedAtMs) / 1000);
   }
 
   // ---------------------------------------------------------------- work intake
@@ -1425,6 +1418,12 @@ export class GridController {
       robot.actor.send({ type: 'CONNECTION_LOST' });
     }
     this.allocate();
+  }
+
+  /** Handling a robot's report failed half-way (`reason`): what was decided for it is in doubt, so it is held. */
+  holdAfterInternalError(serial: string, reason: string): void {
+    const robot = this.robots.get(serial);
+    if (robot) this.holdRobot(robot, reason);
   }
 
   /**

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatKpi, percentile } from './kpi.ts';
+import { formatKpi, insertSorted, percentile } from './kpi.ts';
+
+describe('insertSorted', () => {
+  it('keeps the values ascending, whatever order they come in', () => {
+    const sorted: number[] = [];
+    for (const value of [5, 1, 3, 3, 9, 0, 4]) insertSorted(sorted, value);
+    expect(sorted).toEqual([0, 1, 3, 3, 4, 5, 9]);
+  });
+});
 
 describe('percentile (nearest rank over sorted values)', () => {
   it('is 0 for no values', () => {

@@ -29,6 +29,18 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[rank]!;
 }
 
+/** Puts `value` into ascending `sorted` where it belongs (after equal values). */
+export function insertSorted(sorted: number[], value: number): void {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  sorted.splice(lo, 0, value);
+}
+
 export function formatKpi(k: KpiSnapshot): string {
   return [
     `t=${(k.elapsedMs / 1000).toFixed(0)}s`,

@@ -7,6 +7,7 @@ import { WmsServerLink } from '../protocol/wms/links.ts';
 import { PortServerLink } from '../protocol/console/links.ts';
 import { ConsoleServerLink } from '../protocol/console/console-links.ts';
 import { defaultControllerOptions, type ControllerOptions } from './controller-options.ts';
+import { internalErrorReason } from './error-boundary.ts';
 import { WmsGateway } from './gateway/wms-gateway.ts';
 import { PortScreenGateway } from './gateway/port-screen-gateway.ts';
 import { ConsoleGateway } from './gateway/console-gateway.ts';
@@ -66,26 +67,27 @@ export async function startController(start: ControllerStartOptions): Promise<Ru
   const wmsLink = new WmsServerLink(bus, clock, { site: options.site, maxRequestBytes: options.maxWmsPayloadBytes });
   const gateway = new WmsGateway(controller, store, wmsLink, clock);
   const portLink = new PortServerLink(bus, clock, { site: options.site });
-  new PortScreenGateway(controller, portLink, (change) => store.applyBatch(change));
+  const portScreens = new PortScreenGateway(controller, portLink);
   const consoleLink = new ConsoleServerLink(bus, clock, { site: options.site });
   const consoleGateway = new ConsoleGateway(controller, consoleLink, clock, layout, options);
 
-  // A fault in handling one message is raised as an alarm; the controller keeps running.
-  const guarded =
-    <A extends unknown[]>(source: string, handler: (...args: A) => void) =>
-    (...args: A) => {
-      try {
-        handler(...args);
-      } catch (error) {
-        controller.alarm(source, `internal error: ${(error as Error).stack ?? String(error)}`);
-      }
-    };
-  robotLink.onConnection(guarded('robot link', (serial, connection) => controller.handleConnection(serial, connection)));
-  robotLink.onState(guarded('robot link', (serial, state, dropped) => controller.handleState(serial, state, dropped)));
-  robotLink.onFactsheet(guarded('robot link', (serial, factsheet) => controller.edge.onFactsheet(serial, factsheet)));
-  robotLink.onInvalidMessage(guarded('robot link', (topic, errors) => controller.edge.onInvalidMessage(topic, errors)));
-  wmsLink.onRequest(guarded('wms link', (clientId, parsed) => gateway.handle(clientId, parsed)));
-  consoleLink.onCommand(guarded('console link', (command) => void consoleGateway.handle(command)));
+  // Every inbound message is handled through the one error boundary: an internal error is
+  // raised as an alarm, the work it interrupted is ended (the robot held, the request or the
+  // command answered), and the controller keeps running.
+  const boundary = controller.boundary;
+  robotLink.onConnection(boundary.wrap('robot link', (serial, connection) => controller.handleConnection(serial, connection)));
+  robotLink.onState(
+    boundary.wrap(
+      (serial) => serial,
+      (serial, state, dropped) => controller.handleState(serial, state, dropped),
+      (error, serial) => controller.holdAfterInternalError(serial, `sent a state the controller failed on (${internalErrorReason(error)})`),
+    ),
+  );
+  robotLink.onFactsheet(boundary.wrap('robot link', (serial, factsheet) => controller.edge.onFactsheet(serial, factsheet)));
+  robotLink.onInvalidMessage(boundary.wrap('robot link', (topic, errors) => controller.edge.onInvalidMessage(topic, errors)));
+  wmsLink.onRequest(boundary.wrap('wms link', (clientId, parsed) => gateway.handle(clientId, parsed), (error, clientId, parsed) => gateway.recover(clientId, parsed, error)));
+  portLink.onConfirm(boundary.wrap((portId) => `port ${portId}`, (portId, result) => portScreens.handle(portId, result), (error, portId, result) => portScreens.recover(portId, result, error)));
+  consoleLink.onCommand(boundary.wrap('console', (command) => void consoleGateway.handle(command), (error, command) => consoleGateway.recover(command, error)));
 
   const resumed = gateway.resumeOpenRequests();
   await Promise.all([robotLink.start(), wmsLink.start(), portLink.start(), consoleLink.start()]);

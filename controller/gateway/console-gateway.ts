@@ -3,6 +3,7 @@ import type { ConsoleReplyDraft, ConsoleServerLink, ReceivedConsoleCommand } fro
 import type { ConsoleCommand } from '../../protocol/console/console-messages.ts';
 import type { GridLayout } from '../../protocol/layout/index.ts';
 import type { ControllerOptions } from '../controller-options.ts';
+import { internalErrorReason } from '../error-boundary.ts';
 import type { GridController, OperatorOutcome, OutcomeListener } from '../grid-controller.ts';
 import { columnHeights, consoleLayoutDraft } from '../console/console-layout.ts';
 import { ConsoleStateBuilder } from '../console/console-state.ts';
@@ -54,11 +55,11 @@ export class ConsoleGateway {
     this.publishState();
     const state = () => {
       this.stateTimer = this.clock.setTimeout(state, this.options.consoleStatePeriodMs);
-      this.guard('console state', () => this.publishState());
+      this.controller.boundary.run('console state', () => this.publishState());
     };
     const stacks = () => {
       this.stacksTimer = this.clock.setTimeout(stacks, STACKS_PERIOD_MS);
-      this.guard('console stacks', () => {
+      this.controller.boundary.run('console stacks', () => {
         if (this.controller.stackVersion !== this.publishedStackVersion) this.publishStacks();
       });
     };
@@ -85,7 +86,8 @@ export class ConsoleGateway {
 
   /**
    * Runs a command and sends its one reply (also returned, for tests; undefined while the reply
-   * waits on the robots). Never throws. A command seen again (a QoS 1 redelivery) is not run
+   * waits on the robots). An internal error is thrown on, to the error boundary (`recover`
+   * answers the command). A command seen again (a QoS 1 redelivery) is not run
    * twice: its first reply is sent again, or, while that is still to come, nothing.
    */
   handle(received: ReceivedConsoleCommand, onReply?: (reply: ConsoleReplyDraft) => void): ConsoleReplyDraft | undefined {
@@ -104,36 +106,40 @@ export class ConsoleGateway {
     const command = received.command;
     if (this.pending.has(command.commandId)) return undefined;
     let deferred = false;
-    let reply: ConsoleReplyDraft | undefined;
-    try {
-      const result = this.run(command, (outcome) => {
-        this.pending.delete(command.commandId);
-        const verified = this.send({ commandId: command.commandId, ...answer(outcome) }, true);
-        if (deferred) onReply?.(verified);
-      });
-      if (result === 'awaiting robots') deferred = true;
-      else reply = { commandId: command.commandId, ...result };
-    } catch (error) {
-      // A mistake in the controller, not the operator's: raised, and still answered.
-      this.controller.alarm('console', `internal error in ${command.type}: ${(error as Error).stack ?? String(error)}`);
-      reply = { commandId: command.commandId, ok: false, code: 'NOT_ALLOWED', message: `internal error: ${(error as Error).message}` };
-    }
-    if (deferred && !reply) {
-      // The listener may have answered at once (no robot to wait for).
-      if (!this.recentReplies.has(command.commandId)) this.pending.add(command.commandId);
-      return this.recentReplies.get(command.commandId);
-    }
-    return this.send(reply!, true);
+    const result = this.run(command, (outcome) => {
+      this.pending.delete(command.commandId);
+      // A command that failed meanwhile has had its one reply (recover).
+      if (this.recentReplies.has(command.commandId)) return;
+      const verified = this.send({ commandId: command.commandId, ...answer(outcome) }, true);
+      if (deferred) onReply?.(verified);
+    });
+    if (result !== 'awaiting robots') return this.send({ commandId: command.commandId, ...result }, true);
+    deferred = true;
+    // The listener may have answered at once (no robot to wait for).
+    if (!this.recentReplies.has(command.commandId)) this.pending.add(command.commandId);
+    return this.recentReplies.get(command.commandId);
+  }
+
+  /**
+   * A command whose handling threw (the error boundary calls this): a mistake in the
+   * controller, not the operator's, and still answered, once: INTERNAL_ERROR, unless its
+   * reply went out already.
+   */
+  recover(received: ReceivedConsoleCommand, error: Error): void {
+    if (!received.ok || this.recentReplies.has(received.command.commandId)) return;
+    this.pending.delete(received.command.commandId);
+    this.send({ commandId: received.command.commandId, ok: false, code: 'INTERNAL_ERROR', message: `${internalErrorReason(error)} (in ${received.command.type})` }, true);
   }
 
   /** Sends a reply (its message clipped), remembering a valid command's for repeats. */
   private send(draft: ConsoleReplyDraft, remember: boolean): ConsoleReplyDraft {
     const reply = { ...draft, message: clip(draft.message) };
+    // Sent first: a reply that cannot be built is not remembered as given (recover answers instead).
+    this.out.reply(reply);
     if (remember) {
       this.recentReplies.set(reply.commandId, reply);
       if (this.recentReplies.size > REMEMBERED_REPLIES) this.recentReplies.delete(this.recentReplies.keys().next().value!);
     }
-    this.out.reply(reply);
     return reply;
   }
 
@@ -178,14 +184,6 @@ export class ConsoleGateway {
     if (!grid.inside(x, y)) return { ok: false, code: 'OUTSIDE_GRID', message: `cell (${x}, ${y}) is outside the ${grid.width} x ${grid.height} grid` };
     const bins = inventory.stack(x, y).map((binId, level) => ({ binId, level, contents: inventory.contents(binId) }));
     return { ok: true, code: 'OK', message: `column (${x}, ${y}) holds ${bins.length} bin${bins.length === 1 ? '' : 's'}`, column: { x, y, bins } };
-  }
-
-  private guard(source: string, fn: () => void): void {
-    try {
-      fn();
-    } catch (error) {
-      this.controller.alarm(source, `internal error: ${(error as Error).stack ?? String(error)}`);
-    }
   }
 }
 

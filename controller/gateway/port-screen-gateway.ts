@@ -1,4 +1,7 @@
 import type { PortServerLink } from '../../protocol/console/links.ts';
+import type { PortConfirm } from '../../protocol/console/port-messages.ts';
+import type { ParseResult } from '../../protocol/wms/parse-wms-messages.ts';
+import { internalErrorReason } from '../error-boundary.ts';
 import type { GridController, VisitObserver } from '../grid-controller.ts';
 import type { Visit } from '../requests/request-book.ts';
 
@@ -8,30 +11,34 @@ import type { Visit } from '../requests/request-book.ts';
  * presented (a stale screen, a typo) is refused and raised as an alarm; nothing changes.
  */
 export class PortScreenGateway implements VisitObserver {
-  /**
-   * `atomically` runs a confirmation's writes (stock, reservation, request progress) as one
-   * store transaction, so a crash can never keep the stock change and lose the record of it.
-   */
   constructor(
     private readonly controller: GridController,
-    private readonly link: Pick<PortServerLink, 'present' | 'onConfirm'>,
-    atomically: (change: () => void) => void = (change) => change(),
+    private readonly link: Pick<PortServerLink, 'present'>,
   ) {
     controller.addObserver(this);
-    link.onConfirm((portId, result) => {
-      if (!result.ok) return controller.alarm(`port ${portId}`, `invalid confirmation: ${result.errors.join('; ')}`);
-      const { taskId, binId, quantity } = result.message;
-      try {
-        let problem: string | undefined;
-        atomically(() => {
-          problem = controller.confirmAtPort(portId, taskId, binId, quantity);
-        });
-        if (problem) controller.alarm(`port ${portId}`, `confirmation refused: ${problem}`);
-      } catch (error) {
-        controller.alarm(`port ${portId}`, `internal error: ${(error as Error).stack ?? String(error)}`);
-      }
-    });
     for (const port of controller.ports.keys()) link.present(port, null);
+  }
+
+  /**
+   * A person's confirmation at a port (the link's onConfirm, through the error boundary). Its
+   * stock change and request progress are kept together (GridController.confirmAtPort).
+   */
+  handle(portId: string, result: ParseResult<PortConfirm>): void {
+    if (!result.ok) return this.controller.alarm(`port ${portId}`, `invalid confirmation: ${result.errors.join('; ')}`);
+    const { taskId, binId, quantity } = result.message;
+    const problem = this.controller.confirmAtPort(portId, taskId, binId, quantity);
+    if (problem) this.controller.alarm(`port ${portId}`, `confirmation refused: ${problem}`);
+  }
+
+  /**
+   * A confirmation whose handling threw (the error boundary calls this): nothing of it was
+   * kept, so the bin goes back as it is and its request ends `failed` with the error.
+   */
+  recover(portId: string, result: ParseResult<PortConfirm>, error: Error): void {
+    if (!result.ok || this.controller.ports.get(portId)?.presented?.visitId !== result.message.taskId) return;
+    // Cleared first: the port's next bin, if any, is presented as the port moves on.
+    this.link.present(portId, null);
+    this.controller.abandonAtPort(portId, result.message.taskId, `confirmation at port ${portId} failed: ${internalErrorReason(error)}`);
   }
 
   visitPresented(visit: Visit): void {

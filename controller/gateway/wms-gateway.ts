@@ -1,34 +1,62 @@
 import type { Clock } from '../../protocol/clock.ts';
+import type { WmsEvent } from '../../protocol/wms/event-schemas.ts';
 import type { WmsEventDraft, WmsReplyDraft } from '../../protocol/wms/links.ts';
 import type { ParseWmsRequestResult } from '../../protocol/wms/parse-wms-request.ts';
 import { canonicalRequestKey } from '../../protocol/wms/canonical-request-key.ts';
-import type { InventoryAnswer, InventoryBin, RejectionCode, RequestStatus } from '../../protocol/wms/reply-schemas.ts';
+import type { RejectionCode, WmsReply } from '../../protocol/wms/reply-schemas.ts';
 import type { CancelRequest, InventoryRequest, PickRequest, PutawayRequest, StatusRequest, WmsRequest } from '../../protocol/wms/request-schemas.ts';
-import type { TerminalEvent } from '../../protocol/wms/event-schemas.ts';
+import { internalErrorReason } from '../error-boundary.ts';
 import type { GridController, VisitObserver } from '../grid-controller.ts';
 import type { ActiveRequest, Visit } from '../requests/request-book.ts';
-import type { SqliteStore } from '../store/sqlite-store.ts';
+import type { SqliteStore, StoredRequest } from '../store/sqlite-store.ts';
 import { selectBinsForPick, selectBinForPutaway } from './bin-selection.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import { doneQuantities, inventoryAnswer, requestStatus, type Rejection } from './wms-queries.ts';
 
-/** Where answers go: the WMS link (MQTT or in-memory). */
+/**
+ * Where answers go: the WMS link (MQTT or in-memory). A reply or event is built (stamped and
+ * checked against the schema, throwing if it breaks it) before anything it reports is kept,
+ * and sent once that is durable.
+ */
 export interface WmsOutput {
-  reply(clientId: string, reply: WmsReplyDraft): void;
-  event(clientId: string, event: WmsEventDraft): void;
+  buildReply(reply: WmsReplyDraft): WmsReply;
+  buildEvent(event: WmsEventDraft): WmsEvent;
+  sendReply(clientId: string, reply: WmsReply): void;
+  sendEvent(clientId: string, event: WmsEvent): void;
 }
-
-type Rejection = { code: RejectionCode; reason: string };
 
 /** What the store keeps as a request's progress: its latest event and the pieces done so far. */
 type ProgressRecord = Extract<WmsEventDraft, { type: 'progress' }> & { done: { sku: string; quantity: number }[] };
+
+/** The request being handled: what of it is already kept and sent, for `recover`. */
+interface Turn {
+  readonly requestId: string | null;
+  /** Its record is in the store (committed). */
+  recorded: boolean;
+  /** Its reply went out. */
+  replied: boolean;
+  /** Picks and putaways it started or was ending: each must end if the handling broke off. */
+  readonly touched: string[];
+}
 
 /**
  * The WMS API's controller end: every request gets exactly one reply, every accepted pick
  * or putaway exactly one terminal event. A request is checked completely before anything
  * changes, so a rejection leaves no trace but the reply. Request ids are idempotent: a
  * repeat with the same content gets the stored reply again, never a second pick.
+ *
+ * Limits at the edge: each client's request rate (a token bucket on the clock:
+ * RATE_LIMITED beyond it), units per bin (BIN_CAPACITY_EXCEEDED), and a client sees only its
+ * own requests (another's is unknown to status and cancel, and its id is taken).
+ *
+ * A request is kept in one store batch with the stock it reserves: an internal error before
+ * it commits leaves nothing (memory undone with the store), and `recover` rejects it with
+ * INTERNAL_ERROR; after, `recover` ends what it started with a `failed` event.
  */
 export class WmsGateway implements VisitObserver {
   private shuttingDown = false;
+  private readonly limiter: RateLimiter;
+  private turn: Turn | null = null;
 
   constructor(
     private readonly controller: GridController,
@@ -37,6 +65,7 @@ export class WmsGateway implements VisitObserver {
     private readonly clock: Clock,
   ) {
     controller.addObserver(this);
+    this.limiter = new RateLimiter({ perSecond: controller.options.wmsRequestsPerSecond, burst: controller.options.wmsRequestBurst });
   }
 
   /** From now on new requests are refused with SHUTTING_DOWN. */
@@ -45,17 +74,22 @@ export class WmsGateway implements VisitObserver {
   }
 
   handle(clientId: string, parsed: ParseWmsRequestResult): void {
-    if (!parsed.ok) {
-      this.out.reply(clientId, { type: 'rejected', requestId: parsed.requestId, code: parsed.code, reason: parsed.reason });
-      return;
+    const requestId = parsed.ok ? parsed.request.requestId : parsed.requestId;
+    this.turn = { requestId, recorded: false, replied: false, touched: [] };
+    const rate = this.limiter.take(clientId, this.clock.now());
+    if (!rate.ok) {
+      const { perSecond, burst } = this.limiter.limit;
+      return this.reject(clientId, requestId, 'RATE_LIMITED', `client "${clientId}" sent more than ${perSecond} requests a second (bursts of up to ${burst}); send it again in ${rate.retryAfterMs / 1000} s`);
     }
+    if (!parsed.ok) return this.reject(clientId, requestId, parsed.code, parsed.reason);
     const request = parsed.request;
     const key = canonicalRequestKey(request);
     const earlier = this.store.getRequest(request.requestId);
     if (earlier) {
-      if (earlier.canonicalKey === key && earlier.reply) this.out.reply(clientId, earlier.reply as WmsReplyDraft);
-      else this.reject(clientId, request.requestId, 'DUPLICATE_REQUEST_ID', `requestId "${request.requestId}" was already used for a different request`);
-      return;
+      // Another client's request is never shown: not its reply, nor whether it was the same.
+      if (earlier.clientId !== clientId) return this.reject(clientId, request.requestId, 'DUPLICATE_REQUEST_ID', `requestId "${request.requestId}" is already in use (ids are site-wide); choose another`);
+      if (earlier.canonicalKey === key && earlier.reply) return this.answer(clientId, earlier.reply as WmsReplyDraft);
+      return this.reject(clientId, request.requestId, 'DUPLICATE_REQUEST_ID', `requestId "${request.requestId}" was already used for a different request`);
     }
     if (this.shuttingDown) return this.reject(clientId, request.requestId, 'SHUTTING_DOWN', 'the controller is shutting down; send the request again once it is back');
     switch (request.type) {
@@ -70,6 +104,23 @@ export class WmsGateway implements VisitObserver {
       case 'inventory':
         return this.inventory(clientId, request, key);
     }
+  }
+
+  /**
+   * Ends a request whose handling threw (the error boundary calls this with the error): what
+   * it started ends with a `failed` event, and it is answered: with its reply if that was kept
+   * but not sent, else with an INTERNAL_ERROR rejection (nothing of it was kept).
+   */
+  recover(clientId: string, parsed: ParseWmsRequestResult, error: Error): void {
+    const requestId = parsed.ok ? parsed.request.requestId : parsed.requestId;
+    const turn = this.turn?.requestId === requestId ? this.turn : { requestId, recorded: false, replied: false, touched: [] };
+    this.turn = null;
+    const reason = internalErrorReason(error);
+    for (const touched of turn.touched) this.endAfterError(touched, reason);
+    if (turn.replied) return;
+    const kept = turn.recorded && requestId !== null ? this.store.getRequest(requestId)?.reply : undefined;
+    if (kept) this.out.sendReply(clientId, this.out.buildReply(kept as WmsReplyDraft));
+    else this.out.sendReply(clientId, this.out.buildReply({ type: 'rejected', requestId, code: 'INTERNAL_ERROR', reason: `${reason}; nothing was changed, the request may be sent again` }));
   }
 
   // ---------------------------------------------------------------- requests
@@ -87,8 +138,16 @@ export class WmsGateway implements VisitObserver {
       const available = inventory.available(sku);
       if (quantity > available) return this.reject(clientId, request.requestId, 'INSUFFICIENT_STOCK', `SKU "${sku}": ${quantity} asked, ${available} available`);
     }
-    const visits = this.pickVisits(request.requestId, wanted, port);
-    this.accept(clientId, request, key, { requestId: request.requestId, clientId, type: 'pick', acceptedAtMs: this.clock.now(), priority: pickPriority(request), visits, done: new Map(), shortage: false });
+    this.accept(clientId, request, key, () => ({
+      requestId: request.requestId,
+      clientId,
+      type: 'pick',
+      acceptedAtMs: this.clock.now(),
+      priority: pickPriority(request),
+      visits: this.pickVisits(request.requestId, wanted, port),
+      done: new Map(),
+      shortage: false,
+    }));
   }
 
   /** Visits serving `wanted` (pieces per SKU) at the port, with their stock reserved; availability is checked. */
@@ -112,66 +171,66 @@ export class WmsGateway implements VisitObserver {
     const port = this.choosePort(request.port, 'putaway');
     if ('code' in port) return this.reject(clientId, request.requestId, port.code, port.reason);
     const inventory = this.controller.inventory;
+    const cap = this.controller.options.maxUnitsPerBin;
     let binId = request.binId;
     if (binId !== undefined) {
       if (!inventory.has(binId)) return this.reject(clientId, request.requestId, 'UNKNOWN_BIN', `bin "${binId}" does not exist`);
       const others = inventory.contents(binId).filter((line) => line.sku !== request.sku);
       if (others.length > 0) return this.reject(clientId, request.requestId, 'BIN_UNAVAILABLE', `bin "${binId}" holds ${others.map((l) => l.sku).join(', ')}; put ${request.sku} into an empty bin or one holding it`);
       if (this.binBusy(binId)) return this.reject(clientId, request.requestId, 'BIN_UNAVAILABLE', `bin "${binId}" is in use by another request`);
+      const held = inventory.contents(binId).find((line) => line.sku === request.sku)?.quantity ?? 0;
+      if (held + request.quantity > cap) return this.reject(clientId, request.requestId, 'BIN_CAPACITY_EXCEEDED', `bin "${binId}" holds ${held} of ${request.sku}; ${request.quantity} more would exceed the ${cap} units a bin may hold`);
     } else {
+      if (request.quantity > cap) return this.reject(clientId, request.requestId, 'BIN_CAPACITY_EXCEEDED', `${request.quantity} units exceed the ${cap} units a bin may hold; split the putaway`);
       binId = selectBinForPutaway(this.controller, port.cell, (id) => this.binBusy(id));
       if (binId === undefined) return this.reject(clientId, request.requestId, 'NO_EMPTY_BIN', 'no empty bin is free in storage');
     }
-    const visit = this.putawayVisit(request.requestId, binId, port, request.sku, request.quantity);
-    this.accept(clientId, request, key, { requestId: request.requestId, clientId, type: 'putaway', acceptedAtMs: this.clock.now(), priority: 0, visits: [visit], done: new Map(), shortage: false });
+    const into = binId;
+    this.accept(clientId, request, key, () => ({
+      requestId: request.requestId,
+      clientId,
+      type: 'putaway',
+      acceptedAtMs: this.clock.now(),
+      priority: 0,
+      visits: [this.putawayVisit(request.requestId, into, port, request.sku, request.quantity)],
+      done: new Map(),
+      shortage: false,
+    }));
   }
 
   private cancel(clientId: string, request: CancelRequest, key: string): void {
-    const target = this.store.getRequest(request.targetRequestId);
-    if (!target || target.status === 'rejected') return this.reject(clientId, request.requestId, 'UNKNOWN_REQUEST', `no accepted request "${request.targetRequestId}"`);
+    const target = this.ownRequest(clientId, request.targetRequestId);
+    if (!target) return this.reject(clientId, request.requestId, 'UNKNOWN_REQUEST', `no accepted request "${request.targetRequestId}"`);
     if (target.type !== 'pick' && target.type !== 'putaway') return this.reject(clientId, request.requestId, 'NOT_CANCELLABLE', `"${request.targetRequestId}" is a ${target.type} request, which is answered at once`);
     if (target.status === 'terminal') return this.reject(clientId, request.requestId, 'NOT_CANCELLABLE', `"${request.targetRequestId}" has already ended`);
-    if (!this.controller.cancelQueuedVisits(request.targetRequestId)) {
+    const active = this.controller.requests.get(request.targetRequestId);
+    if (!active || active.visits.some((v) => v.state !== 'queued' && v.state !== 'cancelled')) {
       return this.reject(clientId, request.requestId, 'NOT_CANCELLABLE', `bins for "${request.targetRequestId}" are already moving; it will complete`);
     }
-    this.store.insertRequest({ requestId: request.requestId, clientId, type: 'cancel', canonicalKey: key, body: request, status: 'accepted', acceptedAtMs: this.clock.now(), reply: this.acceptedReply(request) });
-    this.out.reply(clientId, this.acceptedReply(request));
-    const active = this.controller.requests.get(request.targetRequestId);
-    if (active) this.terminate(active, 'cancelled', `cancelled by request "${request.requestId}"`);
+    this.keep(clientId, request, key, this.acceptedReply(request), () => {
+      this.turn?.touched.push(active.requestId);
+      this.controller.cancelQueuedVisits(active.requestId);
+      this.terminate(active, 'cancelled', `cancelled by request "${request.requestId}"`);
+    });
   }
 
   private status(clientId: string, request: StatusRequest, key: string): void {
-    const target = this.store.getRequest(request.targetRequestId);
-    if (!target || target.status === 'rejected') return this.reject(clientId, request.requestId, 'UNKNOWN_REQUEST', `no accepted request "${request.targetRequestId}"`);
-    const active = this.controller.requests.get(target.requestId);
-    const terminal = target.terminalEvent as TerminalEvent | null;
-    const progress = target.progress as { stage?: RequestStatus['lastStage'] } | null;
-    const status: RequestStatus = {
-      targetRequestId: target.requestId,
-      requestType: target.type as RequestStatus['requestType'],
-      state: terminal ? terminal.type : target.type !== 'pick' && target.type !== 'putaway' ? 'completed' : active && active.visits.some((v) => v.state !== 'queued') ? 'inProgress' : 'queued',
-      lastStage: progress?.stage ?? null,
-      picked: target.type === 'pick' ? (terminal?.picked ?? quantities(active)) : [],
-      stored: target.type === 'putaway' ? (terminal?.stored ?? quantities(active)) : [],
-      ...(terminal?.reason ? { reason: terminal.reason } : {}),
-    };
-    this.answerQuery(clientId, request, key, { status });
+    const target = this.ownRequest(clientId, request.targetRequestId);
+    if (!target) return this.reject(clientId, request.requestId, 'UNKNOWN_REQUEST', `no accepted request "${request.targetRequestId}"`);
+    const status = requestStatus(target, this.controller.requests.get(target.requestId));
+    this.keep(clientId, request, key, { ...this.acceptedReply(request), status } as WmsReplyDraft);
   }
 
   private inventory(clientId: string, request: InventoryRequest, key: string): void {
-    const inventory = this.controller.inventory;
-    let binIds: string[];
-    if (request.binId !== undefined) {
-      if (!inventory.has(request.binId)) return this.reject(clientId, request.requestId, 'UNKNOWN_BIN', `bin "${request.binId}" does not exist`);
-      binIds = [request.binId];
-    } else {
-      if (!inventory.knownSku(request.sku!)) return this.reject(clientId, request.requestId, 'UNKNOWN_SKU', `SKU "${request.sku}" is not stocked in this grid`);
-      binIds = inventory.binsWithSku(request.sku!);
-    }
-    const bins: InventoryBin[] = binIds.map((binId) => ({ binId, location: this.wireLocation(binId), contents: inventory.contents(binId) }));
-    const totalQuantity = bins.reduce((sum, bin) => sum + bin.contents.filter((l) => request.sku === undefined || l.sku === request.sku).reduce((s, l) => s + l.quantity, 0), 0);
-    const answer: InventoryAnswer = { ...(request.sku !== undefined ? { sku: request.sku } : { binId: request.binId }), totalQuantity, bins };
-    this.answerQuery(clientId, request, key, { inventory: answer });
+    const answer = inventoryAnswer(this.controller.inventory, request);
+    if ('code' in answer) return this.reject(clientId, request.requestId, answer.code, answer.reason);
+    this.keep(clientId, request, key, { ...this.acceptedReply(request), inventory: answer } as WmsReplyDraft);
+  }
+
+  /** A request of this client that was accepted; another client's counts as none (nothing of it shows). */
+  private ownRequest(clientId: string, requestId: string): StoredRequest | undefined {
+    const target = this.store.getRequest(requestId);
+    return target && target.status !== 'rejected' && target.clientId === clientId ? target : undefined;
   }
 
   // ---------------------------------------------------------------- visits (VisitObserver)
@@ -285,11 +344,34 @@ export class WmsGateway implements VisitObserver {
     return this.controller.inventory.location(binId).kind !== 'column';
   }
 
-  private accept(clientId: string, request: PickRequest | PutawayRequest, key: string, active: ActiveRequest): void {
-    const reply = this.acceptedReply(request);
-    this.store.insertRequest({ requestId: request.requestId, clientId, type: request.type, canonicalKey: key, body: request, status: 'accepted', acceptedAtMs: active.acceptedAtMs, reply });
-    this.out.reply(clientId, reply);
-    this.start(active);
+  /**
+   * Accepts a pick or putaway: its record, its reply and the stock `plan` reserves are kept in
+   * one batch; once that is durable the reply goes out and the request starts.
+   */
+  private accept(clientId: string, request: PickRequest | PutawayRequest, key: string, plan: () => ActiveRequest): void {
+    this.store.applyBatch(() => {
+      const active = plan();
+      this.keep(clientId, request, key, this.acceptedReply(request), () => {
+        this.turn?.touched.push(active.requestId);
+        this.start(active);
+      });
+    });
+  }
+
+  /**
+   * Keeps an accepted request's record with its reply (built first: one that cannot be built
+   * keeps nothing), then, once durable, sends the reply and runs `then`.
+   */
+  private keep(clientId: string, request: WmsRequest, key: string, reply: WmsReplyDraft, then?: () => void): void {
+    this.store.applyBatch(() => {
+      const built = this.out.buildReply(reply);
+      this.store.insertRequest({ requestId: request.requestId, clientId, type: request.type, canonicalKey: key, body: request, status: 'accepted', acceptedAtMs: this.clock.now(), reply });
+      this.store.afterCommit(() => {
+        if (this.turn) this.turn.recorded = true;
+      });
+      this.store.afterCommit(() => this.send(clientId, built));
+      if (then) this.store.afterCommit(then);
+    });
   }
 
   private start(active: ActiveRequest): void {
@@ -301,53 +383,67 @@ export class WmsGateway implements VisitObserver {
     }
   }
 
-  private answerQuery(clientId: string, request: StatusRequest | InventoryRequest, key: string, extra: Partial<WmsReplyDraft>): void {
-    const reply = { ...this.acceptedReply(request), ...extra } as WmsReplyDraft;
-    this.store.insertRequest({ requestId: request.requestId, clientId, type: request.type, canonicalKey: key, body: request, status: 'accepted', acceptedAtMs: this.clock.now(), reply });
-    this.out.reply(clientId, reply);
-  }
-
   private acceptedReply(request: WmsRequest): WmsReplyDraft {
     return { type: 'accepted', requestId: request.requestId, requestType: request.type };
   }
 
-  private reject(clientId: string, requestId: string, code: RejectionCode, reason: string): void {
-    this.out.reply(clientId, { type: 'rejected', requestId, code, reason });
+  private reject(clientId: string, requestId: string | null, code: RejectionCode, reason: string): void {
+    this.answer(clientId, { type: 'rejected', requestId, code, reason });
+  }
+
+  /** Sends a reply that needs nothing kept (a rejection, a repeat's stored reply). */
+  private answer(clientId: string, reply: WmsReplyDraft): void {
+    this.send(clientId, this.out.buildReply(reply));
+  }
+
+  private send(clientId: string, reply: WmsReply): void {
+    this.out.sendReply(clientId, reply);
+    if (this.turn) this.turn.replied = true;
   }
 
   private progress(requestId: string, fields: Omit<Extract<WmsEventDraft, { type: 'progress' }>, 'type' | 'requestId'>): void {
     const request = this.controller.requests.get(requestId);
     if (!request) return;
-    const event: WmsEventDraft = { type: 'progress', requestId, ...fields };
-    const record: ProgressRecord = { ...event, done: quantities(request) };
-    this.store.setRequestProgress(requestId, record);
-    this.out.event(request.clientId, event);
+    const draft: WmsEventDraft = { type: 'progress', requestId, ...fields };
+    const event = this.out.buildEvent(draft);
+    const record: ProgressRecord = { ...draft, done: doneQuantities(request) };
+    this.store.applyBatch(() => {
+      this.store.setRequestProgress(requestId, record);
+      this.store.afterCommit(() => this.out.sendEvent(request.clientId, event));
+    });
   }
 
+  /** The one terminal event of a request: kept, the request leaves the book (back if the batch it ran in rolls back), then sent. */
   private terminate(request: ActiveRequest, type: 'completed' | 'cancelled' | 'failed', reason?: string): void {
-    const done = quantities(request);
-    const event: WmsEventDraft = {
+    const done = doneQuantities(request);
+    const draft: WmsEventDraft = {
       type,
       requestId: request.requestId,
       ...(reason ? { reason } : {}),
       ...(request.type === 'pick' ? { picked: done } : { stored: done }),
     };
-    this.store.setTerminal(request.requestId, event);
-    this.controller.requests.remove(request.requestId);
-    this.controller.noteRequestFinished(request.acceptedAtMs);
-    this.out.event(request.clientId, event);
+    const event = this.out.buildEvent(draft);
+    this.store.applyBatch(() => {
+      this.store.setTerminal(request.requestId, draft);
+      const removed = this.controller.requests.remove(request.requestId);
+      if (removed) this.store.onRollback(() => this.controller.requests.add(removed));
+      this.store.afterCommit(() => {
+        this.controller.noteRequestFinished(request.acceptedAtMs);
+        this.out.sendEvent(request.clientId, event);
+      });
+    });
   }
 
-  private wireLocation(binId: string): InventoryBin['location'] {
-    const location = this.controller.inventory.location(binId);
-    if (location.kind === 'robot') return { kind: 'robot', serialNumber: location.serial };
-    if (location.kind === 'port') return { kind: 'port', port: location.portId };
-    return { kind: 'column', x: location.x, y: location.y, level: location.level, depth: this.controller.inventory.depthFromTop(binId) ?? 0 };
+  /** An accepted pick or putaway whose handling broke off ends `failed` (unless it has ended), its stock released. */
+  private endAfterError(requestId: string, reason: string): void {
+    const stored = this.store.getRequest(requestId);
+    if (stored?.status !== 'accepted' || (stored.type !== 'pick' && stored.type !== 'putaway')) return;
+    const active = this.controller.requests.get(requestId);
+    if (active) this.controller.dropQueuedVisits(requestId);
+    else this.controller.stock.releaseRequest(requestId);
+    const type = stored.type;
+    this.terminate(active ?? { requestId, clientId: stored.clientId, type, acceptedAtMs: stored.acceptedAtMs ?? this.clock.now(), priority: 0, visits: [], done: new Map(), shortage: false }, 'failed', reason);
   }
-}
-
-function quantities(request: ActiveRequest | undefined): { sku: string; quantity: number }[] {
-  return request ? [...request.done].map(([sku, quantity]) => ({ sku, quantity })) : [];
 }
 
 function pickPriority(request: PickRequest): number {

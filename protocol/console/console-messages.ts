@@ -174,13 +174,14 @@ export const robotStopOutcomeSchema = z.object({
 
 /**
  * The reply on `console/reply` to one command: `ok` with what was done, or not with a code and
- * a reason a person understands. `column` answers `queryColumn`. An emergency stop, a pause and
+ * a reason a person understands (INTERNAL_ERROR: the controller failed on it, not the
+ * operator). `column` answers `queryColumn`. An emergency stop, a pause and
  * their ends are answered once every robot confirmed or its time ran out, with `robots`.
  */
 export const consoleReplySchema = z.object({
   commandId: z.string().max(64),
   ok: z.boolean(),
-  code: z.enum(['OK', 'INVALID_COMMAND', 'UNKNOWN_ROBOT', 'UNKNOWN_PORT', 'UNKNOWN_BIN', 'OUTSIDE_GRID', 'NOT_ALLOWED']),
+  code: z.enum(['OK', 'INVALID_COMMAND', 'UNKNOWN_ROBOT', 'UNKNOWN_PORT', 'UNKNOWN_BIN', 'OUTSIDE_GRID', 'NOT_ALLOWED', 'INTERNAL_ERROR']),
   message: z.string().max(2000),
   column: columnDetailSchema.optional(),
   robots: z.array(robotStopOutcomeSchema).max(100_000).optional(),
