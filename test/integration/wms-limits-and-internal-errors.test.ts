@@ -1,0 +1,296 @@
+/**
+ * Limits at the WMS edge and internal errors, on the default facility in-process (simulated
+ * clock, deterministic). A WMS client pushing quantities to the limit gets clear rejections
+ * and every request it had accepted ends; an internal error injected into each kind of
+ * handler (WMS request, port confirmation, robot state, console command) is raised as an
+ * alarm, the work it interrupted ends with an answer or a `failed` event, store and memory
+ * agree, and the facility goes on working.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadLayout } from '../../cli/load-layout.ts';
+import { startFacility, type Facility } from '../../cli/facility.ts';
+import { ConsoleClientLink } from '../../protocol/console/console-links.ts';
+import type { ConsoleReply } from '../../protocol/console/console-messages.ts';
+import { PortScreenLink } from '../../protocol/console/links.ts';
+import type { PortPresentation } from '../../protocol/console/port-messages.ts';
+import { WmsClientLink } from '../../protocol/wms/links.ts';
+import type { WmsEvent } from '../../protocol/wms/event-schemas.ts';
+import type { WmsReply } from '../../protocol/wms/reply-schemas.ts';
+import { openStore } from '../../controller/store/sqlite-store.ts';
+import { memoryState, storeState } from '../../controller/test-support/store-and-memory.ts';
+
+const CLIENT = 'wms-test';
+const MAX_SAFE = Number.MAX_SAFE_INTEGER; // 2^53 - 1
+
+interface Rig {
+  f: Facility;
+  replies: WmsReply[];
+  events: WmsEvent[];
+  /** What each manual port's screen shows now. */
+  screens: Map<string, PortPresentation | null>;
+  confirm(portId: string, quantity?: number): void;
+  /** Sends a request as raw text (so the limits of the schema can be crossed) and returns its reply. */
+  ask(request: object): WmsReply;
+  /** Runs until `condition` holds, at most `limitMs` of facility time; returns whether it held. */
+  until(condition: () => boolean, limitMs?: number): boolean;
+  terminalEventsOf(requestId: string): WmsEvent[];
+  /** Every request accepted so far has ended with exactly one terminal event; nothing is left open; store and memory agree; §5 invariants hold. */
+  expectAllEnded(): void;
+  stop(): Promise<void>;
+}
+
+const dataDirs: string[] = [];
+afterEach(() => {
+  vi.restoreAllMocks();
+  for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function rig(options: { manualPorts?: string[]; dataDir?: string; seed?: number } = {}): Promise<Rig> {
+  const f = await startFacility({
+    layout: await loadLayout(undefined),
+    transport: { kind: 'in-process' },
+    seed: options.seed ?? 11,
+    wms: false,
+    checkEveryMs: 500,
+    ...(options.manualPorts ? { manualPorts: options.manualPorts } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+  });
+  const client = new WmsClientLink(await f.connectBus(CLIENT), { site: 'demo', clientId: CLIENT });
+  const replies: WmsReply[] = [];
+  const events: WmsEvent[] = [];
+  client.onReply((r) => void replies.push(r));
+  client.onEvent((e) => void events.push(e));
+  await client.start();
+  const screens = new Map<string, PortPresentation | null>();
+  const links = new Map<string, PortScreenLink>();
+  for (const portId of options.manualPorts ?? []) {
+    const link = new PortScreenLink(await f.connectBus(`screen-${portId}`), f.clock, { site: 'demo', portId });
+    link.onPresentation((presentation) => void screens.set(portId, presentation));
+    await link.start();
+    links.set(portId, link);
+  }
+  f.advance(1);
+  const core = f.controller.controller;
+  const until = (condition: () => boolean, limitMs = 10 * 60_000) => {
+    for (let t = 0; t < limitMs && !condition(); t += 250) f.advance(250);
+    return condition();
+  };
+  const idle = () => core.requests.size === 0 && core.robotSerials().every((serial) => core.robotStatus(serial)?.job === null);
+  const terminalEventsOf = (requestId: string) => events.filter((e) => e.requestId === requestId && e.type !== 'progress');
+  return {
+    f,
+    replies,
+    events,
+    screens,
+    until,
+    terminalEventsOf,
+    confirm(portId, quantity) {
+      const shown = screens.get(portId)!;
+      links.get(portId)!.confirm({ taskId: shown.taskId, binId: shown.binId, quantity: quantity ?? shown.quantity });
+      f.advance(1);
+    },
+    ask(request) {
+      const before = replies.length;
+      client.sendRaw(JSON.stringify(request));
+      f.advance(1);
+      expect(replies.length, `one reply to ${JSON.stringify(request)}`).toBe(before + 1);
+      return replies[before]!;
+    },
+    expectAllEnded() {
+        expect(until(idle, 20 * 60_000), 'every request ends and every robot is idle').toBe(true);
+      for (const reply of replies.filter((r) => r.type === 'accepted' && (r.requestType === 'pick' || r.requestType === 'putaway'))) {
+        expect(terminalEventsOf(reply.requestId!), reply.requestId!).toHaveLength(1);
+      }
+      expect(f.controller.store.openRequests().filter((stored) => stored.type === 'pick' || stored.type === 'putaway')).toEqual([]);
+      expect(storeState(f.controller.store)).toEqual(memoryState(core));
+      expect(core.inventory.checkConsistency()).toEqual([]);
+      f.checker.checkNow(f.elapsedMs());
+      expect(f.checker.violations).toEqual([]);
+    },
+    stop: () => f.stop(),
+  };
+}
+
+describe('a WMS client putting away huge quantities (limits at the WMS edge)', () => {
+  it('puts away a huge quantity, then queries and puts away again: clear rejections, no request left open', async () => {
+    const r = await rig({ manualPorts: ['P3'] });
+    const core = r.f.controller.controller;
+    const huge = r.ask({ type: 'putaway', requestId: 'in-1', sku: 'SKU-HUGE', quantity: MAX_SAFE });
+    expect(huge).toMatchObject({ type: 'rejected', requestId: 'in-1', code: 'INVALID_QUANTITY', reason: 'quantity must be an integer from 1 to 1000000' });
+
+    // The most one request may put away fills an empty bin to the cap.
+    expect(r.ask({ type: 'putaway', requestId: 'in-2', sku: 'SKU-HUGE', quantity: 1_000_000 })).toMatchObject({ type: 'accepted' });
+    expect(r.until(() => r.screens.get('P3')?.requestId === 'in-2')).toBe(true);
+    r.confirm('P3');
+    expect(r.until(() => r.terminalEventsOf('in-2').length > 0)).toBe(true);
+    expect(r.terminalEventsOf('in-2')).toEqual([expect.objectContaining({ type: 'completed', stored: [{ sku: 'SKU-HUGE', quantity: 1_000_000 }] })]);
+    // The bin is back in storage: another putaway into it may be asked for.
+    expect(r.until(() => core.robotSerials().every((serial) => core.robotStatus(serial)?.job === null))).toBe(true);
+
+    const query = r.ask({ type: 'inventory', requestId: 'q-1', sku: 'SKU-HUGE' });
+    expect(query).toMatchObject({ type: 'accepted', inventory: { sku: 'SKU-HUGE', totalQuantity: 1_000_000 } });
+    const binId = query.type === 'accepted' ? query.inventory!.bins[0]!.binId : '';
+    expect(r.ask({ type: 'putaway', requestId: 'in-3', sku: 'SKU-HUGE', quantity: 1, binId })).toMatchObject({
+      type: 'rejected',
+      code: 'BIN_CAPACITY_EXCEEDED',
+      reason: `bin "${binId}" holds 1000000 of SKU-HUGE; 1 more would exceed the 1000000 units a bin may hold`,
+    });
+    expect(r.ask({ type: 'putaway', requestId: 'in-4', sku: 'SKU-HUGE', quantity: MAX_SAFE, binId })).toMatchObject({ type: 'rejected', code: 'INVALID_QUANTITY' });
+    expect(r.ask({ type: 'pick', requestId: 'out-1', lines: [{ sku: 'SKU-HUGE', quantity: MAX_SAFE }] })).toMatchObject({ type: 'rejected', code: 'INVALID_QUANTITY' });
+    // Another putaway goes into another bin and completes.
+    expect(r.ask({ type: 'putaway', requestId: 'in-5', sku: 'SKU-HUGE', quantity: 5 })).toMatchObject({ type: 'accepted' });
+    expect(r.until(() => r.screens.get('P3')?.requestId === 'in-5')).toBe(true);
+    r.confirm('P3');
+    r.expectAllEnded();
+    expect(r.ask({ type: 'inventory', requestId: 'q-2', sku: 'SKU-HUGE' })).toMatchObject({ type: 'accepted', inventory: { totalQuantity: 1_000_005 } });
+    expect(core.alarms).toEqual([]);
+    await r.stop();
+  }, 120_000);
+
+  it('on a store written before the limits (2^53 - 1 units in a bin) still answers every request, and ends every one it accepts', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'gridline-limits-'));
+    dataDirs.push(dataDir);
+    const first = await rig({ dataDir });
+    const [huge, small] = first.f.controller.controller.inventory.emptyBins();
+    const dimensions = first.f.controller.store.dimensions;
+    await first.stop();
+    const store = openStore(dataDir, dimensions);
+    store.recordContents(huge!, [{ sku: 'SKU-OLD', quantity: MAX_SAFE }]);
+    store.recordContents(small!, [{ sku: 'SKU-OLD', quantity: 1 }]);
+    store.close();
+
+    const r = await rig({ dataDir, manualPorts: ['P1', 'P3'], seed: 12 });
+    const core = r.f.controller.controller;
+    // 2^53 units in all: no exact JSON number; the query is answered all the same.
+    const query = r.ask({ type: 'inventory', requestId: 'q-1', sku: 'SKU-OLD' });
+    expect(query).toMatchObject({ type: 'rejected', requestId: 'q-1', code: 'INTERNAL_ERROR' });
+    expect(r.ask({ type: 'inventory', requestId: 'q-2', binId: huge })).toMatchObject({ type: 'accepted', inventory: { totalQuantity: MAX_SAFE } });
+    expect(r.ask({ type: 'putaway', requestId: 'in-1', sku: 'SKU-OLD', quantity: 1, binId: huge })).toMatchObject({ type: 'rejected', code: 'BIN_CAPACITY_EXCEEDED' });
+    // A pick from that stock and a putaway elsewhere run to their end.
+    expect(r.ask({ type: 'pick', requestId: 'out-1', lines: [{ sku: 'SKU-OLD', quantity: 3 }] })).toMatchObject({ type: 'accepted' });
+    expect(r.ask({ type: 'putaway', requestId: 'in-2', sku: 'SKU-OLD', quantity: 7 })).toMatchObject({ type: 'accepted' });
+    expect(r.until(() => r.screens.get('P1')?.requestId === 'out-1' && r.screens.get('P3')?.requestId === 'in-2')).toBe(true);
+    r.confirm('P1');
+    r.confirm('P3');
+    r.expectAllEnded();
+    expect(r.terminalEventsOf('out-1')).toEqual([expect.objectContaining({ type: 'completed', picked: [{ sku: 'SKU-OLD', quantity: 3 }] })]);
+    expect(r.terminalEventsOf('in-2')).toEqual([expect.objectContaining({ type: 'completed', stored: [{ sku: 'SKU-OLD', quantity: 7 }] })]);
+    expect(core.alarms.map((a) => `${a.source}: ${a.message.split('\n')[0]}`)).toEqual([expect.stringMatching(/^wms link: internal error: /)]);
+    await r.stop();
+  }, 120_000);
+});
+
+describe('an internal error in each kind of handler', () => {
+  it('a WMS request: rejected with INTERNAL_ERROR if nothing was kept, else ended with a failed event; the same request sent again works', async () => {
+    const r = await rig({ manualPorts: ['P1'] });
+    const core = r.f.controller.controller;
+    const sku = core.inventory.knownSkus().find((s) => core.inventory.available(s) >= 4)!;
+    vi.spyOn(r.f.controller.store, 'insertRequest').mockImplementationOnce(() => {
+      throw new Error('injected: store refused the record');
+    });
+    expect(r.ask({ type: 'pick', requestId: 'o-1', lines: [{ sku, quantity: 2 }] })).toMatchObject({ type: 'rejected', code: 'INTERNAL_ERROR' });
+    expect(core.inventory.reservationsOfRequest('o-1')).toEqual([]);
+    vi.spyOn(core, 'queueVisit').mockImplementationOnce(() => {
+      throw new Error('injected: queue broken');
+    });
+    expect(r.ask({ type: 'pick', requestId: 'o-2', lines: [{ sku, quantity: 2 }] })).toMatchObject({ type: 'accepted' });
+    expect(r.terminalEventsOf('o-2')).toEqual([expect.objectContaining({ type: 'failed', reason: 'internal error: injected: queue broken', picked: [] })]);
+    expect(storeState(r.f.controller.store)).toEqual(memoryState(core));
+    expect(core.alarms.map((a) => a.source)).toEqual(['wms link', 'wms link']);
+    // Sent again, the first is handled as new and completes; the second gets its kept reply.
+    expect(r.ask({ type: 'pick', requestId: 'o-1', lines: [{ sku, quantity: 2 }] })).toMatchObject({ type: 'accepted' });
+    expect(r.ask({ type: 'pick', requestId: 'o-2', lines: [{ sku, quantity: 2 }] })).toMatchObject({ type: 'accepted' });
+    expect(r.until(() => r.screens.get('P1')?.requestId === 'o-1')).toBe(true);
+    r.confirm('P1');
+    r.expectAllEnded();
+    expect(r.terminalEventsOf('o-1')).toEqual([expect.objectContaining({ type: 'completed' })]);
+    await r.stop();
+  }, 120_000);
+
+  it('a port confirmation: nothing of it is kept, the bin goes back as it was, the request fails, and the port goes on', async () => {
+    const r = await rig({ manualPorts: ['P1'] });
+    const core = r.f.controller.controller;
+    const sku = core.inventory.knownSkus().find((s) => core.inventory.available(s) >= 4)!;
+    expect(r.ask({ type: 'pick', requestId: 'o-1', lines: [{ sku, quantity: 1 }] })).toMatchObject({ type: 'accepted' });
+    expect(r.until(() => r.screens.get('P1')?.requestId === 'o-1')).toBe(true);
+    const shown = r.screens.get('P1')!;
+    const contents = core.inventory.contents(shown.binId);
+    expect(core.inventory.reservationsOfRequest('o-1')).toHaveLength(1);
+    // The pieces are taken out of the bin, then telling the WMS fails: all of it is taken back.
+    vi.spyOn(r.f.controller.gateway, 'visitConfirmed').mockImplementationOnce(() => {
+      throw new Error('injected: progress broke');
+    });
+    r.confirm('P1');
+    expect(core.alarms.map((a) => a.source)).toEqual(['port P1']);
+    expect(core.alarms[0]!.message).toMatch(/^internal error: Error: injected: progress broke/);
+    expect(r.terminalEventsOf('o-1')).toEqual([
+      expect.objectContaining({ type: 'failed', reason: 'confirmation at port P1 failed: internal error: injected: progress broke', picked: [] }),
+    ]);
+    expect(core.inventory.contents(shown.binId)).toEqual(contents);
+    expect(core.inventory.reservationsOfRequest('o-1')).toEqual([]);
+    expect(core.ports.get('P1')!.presented).toBeNull();
+    expect(storeState(r.f.controller.store)).toEqual(memoryState(core));
+    // The port takes the next bin and its confirmation.
+    expect(r.ask({ type: 'pick', requestId: 'o-2', lines: [{ sku, quantity: 1 }] })).toMatchObject({ type: 'accepted' });
+    expect(r.until(() => r.screens.get('P1')?.requestId === 'o-2')).toBe(true);
+    r.confirm('P1');
+    r.expectAllEnded();
+    expect(r.terminalEventsOf('o-2')).toEqual([expect.objectContaining({ type: 'completed', picked: [{ sku, quantity: 1 }] })]);
+    await r.stop();
+  }, 120_000);
+
+  it('a robot state: the robot is held, its job handed on or its request failed, and the others go on', async () => {
+    const r = await rig();
+    const core = r.f.controller.controller;
+    const skus = core.inventory.knownSkus().filter((s) => core.inventory.available(s) >= 2);
+    for (let i = 0; i < 4; i++) expect(r.ask({ type: 'pick', requestId: `o-${i}`, lines: [{ sku: skus[i]!, quantity: 1 }] })).toMatchObject({ type: 'accepted' });
+    const working = () => core.robotViews().find((view) => view.job?.kind === 'retrieve')?.serial;
+    expect(r.until(() => working() !== undefined)).toBe(true);
+    const serial = working()!;
+    const onState = core.edge.onState.bind(core.edge);
+    let injected = false;
+    vi.spyOn(core.edge, 'onState').mockImplementation((s, state, dropped) => {
+      if (s === serial && !injected) {
+        injected = true;
+        throw new Error('injected: state handling broke');
+      }
+      onState(s, state, dropped);
+    });
+    expect(r.until(() => injected)).toBe(true);
+    expect(core.alarms[0]).toMatchObject({ source: serial });
+    expect(core.alarms[0]!.message).toMatch(/^internal error: Error: injected: state handling broke/);
+    expect(core.robotViews().find((v) => v.serial === serial)!.hold).toBe('sent a state the controller failed on (internal error: injected: state handling broke)');
+    r.expectAllEnded();
+    expect(r.terminalEventsOf('o-1')).toEqual([expect.objectContaining({ type: 'completed' })]);
+    await r.stop();
+  }, 120_000);
+
+  it('a console command: answered INTERNAL_ERROR once, and the next command is carried out', async () => {
+    const r = await rig();
+    const core = r.f.controller.controller;
+    const console = new ConsoleClientLink(await r.f.connectBus('console-test'), { site: 'demo' });
+    const replies: ConsoleReply[] = [];
+    console.onReply((reply) => void replies.push(reply));
+    await console.start();
+    vi.spyOn(core, 'blockCell').mockImplementationOnce(() => {
+      throw new Error('injected: command broke');
+    });
+    console.send({ commandId: 'k-1', type: 'blockCell', x: 10, y: 10 });
+    r.f.advance(1);
+    console.send({ commandId: 'k-1', type: 'blockCell', x: 10, y: 10 }); // a redelivery gets the same answer
+    console.send({ commandId: 'k-2', type: 'blockCell', x: 10, y: 10 });
+    r.f.advance(1);
+    expect(replies.map((reply) => [reply.commandId, reply.ok, reply.code, reply.message])).toEqual([
+      ['k-1', false, 'INTERNAL_ERROR', 'internal error: injected: command broke (in blockCell)'],
+      ['k-1', false, 'INTERNAL_ERROR', 'internal error: injected: command broke (in blockCell)'],
+      ['k-2', true, 'OK', expect.any(String)],
+    ]);
+    expect(core.alarms.map((a) => a.source)).toEqual(['console']);
+    expect(core.blockedCells()).toHaveLength(1);
+    expect(storeState(r.f.controller.store)).toEqual(memoryState(core));
+    await r.stop();
+  }, 120_000);
+});
