@@ -136,9 +136,9 @@ describe('WMS gateway: internal errors', () => {
   it('answers an inventory reply it cannot build with INTERNAL_ERROR, keeping nothing, and keeps answering', async () => {
     const w = await rig();
     const [reply, again] = w.ask('wms-a', { type: 'inventory', requestId: 'i-1', sku: 'S2' }, { type: 'inventory', requestId: 'i-1', sku: 'S2' });
-    for (const r of [reply, again]) {
+    for (const r of [reply!, again!]) {
       expect(r).toMatchObject({ type: 'rejected', requestId: 'i-1', code: 'INTERNAL_ERROR' });
-      if (r!.type === 'rejected') expect(r.reason).toMatch(/^internal error: .*totalQuantity.*; nothing was changed, the request may be sent again$/s);
+      if (r.type === 'rejected') expect(r.reason).toMatch(/^internal error: .*totalQuantity.*; nothing was changed, the request may be sent again$/s);
     }
     expect(w.store.getRequest('i-1')).toBeUndefined();
     expect(w.core.alarms.map((a) => a.source)).toEqual(['wms link', 'wms link']);
