@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MemoryBroker } from '../../protocol/bus/memory-bus.ts';
 import { SimulatedClock } from '../../protocol/clock.ts';
-import { ConsoleClientLink } from '../../protocol/console/console-links.ts';
+import { ConsoleClientLink, ConsoleServerLink } from '../../protocol/console/console-links.ts';
 import type { ConsoleLayout, ConsoleReply, ConsoleState } from '../../protocol/console/console-messages.ts';
 import { parseLayout } from '../../protocol/layout/index.ts';
 import { WmsClientLink } from '../../protocol/wms/links.ts';
@@ -158,6 +158,20 @@ describe('the console gateway', () => {
     expect(w.seen.replies[2]!.message).toBe(w.seen.replies[0]!.message);
     w.clock.advance(500);
     expect(w.seen.states.at(-1)!.blockedCells).toEqual([]); // not blocked again
+    await w.running.stop();
+  });
+
+  it('answers a command whose reply cannot be sent with INTERNAL_ERROR, once, and raises it', async () => {
+    const w = await rig();
+    w.core.handleState('R001', idleState('R001', 'c1_1', 90));
+    vi.spyOn(ConsoleServerLink.prototype, 'reply').mockImplementationOnce(() => {
+      throw new Error('injected: reply broke');
+    });
+    w.client.send({ commandId: 'b', type: 'blockCell', x: 2, y: 0 });
+    w.clock.advance(0);
+    expect(w.seen.replies.map((r) => [r.commandId, r.code, r.message])).toEqual([['b', 'INTERNAL_ERROR', 'internal error: injected: reply broke (in blockCell)']]);
+    expect(w.core.alarms.map((a) => `${a.source}: ${a.message.split('\n')[0]}`)).toEqual(['console: internal error: Error: injected: reply broke']);
+    vi.restoreAllMocks();
     await w.running.stop();
   });
 
