@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { MemoryBroker } from '../protocol/bus/memory-bus.ts';
-import { connectMqttBus } from '../protocol/bus/mqtt-bus.ts';
+import { connectMqttBus, type MqttCredentials } from '../protocol/bus/mqtt-bus.ts';
 import type { LastWill, MessageBus } from '../protocol/bus/message-bus.ts';
 import { SimulatedClock, type Clock } from '../protocol/clock.ts';
 import { RealClock } from '../protocol/real-clock.ts';
 import { robotStartCells, vehicleProfileOf, withExternalRobots, withRobotCount, type GridLayout } from '../protocol/layout/index.ts';
 import { WmsClientLink } from '../protocol/wms/links.ts';
+import { bridgeClientId } from '../firmware-bridge/main.ts';
+import { simulatedPickerClientId } from '../sim/pickers/create-pickers.ts';
 import { parseCellNodeId } from '../protocol/vda5050/grid-nodes.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../controller/broker/embedded-broker.ts';
 import { defaultControllerOptions, NETWORK_WAIT_OPTIONS, type ControllerOptions } from '../controller/controller-options.ts';
@@ -19,6 +21,7 @@ import { createPickers, type PickerCrew } from '../sim/pickers/create-pickers.ts
 import { DemoWms, type DemoWmsOptions } from '../sim/wms/demo-wms.ts';
 import { InvariantChecker } from '../sim/scenario/invariant-checker.ts';
 import { startHardwareInTheLoop, type HilFleet, type HilLink } from './hardware-in-the-loop.ts';
+import { CONTROLLER_IDENTITY, DEMO_WMS_IDENTITY, MONITOR_IDENTITY, portScreenIdentity, prepareFacilityIdentities, type FacilityIdentities } from './facility-identities.ts';
 
 export type FacilityTransport =
   /** Everything in this process on a simulated clock over an in-memory broker: deterministic. */
@@ -64,6 +67,12 @@ export interface FacilityOptions {
   manualPorts?: string[];
   /** Faults on the wire of these virtual robots, by serial number (tests of the robot edge). */
   vehicleFaults?: ReadonlyMap<string, VehicleFaults>;
+  /**
+   * Over MQTT every part logs in (identities in `dataDir`, or in memory without one). Create the
+   * console's demo users on a first start (`people`) and an identity for `gridline wms` beside
+   * the facility (`commandLineWms`).
+   */
+  identities?: { people?: boolean; commandLineWms?: boolean };
 }
 
 export interface Facility {
@@ -79,8 +88,13 @@ export interface Facility {
   readonly broker: EmbeddedBroker | null;
   /** `mqtt://…` of the broker in use (MQTT transport only). */
   readonly brokerUrl: string | null;
-  /** Opens one more client connection to the facility's broker (for tests that play a party on the wire). */
-  connectBus(clientId: string): Promise<MessageBus>;
+  /** Who may connect (MQTT transport only): the facility's own parts and any added. */
+  readonly identities: FacilityIdentities | null;
+  /**
+   * Opens one more client connection to the facility's broker (for tests that play a party on
+   * the wire), logged in as `login` (over MQTT; the in-process transport checks no one).
+   */
+  connectBus(clientId: string, login?: MqttCredentials): Promise<MessageBus>;
   /** SHA-256 of the event log so far (in-process runs with recordEventLog). */
   eventLogHash(): string;
   eventLogLength(): number;
@@ -110,9 +124,30 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
   const hash = createHash('sha256');
   let logLength = 0;
 
+  const starts = (layout.robots.placed ?? robotStartCells(layout, options.seed)).map((r) => ({ serialNumber: r.serialNumber, startCell: { x: r.x, y: r.y } }));
+  const controllerClientId = `gridline-controller-${controllerOptions.site}`;
+  const identities =
+    transport.kind === 'mqtt'
+      ? await prepareFacilityIdentities(options.dataDir, {
+          robots: starts.map((r) => r.serialNumber),
+          ports: layout.ports.map((p) => p.id),
+          demoWms: options.wms !== false,
+          commandLineWms: options.identities?.commandLineWms ?? false,
+          monitor: options.onVdaMessage !== undefined,
+          people: options.identities?.people ?? false,
+        })
+      : null;
+  /** Which identity each of the facility's own client ids logs in as. */
+  const identityOfClient = new Map<string, string>([[controllerClientId, CONTROLLER_IDENTITY]]);
+  for (const { serialNumber } of starts) {
+    identityOfClient.set(virtualRobotClientId(controllerOptions.manufacturer, serialNumber), serialNumber);
+    identityOfClient.set(bridgeClientId(controllerOptions.manufacturer, serialNumber), serialNumber);
+  }
+  for (const port of layout.ports) identityOfClient.set(simulatedPickerClientId(controllerOptions.site, port.id), portScreenIdentity(port.id));
+
   let broker: EmbeddedBroker | null = null;
   let brokerUrl: string | null = null;
-  let connect: (clientId: string, will?: LastWill) => Promise<MessageBus>;
+  let connect: (clientId: string, will?: LastWill, login?: MqttCredentials) => Promise<MessageBus>;
   // Every connection the facility opens, closed at stop (open MQTT clients keep a process alive).
   const buses: MessageBus[] = [];
   const track = (bus: MessageBus) => (buses.push(bus), bus);
@@ -127,23 +162,39 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
     if (options.onVdaMessage) router.tap((topic, payload) => topic.startsWith(`${controllerOptions.interfaceName}/`) && options.onVdaMessage!(topic, payload));
     connect = async (clientId, will) => track(router.connect({ clientId, ...(will ? { will } : {}) }));
   } else {
+    const known = identities!;
     if (transport.url) brokerUrl = transport.url;
     else {
-      broker = await startEmbeddedBroker({ port: transport.port ?? 0 });
+      broker = await startEmbeddedBroker({
+        port: transport.port ?? 0,
+        access: {
+          identities: known.store,
+          topics: { site: controllerOptions.site, interfaceName: controllerOptions.interfaceName, manufacturer: controllerOptions.manufacturer },
+          controllerClientIds: [controllerClientId],
+          log: (line) => options.log?.(`broker ${line}`),
+        },
+      });
       brokerUrl = broker.url;
     }
     const url = brokerUrl;
-    connect = async (clientId, will) => track(await connectMqttBus(url, { clientId, ...(will ? { will } : {}) }));
+    // With an external broker the controller keeps its session while it restarts, so WMS
+    // requests and port confirmations sent meanwhile wait for it (QoS 1). The embedded broker
+    // lives and dies with the controller: nothing to keep.
+    const persistentSession = transport.url !== undefined;
+    connect = async (clientId, will, login) => {
+      const credentials = login ?? known.credentialsOf(identityOfClient.get(clientId) ?? clientId);
+      return track(await connectMqttBus(url, { clientId, credentials, ...(will ? { will } : {}), ...(clientId === controllerClientId && persistentSession ? { persistentSession } : {}) }));
+    };
     if (options.onVdaMessage) {
-      const tap = await connect(`gridline-tap-${process.pid}`);
-      await tap.subscribe(`${controllerOptions.interfaceName}/#`, options.onVdaMessage);
+      const tap = await connect(`gridline-tap-${process.pid}`, undefined, known.credentialsOf(MONITOR_IDENTITY));
+      await tap.subscribe(`${controllerOptions.interfaceName}/v2/${controllerOptions.manufacturer}/#`, options.onVdaMessage);
     }
   }
 
   let checker: InvariantChecker | undefined;
   const controller = await startController({
     layout,
-    bus: await connect(`gridline-controller-${controllerOptions.site}`),
+    bus: await connect(controllerClientId),
     clock,
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     options: controllerOptions,
@@ -165,7 +216,6 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
       .map((binId) => ({ binId, location: core.inventory.location(binId) }))
       .flatMap(({ binId, location }) => (location.kind === 'column' ? [{ binId, x: location.x, y: location.y, level: location.level }] : [])),
   });
-  const starts = (layout.robots.placed ?? robotStartCells(layout, options.seed)).map((r) => ({ serialNumber: r.serialNumber, startCell: { x: r.x, y: r.y } }));
   const hilCount = options.hardwareInTheLoop?.count ?? 0;
   if (!(Number.isInteger(hilCount) && hilCount >= 0 && hilCount <= starts.length)) {
     throw new RangeError(`hardware-in-the-loop robots must be a whole number from 0 to the ${starts.length} robots, got ${hilCount}`);
@@ -224,13 +274,14 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
 
   let wms: DemoWms | null = null;
   if (options.wms !== false) {
-    // Request ids are `${clientId}-n`; a client id from the start time keeps them unique when
-    // a facility starts again on a store that remembers earlier runs' ids.
-    const clientId = `demo-wms-${Math.floor(clock.now() / 1000).toString(36)}`;
-    const link = new WmsClientLink(await connect(`gridline-${clientId}`), { site: controllerOptions.site, clientId });
+    const clientId = DEMO_WMS_IDENTITY;
+    const link = new WmsClientLink(await connect(`gridline-${clientId}`, undefined, identities?.credentialsOf(DEMO_WMS_IDENTITY)), { site: controllerOptions.site, clientId });
     await link.start();
     const stock = core.inventory.knownSkus().map((sku) => ({ sku, quantity: core.inventory.available(sku) }));
-    wms = new DemoWms({ link, clock, stock, options: { seed: options.seed, ...(options.wms ?? {}) } });
+    // Request ids from the start time stay unique when a facility starts again on a store that
+    // remembers earlier runs' ids.
+    const requestIdPrefix = `demo-${Math.floor(clock.now() / 1000).toString(36)}`;
+    wms = new DemoWms({ link, clock, stock, requestIdPrefix, options: { seed: options.seed, ...(options.wms ?? {}) } });
     wms.start();
   }
 
@@ -268,7 +319,11 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
     checker,
     broker,
     brokerUrl,
-    connectBus: (clientId) => connect(clientId),
+    identities,
+    connectBus: (clientId, login) => {
+      if (transport.kind === 'mqtt' && !login) throw new Error(`connectBus(${clientId}) over MQTT needs a login (facility.identities.add gives one)`);
+      return connect(clientId, undefined, login);
+    },
     eventLogHash: () => hash.copy().digest('hex'),
     eventLogLength: () => logLength,
     elapsedMs: () => clock.now() - startedMs,

@@ -9,6 +9,7 @@ import { runBenchConsole } from './commands/bench-console.ts';
 import { runLorrProblem } from './commands/lorr-problem.ts';
 import { runScenario } from './commands/scenario.ts';
 import { runBridge } from './commands/bridge.ts';
+import { IDENTITIES_USAGE, runIdentities } from './commands/identities.ts';
 import { runSimBoard, SIM_BOARD_OPTIONS, SIM_BOARD_USAGE } from './commands/sim-board.ts';
 import { UsageError } from './errors.ts';
 import { StoreError } from '../controller/store/store-error.ts';
@@ -48,11 +49,15 @@ Usage:
   gridline wms cancel --request-id ID                 cancel a queued request
       --broker URL (default mqtt://127.0.0.1:1883)  --site NAME (default demo)
       --id ID (request id; default generated)  --timeout S (default 600)
+      --user NAME (a WMS identity; default cli-wms)  --client-id ID (default: the user)
   gridline bridge --serial PATH --serial-number ID [--baud N] [--broker URL] [--layout FILE]
                                         one robot's firmware bridge: VDA 5050 over MQTT (default
                                         broker mqtt://127.0.0.1:1883) to its motor controller's
                                         serial port (default 115200 baud); the layout gives the grid
-${SIM_BOARD_USAGE}  gridline scenario [--seed N] [--duration S] [--robots N] [--requests-per-hour N]
+      --user NAME (the robot's identity; default its serial number)
+    both log in with --password-file FILE or GRIDLINE_PASSWORD; beside a facility, its
+    --data DIR (default ./data) holds the passwords of its own parts
+${IDENTITIES_USAGE}${SIM_BOARD_USAGE}  gridline scenario [--seed N] [--duration S] [--robots N] [--requests-per-hour N]
                                         run the facility in-process on a simulated clock and print
                                         the event log's hash, KPIs and invariant results
   gridline bench scenario [--hours H] [--seed N]
@@ -108,6 +113,11 @@ const OPTIONS = {
   'hil-link': { type: 'string' },
   'manual-ports': { type: 'string' },
   'external-robots': { type: 'string' },
+  user: { type: 'string' },
+  'password-file': { type: 'string' },
+  'client-id': { type: 'string' },
+  role: { type: 'string' },
+  scope: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -135,6 +145,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runScenario(parsed.values);
       case 'bridge':
         return await runBridge(parsed.values);
+      case 'identities':
+        return await runIdentities(sub, parsed.positionals[2], parsed.values);
       case 'sim':
         if (sub === 'board') return await runSimBoard(parsed.values);
         process.stderr.write(`gridline: unknown sim command "${sub ?? ''}"; try: gridline sim board\n`);

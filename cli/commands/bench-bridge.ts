@@ -4,6 +4,7 @@ import path from 'node:path';
 import { percentile } from '../../controller/kpi.ts';
 import { startEmbeddedBroker } from '../../controller/broker/embedded-broker.ts';
 import { connectMqttBus } from '../../protocol/bus/mqtt-bus.ts';
+import { ephemeralIdentities } from '../../controller/security/ephemeral-identities.ts';
 import type { MessageBus } from '../../protocol/bus/message-bus.ts';
 import { RealClock } from '../../protocol/real-clock.ts';
 import { encodeFrame, FrameDecoder, PROTOCOL_VERSION } from '../../protocol/serial/frame.ts';
@@ -88,7 +89,15 @@ async function measureEmergencyStops(count: number, progress: (line: string) => 
   const boardPath = path.join(dir, 'board');
   const hostPath = path.join(dir, 'host');
   const socat = new SocatPtyPair(boardPath, hostPath, 1_000, progress);
-  const broker = await startEmbeddedBroker({ port: 0 });
+  // The real path: the broker checks the controller's and the robot's identities, as in a facility.
+  const identities = await ephemeralIdentities([
+    { name: 'controller', role: 'controller' },
+    { name: SERIAL, role: 'robot' },
+  ]);
+  const broker = await startEmbeddedBroker({
+    port: 0,
+    access: { identities: identities.store, topics: { site: 'bench', interfaceName: 'uagv', manufacturer: 'gridline' }, controllerClientIds: [], log: progress },
+  });
   const buses: MessageBus[] = [];
   const boardPort = new SerialPortTransport(boardPath, 115_200);
   try {
@@ -101,8 +110,8 @@ async function measureEmergencyStops(count: number, progress: (line: string) => 
     // took the emergency stop frame (serialport's write callback).
     let arrivedAt: number | undefined;
     const latencies: number[] = [];
-    const connect = async (clientId: string, will?: Parameters<typeof connectMqttBus>[1]['will']) => {
-      const bus = await connectMqttBus(broker.url, { clientId, ...(will ? { will } : {}) });
+    const connect = async (clientId: string, identity: string, will?: Parameters<typeof connectMqttBus>[1]['will']) => {
+      const bus = await connectMqttBus(broker.url, { clientId, credentials: identities.login(identity), ...(will ? { will } : {}) });
       buses.push(bus);
       return bus;
     };
@@ -142,9 +151,9 @@ async function measureEmergencyStops(count: number, progress: (line: string) => 
       layout,
       clock,
       transport: timedPort,
-      connectBus: async (clientId, will) => timedBus(await connect(clientId, will)),
+      connectBus: async (clientId, will) => timedBus(await connect(clientId, SERIAL, will)),
     });
-    const master = new MasterControlLink(await connect('bench-bridge-master'), clock, { manufacturer: 'gridline' });
+    const master = new MasterControlLink(await connect('bench-bridge-master', 'controller'), clock, { manufacturer: 'gridline' });
     await master.start();
     await until(() => bridge.session.linkState === 'ready' && bridge.vehicle.snapshot().agvPosition !== undefined, 10_000, 'the bridge linked to the board');
 

@@ -7,6 +7,7 @@ import { CONSOLE_DIST_DIR, ensureConsoleBuilt } from '../console-build.ts';
 import { loadLayout } from '../load-layout.ts';
 import { isValidSerialNumber } from '../../protocol/vda5050/topics.ts';
 import { startedSerials, withRobotCount } from '../../protocol/layout/index.ts';
+import { portScreenIdentity } from '../facility-identities.ts';
 
 const KPI_PERIOD_MS = 5_000; // wall-clock period of the KPI line
 /** The demo WMS's rate: about what the default facility's 12 robots sustain (2 bins a request). */
@@ -49,6 +50,7 @@ export async function runStart(values: CommandArgs): Promise<number> {
     wms: values['no-wms'] ? false : { requestsPerHour: numberOption(values, 'requests-per-hour', DEFAULT_REQUESTS_PER_HOUR) },
     ...(hilCount > 0 ? { hardwareInTheLoop: { count: hilCount, link: hilLink } } : {}),
     ...(manualPorts.length > 0 ? { manualPorts } : {}),
+    identities: { people: consoleWanted, commandLineWms: true },
     log: (line) => out(`gridline: ${line}`),
   });
   const core = facility.controller.controller;
@@ -76,7 +78,17 @@ export async function runStart(values: CommandArgs): Promise<number> {
     out(`gridline: console ${consoleServer.url} (port screens: ${consoleServer.url}port.html?port=${layout.ports[0]?.id ?? 'P1'})`);
     if (!facility.broker && !consoleMqttUrl) out('gridline: the console needs MQTT over WebSocket from the external broker: pass --console-mqtt-url ws://HOST:PORT');
   }
-  if (manualPorts.length > 0) out(`gridline: no simulated picker at ${manualPorts.join(', ')}: confirm there through the port screen`);
+  const identities = facility.identities!;
+  if (identities.createdLogins.length > 0) {
+    out(`gridline: console users created (passwords shown this once; "gridline identities rotate NAME" sets a new one):`);
+    for (const login of identities.createdLogins) out(`gridline:   ${login.name.padEnd(10)} ${login.password}   (${login.role})`);
+  } else if (consoleWanted) {
+    out(`gridline: console users: "gridline identities list --data ${dataDir}"; a forgotten password: "gridline identities rotate NAME --data ${dataDir}"`);
+  }
+  if (manualPorts.length > 0) {
+    out(`gridline: no simulated picker at ${manualPorts.join(', ')}: confirm there through the port screen, logged in as:`);
+    for (const portId of manualPorts) out(`gridline:   ${portScreenIdentity(portId).padEnd(10)} ${identities.credentialsOf(portScreenIdentity(portId)).password}   (port screen of ${portId})`);
+  }
   const external = core.layout.robots.external.map((r) => r.serialNumber);
   if (external.length > 0) {
     const topic = `${core.options.interfaceName}/v2/${core.options.manufacturer}/{serialNumber}/…`;

@@ -2,6 +2,8 @@ import { connectMqttBus } from '../../protocol/bus/mqtt-bus.ts';
 import { WmsClientLink } from '../../protocol/wms/links.ts';
 import type { WmsRequest } from '../../protocol/wms/request-schemas.ts';
 import { numberOption, UsageError, type CommandArgs } from '../errors.ts';
+import { brokerLogin } from '../broker-login.ts';
+import { COMMAND_LINE_WMS_IDENTITY } from '../facility-identities.ts';
 
 /**
  * `gridline wms pick|putaway|status|inventory|cancel`: sends one request to a running system
@@ -13,10 +15,12 @@ export async function runWms(sub: string | undefined, values: CommandArgs): Prom
   const brokerUrl = (values.broker as string | undefined) ?? 'mqtt://127.0.0.1:1883';
   const site = (values.site as string | undefined) ?? 'demo';
   const timeoutMs = numberOption(values, 'timeout', 600) * 1000;
-  const clientId = `cli-${process.pid}`;
+  const credentials = brokerLogin(values, COMMAND_LINE_WMS_IDENTITY);
+  // The WMS client id in the topics is the identity's scope: by default its name.
+  const clientId = (values['client-id'] as string | undefined) ?? credentials.username;
   let bus;
   try {
-    bus = await connectMqttBus(brokerUrl, { clientId: `gridline-wms-${clientId}`, connectTimeoutMs: 5_000, reconnectPeriodMs: 0 });
+    bus = await connectMqttBus(brokerUrl, { clientId: `gridline-wms-${clientId}-${process.pid}`, credentials, connectTimeoutMs: 5_000, reconnectPeriodMs: 0 });
   } catch (error) {
     process.stderr.write(`gridline wms: ${(error as Error).message}; is 'gridline start' running, or is --broker right?\n`);
     return 1;

@@ -10,7 +10,7 @@ afterEach(async () => {
 
 describe('the embedded broker', () => {
   it('delivers a retained message written together with the next one by the same client, to a subscriber of both (MQTT 3.1.1 §4.6 ordering)', async () => {
-    broker = await startEmbeddedBroker({ port: 0 });
+    broker = await startEmbeddedBroker({ port: 0, access: 'anonymous' });
     const listener = await mqtt.connectAsync(broker.url, { clientId: 'listener' });
     const seen: string[] = [];
     listener.on('message', (topic, payload) => seen.push(`${topic.split('/').pop()}:${payload.toString()}`));

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Aedes } from 'aedes';
+import { BrokerAccess, type BrokerSecurityOptions } from './broker-access.ts';
 
 export interface EmbeddedBroker {
   /** `mqtt://host:port` for clients. */
@@ -12,18 +13,38 @@ export interface EmbeddedBroker {
    * WebSocket (MQTT over WebSocket for browsers).
    */
   handleStream(stream: Duplex, request: IncomingMessage): void;
+  /** Checks identities and topics; null for a broker started with `access: 'anonymous'`. */
+  readonly access: BrokerAccess | null;
   close(): Promise<void>;
+}
+
+export interface EmbeddedBrokerOptions {
+  host?: string;
+  /** 0 picks a free ephemeral port. */
+  port?: number;
+  /**
+   * Who may connect and use which topics. `'anonymous'` lets anyone do anything: only for
+   * tests of the transport itself, never for a facility.
+   */
+  access: BrokerSecurityOptions | 'anonymous';
 }
 
 /**
  * The embedded MQTT 3.1.1 broker (aedes) on TCP. Port 0 picks a free ephemeral port (tests);
  * the demo uses 1883. Sites that outgrow it point every part at an external broker instead.
  */
-export async function startEmbeddedBroker(options: { host?: string; port?: number } = {}): Promise<EmbeddedBroker> {
+export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const host = options.host ?? '127.0.0.1';
   const broker = await Aedes.createBroker();
   keepRetainedInOrder(broker);
-  const server = net.createServer(broker.handle);
+  const access = options.access === 'anonymous' ? null : new BrokerAccess(options.access);
+  access?.install(broker);
+  const serve = (stream: Duplex, address: string, request?: IncomingMessage) => {
+    // A client that vanishes mid-packet is the client's problem, not the broker's.
+    stream.on('error', () => stream.destroy());
+    broker.handle(access ? access.guard(stream, address) : stream, request);
+  };
+  const server = net.createServer((socket) => serve(socket, `${socket.remoteAddress}:${socket.remotePort}`));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       // The message says what to do; the code stays so callers can tell this from a bug.
@@ -35,8 +56,10 @@ export async function startEmbeddedBroker(options: { host?: string; port?: numbe
   return {
     url: `mqtt://${host}:${port}`,
     port,
-    handleStream: (stream, request) => void broker.handle(stream, request),
+    handleStream: (stream, request) => serve(stream, `${request.socket.remoteAddress} (console WebSocket)`, request),
+    access,
     async close() {
+      access?.stop();
       await new Promise<void>((resolve) => broker.close(() => resolve()));
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

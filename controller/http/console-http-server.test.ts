@@ -97,7 +97,7 @@ describe('the console web server', () => {
   });
 
   it('carries MQTT over WebSocket at /mqtt to the embedded broker, where TCP clients meet it', async () => {
-    broker = await startEmbeddedBroker({ port: 0 });
+    broker = await startEmbeddedBroker({ port: 0, access: 'anonymous' });
     server = await startConsoleHttpServer({ host: '127.0.0.1', port: 0, distDir: distWithPages(), site: 'demo', mqttStream: broker.handleStream });
     const tcp = await mqtt.connectAsync(broker.url, { clientId: 'tcp-client' });
     const ws = await mqtt.connectAsync(`ws://127.0.0.1:${server.port}/mqtt`, { clientId: 'browser-like' });

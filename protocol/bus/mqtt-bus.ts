@@ -1,7 +1,30 @@
 import mqtt from 'mqtt';
 import { topicMatches, type BusConnectOptions, type MessageBus, type MessageHandler, type PublishOptions, type QoS } from './message-bus.ts';
 
+/** An identity's MQTT username and password. */
+export interface MqttCredentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+/** For `mqtts://` and `wss://`: the site's CA, and a client certificate where the broker asks for one. */
+export interface MqttTlsOptions {
+  /** PEM of the CA that signed the broker's certificate (absent: the system's CAs). */
+  readonly ca?: string;
+  /** PEM client certificate and key (robots may log in with these instead of a password). */
+  readonly cert?: string;
+  readonly key?: string;
+}
+
 export interface MqttBusOptions extends BusConnectOptions {
+  /** Who connects; absent only for a broker that lets anyone in. */
+  credentials?: MqttCredentials;
+  tls?: MqttTlsOptions;
+  /**
+   * Keep the session while disconnected (MQTT clean session off): the broker queues QoS 1
+   * messages for the client's subscriptions until it is back, under the same client id.
+   */
+  persistentSession?: boolean;
   /** Delay before reconnecting after a lost connection, in wall-clock milliseconds. */
   reconnectPeriodMs?: number;
   /** Give up the first connection attempt after this many wall-clock milliseconds. */
@@ -17,7 +40,9 @@ export async function connectMqttBus(url: string, options: MqttBusOptions): Prom
   const client = mqtt.connect(url, {
     clientId: options.clientId,
     protocolVersion: 4,
-    clean: true,
+    clean: !options.persistentSession,
+    ...(options.credentials ? { username: options.credentials.username, password: options.credentials.password } : {}),
+    ...(options.tls ? { ...options.tls, rejectUnauthorized: true } : {}),
     reconnectPeriod: options.reconnectPeriodMs ?? 1000,
     connectTimeout: options.connectTimeoutMs ?? 10_000,
     ...(options.will
@@ -35,19 +60,34 @@ export async function connectMqttBus(url: string, options: MqttBusOptions): Prom
     });
     client.once('error', onError);
   });
-  return new MqttBus(client, options.clientId);
+  return new MqttBus(client, options.clientId, options.persistentSession ?? false);
 }
+
+/** Messages a persistent session may deliver before their subscription's handler is registered. */
+const MAX_EARLY_MESSAGES = 10_000;
 
 class MqttBus implements MessageBus {
   private readonly handlers: { pattern: string; handler: MessageHandler }[] = [];
+  /**
+   * A persistent session's queued messages arrive right after connecting, before the links
+   * have registered their handlers: kept here and handed to the first handler that matches.
+   */
+  private readonly early: { topic: string; text: string }[] = [];
 
   constructor(
     private readonly client: mqtt.MqttClient,
     readonly clientId: string,
+    private readonly keepsEarlyMessages: boolean,
   ) {
     client.on('message', (topic, payload) => {
       const text = payload.toString('utf8');
-      for (const h of this.handlers) if (topicMatches(h.pattern, topic)) h.handler(topic, text);
+      let delivered = false;
+      for (const h of this.handlers) {
+        if (!topicMatches(h.pattern, topic)) continue;
+        h.handler(topic, text);
+        delivered = true;
+      }
+      if (!delivered && this.keepsEarlyMessages && this.early.length < MAX_EARLY_MESSAGES) this.early.push({ topic, text });
     });
     // Errors after connecting (e.g. a refused publish) must not crash the process; mqtt.js
     // keeps reconnecting on its own.
@@ -60,7 +100,19 @@ class MqttBus implements MessageBus {
 
   async subscribe(pattern: string, handler: MessageHandler, options: { qos?: QoS } = {}): Promise<void> {
     this.handlers.push({ pattern, handler });
-    await this.client.subscribeAsync(pattern, { qos: options.qos ?? 0 });
+    for (let i = 0; i < this.early.length; ) {
+      const message = this.early[i]!;
+      if (!topicMatches(pattern, message.topic)) {
+        i++;
+        continue;
+      }
+      this.early.splice(i, 1);
+      handler(message.topic, message.text);
+    }
+    // mqtt.js rejects a subscription the broker refused (SUBACK failure code 0x80).
+    await this.client.subscribeAsync(pattern, { qos: options.qos ?? 0 }).catch((error: Error) => {
+      throw new Error(`the broker refused the subscription to ${pattern} (may this client's identity read it?): ${error.message}`);
+    });
   }
 
   async close(): Promise<void> {

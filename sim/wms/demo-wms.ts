@@ -28,6 +28,11 @@ export interface DemoWmsDeps {
   /** What is in stock at the start, e.g. the facility's initial inventory; lines of one SKU may repeat (they are added). */
   stock: readonly StockLine[];
   options?: Partial<DemoWmsOptions>;
+  /**
+   * Start of every request id; the link's client id when absent. A prefix from the start time
+   * keeps ids unique when a facility starts again on a store that remembers earlier runs' ids.
+   */
+  requestIdPrefix?: string;
 }
 
 export type DemoWmsStats = LedgerCounts;
@@ -38,7 +43,7 @@ export type DemoWmsStats = LedgerCounts;
  * most `maxOpenRequests` open, and records every reply and event per request to check the
  * API's promises (`protocolViolations`) and to measure (`stats`).
  *
- * Request ids are `${clientId}-${n}`, n from 1, zero-padded to `requestNumberDigits`.
+ * Request ids are `${requestIdPrefix}-${n}`, n from 1, zero-padded to `requestNumberDigits`.
  */
 export class DemoWms {
   readonly options: DemoWmsOptions;
@@ -52,13 +57,15 @@ export class DemoWms {
   /** An arrival came while `maxOpenRequests` were open; it is sent when one closes. */
   private arrivalWaiting = false;
   private requestNumber = 0;
+  private readonly requestIdPrefix: string;
 
   constructor(deps: DemoWmsDeps) {
+    this.requestIdPrefix = deps.requestIdPrefix ?? deps.link.clientId;
     this.options = resolveDemoWmsOptions(deps.options);
     this.link = deps.link;
     this.clock = deps.clock;
     const sampleId = this.requestIdOf(1);
-    if (!REQUEST_ID_PATTERN.test(sampleId)) throw new RangeError(`client id ${JSON.stringify(this.link.clientId)} makes request ids like ${JSON.stringify(sampleId)}, which the WMS API does not allow`);
+    if (!REQUEST_ID_PATTERN.test(sampleId)) throw new RangeError(`request id prefix ${JSON.stringify(this.requestIdPrefix)} makes request ids like ${JSON.stringify(sampleId)}, which the WMS API does not allow`);
     this.generator = new DemoRequestGenerator(deps.stock, this.options);
     this.arrivals = new SeededRandom(`${this.options.seed}:demo-wms:arrivals`);
     this.ledger = new WmsRequestLedger((entry) => this.closed(entry));
@@ -151,6 +158,6 @@ export class DemoWms {
   }
 
   private requestIdOf(n: number): string {
-    return `${this.link.clientId}-${String(n).padStart(this.options.requestNumberDigits, '0')}`;
+    return `${this.requestIdPrefix}-${String(n).padStart(this.options.requestNumberDigits, '0')}`;
   }
 }

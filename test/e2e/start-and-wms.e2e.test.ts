@@ -26,18 +26,20 @@ describe('gridline start and gridline wms', () => {
     const started = Date.now();
     await facility.waitForLine(/^t=[\d.]+s\s+picked\s+\d+ x SKU-/, 60_000);
     expect(Date.now() - started).toBeLessThan(60_000);
+    // A first start makes the console's users and shows their passwords once.
+    for (const role of ['supervisor', 'operator', 'viewer']) expect(facility.lines.some((l) => new RegExp(`^gridline:\\s+${role}\\s+\\S{24}\\s+\\(${role}\\)$`).test(l))).toBe(true);
     // From here on, without the demo WMS and ten times faster, so the tests' own requests run alone.
     await restart(['--no-wms', '--speed', '10']);
   }, 120_000);
 
   it('sends one pick with gridline wms and prints its events until it completes', async () => {
-    const inventory = runGridline(['wms', 'inventory', '--sku', 'SKU-00002', '--broker', brokerUrl]);
+    const inventory = runGridline(['wms', 'inventory', '--sku', 'SKU-00002', '--broker', brokerUrl, '--data', dataDir]);
     expect(await inventory.exited).toBe(0);
     const reply = JSON.parse(inventory.lines.find((l) => l.startsWith('reply '))!.slice('reply '.length));
     expect(reply.type).toBe('accepted');
     expect(reply.inventory.totalQuantity).toBeGreaterThan(0);
 
-    const pick = runGridline(['wms', 'pick', '--sku', 'SKU-00002', '--qty', '1', '--broker', brokerUrl, '--id', 'e2e-pick-1']);
+    const pick = runGridline(['wms', 'pick', '--sku', 'SKU-00002', '--qty', '1', '--broker', brokerUrl, '--data', dataDir, '--id', 'e2e-pick-1']);
     expect(await pick.exited).toBe(0);
     expect(pick.lines.some((l) => l.startsWith('reply ') && l.includes('"accepted"'))).toBe(true);
     expect(pick.lines.some((l) => l.startsWith('event ') && l.includes('"binAtPort"'))).toBe(true);
@@ -45,16 +47,16 @@ describe('gridline start and gridline wms', () => {
   }, 120_000);
 
   it('rejects a bad request on the command line and from the WMS with a reason', async () => {
-    const pick = runGridline(['wms', 'pick', '--sku', 'NO-SUCH-SKU', '--qty', '1', '--broker', brokerUrl]);
+    const pick = runGridline(['wms', 'pick', '--sku', 'NO-SUCH-SKU', '--qty', '1', '--broker', brokerUrl, '--data', dataDir]);
     expect(await pick.exited).toBe(1);
     expect(pick.lines.join('\n')).toMatch(/UNKNOWN_SKU/);
-    const usage = runGridline(['wms', 'pick', '--qty', '1', '--broker', brokerUrl]);
+    const usage = runGridline(['wms', 'pick', '--qty', '1', '--broker', brokerUrl, '--data', dataDir]);
     expect(await usage.exited).toBe(2);
     expect(usage.lines.join('\n')).toMatch(/--sku is required/);
   }, 30_000);
 
   async function inventoryOf(sku: string): Promise<unknown> {
-    const inventory = runGridline(['wms', 'inventory', '--sku', sku, '--broker', brokerUrl]);
+    const inventory = runGridline(['wms', 'inventory', '--sku', sku, '--broker', brokerUrl, '--data', dataDir]);
     expect(await inventory.exited).toBe(0);
     const reply = JSON.parse(inventory.lines.find((l) => l.startsWith('reply '))!.slice('reply '.length));
     return reply.inventory;

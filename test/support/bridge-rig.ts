@@ -7,6 +7,7 @@
 import { SerialPortMock, type SerialPort } from 'serialport';
 import { MemoryBroker } from '../../protocol/bus/memory-bus.ts';
 import { connectMqttBus } from '../../protocol/bus/mqtt-bus.ts';
+import { ephemeralIdentities } from '../../controller/security/ephemeral-identities.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker/embedded-broker.ts';
 import type { LastWill, MessageBus } from '../../protocol/bus/message-bus.ts';
 import { parseLayout, type GridLayout } from '../../protocol/layout/index.ts';
@@ -133,17 +134,26 @@ export async function startBridgeRig(options: BridgeRigOptions): Promise<BridgeR
   });
 
   const router = new MemoryBroker(clock);
-  let broker: EmbeddedBroker | undefined = options.broker === 'mqtt' ? await startEmbeddedBroker({ port: 0 }) : undefined;
+  const identities = await ephemeralIdentities([
+    { name: 'rig-master', role: 'controller' },
+    { name: RIG_SERIAL, role: 'robot' },
+  ]);
+  const startBroker = (port: number) =>
+    startEmbeddedBroker({
+      port,
+      access: { identities: identities.store, topics: { site: 'rig', interfaceName: 'uagv', manufacturer: MANUFACTURER }, controllerClientIds: ['rig-master'], log: () => {} },
+    });
+  let broker: EmbeddedBroker | undefined = options.broker === 'mqtt' ? await startBroker(0) : undefined;
   const brokerPort = broker?.port ?? 0;
   const buses: MessageBus[] = [];
-  const connect = async (clientId: string, will?: LastWill) => {
+  const connect = async (clientId: string, will: LastWill | undefined, identity: string) => {
     const bus = broker
-      ? await connectMqttBus(broker.url, { clientId, reconnectPeriodMs: 100, ...(will ? { will } : {}) })
+      ? await connectMqttBus(broker.url, { clientId, credentials: identities.login(identity), reconnectPeriodMs: 100, ...(will ? { will } : {}) })
       : router.connect({ clientId, ...(will ? { will } : {}) });
     buses.push(bus);
     return bus;
   };
-  const master = new MasterControlLink(await connect('rig-master'), clock, { manufacturer: MANUFACTURER });
+  const master = new MasterControlLink(await connect('rig-master', undefined, 'rig-master'), clock, { manufacturer: MANUFACTURER });
   const states: State[] = [];
   master.onState((serial, state) => serial === RIG_SERIAL && states.push(state));
   await master.start();
@@ -153,7 +163,7 @@ export async function startBridgeRig(options: BridgeRigOptions): Promise<BridgeR
     layout,
     clock,
     transport,
-    connectBus: (clientId, will) => connect(clientId, will),
+    connectBus: (clientId, will) => connect(clientId, will, RIG_SERIAL),
     options: { manufacturer: MANUFACTURER, statePeriodMs: 1_000 },
     ...(options.session ? { session: options.session } : {}),
   });
@@ -183,7 +193,7 @@ export async function startBridgeRig(options: BridgeRigOptions): Promise<BridgeR
       broker = undefined;
     },
     restartBroker: async () => {
-      broker = await startEmbeddedBroker({ port: brokerPort });
+      broker = await startBroker(brokerPort);
     },
     close: async () => {
       await bridge.close();

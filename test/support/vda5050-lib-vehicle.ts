@@ -57,6 +57,8 @@ export function virtualAgvFactsheet(): FactsheetBody {
 
 export interface VirtualAgvOptions {
   brokerUrl: string;
+  /** The vehicle's identity on the broker. */
+  login: { username: string; password: string };
   serialNumber: string;
   /** Where it stands at start: a grid cell, in metres on map `mapId` (cell pitch `cellSizeM`). */
   cell: { x: number; y: number };
@@ -71,7 +73,7 @@ export async function startVirtualAgv(options: VirtualAgvOptions): Promise<AgvCo
   const { x, y } = options.cell;
   const agv = new AgvController(
     { manufacturer: 'gridline', serialNumber: options.serialNumber },
-    { interfaceName: 'uagv', vdaVersion: '2.0.0', transport: { brokerUrl: options.brokerUrl } },
+    { interfaceName: 'uagv', vdaVersion: '2.0.0', transport: { brokerUrl: options.brokerUrl, username: options.login.username, password: options.login.password } },
     // A state every second of wall time, and position updates with it.
     { agvAdapterType: VirtualAgvAdapter, publishStateInterval: 1000, publishVisualizationInterval: 0 },
     {

@@ -92,7 +92,7 @@ export async function startVirtualAgvFacility(options: {
   const taken = new Set(robotStartCells(layout, SEED).map((c) => `${c.x},${c.y}`));
   const cells = [{ x: 9, y: 9 }, { x: 16, y: 11 }, { x: 10, y: 10 }, { x: 17, y: 12 }].filter((c) => !taken.has(`${c.x},${c.y}`)).slice(0, OUTSIDE.length);
   const core = f.controller.controller;
-  const tap = await f.connectBus('interop-tap');
+  const tap = await f.connectBus('interop-tap', await f.identities!.add('interop-tap', 'monitor'));
   const mirrors: OutsideVehicleMirror[] = [];
   for (const [i, serial] of OUTSIDE.entries()) {
     const mirror = new OutsideVehicleMirror(f.world, serial, cells[i]!);
@@ -102,7 +102,7 @@ export async function startVirtualAgvFacility(options: {
   }
   const vehicles: AgvController[] = [];
   for (const [i, serialNumber] of OUTSIDE.entries()) {
-    vehicles.push(await startVirtualAgv({ brokerUrl: f.brokerUrl!, serialNumber, cell: cells[i]!, cellSizeM: layout.cellSizeM, mapId: core.options.mapId, timeLapse: options.speed }));
+    vehicles.push(await startVirtualAgv({ brokerUrl: f.brokerUrl!, login: await f.identities!.add(serialNumber, 'robot'), serialNumber, cell: cells[i]!, cellSizeM: layout.cellSizeM, mapId: core.options.mapId, timeLapse: options.speed }));
   }
 
   const retrievalsBy = new Map<string, Map<string, { binId: string; requestId: string }>>(OUTSIDE.map((s) => [s, new Map()]));

@@ -1,0 +1,72 @@
+import path from 'node:path';
+import { addIdentity, IdentityError, removeIdentity, rotateIdentity } from '../../controller/security/identity-admin.ts';
+import { isRole, ROLE_DESCRIPTIONS, ROLES, SCOPED_ROLES } from '../../controller/security/identities.ts';
+import { FileIdentityStore, FileSecretStore } from '../../controller/security/identity-store.ts';
+import { readPasswordFile } from '../broker-login.ts';
+import { UsageError, type CommandArgs } from '../errors.ts';
+
+export const IDENTITIES_USAGE = `  gridline identities list                           who may connect, with role and scope
+  gridline identities add NAME --role ROLE [--scope S] [--password-file FILE]
+                                        a new identity; its password is generated and shown once
+                                        unless given in FILE. ROLE: ${ROLES.join(', ')};
+                                        S: the robot's serial number, the WMS client id or the
+                                        port id (default NAME)
+  gridline identities rotate NAME [--password-file FILE]   a new password; connections made
+                                        with the old one are closed
+  gridline identities remove NAME       the identity's connections are closed
+      --data DIR          the data folder holding identities.json (default ./data); a running
+                          facility sees changes within seconds
+`;
+
+/** `gridline identities list|add|rotate|remove`: the identities in the data folder. */
+export async function runIdentities(sub: string | undefined, name: string | undefined, values: CommandArgs): Promise<number> {
+  const dataDir = path.resolve((values.data as string | undefined) ?? 'data');
+  const store = new FileIdentityStore(dataDir);
+  const secrets = new FileSecretStore(dataDir);
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const needName = () => {
+    if (!name) throw new UsageError(`identities ${sub}: NAME is required`);
+    return name;
+  };
+  const password = () => (values['password-file'] !== undefined ? readPasswordFile(String(values['password-file'])) : undefined);
+  try {
+    switch (sub) {
+      case 'list': {
+        const records = store.list();
+        if (records.length === 0) out(`no identities in ${store.file}`);
+        for (const r of records) {
+          const scope = SCOPED_ROLES.has(r.role) && r.scope !== r.name ? ` for ${r.scope}` : '';
+          out(`${r.name.padEnd(20)} ${(r.role + scope).padEnd(24)} ${r.managed ? 'run by the facility' : 'added'}, password set ${r.passwordSetAt}`);
+        }
+        return 0;
+      }
+      case 'add': {
+        const role = values.role as string | undefined;
+        if (!role || !isRole(role)) throw new UsageError(`identities add: --role is one of: ${ROLES.map((r) => `${r} (${ROLE_DESCRIPTIONS[r]})`).join('; ')}`);
+        const given = password();
+        const scope = values.scope as string | undefined;
+        const { record, password: secret } = await addIdentity(store, null, { name: needName(), role, ...(scope !== undefined ? { scope } : {}), ...(given !== undefined ? { password: given } : {}) });
+        out(`added ${record.name}: ${record.role}${record.scope && record.scope !== record.name ? ` for ${record.scope}` : ''}`);
+        if (given === undefined) out(`password: ${secret}`);
+        return 0;
+      }
+      case 'rotate': {
+        const given = password();
+        const { record, password: secret } = await rotateIdentity(store, secrets, needName(), given);
+        out(`new password for ${record.name}${record.managed ? ' (kept for the facility, which uses it from its next connection)' : ''}`);
+        if (given === undefined && !record.managed) out(`password: ${secret}`);
+        return 0;
+      }
+      case 'remove': {
+        const record = removeIdentity(store, secrets, needName());
+        out(`removed ${record.name} (${record.role})`);
+        return 0;
+      }
+      default:
+        throw new UsageError(`identities: unknown command "${sub ?? ''}"; use list, add, rotate or remove`);
+    }
+  } catch (error) {
+    if (error instanceof IdentityError || error instanceof RangeError) throw new UsageError(`identities ${sub}: ${error.message}`);
+    throw error;
+  }
+}

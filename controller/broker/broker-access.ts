@@ -1,0 +1,215 @@
+/**
+ * Authentication and authorisation for the embedded broker (DESIGN.md §3 "Security"): every
+ * connection proves an identity (a password, a console session, or a robot's client
+ * certificate), every publish and subscription is checked against that identity's rules
+ * (access-rules.ts), the controller's client id is the controller's alone, and a client id in
+ * use cannot be taken over by another identity. Refusals go to a rate-limited log.
+ *
+ * MQTT 3.1.1 cannot tell a client its publish was refused: aedes ends the connection instead
+ * (§3.3.5 allows either). A refused subscription is answered with the failure code 0x80.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Aedes, AuthenticateError, Client } from 'aedes';
+import { accessRules, CompiledRules, type TopicContext } from '../security/access-rules.ts';
+import type { Identity, Role } from '../security/identities.ts';
+import type { IdentityStore } from '../security/identity-store.ts';
+import { spendVerifyTime, VerifiedPasswords } from '../security/password-hash.ts';
+import { PacketSizeGuard } from './packet-size-guard.ts';
+import { RefusalLog } from './refusal-log.ts';
+
+export interface BrokerSecurityOptions {
+  readonly identities: IdentityStore;
+  readonly topics: TopicContext;
+  /** Client ids only a controller identity may use (its persistent session must not be taken). */
+  readonly controllerClientIds: readonly string[];
+  /** Where refusals and dropped sessions are said. */
+  readonly log: (line: string) => void;
+  /** Largest packet (bytes after the fixed header) per role; before a client is known, `unknown`. */
+  readonly maxPacketBytes?: Partial<Record<Role | 'unknown', number>>;
+  /** How often the identities are looked at for removed or rotated ones, wall ms. */
+  readonly identityCheckMs?: number;
+}
+
+/**
+ * Packet limits, bytes. The controller sends the console whole-facility messages (stacks of a
+ * 100 x 100 grid, the state of 1,000 robots); a robot's state carries its order's nodes; WMS
+ * payloads are capped by the API (64 KiB) and the rest send small messages.
+ */
+export const DEFAULT_MAX_PACKET_BYTES: Record<Role | 'unknown', number> = {
+  unknown: 64 * 1024,
+  controller: 16 * 1024 * 1024,
+  robot: 1024 * 1024,
+  monitor: 64 * 1024,
+  wms: 80 * 1024,
+  port: 16 * 1024,
+  viewer: 16 * 1024,
+  operator: 16 * 1024,
+  supervisor: 16 * 1024,
+};
+
+/** MQTT 3.1.1 CONNACK return codes. */
+const IDENTIFIER_REJECTED = 2;
+const BAD_USERNAME_OR_PASSWORD = 4;
+const NOT_AUTHORIZED = 5;
+
+interface ClientAccess {
+  readonly identity: Identity;
+  readonly rules: CompiledRules;
+  /** The hash the password was checked against; null for a session or a certificate. */
+  readonly passwordHash: string | null;
+}
+
+export class BrokerAccess {
+  private readonly clients = new WeakMap<Client, ClientAccess>();
+  private readonly sessions = new WeakMap<IncomingMessage, Identity>();
+  private readonly certificates = new WeakMap<Duplex, string>();
+  private readonly passwords = new VerifiedPasswords();
+  private readonly limits: Record<Role | 'unknown', number>;
+  readonly refusals: RefusalLog;
+  private broker: Aedes | null = null;
+  private checkTimer: NodeJS.Timeout | null = null;
+  private identitiesVersion = -1;
+
+  constructor(private readonly options: BrokerSecurityOptions) {
+    this.limits = { ...DEFAULT_MAX_PACKET_BYTES, ...options.maxPacketBytes };
+    this.refusals = new RefusalLog({ write: options.log });
+  }
+
+  install(broker: Aedes): void {
+    this.broker = broker;
+    broker.authenticate = (client, username, password, done) => {
+      this.authenticate(client, username, password).then(
+        (refusal) => done(refusal, refusal === null),
+        (error: Error) => done(Object.assign(error, { returnCode: 3 }) as AuthenticateError, false),
+      );
+    };
+    broker.authorizePublish = (client, packet, done) => {
+      if (!client) return done(null); // a will checked when its client connected
+      const access = this.clients.get(client);
+      if (access?.rules.mayPublish(packet.topic, packet.retain)) return done(null);
+      const who = access?.identity.name ?? client.id;
+      this.refusals.refuse(who, `publish${packet.retain ? ' (retained)' : ''} to ${packet.topic}`);
+      done(new Error(`${who} may not publish${packet.retain ? ' retained' : ''} to ${packet.topic}`));
+    };
+    broker.authorizeSubscribe = (client, subscription, done) => {
+      const access = this.clients.get(client);
+      if (access?.rules.maySubscribe(subscription.topic)) return done(null, subscription);
+      this.refusals.refuse(access?.identity.name ?? client.id, `subscribe to ${subscription.topic}`);
+      done(null, null);
+    };
+    this.identitiesVersion = this.options.identities.version();
+    this.checkTimer = setInterval(() => this.dropChangedIdentities(), this.options.identityCheckMs ?? 2000);
+    this.checkTimer.unref();
+  }
+
+  stop(): void {
+    if (this.checkTimer) clearInterval(this.checkTimer);
+  }
+
+  /** Wraps a new connection's stream so no packet beyond the client's limit is ever buffered. */
+  guard(stream: Duplex, address: string): PacketSizeGuard {
+    const guarded = new PacketSizeGuard(stream, this.limits.unknown, (announced, limit) =>
+      this.refusals.refuse(this.identityOfStream(guarded) ?? address, `a packet of ${announced} bytes (the limit is ${limit})`),
+    );
+    return guarded;
+  }
+
+  /** The console's web server vouches for this WebSocket request: it carries `identity`'s session. */
+  admitSession(request: IncomingMessage, identity: Identity): void {
+    this.sessions.set(request, identity);
+  }
+
+  /** A TLS connection whose client certificate (signed by the site's CA) names a robot identity. */
+  admitCertificate(stream: Duplex, identityName: string): void {
+    this.certificates.set(stream, identityName);
+  }
+
+  private identityOfStream(stream: PacketSizeGuard): string | undefined {
+    for (const client of Object.values(this.connectedClients())) if (client.conn === stream) return this.clients.get(client)?.identity.name;
+    return undefined;
+  }
+
+  private connectedClients(): Record<string, Client> {
+    return (this.broker as unknown as { clients: Record<string, Client> } | null)?.clients ?? {};
+  }
+
+  /** Null when the client may connect; else the refusal aedes answers with. */
+  private async authenticate(client: Client, username: string | undefined, password: Buffer | undefined): Promise<AuthenticateError | null> {
+    const refuse = (code: number, who: string, why: string): AuthenticateError => {
+      this.refusals.refuse(who, `connection as client ${JSON.stringify(client.id)}: ${why}`);
+      return Object.assign(new Error(why), { returnCode: code }) as AuthenticateError;
+    };
+    const address = remoteAddress(client);
+    const vouched = this.vouchedIdentity(client);
+    let identity: Identity;
+    let passwordHash: string | null = null;
+    if (vouched) {
+      if (username !== undefined && username !== vouched.name) return refuse(BAD_USERNAME_OR_PASSWORD, vouched.name, `username ${username} differs from the session's or certificate's identity`);
+      identity = vouched;
+    } else {
+      if (username === undefined || password === undefined) return refuse(NOT_AUTHORIZED, address, 'no username and password');
+      const record = this.options.identities.get(username);
+      if (!record) {
+        await spendVerifyTime(password.toString('utf8'));
+        return refuse(BAD_USERNAME_OR_PASSWORD, `${address} (unknown user ${JSON.stringify(username.slice(0, 64))})`, 'bad username or password');
+      }
+      if (!(await this.passwords.verify(record.name, password.toString('utf8'), record.passwordHash))) return refuse(BAD_USERNAME_OR_PASSWORD, `${record.name} from ${address}`, 'bad username or password');
+      identity = record;
+      passwordHash = record.passwordHash;
+    }
+    if (this.options.controllerClientIds.includes(client.id) && identity.role !== 'controller') {
+      return refuse(IDENTIFIER_REJECTED, identity.name, 'the client id is the controller\'s');
+    }
+    const holder = this.connectedClients()[client.id];
+    const holderAccess = holder && holder !== client ? this.clients.get(holder) : undefined;
+    if (holderAccess && holderAccess.identity.name !== identity.name) {
+      return refuse(IDENTIFIER_REJECTED, identity.name, `the client id is in use by ${holderAccess.identity.name}`);
+    }
+    const rules = new CompiledRules(accessRules(identity, this.options.topics));
+    const will = (client as unknown as { _will?: { topic: string; retain?: boolean } | null })._will;
+    if (will && !rules.mayPublish(will.topic, will.retain ?? false)) {
+      return refuse(NOT_AUTHORIZED, identity.name, `its last will on ${will.topic} is a topic it may not publish to`);
+    }
+    this.clients.set(client, { identity, rules, passwordHash });
+    if (client.conn instanceof PacketSizeGuard) client.conn.maxPacketBytes = this.limits[identity.role];
+    return null;
+  }
+
+  private vouchedIdentity(client: Client): Identity | undefined {
+    const session = client.req ? this.sessions.get(client.req) : undefined;
+    if (session) return session;
+    const certificateName = this.certificates.get(client.conn as Duplex);
+    if (certificateName === undefined) return undefined;
+    const record = this.options.identities.get(certificateName);
+    return record?.role === 'robot' ? record : undefined;
+  }
+
+  /** Ends the connections of identities removed, given another role, or with a new password. */
+  private dropChangedIdentities(): void {
+    let version: number;
+    try {
+      version = this.options.identities.version();
+    } catch (error) {
+      this.options.log(`identities: ${(error as Error).message}`);
+      return;
+    }
+    if (version === this.identitiesVersion) return;
+    this.identitiesVersion = version;
+    for (const client of Object.values(this.connectedClients())) {
+      const access = this.clients.get(client);
+      if (!access) continue;
+      const record = this.options.identities.get(access.identity.name);
+      const changed = !record || record.role !== access.identity.role || record.scope !== access.identity.scope || (access.passwordHash !== null && record.passwordHash !== access.passwordHash);
+      if (!changed) continue;
+      this.options.log(`identity ${access.identity.name} ${record ? 'changed' : 'was removed'}: its connection ${JSON.stringify(client.id)} is closed`);
+      client.close();
+    }
+  }
+}
+
+function remoteAddress(client: Client): string {
+  const conn = client.conn as Duplex & { remoteAddress?: string; inner?: { remoteAddress?: string } };
+  const socket = conn instanceof PacketSizeGuard ? (conn.inner as { remoteAddress?: string }) : conn;
+  return client.req?.socket.remoteAddress ?? socket.remoteAddress ?? 'unknown address';
+}
