@@ -117,6 +117,9 @@ const OPTIONS = {
   'password-file': { type: 'string' },
   'client-id': { type: 'string' },
   role: { type: 'string' },
+  out: { type: 'string' },
+  host: { type: 'string' },
+  'websockets-port': { type: 'string' },
   scope: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;

@@ -1,4 +1,7 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { defaultControllerOptions } from '../../controller/controller-options.ts';
+import { mosquittoConfig } from '../../controller/security/mosquitto-config.ts';
 import { addIdentity, IdentityError, removeIdentity, rotateIdentity } from '../../controller/security/identity-admin.ts';
 import { isRole, ROLE_DESCRIPTIONS, ROLES, SCOPED_ROLES } from '../../controller/security/identities.ts';
 import { FileIdentityStore, FileSecretStore } from '../../controller/security/identity-store.ts';
@@ -14,6 +17,10 @@ export const IDENTITIES_USAGE = `  gridline identities list                     
   gridline identities rotate NAME [--password-file FILE]   a new password; connections made
                                         with the old one are closed
   gridline identities remove NAME       the identity's connections are closed
+  gridline identities mosquitto --out DIR [--site S] [--port N] [--host H] [--websockets-port N]
+                                        the same identities and rules for an external Mosquitto 2
+                                        broker: DIR/passwd, DIR/acl and DIR/mosquitto.conf (run
+                                        it with mosquitto -c DIR/mosquitto.conf); again after changes
       --data DIR          the data folder holding identities.json (default ./data); a running
                           facility sees changes within seconds
 `;
@@ -57,16 +64,49 @@ export async function runIdentities(sub: string | undefined, name: string | unde
         if (given === undefined && !record.managed) out(`password: ${secret}`);
         return 0;
       }
+      case 'mosquitto':
+        return writeMosquittoConfig(store.list(), values, out);
       case 'remove': {
         const record = removeIdentity(store, secrets, needName());
         out(`removed ${record.name} (${record.role})`);
         return 0;
       }
       default:
-        throw new UsageError(`identities: unknown command "${sub ?? ''}"; use list, add, rotate or remove`);
+        throw new UsageError(`identities: unknown command "${sub ?? ''}"; use list, add, rotate, remove or mosquitto`);
     }
   } catch (error) {
     if (error instanceof IdentityError || error instanceof RangeError) throw new UsageError(`identities ${sub}: ${error.message}`);
     throw error;
   }
+}
+
+function writeMosquittoConfig(identities: Parameters<typeof mosquittoConfig>[0]['identities'], values: CommandArgs, out: (line: string) => void): number {
+  const outDir = values.out as string | undefined;
+  if (!outDir) throw new UsageError('identities mosquitto: --out DIR is required (where passwd, acl and mosquitto.conf go)');
+  if (identities.length === 0) throw new UsageError('identities mosquitto: there are no identities yet; start the facility once, or add them with "gridline identities add"');
+  const dir = path.resolve(outDir);
+  const port = (name: string, fallback?: number) => {
+    const raw = values[name];
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`--${name} must be a port number (got "${String(raw)}")`);
+    return n;
+  };
+  const host = values.host as string | undefined;
+  const websocketsPort = port('websockets-port');
+  const defaults = defaultControllerOptions();
+  const config = mosquittoConfig({
+    identities,
+    topics: { site: (values.site as string | undefined) ?? defaults.site, interfaceName: defaults.interfaceName, manufacturer: defaults.manufacturer },
+    passwordFile: path.join(dir, 'passwd'),
+    aclFile: path.join(dir, 'acl'),
+    listeners: [{ port: port('port', 1883)!, ...(host ? { host } : {}) }, ...(websocketsPort ? [{ port: websocketsPort, websockets: true, ...(host ? { host } : {}) }] : [])],
+  });
+  mkdirSync(dir, { recursive: true });
+  for (const [file, text] of [['passwd', config.passwords], ['acl', config.acl], ['mosquitto.conf', config.conf]] as const) {
+    writeFileSync(path.join(dir, file), text, { mode: 0o600 });
+    chmodSync(path.join(dir, file), 0o600);
+  }
+  out(`wrote ${dir}/passwd, ${dir}/acl and ${dir}/mosquitto.conf for ${identities.length} identities; run: mosquitto -c ${dir}/mosquitto.conf`);
+  return 0;
 }
