@@ -2,6 +2,7 @@ import { startConsoleHttpServer } from '../../controller/http/console-http-serve
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../chromium.ts';
 import type { BenchResult } from '../../visualizer/src/bench/bench-result.ts';
+import { MemoryIdentityStore } from '../../controller/security/identity-store.ts';
 import { CONSOLE_DIST_DIR, ensureConsoleBuilt } from '../console-build.ts';
 import { numberOption, type CommandArgs } from '../errors.ts';
 
@@ -22,7 +23,7 @@ const QUIET_FRAMES = 10;
 export async function runBenchConsole(values: CommandArgs): Promise<number> {
   const frames = numberOption(values, 'frames', DEFAULT_FRAMES, (n) => Number.isInteger(n) && n > 0);
   await ensureConsoleBuilt((line) => process.stderr.write(`${line}\n`));
-  const server = await startConsoleHttpServer({ host: '127.0.0.1', port: 0, distDir: CONSOLE_DIST_DIR, site: 'bench' });
+  const server = await startConsoleHttpServer({ host: '127.0.0.1', port: 0, distDir: CONSOLE_DIST_DIR, site: 'bench', identities: new MemoryIdentityStore() });
   const browser = await launchChromium();
   try {
     process.stderr.write(`bench console: ${server.url}bench.html, ${frames} frames after ${WARMUP_FRAMES} of warm-up, in Chromium ${browser.version()}\n`);

@@ -68,6 +68,8 @@ export async function runStart(values: CommandArgs): Promise<number> {
         port: consolePort,
         distDir: CONSOLE_DIST_DIR,
         site: core.options.site,
+        identities: facility.identities!.store,
+        auditLog: (limit) => facility.controller.store.audit.entries(limit),
         ...(consoleMqttUrl ? { mqttUrl: consoleMqttUrl } : {}),
         ...(facility.broker ? { mqttStream: facility.broker.handleStream } : {}),
       });

@@ -3,6 +3,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Aedes } from 'aedes';
 import { BrokerAccess, type BrokerSecurityOptions } from './broker-access.ts';
+import type { Identity } from '../security/identities.ts';
 
 export interface EmbeddedBroker {
   /** `mqtt://host:port` for clients. */
@@ -12,7 +13,7 @@ export interface EmbeddedBroker {
    * Serves one more client over any byte stream: the console's HTTP server hands it each
    * WebSocket (MQTT over WebSocket for browsers).
    */
-  handleStream(stream: Duplex, request: IncomingMessage): void;
+  handleStream(stream: Duplex, request: IncomingMessage, vouched?: Identity): void;
   /** Checks identities and topics; null for a broker started with `access: 'anonymous'`. */
   readonly access: BrokerAccess | null;
   close(): Promise<void>;
@@ -56,7 +57,10 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   return {
     url: `mqtt://${host}:${port}`,
     port,
-    handleStream: (stream, request) => serve(stream, `${request.socket.remoteAddress} (console WebSocket)`, request),
+    handleStream: (stream, request, vouched) => {
+      if (vouched) access?.admitSession(request, vouched);
+      serve(stream, `${request.socket.remoteAddress} (console WebSocket)`, request);
+    },
     access,
     async close() {
       access?.stop();

@@ -72,6 +72,23 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- Every command an operator gave through the console: who, what, when, and how it ended.
+      -- The rowid orders entries; (user_name, command_id) is unique, so a replayed command is refused.
+      CREATE TABLE audit_log (
+        at_ms      INTEGER NOT NULL,                -- wall-clock ms since the epoch
+        user_name  TEXT NOT NULL,
+        role       TEXT NOT NULL,
+        command_id TEXT NOT NULL,
+        command    TEXT NOT NULL,                   -- JSON, as received
+        outcome    TEXT NOT NULL,                   -- 'done', 'refused: CODE', 'failed: CODE', …
+        detail     TEXT NOT NULL,                   -- the reply's message
+        UNIQUE (user_name, command_id)
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -11,6 +11,7 @@ import type {
   Reservation,
 } from '../inventory/types.ts';
 import { migrate } from './schema.ts';
+import { AuditLog } from './audit-log.ts';
 import { StoreError } from './store-error.ts';
 
 /** File name of the store inside the controller's data directory. */
@@ -143,6 +144,8 @@ export class SqliteStore {
   readonly dimensions: GridDimensions;
   private readonly db: Database.Database;
   private readonly statements;
+  /** Operators' commands (schema v3). */
+  readonly audit: AuditLog;
   /** The batches running (applyBatch), innermost last. */
   private readonly frames: BatchFrame[] = [];
 
@@ -165,6 +168,7 @@ export class SqliteStore {
       throw error;
     }
     const db = this.db;
+    this.audit = new AuditLog(db);
     this.statements = {
       countBins: db.prepare('SELECT COUNT(*) AS n FROM bins').pluck(),
       insertBin: db.prepare(
