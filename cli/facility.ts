@@ -200,6 +200,7 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
     options: controllerOptions,
     onOrderSent: (serial, order) => checker?.checkOrder(clock.now() - startedMs, serial, order),
     ...(options.profiler ? { profiler: options.profiler } : {}),
+    ...(identities ? { identities: identities.store } : {}),
   });
   const core = controller.controller;
 

@@ -16,6 +16,7 @@ import type { GridDimensions } from './inventory/types.ts';
 import { RequestBook } from './requests/request-book.ts';
 import { openStore, SqliteStore } from './store/sqlite-store.ts';
 import { loadOrInitialiseInventory, StoredInventory } from './store/stored-inventory.ts';
+import type { IdentityStore } from './security/identity-store.ts';
 
 export interface ControllerStartOptions {
   layout: GridLayout;
@@ -29,6 +30,11 @@ export interface ControllerStartOptions {
   onOrderSent?: (serial: string, order: OrderBody) => void;
   /** Measures control cycles (benchmarks). */
   profiler?: CycleProfiler;
+  /**
+   * The site's identities: console commands are then checked against their user's role and
+   * written to the audit log. Absent only on the in-process bus, where no one else can send.
+   */
+  identities?: IdentityStore;
 }
 
 export interface RunningController {
@@ -69,7 +75,9 @@ export async function startController(start: ControllerStartOptions): Promise<Ru
   const portLink = new PortServerLink(bus, clock, { site: options.site });
   const portScreens = new PortScreenGateway(controller, portLink);
   const consoleLink = new ConsoleServerLink(bus, clock, { site: options.site });
-  const consoleGateway = new ConsoleGateway(controller, consoleLink, clock, layout, options);
+  const identities = start.identities;
+  const accountability = identities ? { roleOf: (user: string) => identities.get(user)?.role, audit: store.audit, now: () => Date.now() } : null;
+  const consoleGateway = new ConsoleGateway(controller, consoleLink, clock, layout, options, accountability);
 
   // Every inbound message is handled through the one error boundary: an internal error is
   // raised as an alarm, the work it interrupted is ended (the robot held, the request or the

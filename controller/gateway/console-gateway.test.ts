@@ -46,7 +46,7 @@ async function rig() {
   const orders: { serial: string; order: OrderBody }[] = [];
   // The layout has two robots, but only R001 is played: the controller must not wait for R002.
   const running = await startController({ layout: layout(), bus: broker.connect({ clientId: 'controller' }), clock, options: { fleetWaitMs: 0 }, onOrderSent: (serial, order) => void orders.push({ serial, order }) });
-  const client = new ConsoleClientLink(broker.connect({ clientId: 'console' }), { site: 'demo' });
+  const client = new ConsoleClientLink(broker.connect({ clientId: 'console' }), { site: 'demo', user: 'ann' });
   const wms = new WmsClientLink(broker.connect({ clientId: 'wms' }), { site: 'demo', clientId: 'wms' });
   await wms.start();
   const seen = { layouts: [] as ConsoleLayout[], heights: [] as number[][], states: [] as ConsoleState[], replies: [] as ConsoleReply[], invalid: [] as string[] };

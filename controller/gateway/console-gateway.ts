@@ -7,6 +7,21 @@ import { internalErrorReason } from '../error-boundary.ts';
 import type { GridController, OperatorOutcome, OutcomeListener } from '../grid-controller.ts';
 import { columnHeights, consoleLayoutDraft } from '../console/console-layout.ts';
 import { ConsoleStateBuilder } from '../console/console-state.ts';
+import type { Role } from '../security/identities.ts';
+import { commandRefusal } from '../security/console-permissions.ts';
+import type { AuditLog } from '../store/audit-log.ts';
+
+/**
+ * Who gives commands and where they are written down. Absent (a facility on the in-process
+ * bus, where nothing crosses a network), every command runs and nothing is logged.
+ */
+export interface ConsoleAccountability {
+  /** The role of a console user by name; undefined for no such user. */
+  roleOf(user: string): Role | undefined;
+  readonly audit: Pick<AuditLog, 'has' | 'record' | 'settleOutcome'>;
+  /** Wall-clock ms for the log's entries (the facility's clock may run faster). */
+  now(): number;
+}
 
 /** Where the console messages go: the controller's end of the console link. */
 export type ConsoleOutput = Pick<ConsoleServerLink, 'publishLayout' | 'publishStacks' | 'publishState' | 'reply'>;
@@ -22,12 +37,16 @@ export const STACKS_PERIOD_MS = 1_000;
  * with a code and a reason (a refused command changes nothing). An emergency stop, a pause and
  * their ends are answered once each robot's own state confirmed them or their time ran out,
  * with every robot's outcome: never "done" for a stop no robot showed.
+ *
+ * With accountability, a command runs only if its user's role allows it, and every command is
+ * written to the audit log (who, what, when; its outcome) before its reply goes out. A command
+ * id a user has used before is not run again: a replayed command is refused and raised.
  */
 /** Commands remembered for answering repeats. */
 const REMEMBERED_REPLIES = 256;
 
 export class ConsoleGateway {
-  /** Replies to the latest commands by commandId, to answer a redelivered command the same way. */
+  /** Replies to the latest commands by user and commandId (commandKey), to answer a redelivered command the same way. */
   private readonly recentReplies = new Map<string, ConsoleReplyDraft>();
   /** Commands whose reply waits on the robots (a repeat meanwhile runs nothing and is answered with it). */
   private readonly pending = new Set<string>();
@@ -42,6 +61,7 @@ export class ConsoleGateway {
     private readonly clock: Clock,
     private readonly layout: GridLayout,
     private readonly options: Pick<ControllerOptions, 'consoleStatePeriodMs' | 'interfaceName' | 'manufacturer'>,
+    private readonly accountability: ConsoleAccountability | null = null,
   ) {
     if (!(options.consoleStatePeriodMs > 0)) throw new RangeError(`consoleStatePeriodMs must be > 0, got ${options.consoleStatePeriodMs}`);
     this.builder = new ConsoleStateBuilder(controller);
@@ -97,27 +117,40 @@ export class ConsoleGateway {
   }
 
   private answer(received: ReceivedConsoleCommand, onReply: ((reply: ConsoleReplyDraft) => void) | undefined): ConsoleReplyDraft | undefined {
-    const earlier = received.ok ? this.recentReplies.get(received.command.commandId) : undefined;
+    const { user } = received;
+    const earlier = received.ok ? this.recentReplies.get(commandKey(user, received.command.commandId)) : undefined;
     if (earlier) {
-      this.out.reply(earlier);
+      this.out.reply(user, earlier);
       return earlier;
     }
-    if (!received.ok) return this.send({ commandId: received.commandId, ok: false, code: 'INVALID_COMMAND', message: received.errors.join('; ') }, false);
+    if (!received.ok) return this.send(user, { commandId: received.commandId, ok: false, code: 'INVALID_COMMAND', message: received.errors.join('; ') }, false);
     const command = received.command;
-    if (this.pending.has(command.commandId)) return undefined;
+    const key = commandKey(user, command.commandId);
+    if (this.pending.has(key)) return undefined;
+    const accountable = this.accountability;
+    if (accountable) {
+      if (accountable.audit.has(user, command.commandId)) {
+        this.controller.alarm('console', `${user} sent command ${command.commandId} (${command.type}) again; a command is run once, so it was refused`);
+        return this.send(user, { commandId: command.commandId, ok: false, code: 'NOT_ALLOWED', message: `command ${command.commandId} was given before; it is not run again (send a new command)` }, false);
+      }
+      const role = accountable.roleOf(user);
+      const refusal = commandRefusal(role, command.type);
+      accountable.audit.record({ atMs: accountable.now(), user, role: role ?? 'unknown', commandId: command.commandId, command: JSON.stringify(command), outcome: refusal ? 'refused: NOT_ALLOWED' : 'running', detail: refusal ?? '' });
+      if (refusal) return this.send(user, { commandId: command.commandId, ok: false, code: 'NOT_ALLOWED', message: `${user}: ${refusal}` }, true);
+    }
     let deferred = false;
     const result = this.run(command, (outcome) => {
-      this.pending.delete(command.commandId);
+      this.pending.delete(key);
       // A command that failed meanwhile has had its one reply (recover).
-      if (this.recentReplies.has(command.commandId)) return;
-      const verified = this.send({ commandId: command.commandId, ...answer(outcome) }, true);
+      if (this.recentReplies.has(key)) return;
+      const verified = this.send(user, { commandId: command.commandId, ...answer(outcome) }, true);
       if (deferred) onReply?.(verified);
     });
-    if (result !== 'awaiting robots') return this.send({ commandId: command.commandId, ...result }, true);
+    if (result !== 'awaiting robots') return this.send(user, { commandId: command.commandId, ...result }, true);
     deferred = true;
     // The listener may have answered at once (no robot to wait for).
-    if (!this.recentReplies.has(command.commandId)) this.pending.add(command.commandId);
-    return this.recentReplies.get(command.commandId);
+    if (!this.recentReplies.has(key)) this.pending.add(key);
+    return this.recentReplies.get(key);
   }
 
   /**
@@ -126,18 +159,23 @@ export class ConsoleGateway {
    * reply went out already.
    */
   recover(received: ReceivedConsoleCommand, error: Error): void {
-    if (!received.ok || this.recentReplies.has(received.command.commandId)) return;
-    this.pending.delete(received.command.commandId);
-    this.send({ commandId: received.command.commandId, ok: false, code: 'INTERNAL_ERROR', message: `${internalErrorReason(error)} (in ${received.command.type})` }, true);
+    const key = received.ok ? commandKey(received.user, received.command.commandId) : '';
+    if (!received.ok || this.recentReplies.has(key)) return;
+    this.pending.delete(key);
+    this.send(received.user, { commandId: received.command.commandId, ok: false, code: 'INTERNAL_ERROR', message: `${internalErrorReason(error)} (in ${received.command.type})` }, true);
   }
 
-  /** Sends a reply (its message clipped), remembering a valid command's for repeats. */
-  private send(draft: ConsoleReplyDraft, remember: boolean): ConsoleReplyDraft {
+  /**
+   * Sends a reply (its message clipped) to `user`, remembering a valid command's for repeats;
+   * the audit log gets a remembered command's outcome first.
+   */
+  private send(user: string, draft: ConsoleReplyDraft, remember: boolean): ConsoleReplyDraft {
     const reply = { ...draft, message: clip(draft.message) };
+    if (remember) this.accountability?.audit.settleOutcome(user, reply.commandId, reply.ok ? 'done' : `${reply.code === 'INTERNAL_ERROR' ? 'failed' : 'refused'}: ${reply.code}`, reply.message);
     // Sent first: a reply that cannot be built is not remembered as given (recover answers instead).
-    this.out.reply(reply);
+    this.out.reply(user, reply);
     if (remember) {
-      this.recentReplies.set(reply.commandId, reply);
+      this.recentReplies.set(commandKey(user, reply.commandId), reply);
       if (this.recentReplies.size > REMEMBERED_REPLIES) this.recentReplies.delete(this.recentReplies.keys().next().value!);
     }
     return reply;
@@ -190,6 +228,11 @@ export class ConsoleGateway {
 function answer(outcome: OperatorOutcome): Omit<ConsoleReplyDraft, 'commandId'> {
   if (!outcome.ok) return { ok: false, code: outcome.code, message: outcome.message };
   return { ok: true, code: 'OK', message: outcome.message, ...(outcome.robots ? { robots: outcome.robots.map((r) => ({ ...r, detail: r.detail.slice(0, 1000) })) } : {}) };
+}
+
+/** Commands are told apart by who gave them and their id (two users may pick the same id). */
+function commandKey(user: string, commandId: string): string {
+  return `${user}\u0000${commandId}`;
 }
 
 /** Replies carry at most 2,000 characters of message (the schema's limit). */

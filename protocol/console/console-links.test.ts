@@ -51,7 +51,7 @@ function rig() {
   const server = new ConsoleServerLink(broker.connect({ clientId: 'controller' }), clock, { site: 'site1' });
   const connectConsole = async (clientId = 'console') => {
     const bus = broker.connect({ clientId });
-    const client = new ConsoleClientLink(bus, { site: 'site1' });
+    const client = new ConsoleClientLink(bus, { site: 'site1', user: 'ann' });
     const seen = { layouts: [] as ConsoleLayout[], heights: [] as Uint8Array[], states: [] as ConsoleState[], replies: [] as ConsoleReply[], invalid: [] as [string, string[]][] };
     client.onLayout((l) => void seen.layouts.push(l));
     client.onStacks((h) => void seen.heights.push(h));
@@ -87,8 +87,10 @@ describe('the console links', () => {
     const c = await w.connectConsole();
     c.client.send({ commandId: 'k1', type: 'blockCell', x: 1, y: 2 });
     w.clock.advance(5);
-    expect(received).toEqual([{ ok: true, command: { commandId: 'k1', type: 'blockCell', x: 1, y: 2 } }]);
-    w.server.reply({ commandId: 'k1', ok: false, code: 'NOT_ALLOWED', message: 'robot R001 stands on cell (1, 2)' });
+    expect(received).toEqual([{ user: 'ann', ok: true, command: { commandId: 'k1', type: 'blockCell', x: 1, y: 2 } }]);
+    // Replies go to their user's topic only.
+    w.server.reply('bob', { commandId: 'k1', ok: true, code: 'OK', message: 'not for ann' });
+    w.server.reply('ann', { commandId: 'k1', ok: false, code: 'NOT_ALLOWED', message: 'robot R001 stands on cell (1, 2)' });
     w.clock.advance(5);
     expect(c.seen.replies).toEqual([{ commandId: 'k1', ok: false, code: 'NOT_ALLOWED', message: 'robot R001 stands on cell (1, 2)', timestamp: '2026-01-01T00:00:00.005Z' }]);
   });
@@ -105,7 +107,7 @@ describe('the console links', () => {
     c.client.sendRaw(`{"commandId":"${'x'.repeat(65)}","type":"resumeAll"}`);
     w.clock.advance(5);
     expect(received.map((r) => (r.ok ? 'ok' : r.commandId))).toEqual(['k2', 'k3', '', '']);
-    expect(received[0]).toEqual({ ok: false, commandId: 'k2', errors: ['serial is required'] });
+    expect(received[0]).toEqual({ user: 'ann', ok: false, commandId: 'k2', errors: ['serial is required'] });
     expect(received[2]).toMatchObject({ ok: false, errors: [expect.stringMatching(/^command is not valid JSON/)] });
   });
 
@@ -142,9 +144,9 @@ describe('receiveCommand', () => {
       '{"commandId":"a","type":"openPort","portId":"P1"}',
       '{"commandId":"a","type":"queryColumn","x":0,"y":3}',
     ]) {
-      expect(receiveCommand(text).ok, text).toBe(true);
+      expect(receiveCommand('ann', text).ok, text).toBe(true);
     }
-    expect(receiveCommand('{"commandId":"a","type":"queryColumn","x":-1,"y":3}')).toMatchObject({ ok: false, commandId: 'a' });
-    expect(receiveCommand('[1]')).toMatchObject({ ok: false, commandId: '' });
+    expect(receiveCommand('ann', '{"commandId":"a","type":"queryColumn","x":-1,"y":3}')).toMatchObject({ ok: false, commandId: 'a' });
+    expect(receiveCommand('ann', '[1]')).toMatchObject({ ok: false, commandId: '' });
   });
 });

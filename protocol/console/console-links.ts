@@ -20,7 +20,7 @@ import {
   type ConsoleStacks,
   type ConsoleState,
 } from './console-messages.ts';
-import { consoleCommandTopic, consoleLayoutTopic, consoleReplyTopic, consoleStacksTopic, consoleStateTopic } from './topics.ts';
+import { commandTopicUser, consoleCommandTopic, consoleLayoutTopic, consoleReplyTopic, consoleStacksTopic, consoleStateTopic } from './topics.ts';
 
 /**
  * Bus links of the operator console contract (console-messages.ts, topics.ts): the controller's
@@ -39,10 +39,14 @@ export type ConsoleStateDraft = Omit<ConsoleState, 'site' | 'timestamp'>;
 export type ConsoleReplyDraft = Omit<ConsoleReply, 'timestamp'>;
 
 /**
- * A command as the controller receives it: valid, or not, with the reasons and the commandId
- * found in it ('' when there is none to be found), so that the refusal can name it.
+ * A command as the controller receives it from `user` (its topic's user level): valid, or not,
+ * with the reasons and the commandId found in it ('' when there is none to be found), so that
+ * the refusal can name it.
  */
-export type ReceivedConsoleCommand = { readonly ok: true; readonly command: ConsoleCommand } | { readonly ok: false; readonly commandId: string; readonly errors: string[] };
+export type ReceivedConsoleCommand = { readonly user: string } & (
+  | { readonly ok: true; readonly command: ConsoleCommand }
+  | { readonly ok: false; readonly commandId: string; readonly errors: string[] }
+);
 
 export interface ConsoleServerLinkOptions {
   site: string;
@@ -67,11 +71,18 @@ export class ConsoleServerLink {
   ) {
     this.site = options.site;
     this.checkState = options.checkState ?? true;
-    consoleCommandTopic(this.site); // fails now for an invalid site
+    consoleLayoutTopic(this.site); // fails now for an invalid site
   }
 
   async start(): Promise<void> {
-    await this.bus.subscribe(consoleCommandTopic(this.site), (_topic, payload) => this.commandHandlers.emit(receiveCommand(payload)), { qos: CONSOLE_QOS });
+    await this.bus.subscribe(
+      consoleCommandTopic(this.site, '+'),
+      (topic, payload) => {
+        const user = commandTopicUser(this.site, topic);
+        if (user !== null) this.commandHandlers.emit(receiveCommand(user, payload));
+      },
+      { qos: CONSOLE_QOS },
+    );
   }
 
   onCommand(handler: (command: ReceivedConsoleCommand) => void): () => void {
@@ -97,9 +108,10 @@ export class ConsoleServerLink {
     this.bus.publish(consoleStateTopic(this.site), JSON.stringify(message), { qos: STATE_QOS, retain: true });
   }
 
-  reply(draft: ConsoleReplyDraft): void {
+  /** To the user who gave the command. */
+  reply(user: string, draft: ConsoleReplyDraft): void {
     const message = consoleReplySchema.parse({ ...draft, timestamp: this.timestamp() });
-    this.bus.publish(consoleReplyTopic(this.site), JSON.stringify(message), { qos: CONSOLE_QOS });
+    this.bus.publish(consoleReplyTopic(this.site, user), JSON.stringify(message), { qos: CONSOLE_QOS });
   }
 
   private timestamp(): string {
@@ -115,13 +127,16 @@ export class ConsoleClientLink {
   private readonly replyHandlers = new Listeners<[reply: ConsoleReply]>();
   private readonly invalidHandlers = new Listeners<[topic: string, errors: string[]]>();
   readonly site: string;
+  /** Who is logged in: commands go, and replies come, on this user's topics. */
+  readonly user: string;
 
   constructor(
     private readonly bus: MessageBus,
-    options: { site: string },
+    options: { site: string; user: string },
   ) {
     this.site = options.site;
-    consoleCommandTopic(this.site); // fails now for an invalid site
+    this.user = options.user;
+    consoleCommandTopic(this.site, this.user); // fails now for an invalid site or user
   }
 
   /** Subscribes to layout, stacks, state and replies; retained ones arrive at once. */
@@ -159,7 +174,7 @@ export class ConsoleClientLink {
       { qos: STATE_QOS },
     );
     await this.bus.subscribe(
-      consoleReplyTopic(this.site),
+      consoleReplyTopic(this.site, this.user),
       (topic, payload) => {
         const parsed = parseConsoleReply(payload);
         if (!parsed.ok) return invalid(topic, parsed.errors);
@@ -193,20 +208,20 @@ export class ConsoleClientLink {
   /** Sends a command; throws when it breaks the schema. Its reply names its commandId. */
   send(command: ConsoleCommand): void {
     const message = consoleCommandSchema.parse(command);
-    this.bus.publish(consoleCommandTopic(this.site), JSON.stringify(message), { qos: CONSOLE_QOS });
+    this.bus.publish(consoleCommandTopic(this.site, this.user), JSON.stringify(message), { qos: CONSOLE_QOS });
   }
 
   /** Publishes any text as a command, unchecked: for testing how the controller handles bad input. */
   sendRaw(text: string): void {
-    this.bus.publish(consoleCommandTopic(this.site), text, { qos: CONSOLE_QOS });
+    this.bus.publish(consoleCommandTopic(this.site, this.user), text, { qos: CONSOLE_QOS });
   }
 }
 
 /** Validates a command; for one that is not valid, finds the commandId it gives, if any. */
-export function receiveCommand(payload: string): ReceivedConsoleCommand {
+export function receiveCommand(user: string, payload: string): ReceivedConsoleCommand {
   const parsed = parseConsoleCommand(payload);
-  if (parsed.ok) return { ok: true, command: parsed.message };
-  return { ok: false, commandId: commandIdIn(payload), errors: parsed.errors };
+  if (parsed.ok) return { user, ok: true, command: parsed.message };
+  return { user, ok: false, commandId: commandIdIn(payload), errors: parsed.errors };
 }
 
 function commandIdIn(payload: string): string {

@@ -8,8 +8,10 @@
  *   gridline/v1/{site}/console/stacks               controller -> console, retained: bins per column
  *   gridline/v1/{site}/console/state                controller -> console, retained, periodic:
  *                                                   robots, ports, requests, KPIs, alarms
- *   gridline/v1/{site}/console/command              console -> controller: an operator's command
- *   gridline/v1/{site}/console/reply                controller -> console: one reply per command
+ *   gridline/v1/{site}/console/command/{user}       console -> controller: a command of the user
+ *                                                   logged in (the broker lets only that user
+ *                                                   publish here, so the topic says who)
+ *   gridline/v1/{site}/console/reply/{user}         controller -> console: one reply per command
  */
 import { fillTopicLayout, isTopicLevel } from '../topic-levels.ts';
 
@@ -19,8 +21,8 @@ export const CONSOLE_TOPIC_LAYOUT = {
   consoleLayout: 'gridline/v1/{site}/console/layout',
   consoleStacks: 'gridline/v1/{site}/console/stacks',
   consoleState: 'gridline/v1/{site}/console/state',
-  consoleCommand: 'gridline/v1/{site}/console/command',
-  consoleReply: 'gridline/v1/{site}/console/reply',
+  consoleCommand: 'gridline/v1/{site}/console/command/{user}',
+  consoleReply: 'gridline/v1/{site}/console/reply/{user}',
 } as const;
 
 export type PortChannel = 'presentation' | 'confirm';
@@ -56,12 +58,21 @@ export function consoleStacksTopic(site: string): string {
   return fillTopicLayout(CONSOLE_TOPIC_LAYOUT.consoleStacks, { site });
 }
 
-export function consoleCommandTopic(site: string): string {
-  return fillTopicLayout(CONSOLE_TOPIC_LAYOUT.consoleCommand, { site });
+/** Where `user`'s commands go (`+`: the controller's subscription to every user's). */
+export function consoleCommandTopic(site: string, user: string): string {
+  return fillTopicLayout(CONSOLE_TOPIC_LAYOUT.consoleCommand, { site, user });
 }
 
-export function consoleReplyTopic(site: string): string {
-  return fillTopicLayout(CONSOLE_TOPIC_LAYOUT.consoleReply, { site });
+export function consoleReplyTopic(site: string, user: string): string {
+  return fillTopicLayout(CONSOLE_TOPIC_LAYOUT.consoleReply, { site, user });
+}
+
+/** The user a concrete command topic belongs to; null when it is not a command topic of `site`. */
+export function commandTopicUser(site: string, topic: string): string | null {
+  const prefix = consoleCommandTopic(site, '+').slice(0, -1);
+  if (!topic.startsWith(prefix)) return null;
+  const user = topic.slice(prefix.length);
+  return isTopicLevel(user) ? user : null;
 }
 
 /** Splits a concrete port topic into its parts; null when it is not a port presentation/confirm topic. */

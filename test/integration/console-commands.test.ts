@@ -47,7 +47,7 @@ async function rig(seed: number) {
   /** Runs a command; its reply, once given (a stop's or pause's waits on the robots' states). */
   const command = (c: CommandDraft) => {
     let reply: ConsoleReplyDraft | undefined;
-    f.controller.console.handle(receiveCommand(JSON.stringify({ commandId: `k${++commandNumber}`, ...c })), (r) => (reply = r));
+    f.controller.console.handle(receiveCommand('operator', JSON.stringify({ commandId: `k${++commandNumber}`, ...c })), (r) => (reply = r));
     for (let t = 0; t < 50 && !reply; t++) f.advance(100);
     if (!reply) throw new Error(`no reply to ${c.type}`);
     return reply;

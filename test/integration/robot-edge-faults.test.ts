@@ -97,7 +97,7 @@ describe('trust at the robot edge: one fault at a time', () => {
     const core = r.f.controller.controller;
     r.f.advance(60_000);
     let reply: ConsoleReplyDraft | undefined;
-    r.f.controller.console.handle(receiveCommand(JSON.stringify({ commandId: 'stop-1', type: 'emergencyStopAll' })), (answer) => (reply = answer));
+    r.f.controller.console.handle(receiveCommand('operator', JSON.stringify({ commandId: 'stop-1', type: 'emergencyStopAll' })), (answer) => (reply = answer));
     expect(r.until(() => reply !== undefined, 10_000)).toBe(true);
     const outcomes = new Map(reply!.robots!.map((o) => [o.serial, o]));
     expect(outcomes.get(FAULTY)).toEqual({ serial: FAULTY, outcome: 'notConfirmed', detail: 'emergencyStop: no state of the robot showed it within 2.0 s' });

@@ -271,7 +271,7 @@ describe('an internal error in each kind of handler', () => {
   it('a console command: answered INTERNAL_ERROR once, and the next command is carried out', async () => {
     const r = await rig();
     const core = r.f.controller.controller;
-    const console = new ConsoleClientLink(await r.f.connectBus('console-test'), { site: 'demo' });
+    const console = new ConsoleClientLink(await r.f.connectBus('console-test'), { site: 'demo', user: 'ann' });
     const replies: ConsoleReply[] = [];
     console.onReply((reply) => void replies.push(reply));
     await console.start();

@@ -151,7 +151,7 @@ export async function startVirtualAgvFacility(options: {
     runUntil,
     async command(command, timeoutMs = 30_000) {
       let reply: ConsoleReplyDraft | undefined;
-      f.controller.console.handle(receiveCommand(JSON.stringify({ commandId: `interop-${++commands}`, ...command })), (r) => (reply = r));
+      f.controller.console.handle(receiveCommand('operator', JSON.stringify({ commandId: `interop-${++commands}`, ...command })), (r) => (reply = r));
       if (!(await runUntil(() => reply !== undefined, timeoutMs))) throw new Error(`no reply to ${command.type} within ${timeoutMs} ms`);
       return reply!;
     },

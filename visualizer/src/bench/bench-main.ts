@@ -61,7 +61,7 @@ function main(): void {
   const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-testid="scene"]')!;
   const status = document.getElementById('bench-status')!;
   const site = 'bench';
-  const vm = new ConsoleViewModel({ site, commandIdPrefix: 'bench' });
+  const vm = new ConsoleViewModel({ site, user: 'bench', commandIdPrefix: 'bench' });
   const start = performance.now();
   const fleet = new SyntheticFleet({ site, columnsX: size, columnsY: size, robots: robotCount, reportPeriodMs: periodMs }, start);
   vm.handleMessage(vm.topics.layout, JSON.stringify(syntheticLayout({ site, columnsX: size, columnsY: size, depth, robots: fleet.serials })), start);

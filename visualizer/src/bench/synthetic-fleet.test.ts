@@ -7,7 +7,7 @@ import { syntheticLayout } from './synthetic-messages.ts';
 describe('synthetic fleet for the benchmark', () => {
   it('reports every robot once per period, spread over it, through the console parsers without a bad message', () => {
     const fleet = new SyntheticFleet({ site: 'bench', columnsX: 20, columnsY: 10, robots: 100, reportPeriodMs: 500 }, 0);
-    const vm = new ConsoleViewModel({ site: 'bench', commandIdPrefix: 'b' });
+    const vm = new ConsoleViewModel({ site: 'bench', user: 'bench', commandIdPrefix: 'b' });
     vm.handleMessage(vm.topics.layout, JSON.stringify(syntheticLayout({ site: 'bench', columnsX: 20, columnsY: 10, depth: 4, robots: fleet.serials })), 0);
     const counts = new Map<string, number>();
     const messages: FleetMessage[] = [];

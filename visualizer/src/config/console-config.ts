@@ -11,11 +11,21 @@ import { isTopicLevel } from '../../../protocol/topic-levels.ts';
 export interface ConsoleConfig {
   readonly mqttUrl: string;
   readonly site: string;
+  /** Who is logged in (the console server's session); absent on a page served without one. */
+  readonly user?: ConsoleUser;
+}
+
+export interface ConsoleUser {
+  readonly name: string;
+  readonly role: string;
+  /** A port screen's port; '' for people. */
+  readonly scope: string;
 }
 
 const configSchema = z.object({
   mqttUrl: z.string().min(1),
   site: z.string().min(1).max(64).refine(isTopicLevel, 'must be usable as an MQTT topic level (no / + #)'),
+  user: z.object({ name: z.string().min(1).max(64).refine(isTopicLevel, 'must be usable as an MQTT topic level'), role: z.string(), scope: z.string() }).optional(),
 });
 
 export type ConfigResult = { readonly ok: true; readonly config: ConsoleConfig } | { readonly ok: false; readonly error: string };
@@ -39,7 +49,7 @@ export function resolveConfig(json: unknown, search: string, pageUrl: string): C
     return { ok: false, error: `config.json: mqttUrl ${JSON.stringify(parsed.data.mqttUrl)} is not a URL` };
   }
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return { ok: false, error: `config.json: mqttUrl must be a ws: or wss: URL, got ${url.protocol}` };
-  return { ok: true, config: { mqttUrl: url.toString(), site: parsed.data.site } };
+  return { ok: true, config: { mqttUrl: url.toString(), site: parsed.data.site, ...(parsed.data.user ? { user: parsed.data.user } : {}) } };
 }
 
 /** Fetches `./config.json` relative to the page and resolves it. Never throws. */

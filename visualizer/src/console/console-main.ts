@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     return;
   }
   const { mqttUrl, site } = config.config;
-  const model = new ConsoleViewModel({ site, commandIdPrefix: `c${randomLetters(6)}` });
+  const model = new ConsoleViewModel({ site, user: config.config.user?.name ?? 'anonymous', commandIdPrefix: `c${randomLetters(6)}` });
   vm = model;
   scene = new GridScene(canvas, model);
   const gridScene = scene;

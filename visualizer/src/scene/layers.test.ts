@@ -13,7 +13,7 @@ const heights = Uint8Array.from([3, 0, 5, 1, 2, 0]);
 const dims = sceneDimensions(layout);
 
 function model(): ConsoleViewModel {
-  const vm = new ConsoleViewModel({ site: 'demo', commandIdPrefix: 't' });
+  const vm = new ConsoleViewModel({ site: 'demo', user: 'ann', commandIdPrefix: 't' });
   vm.handleMessage(vm.topics.layout, JSON.stringify(layout), 0);
   vm.handleMessage(vm.topics.stacks, JSON.stringify(syntheticStacks('demo', heights)), 0);
   return vm;

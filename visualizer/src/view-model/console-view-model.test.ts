@@ -16,7 +16,7 @@ const SITE = 'demo';
 const LAYOUT_TOPIC = 'gridline/v1/demo/console/layout';
 const STACKS_TOPIC = 'gridline/v1/demo/console/stacks';
 const STATE_TOPIC = 'gridline/v1/demo/console/state';
-const REPLY_TOPIC = 'gridline/v1/demo/console/reply';
+const REPLY_TOPIC = 'gridline/v1/demo/console/reply/ann';
 
 // 4 × 3 grid: row 0 = s p s c, row 1 = s s b s, row 2 = v s s s
 const layout = syntheticLayout({
@@ -32,7 +32,7 @@ const layout = syntheticLayout({
 const heights = Uint8Array.from([3, 0, 5, 0, 1, 2, 0, 4, 0, 1, 1, 1]);
 
 function newModel(): ConsoleViewModel {
-  return new ConsoleViewModel({ site: SITE, commandIdPrefix: 'test' });
+  return new ConsoleViewModel({ site: SITE, user: 'ann', commandIdPrefix: 'test' });
 }
 
 function robotState(options: SyntheticRobotStateOptions): [string, string] {
@@ -257,7 +257,7 @@ describe('console view model: selection and commands', () => {
   });
 
   it('pairs replies with the commands sent, shows the latest, and times out the unanswered', () => {
-    const vm = new ConsoleViewModel({ site: SITE, commandIdPrefix: 'pg', replyTimeoutMs: 1000, robotReplyTimeoutMs: 1000 });
+    const vm = new ConsoleViewModel({ site: SITE, user: 'ann', commandIdPrefix: 'pg', replyTimeoutMs: 1000, robotReplyTimeoutMs: 1000 });
     const stop = vm.command({ type: 'emergencyStopAll' }, 0);
     const close = vm.command({ type: 'closePort', portId: 'P1' }, 10);
     expect(stop.commandId).not.toBe(close.commandId);
@@ -326,7 +326,7 @@ describe('console view model: stops, pauses and resumes confirmed per robot', ()
   });
 
   it('words a resume some robot did not confirm as a warning, and a stop with no reply as unknown', () => {
-    const vm = new ConsoleViewModel({ site: SITE, commandIdPrefix: 'x', replyTimeoutMs: 1000, robotReplyTimeoutMs: 5000 });
+    const vm = new ConsoleViewModel({ site: SITE, user: 'ann', commandIdPrefix: 'x', replyTimeoutMs: 1000, robotReplyTimeoutMs: 5000 });
     const resume = vm.command({ type: 'resumeRobot', serial: 'R1' }, 0);
     vm.handleMessage(REPLY_TOPIC, reply(resume.commandId, { message: 'resume of R1: 0 of 1 robot confirmed; …', robots: [{ serial: 'R1', outcome: 'notConfirmed', detail: 'stopPause; no state showed it' }] }), 10);
     expect(vm.describe(vm.latestCommand!)).toMatchObject({ phase: 'partial', tone: 'warn' });

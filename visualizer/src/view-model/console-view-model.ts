@@ -130,6 +130,8 @@ export type SelectionDetails =
 export interface ConsoleViewModelOptions {
   /** Site of the console topics (config.json's `site`). */
   readonly site: string;
+  /** Who is logged in (config.json's `user.name`): commands go, and replies come, on this user's topics. */
+  readonly user: string;
   /** Start of this page's command ids (unique per page). */
   readonly commandIdPrefix: string;
   readonly motion?: Partial<MotionOptions>;
@@ -226,8 +228,8 @@ export class ConsoleViewModel {
       layout: consoleLayoutTopic(options.site),
       stacks: consoleStacksTopic(options.site),
       state: consoleStateTopic(options.site),
-      reply: consoleReplyTopic(options.site),
-      command: consoleCommandTopic(options.site),
+      reply: consoleReplyTopic(options.site, options.user),
+      command: consoleCommandTopic(options.site, options.user),
     };
     this.tracker = new CommandTracker({
       idPrefix: options.commandIdPrefix,
