@@ -10,6 +10,7 @@ import { runLorrProblem } from './commands/lorr-problem.ts';
 import { runScenario } from './commands/scenario.ts';
 import { runBridge } from './commands/bridge.ts';
 import { IDENTITIES_USAGE, runIdentities } from './commands/identities.ts';
+import { AUDIT_USAGE, runAudit } from './commands/audit.ts';
 import { runSimBoard, SIM_BOARD_OPTIONS, SIM_BOARD_USAGE } from './commands/sim-board.ts';
 import { UsageError } from './errors.ts';
 import { StoreError } from '../controller/store/store-error.ts';
@@ -57,7 +58,7 @@ Usage:
       --user NAME (the robot's identity; default its serial number)
     both log in with --password-file FILE or GRIDLINE_PASSWORD; beside a facility, its
     --data DIR (default ./data) holds the passwords of its own parts
-${IDENTITIES_USAGE}${SIM_BOARD_USAGE}  gridline scenario [--seed N] [--duration S] [--robots N] [--requests-per-hour N]
+${IDENTITIES_USAGE}${AUDIT_USAGE}${SIM_BOARD_USAGE}  gridline scenario [--seed N] [--duration S] [--robots N] [--requests-per-hour N]
                                         run the facility in-process on a simulated clock and print
                                         the event log's hash, KPIs and invariant results
   gridline bench scenario [--hours H] [--seed N]
@@ -120,6 +121,7 @@ const OPTIONS = {
   out: { type: 'string' },
   host: { type: 'string' },
   'websockets-port': { type: 'string' },
+  limit: { type: 'string' },
   scope: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -150,6 +152,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runBridge(parsed.values);
       case 'identities':
         return await runIdentities(sub, parsed.positionals[2], parsed.values);
+      case 'audit':
+        return await runAudit(parsed.values);
       case 'sim':
         if (sub === 'board') return await runSimBoard(parsed.values);
         process.stderr.write(`gridline: unknown sim command "${sub ?? ''}"; try: gridline sim board\n`);

@@ -6,9 +6,16 @@ import { addIdentity, IdentityError, removeIdentity, rotateIdentity } from '../.
 import { isRole, ROLE_DESCRIPTIONS, ROLES, SCOPED_ROLES } from '../../controller/security/identities.ts';
 import { FileIdentityStore, FileSecretStore } from '../../controller/security/identity-store.ts';
 import { readPasswordFile } from '../broker-login.ts';
-import { UsageError, type CommandArgs } from '../errors.ts';
+import { numberOption, UsageError, type CommandArgs } from '../errors.ts';
+import { prepareFacilityIdentities } from '../facility-identities.ts';
+import { loadLayout } from '../load-layout.ts';
+import { startedSerials, withRobotCount } from '../../protocol/layout/index.ts';
 
 export const IDENTITIES_USAGE = `  gridline identities list                           who may connect, with role and scope
+  gridline identities init [--layout FILE] [--robots N] [--no-wms] [--no-console]
+                                        the identities a first 'gridline start' makes (its
+                                        parts' and the console's demo users), without starting:
+                                        for an external broker, which needs them first
   gridline identities add NAME --role ROLE [--scope S] [--password-file FILE]
                                         a new identity; its password is generated and shown once
                                         unless given in FILE. ROLE: ${ROLES.join(', ')};
@@ -64,6 +71,8 @@ export async function runIdentities(sub: string | undefined, name: string | unde
         if (given === undefined && !record.managed) out(`password: ${secret}`);
         return 0;
       }
+      case 'init':
+        return await initFacilityIdentities(dataDir, values, out);
       case 'mosquitto':
         return writeMosquittoConfig(store.list(), values, out);
       case 'remove': {
@@ -72,7 +81,7 @@ export async function runIdentities(sub: string | undefined, name: string | unde
         return 0;
       }
       default:
-        throw new UsageError(`identities: unknown command "${sub ?? ''}"; use list, add, rotate, remove or mosquitto`);
+        throw new UsageError(`identities: unknown command "${sub ?? ''}"; use list, init, add, rotate, remove or mosquitto`);
     }
   } catch (error) {
     if (error instanceof IdentityError || error instanceof RangeError) throw new UsageError(`identities ${sub}: ${error.message}`);
@@ -83,7 +92,6 @@ export async function runIdentities(sub: string | undefined, name: string | unde
 function writeMosquittoConfig(identities: Parameters<typeof mosquittoConfig>[0]['identities'], values: CommandArgs, out: (line: string) => void): number {
   const outDir = values.out as string | undefined;
   if (!outDir) throw new UsageError('identities mosquitto: --out DIR is required (where passwd, acl and mosquitto.conf go)');
-  if (identities.length === 0) throw new UsageError('identities mosquitto: there are no identities yet; start the facility once, or add them with "gridline identities add"');
   const dir = path.resolve(outDir);
   const port = (name: string, fallback?: number) => {
     const raw = values[name];
@@ -108,5 +116,23 @@ function writeMosquittoConfig(identities: Parameters<typeof mosquittoConfig>[0][
     chmodSync(path.join(dir, file), 0o600);
   }
   out(`wrote ${dir}/passwd, ${dir}/acl and ${dir}/mosquitto.conf for ${identities.length} identities; run: mosquitto -c ${dir}/mosquitto.conf`);
+  if (identities.length === 0) out('there are no identities yet, so no one can connect: "gridline identities init" makes the facility\'s, then write this again');
+  return 0;
+}
+
+/** What a first start makes, for the layout and options a later `gridline start` will be given. */
+async function initFacilityIdentities(dataDir: string, values: CommandArgs, out: (line: string) => void): Promise<number> {
+  const layout = await loadLayout(values.layout as string | undefined);
+  const robots = values.robots !== undefined ? numberOption(values, 'robots', 0, (n) => Number.isInteger(n) && n > 0) : undefined;
+  const identities = await prepareFacilityIdentities(dataDir, {
+    robots: startedSerials(robots !== undefined ? withRobotCount(layout, robots) : layout),
+    ports: layout.ports.map((p) => p.id),
+    demoWms: !values['no-wms'],
+    commandLineWms: true,
+    monitor: false,
+    people: !values['no-console'],
+  });
+  out(`${identities.store.list().length} identities in ${path.join(dataDir, 'identities.json')}`);
+  for (const login of identities.createdLogins) out(`console user ${login.name} (${login.role}): password ${login.password}`);
   return 0;
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectMqttBus } from '../../protocol/bus/mqtt-bus.ts';
+import { addIdentityWithCli } from '../support/cli-identities.ts';
 import type { MessageBus } from '../../protocol/bus/message-bus.ts';
 import { runGridline, type RunningProcess } from '../support/processes.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -43,7 +44,9 @@ describe('hardware in the loop over socat pseudo-terminals', () => {
     const brokerUrl = (await facility.waitForLine(/broker (mqtt:\/\/127\.0\.0\.1:\d+) \(embedded\)/, 30_000))[1]!;
     boardDevice = (await facility.waitForLine(/robot R001 runs through the firmware bridge and the board emulator, serial line \S+ <-> (\S+) \(socat\)/, 10_000))[1]!;
     await facility.waitForLine(/robot R002 runs through the firmware bridge and the board emulator, serial line .*\(socat\)/, 10_000);
-    bus = await connectMqttBus(brokerUrl, { clientId: 'hil-e2e-observer' });
+    // The observer logs in like any other party (the running broker sees the new identity within seconds).
+    const credentials = await addIdentityWithCli(dataDir, 'hil-e2e-observer', 'monitor');
+    bus = await connectMqttBus(brokerUrl, { clientId: 'hil-e2e-observer', credentials, connectTimeoutMs: 10_000 });
     await bus.subscribe('uagv/v2/gridline/+/state', (_topic, payload) => {
       const state = JSON.parse(payload) as RobotState;
       latest.set(state.serialNumber, state);

@@ -14,8 +14,10 @@ describe('vda-5050-lib vehicles over Mosquitto', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'gridline-interop-mosquitto-'));
   let mosquitto: Mosquitto | undefined;
 
+  const dataDir = path.join(dir, 'data');
+
   beforeAll(async () => {
-    mosquitto = await startMosquitto(dir);
+    mosquitto = await startMosquitto(dir, dataDir);
   });
 
   afterAll(async () => {
@@ -23,5 +25,5 @@ describe('vda-5050-lib vehicles over Mosquitto', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  describeVirtualAgvInterop('Mosquitto', () => ({ url: mosquitto!.url }));
+  describeVirtualAgvInterop('Mosquitto', () => ({ url: mosquitto!.url, reload: () => mosquitto!.reload(), dataDir }));
 });

@@ -1,11 +1,13 @@
 /**
  * An external Mosquitto broker (Debian's package, installed by scripts/install-test-deps.sh) on
- * an ephemeral loopback port, anonymous and without persistence, for end-to-end tests.
+ * an ephemeral loopback port, configured as a site would: `gridline identities mosquitto` writes
+ * its password file, ACL and configuration from the identities in a data folder. No anonymous
+ * access; its log (verbose) shows what it refused.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { freePort, RunningProcess } from './processes.ts';
+import { freePort, RunningProcess, runGridline } from './processes.ts';
 
 /** Debian installs the broker in /usr/sbin, which is not on every user's PATH. */
 const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto'].find((p) => existsSync(p)) ?? 'mosquitto';
@@ -13,14 +15,36 @@ const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin
 export interface Mosquitto {
   readonly url: string;
   readonly process: RunningProcess;
+  /** Writes the configuration again from the data folder's identities and has Mosquitto read it (SIGHUP). */
+  reload(): Promise<void>;
 }
 
-/** Starts Mosquitto with its configuration in `dir`; resolves once it listens. */
-export async function startMosquitto(dir: string): Promise<Mosquitto> {
+/**
+ * Writes the configuration for the identities in `dataDir` into `dir`/mosquitto and starts
+ * Mosquitto with it; resolves once it listens.
+ */
+export async function startMosquitto(dir: string, dataDir: string): Promise<Mosquitto> {
   const port = await freePort();
-  const config = path.join(dir, 'mosquitto.conf');
-  writeFileSync(config, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
-  const process = new RunningProcess(spawn(MOSQUITTO, ['-c', config, '-v'], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const configDir = path.join(dir, 'mosquitto');
+  const writeConfig = async () => {
+    const gridline = runGridline(['identities', 'mosquitto', '--out', configDir, '--port', String(port), '--host', '127.0.0.1', '--data', dataDir]);
+    if ((await gridline.exited) !== 0) throw new Error(`gridline identities mosquitto failed:\n${gridline.lines.join('\n')}`);
+  };
+  await writeConfig();
+  const process = new RunningProcess(spawn(MOSQUITTO, ['-c', path.join(configDir, 'mosquitto.conf'), '-v'], { stdio: ['ignore', 'pipe', 'pipe'] }));
   await process.waitForLine(/running|Opening ipv4 listen socket/, 10_000);
-  return { url: `mqtt://127.0.0.1:${port}`, process };
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    process,
+    async reload() {
+      await writeConfig();
+      const before = process.lines.length;
+      process.child.kill('SIGHUP');
+      const deadline = Date.now() + 5_000;
+      while (!process.lines.slice(before).some((l) => /Reloading config/.test(l))) {
+        if (Date.now() > deadline) throw new Error('Mosquitto did not reload its configuration');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+  };
 }

@@ -6,10 +6,14 @@
  * outside vehicles are mirrored into the simulator's world (outside-vehicle-mirror.ts), so its
  * invariant checks cover them and the simulated robots find the bins they moved.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { AgvController } from 'vda-5050-lib';
 import { startFacility, type Facility } from '../../cli/facility.ts';
-import { parseLayout, robotStartCells, withRobotCount, type GridLayout } from '../../protocol/layout/index.ts';
+import { parseLayout, robotStartCells, startedSerials, withRobotCount, type GridLayout } from '../../protocol/layout/index.ts';
+import { prepareFacilityIdentities } from '../../cli/facility-identities.ts';
+import type { MqttCredentials } from '../../protocol/bus/mqtt-bus.ts';
 import { loadOfficialValidators } from '../../protocol/vda5050/official-schemas.test-support.ts';
 import { parseVdaTopic } from '../../protocol/vda5050/topics.ts';
 import type { Order, State } from '../../protocol/vda5050/types.ts';
@@ -59,8 +63,16 @@ function interopLayout(legacyInstantActions: boolean): GridLayout {
   return withRobotCount(parsed.layout, SIMULATED);
 }
 
+/** An external broker configured from a data folder's identities (test/support/mosquitto.ts). */
+export interface ExternalBroker {
+  readonly url: string;
+  /** Configures the broker again from the data folder's identities. */
+  reload(): Promise<void>;
+  readonly dataDir: string;
+}
+
 export async function startVirtualAgvFacility(options: {
-  broker: { url: string } | { embedded: true };
+  broker: ExternalBroker | { embedded: true };
   speed: number;
   legacyInstantActions: boolean;
   requests: number;
@@ -71,9 +83,27 @@ export async function startVirtualAgvFacility(options: {
   const official = loadOfficialValidators();
   const schemaProblems: string[] = [];
   const published = new Map<string, number>();
+  // The outside vehicles and the test's own tap need identities too. An external broker knows
+  // only the identities it was configured with: they are all made first, then it is configured.
+  const extra = [...OUTSIDE.map((name) => ({ name, role: 'robot' as const })), { name: 'interop-tap', role: 'monitor' as const }];
+  const logins = new Map<string, MqttCredentials>();
+  const external = 'url' in options.broker ? options.broker : null;
+  if (external) {
+    const identities = await prepareFacilityIdentities(external.dataDir, {
+      robots: startedSerials(layout),
+      ports: layout.ports.map((p) => p.id),
+      demoWms: options.requests > 0,
+      commandLineWms: false,
+      monitor: true,
+      people: false,
+    });
+    for (const { name, role } of extra) logins.set(name, await identities.add(name, role));
+    await external.reload();
+  }
   const f = await startFacility({
     layout,
-    transport: { kind: 'mqtt', speed: options.speed, ...('url' in options.broker ? { url: options.broker.url } : { port: 0 }) },
+    transport: { kind: 'mqtt', speed: options.speed, ...(external ? { url: external.url } : { port: 0 }) },
+    ...(external ? { dataDir: external.dataDir } : {}),
     seed: SEED,
     wms: options.requests > 0 ? { totalRequests: options.requests, requestsPerHour: 400, maxOpenRequests: 6 } : false,
     checkEveryMs: 1_000,
@@ -92,7 +122,8 @@ export async function startVirtualAgvFacility(options: {
   const taken = new Set(robotStartCells(layout, SEED).map((c) => `${c.x},${c.y}`));
   const cells = [{ x: 9, y: 9 }, { x: 16, y: 11 }, { x: 10, y: 10 }, { x: 17, y: 12 }].filter((c) => !taken.has(`${c.x},${c.y}`)).slice(0, OUTSIDE.length);
   const core = f.controller.controller;
-  const tap = await f.connectBus('interop-tap', await f.identities!.add('interop-tap', 'monitor'));
+  if (!external) for (const { name, role } of extra) logins.set(name, await f.identities!.add(name, role));
+  const tap = await f.connectBus('interop-tap', logins.get('interop-tap'));
   const mirrors: OutsideVehicleMirror[] = [];
   for (const [i, serial] of OUTSIDE.entries()) {
     const mirror = new OutsideVehicleMirror(f.world, serial, cells[i]!);
@@ -102,7 +133,7 @@ export async function startVirtualAgvFacility(options: {
   }
   const vehicles: AgvController[] = [];
   for (const [i, serialNumber] of OUTSIDE.entries()) {
-    vehicles.push(await startVirtualAgv({ brokerUrl: f.brokerUrl!, login: await f.identities!.add(serialNumber, 'robot'), serialNumber, cell: cells[i]!, cellSizeM: layout.cellSizeM, mapId: core.options.mapId, timeLapse: options.speed }));
+    vehicles.push(await startVirtualAgv({ brokerUrl: f.brokerUrl!, login: logins.get(serialNumber)!, serialNumber, cell: cells[i]!, cellSizeM: layout.cellSizeM, mapId: core.options.mapId, timeLapse: options.speed }));
   }
 
   const retrievalsBy = new Map<string, Map<string, { binId: string; requestId: string }>>(OUTSIDE.map((s) => [s, new Map()]));

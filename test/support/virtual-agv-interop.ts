@@ -5,12 +5,12 @@
  * vehicle reads (protocol/vda5050/VEHICLE-PROFILE.md).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OUTSIDE, startVirtualAgvFacility, type VirtualAgvFacility } from './virtual-agv-facility.ts';
+import { OUTSIDE, startVirtualAgvFacility, type ExternalBroker, type VirtualAgvFacility } from './virtual-agv-facility.ts';
 
 const SPEED = 10;
 const REQUESTS = 12;
 
-export function describeVirtualAgvInterop(brokerName: string, broker: { url: string } | { embedded: true } | (() => { url: string })): void {
+export function describeVirtualAgvInterop(brokerName: string, broker: { embedded: true } | (() => ExternalBroker)): void {
   describe(`vda-5050-lib vehicles beside simulated robots, over ${brokerName}`, () => {
     let run: VirtualAgvFacility;
 
