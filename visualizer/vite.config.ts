@@ -2,13 +2,15 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 /**
- * The operator console's build: three pages from visualizer/ into visualizer/dist, with
+ * The operator console's build: four pages from visualizer/ into visualizer/dist, with
  * relative asset paths (base './') so the controller's HTTP server can serve them under any
  * prefix. Run from the repository root: `npx vite build --config visualizer/vite.config.ts`.
  *   index.html  the console (scene, panels, controls)
  *   port.html   a port screen (`port.html?port=P1`)
  *   bench.html  the scene benchmark (no MQTT; synthetic messages)
- * Every page fetches `./config.json` (served beside it) for the broker URL and site.
+ *   login.html  the login (name and password; then on to the page asked for)
+ * The console and the port screen fetch `./config.json` (served beside them to a browser that
+ * logged in) for the broker URL, the site and who is logged in.
  */
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -28,6 +30,7 @@ export default defineConfig({
         index: fileURLToPath(new URL('index.html', import.meta.url)),
         port: fileURLToPath(new URL('port.html', import.meta.url)),
         bench: fileURLToPath(new URL('bench.html', import.meta.url)),
+        login: fileURLToPath(new URL('login.html', import.meta.url)),
       },
     },
   },

@@ -4,9 +4,10 @@ import { isTopicLevel } from '../../../protocol/topic-levels.ts';
 
 /**
  * The pages' configuration, served beside them as `config.json` (fetched relative to the
- * page): `{ "mqttUrl": "ws://host:port/mqtt", "site": "demo" }`. For development the page's
- * query string may override either (`?mqttUrl=ws://…&site=…`). A URL that starts with `/`
- * means the broker's WebSocket on the page's own host (ws: or wss: after the page).
+ * page) to a browser that logged in: `{ "mqttUrl": "ws://host:port/mqtt", "site": "demo",
+ * "user": { "name": …, "role": …, "scope": … } }`. For development the page's query string may
+ * override the first two (`?mqttUrl=ws://…&site=…`). A URL that starts with `/` means the
+ * broker's WebSocket on the page's own host (ws: or wss: after the page).
  */
 export interface ConsoleConfig {
   readonly mqttUrl: string;
@@ -22,13 +23,17 @@ export interface ConsoleUser {
   readonly scope: string;
 }
 
+/** Who is logged in, as /config.json, /session and POST /login give it. */
+export const consoleUserSchema = z.object({ name: z.string().min(1).max(64).refine(isTopicLevel, 'must be usable as an MQTT topic level'), role: z.string(), scope: z.string() });
+
 const configSchema = z.object({
   mqttUrl: z.string().min(1),
   site: z.string().min(1).max(64).refine(isTopicLevel, 'must be usable as an MQTT topic level (no / + #)'),
-  user: z.object({ name: z.string().min(1).max(64).refine(isTopicLevel, 'must be usable as an MQTT topic level'), role: z.string(), scope: z.string() }).optional(),
+  user: consoleUserSchema.optional(),
 });
 
-export type ConfigResult = { readonly ok: true; readonly config: ConsoleConfig } | { readonly ok: false; readonly error: string };
+/** `loginNeeded`: the console server answered 401, the browser has no session (or it ended). */
+export type ConfigResult = { readonly ok: true; readonly config: ConsoleConfig } | { readonly ok: false; readonly error: string; readonly loginNeeded?: boolean };
 
 /** Checks config.json's content (`json`), applies the query string's overrides, resolves the URL against the page. */
 export function resolveConfig(json: unknown, search: string, pageUrl: string): ConfigResult {
@@ -52,11 +57,16 @@ export function resolveConfig(json: unknown, search: string, pageUrl: string): C
   return { ok: true, config: { mqttUrl: url.toString(), site: parsed.data.site, ...(parsed.data.user ? { user: parsed.data.user } : {}) } };
 }
 
-/** Fetches `./config.json` relative to the page and resolves it. Never throws. */
+/**
+ * Fetches `./config.json` relative to the page and resolves it. Never throws. Without a session
+ * the answer is 401 (`loginNeeded`); another failure falls back to the query string (a
+ * development server serves no config.json).
+ */
 export async function loadConfig(): Promise<ConfigResult> {
   let json: unknown = {};
   try {
     const response = await fetch(new URL('config.json', window.location.href), { cache: 'no-store' });
+    if (response.status === 401) return { ok: false, error: 'not logged in', loginNeeded: true };
     if (!response.ok) {
       const fromQuery = resolveConfig({}, window.location.search, window.location.href);
       return fromQuery.ok ? fromQuery : { ok: false, error: `config.json: HTTP ${response.status}` };
