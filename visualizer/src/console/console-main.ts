@@ -1,7 +1,8 @@
 import '../styles/console.css';
 import { loadConfig } from '../config/console-config.ts';
-import { BrokerConnection, randomLetters } from '../mqtt/broker-connection.ts';
+import { BrokerConnection } from '../mqtt/broker-connection.ts';
 import { AlarmsPanel } from '../panels/alarms-panel.ts';
+import { AuditPanel } from '../panels/audit-panel.ts';
 import { CommandLogPanel } from '../panels/command-log-panel.ts';
 import type { ConsoleActions } from '../panels/console-actions.ts';
 import { DetailsPanel } from '../panels/details-panel.ts';
@@ -12,18 +13,25 @@ import { RobotListPanel } from '../panels/robot-list-panel.ts';
 import { Toasts } from '../panels/toasts.ts';
 import { TopBar } from '../panels/top-bar.ts';
 import { GridScene } from '../scene/grid-scene.ts';
+import { commandRefusal, isPerson, mayCommand } from '../session/console-access.ts';
+import { getJson, goToLogin, logOut, sessionWatch } from '../session/session-client.ts';
+import { parseAudit } from '../view-model/audit-entries.ts';
 import { awaitsRobots, robotOutcomeLines } from '../view-model/command-outcome.ts';
-import type { CommandBody } from '../view-model/command-tracker.ts';
+import { newCommandIdPrefix, type CommandBody } from '../view-model/command-tracker.ts';
 import { ConsoleViewModel, type Selection } from '../view-model/console-view-model.ts';
 
 /**
- * The operator console page: config, MQTT, the view model, the scene and the panels, wired
- * together. Everything it shows comes through ConsoleViewModel; this file only moves messages
- * and clicks between the parts and runs the animation loop.
+ * The operator console page: config (with who is logged in), MQTT, the view model, the scene
+ * and the panels, wired together. Everything it shows comes through ConsoleViewModel; this file
+ * only moves messages and clicks between the parts and runs the animation loop. Without a
+ * session it sends the browser to the login page; a user who may not give a command gets its
+ * control disabled, and nothing is ever published that the user's role does not allow.
  */
 
 /** Panels that follow fast-changing data (robot positions) are redrawn at most this often, ms. */
 const PANEL_PERIOD_MS = 250;
+/** Audit log entries shown. */
+const AUDIT_ROWS = 50;
 
 async function main(): Promise<void> {
   const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-testid="scene"]')!;
@@ -32,19 +40,28 @@ async function main(): Promise<void> {
   const toasts = new Toasts();
   document.body.append(toasts.element);
 
+  const config = await loadConfig();
+  if (config.ok ? !config.config.user : config.loginNeeded) return goToLogin();
+  const user = config.ok ? config.config.user! : null;
+  const refusal = (type: CommandBody['type']) => (user ? commandRefusal(user.role, type) : 'The console did not start: nothing can be sent');
+  const commands = user !== null && mayCommand(user.role);
+
   let connection: BrokerConnection | null = null;
   let vm: ConsoleViewModel | null = null;
   let scene: GridScene | null = null;
 
   const publish = (command: { commandId: string }) => {
-    if (!connection || !vm) return;
+    if (!connection || !vm || !commands) return;
     connection.publish(vm.topics.command, JSON.stringify(command), { qos: 1 });
   };
   const actions: ConsoleActions = {
     send(body: CommandBody) {
+      const why = refusal(body.type);
+      if (why) return toasts.show(`${why}: nothing sent`, 'fail');
       if (!vm || !connection?.connected) return toasts.show('Not connected to the broker: nothing sent', 'fail');
       publish(vm.command(body, performance.now()));
     },
+    refusal,
     select(selection: Selection | null) {
       if (!vm) return;
       const query = vm.select(selection, performance.now());
@@ -52,27 +69,38 @@ async function main(): Promise<void> {
     },
     topView: () => scene?.topView(),
     overview: () => scene?.overview(),
+    logOut: () => void logOut(),
   };
 
-  const topBar = new TopBar(actions);
+  const topBar = new TopBar(actions, user);
   header.append(topBar.element);
-  const kpis = new KpiPanel();
-  const details = new DetailsPanel(actions);
-  const robotList = new RobotListPanel(actions);
-  const requests = new RequestsPanel();
-  const commandLog = new CommandLogPanel();
-  const quarantine = new QuarantinePanel(actions);
-  const alarms = new AlarmsPanel();
-  side.append(details.element, commandLog.element, kpis.element, robotList.element, requests.element, quarantine.element, alarms.element);
-
-  const config = await loadConfig();
   if (!config.ok) {
     topBar.setStatus('error', config.error);
     toasts.show(config.error, 'fail', 60_000);
     return;
   }
+  const signedIn = user!;
+  if (!isPerson(signedIn.role)) {
+    const why = `${signedIn.name} is the login of port ${signedIn.scope}'s screen, which sees only that port: open port.html?port=${signedIn.scope}, or log out and log in as a person`;
+    topBar.setStatus('error', why);
+    toasts.show(why, 'fail', 600_000);
+    return;
+  }
+  const kpis = new KpiPanel();
+  const details = new DetailsPanel(actions);
+  const robotList = new RobotListPanel(actions);
+  const requests = new RequestsPanel();
+  const commandLog = new CommandLogPanel();
+  const audit = new AuditPanel(async () => {
+    const answer = await getJson(`audit?limit=${AUDIT_ROWS}`);
+    return answer.ok ? parseAudit(answer.json) : { ok: false, error: answer.error };
+  });
+  const quarantine = new QuarantinePanel(actions);
+  const alarms = new AlarmsPanel();
+  side.append(details.element, commandLog.element, audit.element, kpis.element, robotList.element, requests.element, quarantine.element, alarms.element);
+
   const { mqttUrl, site } = config.config;
-  const model = new ConsoleViewModel({ site, user: config.config.user?.name ?? 'anonymous', commandIdPrefix: `c${randomLetters(6)}` });
+  const model = new ConsoleViewModel({ site, user: signedIn.name, commandIdPrefix: newCommandIdPrefix(), queryColumns: refusal('queryColumn') === null });
   vm = model;
   scene = new GridScene(canvas, model);
   const gridScene = scene;
@@ -86,6 +114,7 @@ async function main(): Promise<void> {
     clientIdPrefix: `gridline-console-${site}`,
     onStatus: (status, detail) => topBar.setStatus(status, detail),
     onSubscribeError: (topic, error) => toasts.show(`Subscription to ${topic} failed: ${error}`, 'fail', 15_000),
+    onClose: sessionWatch(),
     onMessage: (topic, text) => {
       const outcome = model.handleMessage(topic, text, performance.now());
       if (outcome.kind === 'layout' && outcome.ok) {
@@ -99,7 +128,8 @@ async function main(): Promise<void> {
     },
   });
   connection = conn;
-  for (const topic of [model.topics.layout, model.topics.stacks, model.topics.state, model.topics.reply]) conn.subscribe(topic);
+  // Replies come only to users who command; the broker refuses the others that subscription.
+  for (const topic of [model.topics.layout, model.topics.stacks, model.topics.state, ...(commands ? [model.topics.reply] : [])]) conn.subscribe(topic);
 
   // Click to select (a press and release without dragging; a drag orbits the camera).
   let down: { x: number; y: number } | null = null;
@@ -142,6 +172,8 @@ async function main(): Promise<void> {
   setInterval(() => model.expireCommands(performance.now()), 1000);
 
   const seen = { layout: -1, state: -1, reports: -1, selection: -1, replies: -1, bad: -1 };
+  /** The latest answered command the audit log was loaded after. */
+  let auditedAfter: string | null = null;
   let lastPanelsMs = -Infinity;
   const frame = (nowMs: number) => {
     gridScene.update(nowMs);
@@ -153,6 +185,11 @@ async function main(): Promise<void> {
       commandLog.update(model);
       quarantine.update(model);
       toastReplies();
+      const answered = model.latestCommand?.reply ? model.latestCommand.command.commandId : null;
+      if (answered !== null && answered !== auditedAfter) {
+        auditedAfter = answered;
+        audit.refresh();
+      }
     }
     if (v.bad !== seen.bad) {
       seen.bad = v.bad;

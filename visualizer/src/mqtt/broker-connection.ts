@@ -18,6 +18,12 @@ export interface BrokerConnectionOptions {
   readonly onStatus: (status: ConnectionStatus, detail: string) => void;
   /** A subscription the broker refused or that failed. */
   readonly onSubscribeError?: (topic: string, error: string) => void;
+  /**
+   * The connection closed or could not be opened (mqtt.js tries again by itself). A browser
+   * does not tell why a WebSocket was refused, so a page asks its server whether its session
+   * still holds.
+   */
+  readonly onClose?: () => void;
 }
 
 export class BrokerConnection {
@@ -40,6 +46,7 @@ export class BrokerConnection {
     this.client.on('offline', () => options.onStatus('offline', options.url));
     this.client.on('close', () => {
       if (!this.client.connected) options.onStatus('offline', options.url);
+      options.onClose?.();
     });
     this.client.on('error', (error) => options.onStatus(this.client.connected ? 'connected' : 'offline', error.message));
     this.client.on('message', (topic, payload) => {
@@ -85,7 +92,7 @@ export class BrokerConnection {
 }
 
 /** Random letters and digits for ids unique to this page. */
-export function randomLetters(count: number): string {
+function randomLetters(count: number): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
   const bytes = new Uint8Array(count);
   crypto.getRandomValues(bytes);

@@ -1,5 +1,7 @@
+import type { CommandBody } from '../view-model/command-tracker.ts';
 import type { ConsoleViewModel, Selection, SelectionDetails } from '../view-model/console-view-model.ts';
 import { cellKey } from '../view-model/grid-geometry.ts';
+import { commandButton } from './command-button.ts';
 import type { ConsoleActions } from './console-actions.ts';
 import { h, panel, setText } from './dom.ts';
 
@@ -8,8 +10,9 @@ import { h, panel, setText } from './dom.ts';
  * service for a robot, open/close for a port, block/unblock for a cell). A robot the
  * controller holds in alarm shows why first (`robot-hold`), and its Resume clears the hold; its
  * factsheet's actions are listed (`robot-capabilities`, "no factsheet yet" before one came). A column's bins and
- * their SKUs come from the controller's answer to the queryColumn sent on selection.
- * The controls are rebuilt only when the selection changes, so a click never lands on a
+ * their SKUs come from the controller's answer to the queryColumn sent on selection (not for a
+ * user who gives no commands: the reason is shown instead). A control the user may not give is
+ * disabled, with the reason as its tooltip. The controls are rebuilt only when the selection changes, so a click never lands on a
  * button that was just replaced; the information is rebuilt when it changes.
  */
 export class DetailsPanel {
@@ -44,7 +47,7 @@ export class DetailsPanel {
       setText(this.resumeButton, held ? 'Resume (clears hold)' : 'Resume');
       this.resumeButton.classList.toggle('attention', held);
     }
-    const rows = details ? describe(details) : [];
+    const rows = details ? describe(details, this.actions.refusal('queryColumn')) : [];
     const signature = JSON.stringify(rows);
     if (signature === this.shownInfo) return;
     this.shownInfo = signature;
@@ -54,42 +57,35 @@ export class DetailsPanel {
 
   private buttonsFor(selection: Selection | null, vm: ConsoleViewModel): HTMLElement[] {
     if (!selection) return [];
-    const button = (testId: string, text: string, onClick: () => void, className = '') => h('button', { testId, text, className, onClick });
-    const deselect = button('deselect', 'Deselect', () => this.actions.select(null), 'quiet');
+    const button = (testId: string, text: string, body: CommandBody) => commandButton(this.actions, { testId, text }, body);
+    const deselect = h('button', { testId: 'deselect', text: 'Deselect', className: 'quiet', onClick: () => this.actions.select(null) });
     switch (selection.kind) {
       case 'robot': {
         const serial = selection.serial;
-        this.resumeButton = button('robot-resume', 'Resume', () => this.actions.send({ type: 'resumeRobot', serial }));
+        this.resumeButton = button('robot-resume', 'Resume', { type: 'resumeRobot', serial });
         return [
-          button('robot-pause', 'Pause', () => this.actions.send({ type: 'pauseRobot', serial })),
+          button('robot-pause', 'Pause', { type: 'pauseRobot', serial }),
           this.resumeButton,
-          button('robot-service', 'Send to service', () => this.actions.send({ type: 'sendToService', serial })),
-          button('robot-return', 'Return from service', () => this.actions.send({ type: 'returnFromService', serial })),
+          button('robot-service', 'Send to service', { type: 'sendToService', serial }),
+          button('robot-return', 'Return from service', { type: 'returnFromService', serial }),
           deselect,
         ];
       }
       case 'column': {
         const { x, y } = selection;
-        return [
-          button('cell-block', 'Block cell', () => this.actions.send({ type: 'blockCell', x, y })),
-          button('cell-unblock', 'Unblock cell', () => this.actions.send({ type: 'unblockCell', x, y })),
-          button('column-refresh', 'Refresh bins', () => this.actions.select({ kind: 'column', x, y })),
-          deselect,
-        ];
+        const refusal = this.actions.refusal('queryColumn');
+        const refresh = h('button', { testId: 'column-refresh', text: 'Refresh bins', ...(refusal ? { title: refusal } : {}), onClick: () => this.actions.select({ kind: 'column', x, y }) });
+        refresh.disabled = refusal !== null;
+        return [button('cell-block', 'Block cell', { type: 'blockCell', x, y }), button('cell-unblock', 'Unblock cell', { type: 'unblockCell', x, y }), refresh, deselect];
       }
       case 'port': {
         const portId = selection.portId;
         const cell = vm.port(portId)?.cell;
         const link = h('a', { className: 'button-link', testId: 'port-screen-link', text: 'Port screen', attrs: { href: `port.html?port=${encodeURIComponent(portId)}`, target: '_blank', rel: 'noopener' } });
         return [
-          button('port-open', 'Open port', () => this.actions.send({ type: 'openPort', portId })),
-          button('port-close', 'Close port', () => this.actions.send({ type: 'closePort', portId })),
-          ...(cell
-            ? [
-                button('cell-block', 'Block cell', () => this.actions.send({ type: 'blockCell', x: cell.x, y: cell.y })),
-                button('cell-unblock', 'Unblock cell', () => this.actions.send({ type: 'unblockCell', x: cell.x, y: cell.y })),
-              ]
-            : []),
+          button('port-open', 'Open port', { type: 'openPort', portId }),
+          button('port-close', 'Close port', { type: 'closePort', portId }),
+          ...(cell ? [button('cell-block', 'Block cell', { type: 'blockCell', x: cell.x, y: cell.y }), button('cell-unblock', 'Unblock cell', { type: 'unblockCell', x: cell.x, y: cell.y })] : []),
           link,
           deselect,
         ];
@@ -121,7 +117,8 @@ function titleOf(details: SelectionDetails): string {
   }
 }
 
-function describe(details: SelectionDetails): InfoRow[] {
+/** `queryRefusal`: why this user cannot ask for a column's bins, or null when they can. */
+function describe(details: SelectionDetails, queryRefusal: string | null): InfoRow[] {
   switch (details.kind) {
     case 'robot': {
       const { robot } = details;
@@ -161,7 +158,8 @@ function describe(details: SelectionDetails): InfoRow[] {
         pair('Robots here', details.robotsHere.length > 0 ? details.robotsHere.join(', ') : 'none'),
       ];
       const query = details.query;
-      if (!query || query.status === 'pending') rows.push(pair('Contents', 'asking the controller…'));
+      if (queryRefusal) rows.push(pair('Contents', queryRefusal));
+      else if (!query || query.status === 'pending') rows.push(pair('Contents', 'asking the controller…'));
       else if (query.status === 'timedOut') rows.push(pair('Contents', 'no answer from the controller'));
       else if (query.status === 'failed' || !query.detail) rows.push(pair('Contents', query.message ?? 'not available'));
       else if (query.detail.bins.length === 0) rows.push(pair('Contents', 'empty column'));

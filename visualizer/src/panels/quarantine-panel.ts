@@ -1,4 +1,5 @@
 import type { ConsoleViewModel, QuarantinedBinView } from '../view-model/console-view-model.ts';
+import { commandButton } from './command-button.ts';
 import type { ConsoleActions } from './console-actions.ts';
 import { h, panel, setAttr, setText } from './dom.ts';
 
@@ -7,12 +8,15 @@ interface Row {
   readonly reason: HTMLElement;
   readonly button: HTMLButtonElement;
   readonly status: HTMLElement;
+  /** The user may not clear a quarantine: the button stays disabled. */
+  readonly refused: boolean;
 }
 
 /**
  * Bins whose whereabouts are in doubt (`quarantine-row-{binId}`): the controller offers them
- * to no request until an operator clears them. Each row gives the reason, a "Clear quarantine"
- * control (`quarantine-clear-{binId}`) sending clearQuarantine, and what came of this
+ * to no request until a supervisor clears them. Each row gives the reason, a "Clear quarantine"
+ * control (`quarantine-clear-{binId}`) sending clearQuarantine (disabled, saying why, for
+ * anyone but a supervisor), and what came of this
  * console's latest clear (`quarantine-status-{binId}`). Rows are kept while the bin is listed,
  * so a click never lands on a button that was just replaced.
  */
@@ -60,9 +64,9 @@ export class QuarantinePanel {
   private addRow(binId: string): Row {
     const reason = h('div', { className: 'reason' });
     const status = h('div', { className: 'clear-status', testId: `quarantine-status-${binId}` });
-    const button = h('button', { testId: `quarantine-clear-${binId}`, text: 'Clear quarantine', onClick: () => this.actions.send({ type: 'clearQuarantine', binId }) });
+    const button = commandButton(this.actions, { testId: `quarantine-clear-${binId}`, text: 'Clear quarantine' }, { type: 'clearQuarantine', binId });
     const element = h('li', { className: 'quarantine-row', testId: `quarantine-row-${binId}` }, h('span', { className: 'bin', text: binId }), button, reason, status);
-    const row = { element, reason, button, status };
+    const row = { element, reason, button, status, refused: button.disabled };
     this.rows.set(binId, row);
     return row;
   }
@@ -73,5 +77,5 @@ function fill(row: Row, bin: QuarantinedBinView): void {
   const clear = bin.clear;
   setText(row.status, clear ? clear.headline : '');
   setAttr(row.status, 'data-tone', clear?.tone ?? '');
-  row.button.disabled = clear?.phase === 'pending';
+  row.button.disabled = row.refused || clear?.phase === 'pending';
 }

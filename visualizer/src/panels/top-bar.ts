@@ -1,6 +1,7 @@
 import type { ConnectionStatus } from '../mqtt/broker-connection.ts';
 import { robotOutcomeLines, type CommandOutcomeView } from '../view-model/command-outcome.ts';
 import type { ConsoleViewModel, EmergencyStopView } from '../view-model/console-view-model.ts';
+import { commandButton } from './command-button.ts';
 import type { ConsoleActions } from './console-actions.ts';
 import { h, setAttr, setText } from './dom.ts';
 
@@ -12,9 +13,10 @@ const STATUS_TEXT: Record<ConnectionStatus, string> = {
 };
 
 /**
- * The bar over the scene: connection, robot count, the emergency stop and resume-all buttons,
- * the emergency stop indicator, the camera buttons, and this console's latest command: pending
- * ("emergency stop sent, waiting for robots to confirm…") or what came of it.
+ * The bar over the scene: connection, robot count, the emergency stop and resume-all buttons
+ * (disabled, saying why, for a user who may not give them), the emergency stop indicator, the
+ * camera buttons, this console's latest command: pending ("emergency stop sent, waiting for
+ * robots to confirm…") or what came of it, and who is logged in, with their role and Log out.
  *
  * The indicator (`estop-banner`, `data-state`) claims no more than the robots showed: `sent`
  * (this console's stop awaits its reply, the controller has not shown it in force yet),
@@ -28,7 +30,7 @@ export class TopBar {
   private readonly estopBanner: HTMLElement;
   private readonly lastReply: HTMLElement;
 
-  constructor(actions: ConsoleActions) {
+  constructor(actions: ConsoleActions, user: { readonly name: string; readonly role: string } | null) {
     this.status = h('span', { className: 'status', testId: 'connection-status', text: 'starting…', attrs: { 'data-state': 'starting' } });
     this.robotCount = h('span', { className: 'count', testId: 'robot-count', text: '0' });
     this.estopBanner = h('span', { className: 'estop-banner', testId: 'estop-banner', attrs: { 'data-state': 'off' } });
@@ -40,12 +42,23 @@ export class TopBar {
       h('span', { className: 'brand', text: 'Gridline' }),
       this.status,
       h('span', { className: 'robots' }, 'Robots: ', this.robotCount),
-      h('button', { className: 'estop', testId: 'estop-all', text: 'EMERGENCY STOP ALL', onClick: () => actions.send({ type: 'emergencyStopAll' }) }),
-      h('button', { className: 'resume', testId: 'resume-all', text: 'Resume all', onClick: () => actions.send({ type: 'resumeAll' }) }),
+      commandButton(actions, { className: 'estop', testId: 'estop-all', text: 'EMERGENCY STOP ALL' }, { type: 'emergencyStopAll' }),
+      commandButton(actions, { className: 'resume', testId: 'resume-all', text: 'Resume all' }, { type: 'resumeAll' }),
       this.estopBanner,
       h('button', { testId: 'top-view', text: 'Top view', onClick: () => actions.topView() }),
       h('button', { testId: 'overview', text: '3D view', onClick: () => actions.overview() }),
       this.lastReply,
+      ...(user
+        ? [
+            h(
+              'span',
+              { className: 'session', title: `Logged in as ${user.name} (${user.role})` },
+              h('span', { className: 'user', testId: 'session-user', text: user.name }),
+              h('span', { className: 'role', testId: 'session-role', text: user.role }),
+            ),
+            h('button', { className: 'quiet', testId: 'logout', text: 'Log out', onClick: () => actions.logOut() }),
+          ]
+        : []),
     );
   }
 

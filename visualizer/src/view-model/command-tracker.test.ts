@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConsoleReply } from '../../../protocol/console/console-messages.ts';
-import { CommandTracker } from './command-tracker.ts';
+import { CommandTracker, newCommandIdPrefix } from './command-tracker.ts';
 
 function reply(commandId: string, ok = true, message = 'done'): ConsoleReply {
   return { commandId, ok, code: ok ? 'OK' : 'NOT_ALLOWED', message, timestamp: '2026-01-01T00:00:00.000Z' };
@@ -14,6 +14,16 @@ describe('command ids and reply pairing', () => {
     expect(ids.size).toBe(100);
     for (const id of ids) expect(id).toMatch(/^k3x-\d+$/);
     expect(tracker.pending()).toHaveLength(100);
+  });
+
+  it("draws each page's prefix at random, 20 letters, so a user's ids never repeat across pages", () => {
+    const prefixes = new Set(Array.from({ length: 1000 }, () => newCommandIdPrefix()));
+    expect(prefixes.size).toBe(1000);
+    for (const prefix of prefixes) expect(prefix).toMatch(/^[a-z2-9]{20}$/);
+    // Every letter of the alphabet turns up: the draw is not stuck on a few.
+    expect(new Set([...prefixes].join('')).size).toBe(32);
+    const id = new CommandTracker({ idPrefix: newCommandIdPrefix() }).create({ type: 'blockCell', x: 999, y: 999 }, 0).commandId;
+    expect(id.length).toBeLessThanOrEqual(64);
   });
 
   it('pairs a reply with its command once, and ignores replies to other consoles', () => {

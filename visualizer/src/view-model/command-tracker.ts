@@ -2,6 +2,18 @@ import { consoleCommandSchema, type ConsoleCommand, type ConsoleReply } from '..
 import { awaitsRobots } from './command-outcome.ts';
 
 const MAX_OPEN_COMMANDS = 1000;
+/** Letters of a page's id prefix: 32 of them, so each random byte gives 5 unbiased bits. */
+const PREFIX_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
+/** 20 letters: 100 random bits, so no two pages of a user ever draw the same prefix in practice. */
+const PREFIX_LETTERS = 20;
+
+/** A random command id prefix for one page (crypto.getRandomValues: pages served over plain http have no randomUUID). */
+export function newCommandIdPrefix(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(PREFIX_LETTERS));
+  let prefix = '';
+  for (const b of bytes) prefix += PREFIX_ALPHABET[b & 31];
+  return prefix;
+}
 
 /** A command without its id: what a control asks for. */
 export type CommandBody = ConsoleCommand extends infer C ? (C extends ConsoleCommand ? Omit<C, 'commandId'> : never) : never;
@@ -18,8 +30,10 @@ export interface SentCommand {
 
 export interface CommandTrackerOptions {
   /**
-   * Start of every command id, unique to this page (e.g. random letters): replies on
-   * console/reply reach every console, and each pairs only its own.
+   * Start of every command id, unique to this page among all the user's pages, ever
+   * (newCommandIdPrefix): the controller runs a command id a user has used before never
+   * again, also after restarts, and the user's replies reach each of their open pages, each
+   * pairing only its own.
    */
   readonly idPrefix: string;
   /** A command unanswered this long (ms) counts as timed out. */

@@ -233,6 +233,15 @@ describe('console view model: selection and commands', () => {
     expect(vm.lastReply).toBeNull();
   });
 
+  it("asks nothing for a user who gives no commands (a viewer's page publishes nothing)", () => {
+    const vm = new ConsoleViewModel({ site: SITE, user: 'vic', commandIdPrefix: 'v', queryColumns: false });
+    vm.handleMessage(LAYOUT_TOPIC, JSON.stringify(layout), 0);
+    vm.handleMessage(STACKS_TOPIC, JSON.stringify(syntheticStacks(SITE, heights)), 0);
+    expect(vm.selectCell(0, 0, 100)).toBeNull();
+    expect(vm.selectionDetails()).toMatchObject({ kind: 'column', x: 0, y: 0, height: 3, query: null });
+    expect(vm.pendingCommands()).toEqual([]);
+  });
+
   it("drops a column's answer that comes after the selection moved on", () => {
     const vm = loaded();
     const first = vm.selectCell(0, 0, 0)!;

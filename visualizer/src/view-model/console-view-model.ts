@@ -132,8 +132,13 @@ export interface ConsoleViewModelOptions {
   readonly site: string;
   /** Who is logged in (config.json's `user.name`): commands go, and replies come, on this user's topics. */
   readonly user: string;
-  /** Start of this page's command ids (unique per page). */
+  /** Start of this page's command ids (unique among the user's pages, ever: newCommandIdPrefix). */
   readonly commandIdPrefix: string;
+  /**
+   * Whether selecting a column asks the controller for its bins (a queryColumn command); default
+   * true. False for a user who gives no commands (a viewer): their page must publish nothing.
+   */
+  readonly queryColumns?: boolean;
   readonly motion?: Partial<MotionOptions>;
   readonly replyTimeoutMs?: number;
   /** Reply timeout of an emergency stop, resume-all, a pause or a resume (their replies wait for the robots). */
@@ -195,6 +200,7 @@ export class ConsoleViewModel {
   readonly motion: RobotMotion;
   private readonly tracker: CommandTracker;
   private readonly keepBadMessages: number;
+  private readonly queryColumns: boolean;
 
   layout: ConsoleLayout | null = null;
   /** Bins per column, row-major; null until both a layout and stacks that fit it arrived. */
@@ -238,6 +244,7 @@ export class ConsoleViewModel {
     });
     this.motion = new RobotMotion(options.motion);
     this.keepBadMessages = options.keepBadMessages ?? 20;
+    this.queryColumns = options.queryColumns ?? true;
   }
 
   // ---- messages in -------------------------------------------------------------------------
@@ -535,13 +542,14 @@ export class ConsoleViewModel {
 
   /**
    * Selects a robot, column or port (or nothing). Selecting a column asks the controller what
-   * it holds: the queryColumn command returned is for the caller to publish.
+   * it holds (unless `queryColumns` is off): the queryColumn command returned is for the caller
+   * to publish.
    */
   select(selection: Selection | null, nowMs: number): ConsoleCommand | null {
     this.selection = selection;
     this.columnQuery = null;
     this.versions.selection += 1;
-    if (selection?.kind !== 'column') return null;
+    if (selection?.kind !== 'column' || !this.queryColumns) return null;
     const command = this.tracker.create({ type: 'queryColumn', x: selection.x, y: selection.y }, nowMs);
     this.columnQuery = { x: selection.x, y: selection.y, commandId: command.commandId, status: 'pending', detail: null, message: null };
     return command;
