@@ -2,12 +2,17 @@ import '../styles/port.css';
 import { loadConfig } from '../config/console-config.ts';
 import { BrokerConnection } from '../mqtt/broker-connection.ts';
 import { h, setText } from '../panels/dom.ts';
+import { portScreenAccess } from '../session/port-access.ts';
+import { goToLogin, logOut, sessionWatch } from '../session/session-client.ts';
 import { describePortStatus, PortScreenModel } from '../view-model/port-screen-model.ts';
 
 /**
  * A port screen (`port.html?port=P1`): the bin presented at the port, what to pick from it
  * (or put into it) and how many, and the bin's contents. "Confirm" confirms the quantity
  * asked; "Shortage" asks how many were actually there and confirms that with shortage: true.
+ * It needs the port's own screen login (the broker shows a port to no one else): without a
+ * session it sends the browser to the login page; logged in as anyone else, it says so
+ * (`port-access`) and subscribes to nothing.
  */
 
 function main(): void {
@@ -15,6 +20,11 @@ function main(): void {
   const portId = new URLSearchParams(window.location.search).get('port') ?? '';
 
   const status = h('span', { className: 'status', testId: 'connection-status', text: 'starting…' });
+  const who = h('span', { className: 'session', testId: 'session-user' });
+  const logout = h('button', { className: 'quiet', testId: 'logout', text: 'Log out', onClick: () => void logOut() });
+  logout.hidden = true;
+  const access = h('div', { className: 'port-access', testId: 'port-access' });
+  access.hidden = true;
   const title = h('h1', { text: portId ? `Port ${portId}` : 'Port' });
   const message = h('div', { className: 'port-status', testId: 'port-status', text: 'Waiting for the controller' });
   const action = h('div', { className: 'action', testId: 'port-action' });
@@ -34,7 +44,8 @@ function main(): void {
   const error = h('div', { className: 'error', testId: 'port-error' });
 
   root.append(
-    h('header', {}, title, status),
+    h('header', {}, title, h('span', { className: 'header-right' }, status, who, logout)),
+    access,
     message,
     h('div', { className: 'card' }, h('div', { className: 'what' }, action, quantity), h('div', { className: 'which' }, sku, h('div', { className: 'bin-line' }, 'Bin ', bin)), contentsTable),
     h('div', { className: 'buttons' }, confirm, shortage),
@@ -107,9 +118,26 @@ function main(): void {
   });
 
   void loadConfig().then((config) => {
+    if (config.ok ? !config.config.user : config.loginNeeded) return goToLogin();
     if (!config.ok) {
       setText(status, 'not started');
       setText(error, config.error);
+      return;
+    }
+    const user = config.config.user!;
+    setText(who, user.name);
+    logout.hidden = false;
+    const allowed = portScreenAccess(user, portId);
+    if (!allowed.ok) {
+      setText(status, 'not started');
+      setText(access, allowed.message);
+      access.hidden = false;
+      if (allowed.ownPort !== null) {
+        const own = allowed.ownPort;
+        access.append(' ', h('a', { className: 'button-link', testId: 'port-own-screen', text: `Port ${own}'s screen`, attrs: { href: `port.html?port=${encodeURIComponent(own)}` } }));
+      }
+      setText(message, `Port ${portId} is not shown to ${user.name}`);
+      confirm.disabled = shortage.disabled = true;
       return;
     }
     try {
@@ -129,6 +157,7 @@ function main(): void {
         render();
       },
       onSubscribeError: (topic, reason) => setText(error, `Subscription to ${topic} failed: ${reason}`),
+      onClose: sessionWatch(),
       onMessage: (topic, text) => {
         if (topic !== screen.presentationTopic) return;
         if (!screen.handlePresentation(text)) setText(error, `Bad presentation (${screen.badMessages}): ${screen.lastError}`);
