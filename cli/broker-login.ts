@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FileSecretStore, SECRETS_FILE } from '../controller/security/identity-store.ts';
-import type { MqttCredentials } from '../protocol/bus/mqtt-bus.ts';
+import type { MqttCredentials, MqttTlsOptions } from '../protocol/bus/mqtt-bus.ts';
 import { UsageError, type CommandArgs } from './errors.ts';
 
 export const PASSWORD_ENV = 'GRIDLINE_PASSWORD';
@@ -38,4 +38,26 @@ export function readPasswordFile(file: string): string {
   const password = text.replace(/\r?\n$/, '');
   if (password === '') throw new UsageError(`--password-file ${file} is empty`);
   return password;
+}
+
+/**
+ * `--ca FILE` (the site CA, for an mqtts:// broker with the site's own certificate) and
+ * `--cert FILE --key FILE` (a robot's client certificate: it logs in without a password).
+ */
+export function brokerTls(values: CommandArgs): MqttTlsOptions | undefined {
+  const read = (option: string) => {
+    const file = values[option] as string | undefined;
+    if (file === undefined) return undefined;
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`--${option} ${file}: ${(error as Error).message}`);
+    }
+  };
+  const ca = read('ca');
+  const cert = read('cert');
+  const key = read('key');
+  if ((cert === undefined) !== (key === undefined)) throw new UsageError('--cert and --key go together (the client certificate and its private key, PEM)');
+  if (ca === undefined && cert === undefined) return undefined;
+  return { ...(ca !== undefined ? { ca } : {}), ...(cert !== undefined ? { cert, key: key! } : {}) };
 }

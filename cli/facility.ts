@@ -26,8 +26,12 @@ import { CONTROLLER_IDENTITY, DEMO_WMS_IDENTITY, MONITOR_IDENTITY, portScreenIde
 export type FacilityTransport =
   /** Everything in this process on a simulated clock over an in-memory broker: deterministic. */
   | { kind: 'in-process' }
-  /** Real MQTT: the embedded broker on `port` (0 = ephemeral), or an external broker `url`. */
-  | { kind: 'mqtt'; url?: string; port?: number; speed: number };
+  /**
+   * Real MQTT: the embedded broker on `port` of loopback (0 = ephemeral), or an external broker
+   * `url`. With `tls`, the embedded broker also serves mqtts on `tls.host`:`tls.port` for the
+   * parts that connect from elsewhere (the facility's own parts keep to loopback).
+   */
+  | { kind: 'mqtt'; url?: string; port?: number; speed: number; tls?: { host?: string; port: number; cert: string; key: string; ca?: string } };
 
 export interface FacilityOptions {
   layout: GridLayout;
@@ -167,6 +171,7 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
     else {
       broker = await startEmbeddedBroker({
         port: transport.port ?? 0,
+        ...(transport.tls ? { tls: transport.tls } : {}),
         access: {
           identities: known.store,
           topics: { site: controllerOptions.site, interfaceName: controllerOptions.interfaceName, manufacturer: controllerOptions.manufacturer },

@@ -43,6 +43,11 @@ Usage:
       --console-mqtt-url URL   MQTT over WebSocket for the console with an external broker
                           (the embedded broker is reached through the console's own /mqtt)
       --no-console        do not serve the console
+      --tls-cert FILE --tls-key FILE   the site's certificate (scripts/make-certificates.sh):
+                          the broker also serves mqtts on --mqtts-port (default 8883) of
+                          --mqtts-host (default 0.0.0.0; plain MQTT stays on loopback), and
+                          the console HTTPS
+      --tls-ca FILE       the site CA: robots may log in with client certificates it signed
   gridline wms pick --sku S --qty N [--port P]        send one pick and print its events
   gridline wms putaway --sku S --qty N [--bin B]      send one putaway
   gridline wms status --request-id ID                 ask for a request's state
@@ -56,8 +61,10 @@ Usage:
                                         broker mqtt://127.0.0.1:1883) to its motor controller's
                                         serial port (default 115200 baud); the layout gives the grid
       --user NAME (the robot's identity; default its serial number)
+      --cert FILE --key FILE   log in with the robot's client certificate instead (mqtts)
     both log in with --password-file FILE or GRIDLINE_PASSWORD; beside a facility, its
-    --data DIR (default ./data) holds the passwords of its own parts
+    --data DIR (default ./data) holds the passwords of its own parts; --ca FILE trusts the
+    site CA for an mqtts:// broker
 ${IDENTITIES_USAGE}${AUDIT_USAGE}${SIM_BOARD_USAGE}  gridline scenario [--seed N] [--duration S] [--robots N] [--requests-per-hour N]
                                         run the facility in-process on a simulated clock and print
                                         the event log's hash, KPIs and invariant results
@@ -122,6 +129,14 @@ const OPTIONS = {
   host: { type: 'string' },
   'websockets-port': { type: 'string' },
   limit: { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'tls-ca': { type: 'string' },
+  'mqtts-port': { type: 'string' },
+  'mqtts-host': { type: 'string' },
+  ca: { type: 'string' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
   scope: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;

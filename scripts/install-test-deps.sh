@@ -2,7 +2,8 @@
 # Installs what the test tiers need beyond npm packages, from Debian's packages:
 # mosquitto (an external MQTT broker for the --broker end-to-end test), socat (pseudo-terminal
 # pairs for the firmware bridge's end-to-end test over a real serial line) and chromium (the
-# browser that playwright-core drives in the console's end-to-end test and bench:console).
+# browser that playwright-core drives in the console's end-to-end test and bench:console) and
+# openssl (scripts/make-certificates.sh, which the TLS tests run).
 # Safe to run again; does nothing when everything is present.
 set -euo pipefail
 
@@ -10,6 +11,7 @@ need=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
 command -v socat >/dev/null 2>&1 || need+=(socat)
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "install-test-deps: nothing to install"

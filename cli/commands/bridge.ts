@@ -4,7 +4,7 @@ import { startBridge } from '../../firmware-bridge/main.ts';
 import { SerialPortTransport } from '../../firmware-bridge/serialport-transport.ts';
 import { numberOption, UsageError, type CommandArgs } from '../errors.ts';
 import { loadLayout } from '../load-layout.ts';
-import { brokerLogin } from '../broker-login.ts';
+import { brokerLogin, brokerTls } from '../broker-login.ts';
 
 /** Serial numbers may only use these characters (VDA 5050 topic level rules). */
 const SERIAL_NUMBER = /^[A-Za-z0-9_.:-]+$/;
@@ -21,7 +21,9 @@ export async function runBridge(values: CommandArgs): Promise<number> {
   if (!serialNumber || !SERIAL_NUMBER.test(serialNumber)) throw new UsageError('--serial-number ID is required and may only use A-Z a-z 0-9 _ . : -');
   const baudRate = numberOption(values, 'baud', 115_200, Number.isInteger);
   const brokerUrl = (values.broker as string | undefined) ?? 'mqtt://127.0.0.1:1883';
-  const credentials = brokerLogin(values, serialNumber);
+  const tls = brokerTls(values);
+  // A robot with a client certificate logs in by it; otherwise with its identity's password.
+  const credentials = tls?.cert ? undefined : brokerLogin(values, serialNumber);
   const layout = await loadLayout(values.layout as string | undefined);
   const clock = new RealClock();
   const log = (message: string) => process.stderr.write(`bridge ${serialNumber}: ${message}\n`);
@@ -33,7 +35,7 @@ export async function runBridge(values: CommandArgs): Promise<number> {
       layout,
       clock,
       transport: new SerialPortTransport(path, baudRate),
-      connectBus: (clientId, will) => connectMqttBus(brokerUrl, { clientId, will, credentials, reconnectPeriodMs: 1_000 }),
+      connectBus: (clientId, will) => connectMqttBus(brokerUrl, { clientId, will, ...(credentials ? { credentials } : {}), ...(tls ? { tls } : {}), reconnectPeriodMs: 1_000 }),
       log,
     });
   } catch (error) {

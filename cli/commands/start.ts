@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { formatKpi } from '../../controller/kpi.ts';
 import { numberOption, UsageError, type CommandArgs } from '../errors.ts';
@@ -36,13 +37,14 @@ export async function runStart(values: CommandArgs): Promise<number> {
   const consoleHost = (values['console-host'] as string | undefined) ?? '127.0.0.1';
   const consolePort = numberOption(values, 'console-port', 8080, (n) => Number.isInteger(n) && n >= 0 && n < 65536);
   const consoleMqttUrl = values['console-mqtt-url'] as string | undefined;
+  const tls = tlsOption(values);
   if (consoleMqttUrl !== undefined && !/^wss?:\/\//.test(consoleMqttUrl)) throw new UsageError(`--console-mqtt-url must be a ws:// or wss:// URL (got "${consoleMqttUrl}")`);
   // Built before anything starts, so a build problem stops nothing half-started.
   if (consoleWanted) await ensureConsoleBuilt((line) => out(`gridline: ${line}`));
 
   const facility = await startFacility({
     layout,
-    transport: { kind: 'mqtt', speed, port, ...(url ? { url } : {}) },
+    transport: { kind: 'mqtt', speed, port, ...(url ? { url } : {}), ...(tls ? { tls: { host: tls.host, port: tls.port, cert: tls.cert, key: tls.key, ...(tls.ca ? { ca: tls.ca } : {}) } } : {}) },
     seed,
     ...(robots !== undefined ? { robots } : {}),
     ...(externalRobots.length > 0 ? { externalRobots } : {}),
@@ -56,6 +58,7 @@ export async function runStart(values: CommandArgs): Promise<number> {
   const core = facility.controller.controller;
   out(`gridline: ${layout.name}: ${layout.columns.x} x ${layout.columns.y} columns, ${layout.depth} deep, ${core.inventory.binCount} bins, ${facility.fleet.robots.size + (facility.hil?.robots.size ?? 0)} robots, ports ${layout.ports.map((p) => `${p.id} (${p.mode})`).join(', ')}`);
   out(`gridline: broker ${facility.brokerUrl}${facility.broker ? ' (embedded)' : ''}, store ${dataDir}, speed ${speed}x${durationS ? `, for ${durationS} s` : ''}; Ctrl-C stops`);
+  if (facility.broker?.tlsUrl) out(`gridline: broker over TLS ${facility.broker.tlsUrl}${tls?.ca ? ' (robots may log in with client certificates of the site CA)' : ''}`);
   for (const robot of facility.hil?.robots.values() ?? []) {
     const line = robot.devices ? `serial line ${robot.devices.host} <-> ${robot.devices.board} (socat)` : 'serial line in memory';
     out(`gridline: robot ${robot.serialNumber} runs through the firmware bridge and the board emulator, ${line}`);
@@ -69,6 +72,7 @@ export async function runStart(values: CommandArgs): Promise<number> {
         distDir: CONSOLE_DIST_DIR,
         site: core.options.site,
         identities: facility.identities!.store,
+        ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
         auditLog: (limit) => facility.controller.store.audit.entries(limit),
         ...(consoleMqttUrl ? { mqttUrl: consoleMqttUrl } : {}),
         ...(facility.broker ? { mqttStream: facility.broker.handleStream } : {}),
@@ -133,6 +137,36 @@ export async function runStart(values: CommandArgs): Promise<number> {
   await facility.stop();
   out('gridline: stopped cleanly');
   return 0;
+}
+
+/**
+ * `--tls-cert FILE --tls-key FILE [--tls-ca FILE] [--mqtts-port N] [--mqtts-host H]`: the site's
+ * certificate (scripts/make-certificates.sh makes one) for mqtts and the console's HTTPS; the CA
+ * lets robots log in with client certificates. Both files or neither.
+ */
+export function tlsOption(values: CommandArgs): { cert: string; key: string; ca?: string; port: number; host: string } | null {
+  const certFile = values['tls-cert'] as string | undefined;
+  const keyFile = values['tls-key'] as string | undefined;
+  if (certFile === undefined && keyFile === undefined) {
+    if (values['tls-ca'] !== undefined || values['mqtts-port'] !== undefined) throw new UsageError('--tls-ca and --mqtts-port need --tls-cert and --tls-key');
+    return null;
+  }
+  if (certFile === undefined || keyFile === undefined) throw new UsageError('--tls-cert and --tls-key go together (the certificate and its private key, PEM)');
+  const read = (option: string, file: string) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`--${option} ${file}: ${(error as Error).message}`);
+    }
+  };
+  const caFile = values['tls-ca'] as string | undefined;
+  return {
+    cert: read('tls-cert', certFile),
+    key: read('tls-key', keyFile),
+    ...(caFile !== undefined ? { ca: read('tls-ca', caFile) } : {}),
+    port: numberOption(values, 'mqtts-port', 8883, (n) => Number.isInteger(n) && n >= 0 && n < 65536),
+    host: (values['mqtts-host'] as string | undefined) ?? '0.0.0.0',
+  };
 }
 
 /** `--external-robots R013,R014`: serial numbers (VDA 5050 alphabet), comma-separated. */

@@ -2,7 +2,7 @@ import { connectMqttBus } from '../../protocol/bus/mqtt-bus.ts';
 import { WmsClientLink } from '../../protocol/wms/links.ts';
 import type { WmsRequest } from '../../protocol/wms/request-schemas.ts';
 import { numberOption, UsageError, type CommandArgs } from '../errors.ts';
-import { brokerLogin } from '../broker-login.ts';
+import { brokerLogin, brokerTls } from '../broker-login.ts';
 import { COMMAND_LINE_WMS_IDENTITY } from '../facility-identities.ts';
 
 /**
@@ -20,7 +20,8 @@ export async function runWms(sub: string | undefined, values: CommandArgs): Prom
   const clientId = (values['client-id'] as string | undefined) ?? credentials.username;
   let bus;
   try {
-    bus = await connectMqttBus(brokerUrl, { clientId: `gridline-wms-${clientId}-${process.pid}`, credentials, connectTimeoutMs: 5_000, reconnectPeriodMs: 0 });
+    const tls = brokerTls(values);
+    bus = await connectMqttBus(brokerUrl, { clientId: `gridline-wms-${clientId}-${process.pid}`, credentials, ...(tls ? { tls } : {}), connectTimeoutMs: 5_000, reconnectPeriodMs: 0 });
   } catch (error) {
     process.stderr.write(`gridline wms: ${(error as Error).message}; is 'gridline start' running, or is --broker right?\n`);
     return 1;

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import net from 'node:net';
+import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { Aedes } from 'aedes';
 import { BrokerAccess, type BrokerSecurityOptions } from './broker-access.ts';
@@ -9,6 +10,8 @@ export interface EmbeddedBroker {
   /** `mqtt://host:port` for clients. */
   readonly url: string;
   readonly port: number;
+  /** `mqtts://host:port` of the TLS listener, when there is one. */
+  readonly tlsUrl: string | null;
   /**
    * Serves one more client over any byte stream: the console's HTTP server hands it each
    * WebSocket (MQTT over WebSocket for browsers).
@@ -28,6 +31,12 @@ export interface EmbeddedBrokerOptions {
    * tests of the transport itself, never for a facility.
    */
   access: BrokerSecurityOptions | 'anonymous';
+  /**
+   * A second listener for MQTT over TLS (mqtts) with the site's certificate. With `ca`, clients
+   * may present a certificate signed by it: one whose common name is a robot identity's name
+   * logs in as that robot without a password.
+   */
+  tls?: { host?: string; port: number; cert: string; key: string; ca?: string };
 }
 
 /**
@@ -46,17 +55,29 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     broker.handle(access ? access.guard(stream, address) : stream, request);
   };
   const server = net.createServer((socket) => serve(socket, `${socket.remoteAddress}:${socket.remotePort}`));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      // The message says what to do; the code stays so callers can tell this from a bug.
-      reject(err.code === 'EADDRINUSE' ? Object.assign(new Error(`port ${options.port} on ${host} is in use; stop the other broker or pass --broker URL to use it`), { code: 'EADDRINUSE' }) : err),
-    );
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
+  await listen(server, options.port ?? 0, host);
   const port = (server.address() as net.AddressInfo).port;
+  const tlsOptions = options.tls;
+  let tlsServer: tls.Server | null = null;
+  if (tlsOptions) {
+    // A certificate is asked for but not required: robots may log in with one, others with a password.
+    tlsServer = tls.createServer({ cert: tlsOptions.cert, key: tlsOptions.key, ...(tlsOptions.ca ? { ca: tlsOptions.ca, requestCert: true, rejectUnauthorized: false } : {}) }, (socket) => {
+      const address = `${socket.remoteAddress}:${socket.remotePort} (TLS)`;
+      socket.on('error', () => socket.destroy());
+      const stream = access ? access.guard(socket, address) : socket;
+      const commonName = socket.authorized ? socket.getPeerCertificate().subject?.CN : undefined;
+      if (access && typeof commonName === 'string') access.admitCertificate(stream, commonName);
+      broker.handle(stream);
+    });
+    // A handshake that fails (a client that does not trust the site's certificate) ends that connection only.
+    tlsServer.on('tlsClientError', () => {});
+    await listen(tlsServer, tlsOptions.port, tlsOptions.host ?? host);
+  }
+  const tlsAddress = tlsServer ? (tlsServer.address() as net.AddressInfo) : null;
   return {
     url: `mqtt://${host}:${port}`,
     port,
+    tlsUrl: tlsAddress ? `mqtts://${tlsOptions!.host ?? host}:${tlsAddress.port}` : null,
     handleStream: (stream, request, vouched) => {
       if (vouched) access?.admitSession(request, vouched);
       serve(stream, `${request.socket.remoteAddress} (console WebSocket)`, request);
@@ -65,12 +86,21 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     async close() {
       access?.stop();
       await new Promise<void>((resolve) => broker.close(() => resolve()));
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Connected clients keep the server open; aedes.close() has ended them.
-      });
+      // Connected clients keep a server open; aedes.close() has ended them.
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (tlsServer) await new Promise<void>((resolve) => tlsServer.close(() => resolve()));
     },
   };
+}
+
+function listen(server: net.Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      // The message says what to do; the code stays so callers can tell this from a bug.
+      reject(err.code === 'EADDRINUSE' ? Object.assign(new Error(`port ${port} on ${host} is in use; stop the other broker or pass --broker URL to use it`), { code: 'EADDRINUSE' }) : err),
+    );
+    server.listen(port, host, () => resolve());
+  });
 }
 
 /**

@@ -5,7 +5,7 @@
  * access; its log (verbose) shows what it refused.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { freePort, RunningProcess, runGridline } from './processes.ts';
 
@@ -29,19 +29,22 @@ export async function startMosquitto(dir: string, dataDir: string): Promise<Mosq
   const writeConfig = async () => {
     const gridline = runGridline(['identities', 'mosquitto', '--out', configDir, '--port', String(port), '--host', '127.0.0.1', '--data', dataDir]);
     if ((await gridline.exited) !== 0) throw new Error(`gridline identities mosquitto failed:\n${gridline.lines.join('\n')}`);
+    // Started as root (a CI container), Mosquitto would run as user mosquitto, who cannot read
+    // the files written for this user only (mode 0600): it stays this user.
+    if (process.getuid?.() === 0) appendFileSync(path.join(configDir, 'mosquitto.conf'), 'user root\n');
   };
   await writeConfig();
-  const process = new RunningProcess(spawn(MOSQUITTO, ['-c', path.join(configDir, 'mosquitto.conf'), '-v'], { stdio: ['ignore', 'pipe', 'pipe'] }));
-  await process.waitForLine(/running|Opening ipv4 listen socket/, 10_000);
+  const broker = new RunningProcess(spawn(MOSQUITTO, ['-c', path.join(configDir, 'mosquitto.conf'), '-v'], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  await broker.waitForLine(/running|Opening ipv4 listen socket/, 10_000);
   return {
     url: `mqtt://127.0.0.1:${port}`,
-    process,
+    process: broker,
     async reload() {
       await writeConfig();
-      const before = process.lines.length;
-      process.child.kill('SIGHUP');
+      const before = broker.lines.length;
+      broker.child.kill('SIGHUP');
       const deadline = Date.now() + 5_000;
-      while (!process.lines.slice(before).some((l) => /Reloading config/.test(l))) {
+      while (!broker.lines.slice(before).some((l) => /Reloading config/.test(l))) {
         if (Date.now() > deadline) throw new Error('Mosquitto did not reload its configuration');
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
