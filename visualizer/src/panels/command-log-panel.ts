@@ -17,7 +17,8 @@ const PROBLEMS_SHOWN = 12;
 export class CommandLogPanel {
   readonly element: HTMLElement;
   private readonly list: HTMLElement;
-  private shown = '';
+  /** What the list shows (null before the first update, so that an empty log is drawn too). */
+  private shown: string | null = null;
 
   constructor() {
     const { section, body } = panel('Commands', 'command-log');
