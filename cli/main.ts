@@ -6,6 +6,7 @@ import { runBenchGrid } from './commands/bench-grid.ts';
 import { runBenchLorr } from './commands/bench-lorr.ts';
 import { runBenchBridge } from './commands/bench-bridge.ts';
 import { runBenchConsole } from './commands/bench-console.ts';
+import { runBenchBroker } from './commands/bench-broker.ts';
 import { runLorrProblem } from './commands/lorr-problem.ts';
 import { runScenario } from './commands/scenario.ts';
 import { runBridge } from './commands/bridge.ts';
@@ -80,6 +81,10 @@ ${IDENTITIES_USAGE}${AUDIT_USAGE}${SIM_BOARD_USAGE}  gridline scenario [--seed N
                                         through the firmware bridge to a socat pty (N stops, 1000)
   gridline bench console [--frames N]    the console's scene in headless Chromium: 160,000 bins and
                                         1,000 robots; draw calls, triangles, frame and update times
+  gridline bench broker [--count N] [--robots R] [--rounds K]
+                                        what authorisation costs the embedded broker: N robot
+                                        states (200,000) from R robots (50) with access control
+                                        and without, K rounds (3) alternating; messages/s, ratio
   gridline bench lorr-problem FROM.json --team-size N [--seed S] [--out-dir DIR]
                                         the same problem with N robots on seeded random free cells
 `;
@@ -110,6 +115,7 @@ const OPTIONS = {
   entry: { type: 'string' },
   'team-size': { type: 'string' },
   count: { type: 'string' },
+  rounds: { type: 'string' },
   frames: { type: 'string' },
   'console-host': { type: 'string' },
   'console-port': { type: 'string' },
@@ -180,7 +186,8 @@ export async function main(argv: string[]): Promise<number> {
         if (sub === 'lorr-problem') return await runLorrProblem(parsed.positionals[2], parsed.values);
         if (sub === 'bridge') return await runBenchBridge(parsed.values);
         if (sub === 'console') return await runBenchConsole(parsed.values);
-        process.stderr.write(`gridline: unknown benchmark "${sub ?? ''}"; try: gridline bench scenario, grid, lorr, lorr-problem, bridge or console\n`);
+        if (sub === 'broker') return await runBenchBroker(parsed.values);
+        process.stderr.write(`gridline: unknown benchmark "${sub ?? ''}"; try: gridline bench scenario, grid, lorr, lorr-problem, bridge, console or broker\n`);
         return 2;
       default:
         process.stderr.write(`gridline: unknown command "${command}"\n\n${USAGE}`);

@@ -15,7 +15,7 @@ import { accessRules, CompiledRules, type TopicContext } from '../security/acces
 import type { Identity, Role } from '../security/identities.ts';
 import type { IdentityStore } from '../security/identity-store.ts';
 import { spendVerifyTime, VerifiedPasswords } from '../security/password-hash.ts';
-import { PacketSizeGuard } from './packet-size-guard.ts';
+import { PacketSizeLimit } from './packet-size-limit.ts';
 import { RefusalLog } from './refusal-log.ts';
 
 export interface BrokerSecurityOptions {
@@ -62,6 +62,7 @@ interface ClientAccess {
 
 export class BrokerAccess {
   private readonly clients = new WeakMap<Client, ClientAccess>();
+  private readonly packetLimits = new WeakMap<Client, PacketSizeLimit>();
   private readonly sessions = new WeakMap<IncomingMessage, Identity>();
   private readonly certificates = new WeakMap<Duplex, string>();
   private readonly passwords = new VerifiedPasswords();
@@ -107,12 +108,25 @@ export class BrokerAccess {
     if (this.checkTimer) clearInterval(this.checkTimer);
   }
 
-  /** Wraps a new connection's stream so no packet beyond the client's limit is ever buffered. */
-  guard(stream: Duplex, address: string): PacketSizeGuard {
-    const guarded = new PacketSizeGuard(stream, this.limits.unknown, (announced, limit) =>
-      this.refusals.refuse(this.identityOfStream(guarded) ?? address, `a packet of ${announced} bytes (the limit is ${limit})`),
-    );
-    return guarded;
+  /**
+   * Limits the packets of a client the broker has just taken on (before it read anything): its
+   * parser gets each chunk only after the chunk's packet headers were checked, and a packet
+   * beyond the client's limit ends the connection before its body is buffered.
+   */
+  limitPackets(client: Client, address: string): void {
+    const limit = new PacketSizeLimit(this.limits.unknown);
+    this.packetLimits.set(client, limit);
+    // aedes feeds each chunk read from the connection to this mqtt-packet parser (lib/client.js).
+    const parser = (client as unknown as { _parser: { parse(chunk: Buffer): unknown } })._parser;
+    const parse = parser.parse.bind(parser);
+    parser.parse = (chunk: Buffer) => {
+      const announced = limit.scan(chunk);
+      if (announced === null) return parse(chunk);
+      const who = this.clients.get(client)?.identity.name ?? address;
+      this.refusals.refuse(who, announced < 0 ? 'a malformed packet length' : `a packet of ${announced} bytes (the limit is ${limit.maxPacketBytes})`);
+      client.conn.destroy();
+      return 0;
+    };
   }
 
   /** The console's web server vouches for this WebSocket request: it carries `identity`'s session. */
@@ -123,11 +137,6 @@ export class BrokerAccess {
   /** A TLS connection whose client certificate (signed by the site's CA) names a robot identity. */
   admitCertificate(stream: Duplex, identityName: string): void {
     this.certificates.set(stream, identityName);
-  }
-
-  private identityOfStream(stream: PacketSizeGuard): string | undefined {
-    for (const client of Object.values(this.connectedClients())) if (client.conn === stream) return this.clients.get(client)?.identity.name;
-    return undefined;
   }
 
   private connectedClients(): Record<string, Client> {
@@ -172,7 +181,8 @@ export class BrokerAccess {
       return refuse(NOT_AUTHORIZED, identity.name, `its last will on ${will.topic} is a topic it may not publish to`);
     }
     this.clients.set(client, { identity, rules, passwordHash });
-    if (client.conn instanceof PacketSizeGuard) client.conn.maxPacketBytes = this.limits[identity.role];
+    const limit = this.packetLimits.get(client);
+    if (limit) limit.maxPacketBytes = this.limits[identity.role];
     return null;
   }
 
@@ -209,7 +219,5 @@ export class BrokerAccess {
 }
 
 function remoteAddress(client: Client): string {
-  const conn = client.conn as Duplex & { remoteAddress?: string; inner?: { remoteAddress?: string } };
-  const socket = conn instanceof PacketSizeGuard ? (conn.inner as { remoteAddress?: string }) : conn;
-  return client.req?.socket.remoteAddress ?? socket.remoteAddress ?? 'unknown address';
+  return client.req?.socket.remoteAddress ?? (client.conn as Duplex & { remoteAddress?: string }).remoteAddress ?? 'unknown address';
 }

@@ -52,7 +52,8 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const serve = (stream: Duplex, address: string, request?: IncomingMessage) => {
     // A client that vanishes mid-packet is the client's problem, not the broker's.
     stream.on('error', () => stream.destroy());
-    broker.handle(access ? access.guard(stream, address) : stream, request);
+    const client = broker.handle(stream, request);
+    access?.limitPackets(client, address);
   };
   const server = net.createServer((socket) => serve(socket, `${socket.remoteAddress}:${socket.remotePort}`));
   await listen(server, options.port ?? 0, host);
@@ -62,12 +63,9 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   if (tlsOptions) {
     // A certificate is asked for but not required: robots may log in with one, others with a password.
     tlsServer = tls.createServer({ cert: tlsOptions.cert, key: tlsOptions.key, ...(tlsOptions.ca ? { ca: tlsOptions.ca, requestCert: true, rejectUnauthorized: false } : {}) }, (socket) => {
-      const address = `${socket.remoteAddress}:${socket.remotePort} (TLS)`;
-      socket.on('error', () => socket.destroy());
-      const stream = access ? access.guard(socket, address) : socket;
       const commonName = socket.authorized ? socket.getPeerCertificate().subject?.CN : undefined;
-      if (access && typeof commonName === 'string') access.admitCertificate(stream, commonName);
-      broker.handle(stream);
+      if (access && typeof commonName === 'string') access.admitCertificate(socket, commonName);
+      serve(socket, `${socket.remoteAddress}:${socket.remotePort} (TLS)`);
     });
     // A handshake that fails (a client that does not trust the site's certificate) ends that connection only.
     tlsServer.on('tlsClientError', () => {});

@@ -23,7 +23,7 @@ describe('Mosquitto configuration', () => {
     expect(config.conf).toMatch(/^allow_anonymous false$/m);
     expect(config.conf).toMatch(/^password_file \/etc\/gridline\/passwd$/m);
     expect(config.conf).toMatch(/^acl_file \/etc\/gridline\/acl$/m);
-    expect(config.conf).toMatch(/^use_username_as_clientid true$/m);
-    expect(config.conf).toMatch(/^listener 9001 127\.0\.0\.1\nprotocol websockets$/m);
+    expect(config.conf).toMatch(/^listener 1883\nuse_username_as_clientid true$/m);
+    expect(config.conf).toMatch(/^listener 9001 127\.0\.0\.1\nuse_username_as_clientid true\nprotocol websockets$/m);
   });
 });

@@ -65,7 +65,6 @@ export function mosquittoConfig(input: MosquittoConfigInput): MosquittoConfig {
     'allow_anonymous false',
     `password_file ${input.passwordFile}`,
     `acl_file ${input.aclFile}`,
-    'use_username_as_clientid true',
     `max_packet_size ${DEFAULT_MAX_PACKET_BYTES.controller}`,
     // Queued messages for the controller's persistent session (QoS 1 WMS requests sent while it restarts).
     'max_queued_messages 10000',
@@ -76,8 +75,10 @@ export function mosquittoConfig(input: MosquittoConfigInput): MosquittoConfig {
     'log_type information',
     'connection_messages true',
     '',
+    // use_username_as_clientid is a listener's setting: on every listener.
     ...input.listeners.flatMap((l) => [
       `listener ${l.port}${l.host ? ` ${l.host}` : ''}`,
+      'use_username_as_clientid true',
       ...(l.websockets ? ['protocol websockets'] : []),
       ...(l.tls
         ? [

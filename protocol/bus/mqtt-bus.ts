@@ -49,6 +49,9 @@ export async function connectMqttBus(url: string, options: MqttBusOptions): Prom
       ? { will: { topic: options.will.topic, payload: Buffer.from(options.will.payload), qos: options.will.qos ?? 0, retain: options.will.retain ?? false } }
       : {}),
   });
+  // Listening before the connection is up: a persistent session's queued messages may come in
+  // the same read as the broker's CONNACK.
+  const bus = new MqttBus(client, options.clientId, options.persistentSession ?? false);
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error) => {
       client.end(true);
@@ -60,7 +63,7 @@ export async function connectMqttBus(url: string, options: MqttBusOptions): Prom
     });
     client.once('error', onError);
   });
-  return new MqttBus(client, options.clientId, options.persistentSession ?? false);
+  return bus;
 }
 
 /** Messages a persistent session may deliver before their subscription's handler is registered. */

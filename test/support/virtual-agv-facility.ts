@@ -29,6 +29,8 @@ type CommandDraft = ConsoleCommand extends infer C ? (C extends unknown ? Omit<C
 const SIMULATED = 2;
 const CANCEL_ACTION_ID = 'interop-cancel';
 const SEED = 5;
+/** The console user the test's commands come from. */
+const SUPERVISOR = 'interop-supervisor';
 
 export interface VirtualAgvFacility {
   f: Facility;
@@ -85,7 +87,7 @@ export async function startVirtualAgvFacility(options: {
   const published = new Map<string, number>();
   // The outside vehicles and the test's own tap need identities too. An external broker knows
   // only the identities it was configured with: they are all made first, then it is configured.
-  const extra = [...OUTSIDE.map((name) => ({ name, role: 'robot' as const })), { name: 'interop-tap', role: 'monitor' as const }];
+  const extra = [...OUTSIDE.map((name) => ({ name, role: 'robot' as const })), { name: 'interop-tap', role: 'monitor' as const }, { name: SUPERVISOR, role: 'supervisor' as const }];
   const logins = new Map<string, MqttCredentials>();
   const external = 'url' in options.broker ? options.broker : null;
   if (external) {
@@ -182,7 +184,7 @@ export async function startVirtualAgvFacility(options: {
     runUntil,
     async command(command, timeoutMs = 30_000) {
       let reply: ConsoleReplyDraft | undefined;
-      f.controller.console.handle(receiveCommand('operator', JSON.stringify({ commandId: `interop-${++commands}`, ...command })), (r) => (reply = r));
+      f.controller.console.handle(receiveCommand(SUPERVISOR, JSON.stringify({ commandId: `interop-${++commands}`, ...command })), (r) => (reply = r));
       if (!(await runUntil(() => reply !== undefined, timeoutMs))) throw new Error(`no reply to ${command.type} within ${timeoutMs} ms`);
       return reply!;
     },
