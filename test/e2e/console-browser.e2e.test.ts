@@ -28,7 +28,9 @@ const PEOPLE = ['supervisor', 'operator', 'viewer'] as const;
  * its release is disabled for the operator, and the supervisor releases it; the audit log panel
  * shows who gave which command; a viewer's page offers no command; a port screen tells a person
  * to log in as the port's screen, and the port's screen login confirms the pick, which completes
- * the WMS request; Log out ends the session. Screenshots go to test-results/console/.
+ * the WMS request; a session ended elsewhere sends the screen to the login page; no page asks
+ * the broker for anything its user's rules refuse; Log out ends the session. Screenshots go to
+ * test-results/console/.
  */
 describe('the operator console in a browser, with logins', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gridline-console-e2e-'));
@@ -175,7 +177,7 @@ describe('the operator console in a browser, with logins', () => {
     await viewer.context.close();
   }, 90_000);
 
-  it("tells a person to use the port's screen login, which confirms the pick", async () => {
+  it("tells a person to use the port's screen login, which confirms the pick; the screen leaves when its session ends", async () => {
     const personal = await supervisorContext!.newPage();
     await personal.goto(`${consoleUrl}port.html?port=P1`);
     await expect.poll(() => personal.getByTestId('port-access').textContent(), { timeout: 30_000 }).toMatch(/log in as port P1's screen/);
@@ -191,6 +193,12 @@ describe('the operator console in a browser, with logins', () => {
     await screen.getByTestId('port-confirm').click();
     expect(await pick!.exited).toBe(0);
     expect(pick!.lines.at(-1)).toMatch(/^event .*"type":"completed"/);
+
+    // The session ends elsewhere (here: logged out by another tab): the server closes the
+    // screen's MQTT, and the screen finds its session gone and asks for a login.
+    expect((await port.context.request.post(`${consoleUrl}logout`)).status()).toBe(204);
+    await screen.waitForURL(/\/login\.html\?next=%2Fport\.html%3Fport%3DP1&reason=ended$/, { timeout: 30_000 });
+    expect(await screen.getByTestId('login-note').textContent()).toBe('Your session has ended: log in again.');
     await port.context.close();
     await page!.screenshot({ path: path.join(SCREENSHOTS, '7-after-pick.png') });
   }, 180_000);
