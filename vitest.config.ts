@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['{protocol,controller,sim,firmware-bridge,visualizer,cli,test}/**/*.test.ts'],
-    exclude: ['test/e2e/**', 'node_modules/**'],
+    exclude: ['test/e2e/**', '**/*.e2e.test.ts', 'node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

@@ -74,9 +74,10 @@ export interface FacilityOptions {
   /**
    * Over MQTT every part logs in (identities in `dataDir`, or in memory without one). Create the
    * console's demo users on a first start (`people`) and an identity for `gridline wms` beside
-   * the facility (`commandLineWms`).
+   * the facility (`commandLineWms`). The embedded broker says `refusalLinesPerMinute` refusals
+   * per identity a minute (default 5).
    */
-  identities?: { people?: boolean; commandLineWms?: boolean };
+  identities?: { people?: boolean; commandLineWms?: boolean; refusalLinesPerMinute?: number };
 }
 
 export interface Facility {
@@ -177,6 +178,7 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
           topics: { site: controllerOptions.site, interfaceName: controllerOptions.interfaceName, manufacturer: controllerOptions.manufacturer },
           controllerClientIds: [controllerClientId],
           log: (line) => options.log?.(`broker ${line}`),
+          ...(options.identities?.refusalLinesPerMinute !== undefined ? { refusalLinesPerMinute: options.identities.refusalLinesPerMinute } : {}),
         },
       });
       brokerUrl = broker.url;

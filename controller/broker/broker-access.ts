@@ -29,6 +29,8 @@ export interface BrokerSecurityOptions {
   readonly maxPacketBytes?: Partial<Record<Role | 'unknown', number>>;
   /** How often the identities are looked at for removed or rotated ones, wall ms. */
   readonly identityCheckMs?: number;
+  /** Refusals said per identity (or address) a minute; more are counted and summed up (default 5). */
+  readonly refusalLinesPerMinute?: number;
 }
 
 /**
@@ -74,7 +76,7 @@ export class BrokerAccess {
 
   constructor(private readonly options: BrokerSecurityOptions) {
     this.limits = { ...DEFAULT_MAX_PACKET_BYTES, ...options.maxPacketBytes };
-    this.refusals = new RefusalLog({ write: options.log });
+    this.refusals = new RefusalLog({ write: options.log, ...(options.refusalLinesPerMinute !== undefined ? { perWindow: options.refusalLinesPerMinute } : {}) });
   }
 
   install(broker: Aedes): void {

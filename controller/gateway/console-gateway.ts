@@ -107,8 +107,9 @@ export class ConsoleGateway {
   /**
    * Runs a command and sends its one reply (also returned, for tests; undefined while the reply
    * waits on the robots). An internal error is thrown on, to the error boundary (`recover`
-   * answers the command). A command seen again (a QoS 1 redelivery) is not run
-   * twice: its first reply is sent again, or, while that is still to come, nothing.
+   * answers the command). A command seen again (a QoS 1 redelivery, or a replay) is not run
+   * twice: its first reply is sent again (and the repeat raised), or, while that is still to
+   * come, nothing.
    */
   handle(received: ReceivedConsoleCommand, onReply?: (reply: ConsoleReplyDraft) => void): ConsoleReplyDraft | undefined {
     const reply = this.answer(received, onReply);
@@ -119,7 +120,9 @@ export class ConsoleGateway {
   private answer(received: ReceivedConsoleCommand, onReply: ((reply: ConsoleReplyDraft) => void) | undefined): ConsoleReplyDraft | undefined {
     const { user } = received;
     const earlier = received.ok ? this.recentReplies.get(commandKey(user, received.command.commandId)) : undefined;
-    if (earlier) {
+    if (earlier && received.ok) {
+      // A redelivery (QoS 1 after a reconnect) or a replay: said either way, never run twice.
+      this.controller.alarm('console', `${user} sent command ${received.command.commandId} (${received.command.type}) again; it was answered as before and not run again`);
       this.out.reply(user, earlier);
       return earlier;
     }
@@ -128,7 +131,8 @@ export class ConsoleGateway {
     const key = commandKey(user, command.commandId);
     if (this.pending.has(key)) return undefined;
     const accountable = this.accountability;
-    if (accountable) {
+    // A column query changes nothing: it is answered, not logged.
+    if (accountable && command.type !== 'queryColumn') {
       if (accountable.audit.has(user, command.commandId)) {
         this.controller.alarm('console', `${user} sent command ${command.commandId} (${command.type}) again; a command is run once, so it was refused`);
         return this.send(user, { commandId: command.commandId, ok: false, code: 'NOT_ALLOWED', message: `command ${command.commandId} was given before; it is not run again (send a new command)` }, false);
