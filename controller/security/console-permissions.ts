@@ -5,9 +5,8 @@
  * quarantined bin (declaring its contents known again) are a supervisor's.
  */
 import type { ConsoleCommandType } from '../../protocol/console/console-messages.ts';
+import { SUPERVISOR_COMMANDS } from '../../protocol/console/console-roles.ts';
 import type { Role } from './identities.ts';
-
-export const SUPERVISOR_COMMANDS: ReadonlySet<ConsoleCommandType> = new Set(['resumeAll', 'clearQuarantine']);
 
 /** Why `role` may not give a command of `type`, or null when it may. */
 export function commandRefusal(role: Role | undefined, type: ConsoleCommandType): string | null {
