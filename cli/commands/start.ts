@@ -33,12 +33,12 @@ export async function runStart(values: CommandArgs): Promise<number> {
   const clash = externalRobots.filter((s) => started.has(s));
   if (clash.length > 0) throw new UsageError(`--external-robots: ${clash.join(', ')} ${clash.length === 1 ? 'is a robot' : 'are robots'} the facility starts; an external robot needs a serial number of its own (start fewer with --robots)`);
   const out = (line: string) => process.stdout.write(`${line}\n`);
-  const consoleWanted = !values['no-console'];
+  // The console's MQTT goes through its own server to the embedded broker, which takes the
+  // login session as the page's identity; an external broker cannot (see README "Security").
+  const consoleWanted = !values['no-console'] && url === undefined;
   const consoleHost = (values['console-host'] as string | undefined) ?? '127.0.0.1';
   const consolePort = numberOption(values, 'console-port', 8080, (n) => Number.isInteger(n) && n >= 0 && n < 65536);
-  const consoleMqttUrl = values['console-mqtt-url'] as string | undefined;
   const tls = tlsOption(values);
-  if (consoleMqttUrl !== undefined && !/^wss?:\/\//.test(consoleMqttUrl)) throw new UsageError(`--console-mqtt-url must be a ws:// or wss:// URL (got "${consoleMqttUrl}")`);
   // Built before anything starts, so a build problem stops nothing half-started.
   if (consoleWanted) await ensureConsoleBuilt((line) => out(`gridline: ${line}`));
 
@@ -74,7 +74,6 @@ export async function runStart(values: CommandArgs): Promise<number> {
         identities: facility.identities!.store,
         ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
         auditLog: (limit) => facility.controller.store.audit.entries(limit),
-        ...(consoleMqttUrl ? { mqttUrl: consoleMqttUrl } : {}),
         ...(facility.broker ? { mqttStream: facility.broker.handleStream } : {}),
       });
     } catch (error) {
@@ -82,7 +81,8 @@ export async function runStart(values: CommandArgs): Promise<number> {
       throw error;
     }
     out(`gridline: console ${consoleServer.url} (port screens: ${consoleServer.url}port.html?port=${layout.ports[0]?.id ?? 'P1'})`);
-    if (!facility.broker && !consoleMqttUrl) out('gridline: the console needs MQTT over WebSocket from the external broker: pass --console-mqtt-url ws://HOST:PORT');
+  } else if (url !== undefined && !values['no-console']) {
+    out('gridline: no console with an external broker: the console logs its users in through the embedded broker only (README, "Security")');
   }
   const identities = facility.identities!;
   if (identities.createdLogins.length > 0) {
@@ -99,6 +99,8 @@ export async function runStart(values: CommandArgs): Promise<number> {
   if (external.length > 0) {
     const topic = `${core.options.interfaceName}/v2/${core.options.manufacturer}/{serialNumber}/…`;
     out(`gridline: external robots ${external.join(', ')}: not started here; they connect to ${facility.brokerUrl} as VDA 5050 2.0.0 vehicles (${topic}), and no robot is given work until every robot of the fleet has reported where it stands (or ${core.options.fleetWaitMs / 1000} s have passed)`);
+    const unknown = external.filter((serial) => facility.identities!.store.get(serial)?.role !== 'robot');
+    if (unknown.length > 0) out(`gridline: ${unknown.join(', ')} cannot log in yet: give each an identity, e.g. "gridline identities add ${unknown[0]} --role robot --data ${dataDir}"`);
   }
   if (facility.controller.resumed.resumed + facility.controller.resumed.failed > 0) {
     out(`gridline: ${facility.controller.resumed.resumed} open requests resumed from the store, ${facility.controller.resumed.failed} failed`);

@@ -187,12 +187,6 @@ describe('the console web server', () => {
     expect(page.body).toMatch(/npm run build:console/);
   });
 
-  it('tells the page the external broker when given one', async () => {
-    server = await start({ mqttUrl: 'ws://broker.example:9001' });
-    const { cookie } = await login('ann');
-    expect(JSON.parse((await get(server.url, '/config.json', { cookie })).body).mqttUrl).toBe('ws://broker.example:9001');
-  });
-
   it('carries MQTT over WebSocket at /mqtt to the embedded broker as the session\'s identity', async () => {
     broker = await startEmbeddedBroker({
       port: 0,

@@ -27,11 +27,6 @@ export interface ConsoleHttpOptions {
   /** The built console (index.html, port.html, assets/). */
   distDir: string;
   site: string;
-  /**
-   * Where the page connects for MQTT over WebSocket. Absent: this server's own `/mqtt`, fed to
-   * `mqttStream` (the embedded broker). Set it for an external broker's WebSocket listener.
-   */
-  mqttUrl?: string;
   /** Takes each browser's MQTT-over-WebSocket stream with the identity of its session (the embedded broker's handleStream). */
   mqttStream?: (stream: Duplex, request: IncomingMessage, identity: Identity) => void;
   /** Host names the console answers to besides `host` and localhost (e.g. this machine's name). */
@@ -118,7 +113,7 @@ export async function startConsoleHttpServer(options: ConsoleHttpOptions): Promi
     const user = { name: session.identity.name, role: session.identity.role, scope: session.identity.scope };
     if (url.pathname === '/session') return send(response, 200, CONTENT_TYPES['.json']!, JSON.stringify(user));
     if (url.pathname === '/config.json') {
-      const mqttUrl = options.mqttUrl ?? `${options.tls ? 'wss' : 'ws'}://${request.headers.host ?? `${options.host}:${address().port}`}/mqtt`;
+      const mqttUrl = `${options.tls ? 'wss' : 'ws'}://${request.headers.host ?? `${options.host}:${address().port}`}/mqtt`;
       return send(response, 200, CONTENT_TYPES['.json']!, JSON.stringify({ mqttUrl, site: options.site, user }));
     }
     if (url.pathname === '/audit') {
