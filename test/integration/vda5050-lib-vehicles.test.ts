@@ -31,7 +31,7 @@ describe('a vda-5050-lib vehicle spoken to in pure VDA 5050 2.0.0 (instant actio
 
   it('is given no bin work, and says why: its factsheet never comes', async () => {
     const core = run.f.controller.controller;
-    await run.runUntil(() => core.alarms.some((a) => a.source === 'R013' && a.message.startsWith('sent no factsheet')), 15_000);
+    await run.runUntil(() => OUTSIDE.every((serial) => core.alarms.some((a) => a.source === serial && a.message.startsWith('sent no factsheet'))), 20_000);
     for (const serial of OUTSIDE) {
       expect(core.alarms.find((a) => a.source === serial && a.message.startsWith('sent no factsheet'))?.message).toMatch(/so it is given no work but moves/);
       expect(core.robotViews().find((v) => v.serial === serial)!.capabilities).toBeNull();

@@ -288,7 +288,11 @@ describe('an internal error in each kind of handler', () => {
       ['k-1', false, 'INTERNAL_ERROR', 'internal error: injected: command broke (in blockCell)'],
       ['k-2', true, 'OK', expect.any(String)],
     ]);
-    expect(core.alarms.map((a) => a.source)).toEqual(['console']);
+    // The internal error, and the repeat (never run twice, and said).
+    expect(core.alarms.map((a) => `${a.source}: ${a.message.split('\n')[0]}`)).toEqual([
+      expect.stringMatching(/^console: internal error: .*injected: command broke/),
+      'console: ann sent command k-1 (blockCell) again; it was answered as before and not run again',
+    ]);
     expect(core.blockedCells()).toHaveLength(1);
     expect(storeState(r.f.controller.store)).toEqual(memoryState(core));
     await r.stop();
