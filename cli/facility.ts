@@ -189,7 +189,10 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
     // lives and dies with the controller: nothing to keep.
     const persistentSession = transport.url !== undefined;
     connect = async (clientId, will, login) => {
-      const credentials = login ?? known.credentialsOf(identityOfClient.get(clientId) ?? clientId);
+      // The facility's own parts read their password afresh on every reconnection: one rotated
+      // while they run ("gridline identities rotate") is the one they log in with next.
+      const name = identityOfClient.get(clientId) ?? clientId;
+      const credentials = login ?? (() => known.credentialsOf(name));
       return track(await connectMqttBus(url, { clientId, credentials, ...(will ? { will } : {}), ...(clientId === controllerClientId && persistentSession ? { persistentSession } : {}) }));
     };
     if (options.onVdaMessage) {

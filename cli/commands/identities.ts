@@ -1,10 +1,11 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { defaultControllerOptions } from '../../controller/controller-options.ts';
 import { mosquittoConfig } from '../../controller/security/mosquitto-config.ts';
 import { addIdentity, IdentityError, removeIdentity, rotateIdentity } from '../../controller/security/identity-admin.ts';
 import { isRole, ROLE_DESCRIPTIONS, ROLES, SCOPED_ROLES } from '../../controller/security/identities.ts';
 import { FileIdentityStore, FileSecretStore } from '../../controller/security/identity-store.ts';
+import { writePrivateFile } from '../../controller/security/private-files.ts';
 import { readPasswordFile } from '../broker-login.ts';
 import { numberOption, UsageError, type CommandArgs } from '../errors.ts';
 import { prepareFacilityIdentities } from '../facility-identities.ts';
@@ -111,10 +112,8 @@ function writeMosquittoConfig(identities: Parameters<typeof mosquittoConfig>[0][
     listeners: [{ port: port('port', 1883)!, ...(host ? { host } : {}) }, ...(websocketsPort ? [{ port: websocketsPort, websockets: true, ...(host ? { host } : {}) }] : [])],
   });
   mkdirSync(dir, { recursive: true });
-  for (const [file, text] of [['passwd', config.passwords], ['acl', config.acl], ['mosquitto.conf', config.conf]] as const) {
-    writeFileSync(path.join(dir, file), text, { mode: 0o600 });
-    chmodSync(path.join(dir, file), 0o600);
-  }
+  // Each file replaced whole: a Mosquitto reloading meanwhile reads the old or the new one.
+  for (const [file, text] of [['passwd', config.passwords], ['acl', config.acl], ['mosquitto.conf', config.conf]] as const) writePrivateFile(path.join(dir, file), text);
   out(`wrote ${dir}/passwd, ${dir}/acl and ${dir}/mosquitto.conf for ${identities.length} identities; run: mosquitto -c ${dir}/mosquitto.conf`);
   if (identities.length === 0) out('there are no identities yet, so no one can connect: "gridline identities init" makes the facility\'s, then write this again');
   return 0;

@@ -66,7 +66,7 @@ describe('embedded broker access', () => {
     await gone;
     await new Promise((r) => setTimeout(r, 50));
     expect(seen).toEqual(['uagv/v2/gridline/R001/state']);
-    expect(log.join('\n')).toMatch(/refused: R001: publish to uagv\/v2\/gridline\/R002\/state/);
+    expect(log.join('\n')).toMatch(/refused: R001: publish to "uagv\/v2\/gridline\/R002\/state"/);
   });
 
   it('refuses a subscription outside the identity\'s topics with the failure code, keeping the connection', async () => {
@@ -74,7 +74,7 @@ describe('embedded broker access', () => {
     await expect(wms.subscribeAsync('gridline/v1/demo/wms/wms-b/reply')).rejects.toThrow(/Subscribe error/);
     expect((await wms.subscribeAsync('gridline/v1/demo/wms/wms-a/reply'))[0]!.qos).toBe(0);
     expect(wms.connected).toBe(true);
-    expect(log.join('\n')).toMatch(/refused: wms-a: subscribe to gridline\/v1\/demo\/wms\/wms-b\/reply/);
+    expect(log.join('\n')).toMatch(/refused: wms-a: subscribe to "gridline\/v1\/demo\/wms\/wms-b\/reply"/);
   });
 
   it("keeps the controller's client id for the controller, and a client id in use for its identity", async () => {
@@ -86,6 +86,34 @@ describe('embedded broker access', () => {
     expect(log.join('\n')).toMatch(/client id is in use by R002/);
     const again = await as('R002', 'robot-R002'); // the same identity may take its own id back
     expect(again.connected).toBe(true);
+  });
+
+  it("keeps a client id's kept session for its identity: another can neither read its queue nor wipe it", async () => {
+    const first = await as('wms-a', 'wms-a-kept', { clean: false });
+    await first.subscribeAsync('gridline/v1/demo/wms/wms-a/reply', { qos: 1 });
+    await first.endAsync();
+    const controller = await as('controller', 'gridline-controller-demo');
+    await controller.publishAsync('gridline/v1/demo/wms/wms-a/reply', '{"queued":true}', { qos: 1 });
+    await refusedConnect(as('R001', 'wms-a-kept', { clean: false }));
+    await refusedConnect(as('R001', 'wms-a-kept', { clean: true }));
+    expect(log.join('\n')).toMatch(/R001: connection as client "wms-a-kept": the client id holds a kept session of wms-a/);
+    const received: string[] = [];
+    const back = await connect('wms-a-kept', 'wms-a', secrets.get('wms-a')!, { clean: false });
+    back.on('message', (_topic, payload) => received.push(payload.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the queued reply; got ${received.length}`)), 5_000);
+      const check = setInterval(() => received.length > 0 && (clearTimeout(timer), clearInterval(check), resolve()), 20);
+    });
+    expect(received).toEqual(['{"queued":true}']);
+  });
+
+  it('refuses the logins of an address unchecked after too many failures', async () => {
+    await broker.close();
+    broker = await startEmbeddedBroker({ port: 0, access: { identities, topics, controllerClientIds: [], log: (line) => log.push(line), loginFailuresPerMinute: 2 } });
+    await refusedConnect(connect('w1', 'R001', 'wrong-1'));
+    await refusedConnect(connect('w2', 'mallory', 'wrong-2'));
+    await refusedConnect(as('R001'));
+    expect(log.join('\n')).toMatch(/too many failed logins from this address; refused unchecked/);
   });
 
   it('refuses a last will on a topic the client may not publish to', async () => {

@@ -2,8 +2,10 @@
  * Authentication and authorisation for the embedded broker (DESIGN.md §3 "Security"): every
  * connection proves an identity (a password, a console session, or a robot's client
  * certificate), every publish and subscription is checked against that identity's rules
- * (access-rules.ts), the controller's client id is the controller's alone, and a client id in
- * use cannot be taken over by another identity. Refusals go to a rate-limited log.
+ * (access-rules.ts), and so is every message before it is delivered (a kept session's queued
+ * messages included). The controller's client id is the controller's alone; a client id in use,
+ * or holding a kept session, cannot be taken by another identity. Refusals go to a rate-limited
+ * log.
  *
  * MQTT 3.1.1 cannot tell a client its publish was refused: aedes ends the connection instead
  * (§3.3.5 allows either). A refused subscription is answered with the failure code 0x80.
@@ -31,6 +33,13 @@ export interface BrokerSecurityOptions {
   readonly identityCheckMs?: number;
   /** Refusals said per identity (or address) a minute; more are counted and summed up (default 5). */
   readonly refusalLinesPerMinute?: number;
+  /**
+   * Failed password logins an address may make a minute (default 30); beyond, its logins are
+   * refused unchecked, so a flood of guesses cannot tie up the scrypt threads real logins need.
+   */
+  readonly loginFailuresPerMinute?: number;
+  /** Wall-clock ms (the broker is an adapter: real time). */
+  readonly now?: () => number;
 }
 
 /**
@@ -68,8 +77,17 @@ export class BrokerAccess {
   private readonly sessions = new WeakMap<IncomingMessage, Identity>();
   private readonly certificates = new WeakMap<Duplex, string>();
   private readonly passwords = new VerifiedPasswords();
+  private readonly loginFailures = new Map<string, { count: number; sinceMs: number }>();
+  private lastIdentitiesError = '';
   private readonly limits: Record<Role | 'unknown', number>;
   readonly refusals: RefusalLog;
+  /**
+   * Each client id's latest authenticated connection and its identity: a connection that has
+   * passed authentication but is not yet registered in the broker still holds its id.
+   */
+  private readonly idHolders = new Map<string, { client: Client; name: string }>();
+  /** Client ids with a kept session (clean session off), and the identity that owns each. */
+  private readonly sessionOwners = new Map<string, string>();
   private broker: Aedes | null = null;
   private checkTimer: NodeJS.Timeout | null = null;
   private identitiesVersion = -1;
@@ -92,15 +110,21 @@ export class BrokerAccess {
       const access = this.clients.get(client);
       if (access?.rules.mayPublish(packet.topic, packet.retain)) return done(null);
       const who = access?.identity.name ?? client.id;
-      this.refusals.refuse(who, `publish${packet.retain ? ' (retained)' : ''} to ${packet.topic}`);
+      this.refusals.refuse(who, `publish${packet.retain ? ' (retained)' : ''} to ${JSON.stringify(packet.topic)}`);
       done(new Error(`${who} may not publish${packet.retain ? ' retained' : ''} to ${packet.topic}`));
     };
     broker.authorizeSubscribe = (client, subscription, done) => {
       const access = this.clients.get(client);
       if (access?.rules.maySubscribe(subscription.topic)) return done(null, subscription);
-      this.refusals.refuse(access?.identity.name ?? client.id, `subscribe to ${subscription.topic}`);
+      this.refusals.refuse(access?.identity.name ?? client.id, `subscribe to ${JSON.stringify(subscription.topic)}`);
       done(null, null);
     };
+    // The last check before a message leaves: also covers a kept session's queued messages and
+    // subscriptions restored from it, which no authorizeSubscribe saw under this identity.
+    broker.authorizeForward = (client, packet) => (this.clients.get(client)?.rules.mayRead(packet.topic) ? packet : null);
+    broker.on('clientDisconnect', (client) => {
+      if (this.idHolders.get(client.id)?.client === client) this.idHolders.delete(client.id);
+    });
     this.identitiesVersion = this.options.identities.version();
     this.checkTimer = setInterval(() => this.dropChangedIdentities(), this.options.identityCheckMs ?? 2000);
     this.checkTimer.unref();
@@ -160,22 +184,30 @@ export class BrokerAccess {
       identity = vouched;
     } else {
       if (username === undefined || password === undefined) return refuse(NOT_AUTHORIZED, address, 'no username and password');
+      if (this.tooManyLoginFailures(address)) return refuse(BAD_USERNAME_OR_PASSWORD, address, 'too many failed logins from this address; refused unchecked for a minute');
       const record = this.options.identities.get(username);
       if (!record) {
         await spendVerifyTime(password.toString('utf8'));
+        this.countLoginFailure(address);
         return refuse(BAD_USERNAME_OR_PASSWORD, `${address} (unknown user ${JSON.stringify(username.slice(0, 64))})`, 'bad username or password');
       }
-      if (!(await this.passwords.verify(record.name, password.toString('utf8'), record.passwordHash))) return refuse(BAD_USERNAME_OR_PASSWORD, `${record.name} from ${address}`, 'bad username or password');
+      if (!(await this.passwords.verify(record.name, password.toString('utf8'), record.passwordHash))) {
+        this.countLoginFailure(address);
+        return refuse(BAD_USERNAME_OR_PASSWORD, `${record.name} from ${address}`, 'bad username or password');
+      }
       identity = record;
       passwordHash = record.passwordHash;
     }
     if (this.options.controllerClientIds.includes(client.id) && identity.role !== 'controller') {
       return refuse(IDENTIFIER_REJECTED, identity.name, 'the client id is the controller\'s');
     }
-    const holder = this.connectedClients()[client.id];
-    const holderAccess = holder && holder !== client ? this.clients.get(holder) : undefined;
-    if (holderAccess && holderAccess.identity.name !== identity.name) {
-      return refuse(IDENTIFIER_REJECTED, identity.name, `the client id is in use by ${holderAccess.identity.name}`);
+    const holder = this.idHolders.get(client.id);
+    if (holder && holder.client !== client && !holder.client.closed && holder.name !== identity.name) {
+      return refuse(IDENTIFIER_REJECTED, identity.name, `the client id is in use by ${holder.name}`);
+    }
+    const owner = this.sessionOwners.get(client.id);
+    if (owner !== undefined && owner !== identity.name) {
+      return refuse(IDENTIFIER_REJECTED, identity.name, `the client id holds a kept session of ${owner}`);
     }
     const rules = new CompiledRules(accessRules(identity, this.options.topics));
     const will = (client as unknown as { _will?: { topic: string; retain?: boolean } | null })._will;
@@ -183,6 +215,10 @@ export class BrokerAccess {
       return refuse(NOT_AUTHORIZED, identity.name, `its last will on ${will.topic} is a topic it may not publish to`);
     }
     this.clients.set(client, { identity, rules, passwordHash });
+    this.idHolders.set(client.id, { client, name: identity.name });
+    // A clean session ends the kept one (MQTT 3.1.1 §3.1.2.4); a kept one is its owner's.
+    if (client.clean) this.sessionOwners.delete(client.id);
+    else this.sessionOwners.set(client.id, identity.name);
     const limit = this.packetLimits.get(client);
     if (limit) limit.maxPacketBytes = this.limits[identity.role];
     return null;
@@ -197,25 +233,54 @@ export class BrokerAccess {
     return record?.role === 'robot' ? record : undefined;
   }
 
-  /** Ends the connections of identities removed, given another role, or with a new password. */
-  private dropChangedIdentities(): void {
-    let version: number;
-    try {
-      version = this.options.identities.version();
-    } catch (error) {
-      this.options.log(`identities: ${(error as Error).message}`);
-      return;
+  private tooManyLoginFailures(address: string): boolean {
+    const entry = this.loginFailures.get(address);
+    if (!entry) return false;
+    if (this.now() - entry.sinceMs >= 60_000) {
+      this.loginFailures.delete(address);
+      return false;
     }
-    if (version === this.identitiesVersion) return;
-    this.identitiesVersion = version;
-    for (const client of Object.values(this.connectedClients())) {
-      const access = this.clients.get(client);
-      if (!access) continue;
-      const record = this.options.identities.get(access.identity.name);
-      const changed = !record || record.role !== access.identity.role || record.scope !== access.identity.scope || (access.passwordHash !== null && record.passwordHash !== access.passwordHash);
-      if (!changed) continue;
-      this.options.log(`identity ${access.identity.name} ${record ? 'changed' : 'was removed'}: its connection ${JSON.stringify(client.id)} is closed`);
-      client.close();
+    return entry.count >= (this.options.loginFailuresPerMinute ?? 30);
+  }
+
+  private countLoginFailure(address: string): void {
+    const entry = this.loginFailures.get(address);
+    if (!entry || this.now() - entry.sinceMs >= 60_000) this.loginFailures.set(address, { count: 1, sinceMs: this.now() });
+    else entry.count++;
+    // Failures from ever new addresses must not grow this without end.
+    if (this.loginFailures.size > 10_000) this.loginFailures.delete(this.loginFailures.keys().next().value!);
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /**
+   * Ends the connections of identities removed, given another role, or with a new password. An
+   * identities file that cannot be read keeps every connection and is said once per new error.
+   */
+  private dropChangedIdentities(): void {
+    try {
+      const version = this.options.identities.version();
+      if (version === this.identitiesVersion) return;
+      const changes: { client: Client; name: string; removed: boolean }[] = [];
+      for (const client of Object.values(this.connectedClients())) {
+        const access = this.clients.get(client);
+        if (!access) continue;
+        const record = this.options.identities.get(access.identity.name);
+        const changed = !record || record.role !== access.identity.role || record.scope !== access.identity.scope || (access.passwordHash !== null && record.passwordHash !== access.passwordHash);
+        if (changed) changes.push({ client, name: access.identity.name, removed: !record });
+      }
+      this.identitiesVersion = version;
+      this.lastIdentitiesError = '';
+      for (const { client, name, removed } of changes) {
+        this.options.log(`identity ${name} ${removed ? 'was removed' : 'changed'}: its connection ${JSON.stringify(client.id)} is closed`);
+        client.close();
+      }
+    } catch (error) {
+      const message = (error as Error).message;
+      if (message !== this.lastIdentitiesError) this.options.log(`identities: ${message}; connections are kept as they are`);
+      this.lastIdentitiesError = message;
     }
   }
 }

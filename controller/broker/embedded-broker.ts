@@ -56,10 +56,19 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     access?.limitPackets(client, address);
   };
   const server = net.createServer((socket) => serve(socket, `${socket.remoteAddress}:${socket.remotePort}`));
-  await listen(server, options.port ?? 0, host);
-  const port = (server.address() as net.AddressInfo).port;
   const tlsOptions = options.tls;
   let tlsServer: tls.Server | null = null;
+  const stopBroker = async () => {
+    access?.stop();
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+  };
+  try {
+    await listen(server, options.port ?? 0, host, 'stop the other broker or pass --broker URL to use it');
+  } catch (error) {
+    await stopBroker();
+    throw error;
+  }
+  const port = (server.address() as net.AddressInfo).port;
   if (tlsOptions) {
     // A certificate is asked for but not required: robots may log in with one, others with a password.
     tlsServer = tls.createServer({ cert: tlsOptions.cert, key: tlsOptions.key, ...(tlsOptions.ca ? { ca: tlsOptions.ca, requestCert: true, rejectUnauthorized: false } : {}) }, (socket) => {
@@ -69,7 +78,14 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     });
     // A handshake that fails (a client that does not trust the site's certificate) ends that connection only.
     tlsServer.on('tlsClientError', () => {});
-    await listen(tlsServer, tlsOptions.port, tlsOptions.host ?? host);
+    try {
+      await listen(tlsServer, tlsOptions.port, tlsOptions.host ?? host, 'pass another --mqtts-port');
+    } catch (error) {
+      // Nothing half-started is left behind: the plain listener and the broker end too.
+      await stopBroker();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw error;
+    }
   }
   const tlsAddress = tlsServer ? (tlsServer.address() as net.AddressInfo) : null;
   return {
@@ -82,8 +98,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     },
     access,
     async close() {
-      access?.stop();
-      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await stopBroker();
       // Connected clients keep a server open; aedes.close() has ended them.
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (tlsServer) await new Promise<void>((resolve) => tlsServer.close(() => resolve()));
@@ -91,11 +106,12 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   };
 }
 
-function listen(server: net.Server, port: number, host: string): Promise<void> {
+/** Listens on `port`; a port in use is refused with `whatToDo` in the message. */
+function listen(server: net.Server, port: number, host: string, whatToDo: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       // The message says what to do; the code stays so callers can tell this from a bug.
-      reject(err.code === 'EADDRINUSE' ? Object.assign(new Error(`port ${port} on ${host} is in use; stop the other broker or pass --broker URL to use it`), { code: 'EADDRINUSE' }) : err),
+      reject(err.code === 'EADDRINUSE' ? Object.assign(new Error(`port ${port} on ${host} is in use; ${whatToDo}`), { code: 'EADDRINUSE' }) : err),
     );
     server.listen(port, host, () => resolve());
   });

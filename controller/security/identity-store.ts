@@ -7,10 +7,11 @@
  * facility runs itself (its controller, simulated robots, pickers, demo WMS): those parts must
  * log in at every start, like any service that holds its broker password in its configuration.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ROLES, type IdentityRecord } from './identities.ts';
+import { withFileLock, writePrivateFile } from './private-files.ts';
 
 export const IDENTITIES_FILE = 'identities.json';
 export const SECRETS_FILE = 'facility-secrets.json';
@@ -115,19 +116,23 @@ export class FileIdentityStore implements IdentityStore {
   }
 
   put(record: IdentityRecord): void {
-    this.refresh();
-    const next = new Map(this.cache);
-    next.set(record.name, record);
-    this.write(next);
+    withFileLock(this.file, () => {
+      this.refresh();
+      const next = new Map(this.cache);
+      next.set(record.name, record);
+      this.write(next);
+    });
   }
 
   remove(name: string): boolean {
-    this.refresh();
-    if (!this.cache.has(name)) return false;
-    const next = new Map(this.cache);
-    next.delete(name);
-    this.write(next);
-    return true;
+    return withFileLock(this.file, () => {
+      this.refresh();
+      if (!this.cache.has(name)) return false;
+      const next = new Map(this.cache);
+      next.delete(name);
+      this.write(next);
+      return true;
+    });
   }
 
   version(): number {
@@ -169,14 +174,16 @@ export class FileSecretStore implements SecretStore {
   }
 
   set(name: string, password: string): void {
-    writePrivateJson(this.file, { version: 1, secrets: { ...this.read(), [name]: password } });
+    withFileLock(this.file, () => writePrivateJson(this.file, { version: 1, secrets: { ...this.read(), [name]: password } }));
   }
 
   remove(name: string): void {
-    const secrets = this.read();
-    if (!(name in secrets)) return;
-    delete secrets[name];
-    writePrivateJson(this.file, { version: 1, secrets });
+    withFileLock(this.file, () => {
+      const secrets = this.read();
+      if (!(name in secrets)) return;
+      delete secrets[name];
+      writePrivateJson(this.file, { version: 1, secrets });
+    });
   }
 
   private read(): Record<string, string> {
@@ -204,10 +211,6 @@ function readJson(file: string): unknown {
   }
 }
 
-/** Written whole to a temporary file, then renamed: a reader sees the old file or the new, never half. */
 function writePrivateJson(file: string, value: unknown): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(temporary, 0o600);
-  renameSync(temporary, file);
+  writePrivateFile(file, `${JSON.stringify(value, null, 2)}\n`);
 }

@@ -26,4 +26,12 @@ describe('Mosquitto configuration', () => {
     expect(config.conf).toMatch(/^listener 1883\nuse_username_as_clientid true$/m);
     expect(config.conf).toMatch(/^listener 9001 127\.0\.0\.1\nuse_username_as_clientid true\nprotocol websockets$/m);
   });
+
+  it('refuses, by name, identities Mosquitto cannot log in (a ":" in the name)', async () => {
+    const store = new MemoryIdentityStore();
+    await addIdentity(store, null, { name: 'AB:01', role: 'robot' });
+    expect(() =>
+      mosquittoConfig({ identities: store.list(), topics: { site: 'demo', interfaceName: 'uagv', manufacturer: 'gridline' }, passwordFile: '/p', aclFile: '/a', listeners: [{ port: 1883 }] }),
+    ).toThrow(/cannot hold a name with ":": AB:01/);
+  });
 });

@@ -11,8 +11,11 @@
  *   topics, and the controller takes nothing from a retained message it would not take live;
  * - packet size: one limit for all (`max_packet_size`, the controller's), not one per role; the
  *   controller still refuses WMS payloads beyond the API's limit;
- * - a refused publish is dropped silently (the embedded broker ends the connection); refusals
- *   are in Mosquitto's log (`log_type all`).
+ * - a refused publish is dropped (the embedded broker ends the connection) and logged as
+ *   "Denied PUBLISH from …" under the log types this configuration sets; a subscription beyond
+ *   the ACL is granted but delivers nothing (the embedded broker refuses it with 0x80);
+ * - names: the password file is `name:hash`, so a name with a `:` (VDA 5050 allows one in a serial
+ *   number) cannot log in to Mosquitto; such identities are refused here, by name.
  */
 import { accessRules, type TopicContext } from './access-rules.ts';
 import { DEFAULT_MAX_PACKET_BYTES } from '../broker/broker-access.ts';
@@ -46,6 +49,10 @@ export interface MosquittoConfig {
 }
 
 export function mosquittoConfig(input: MosquittoConfigInput): MosquittoConfig {
+  const unusable = input.identities.filter((r) => r.name.includes(':')).map((r) => r.name);
+  if (unusable.length > 0) {
+    throw new Error(`Mosquitto's password file cannot hold a name with ":": ${unusable.join(', ')}; remove ${unusable.length === 1 ? 'that identity' : 'those identities'} or give the robot a serial number without ":"`);
+  }
   const passwords = input.identities.map((r) => `${r.name}:${r.mosquittoHash}\n`).join('');
   const acl = [
     `# Gridline access rules for site ${input.topics.site} (fleet ${input.topics.interfaceName}/v2/${input.topics.manufacturer}).`,

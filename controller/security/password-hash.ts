@@ -61,8 +61,10 @@ export async function verifyPassword(password: string, hash: string): Promise<bo
 }
 
 /**
- * Spends about the time a check of a person's password takes, for a name that has no identity:
- * a wrong name and a wrong password then look alike from outside.
+ * Spends about the time a check of a person's password takes, for a name that has no identity,
+ * so a wrong name answers no faster than a person's wrong password. A machine's hash is cheaper
+ * (SCRYPT_LOG2_N.machine), so timing can still tell a machine name from an unknown one; machine
+ * names (serial numbers, port ids) are no secret, and failed logins are limited per address.
  */
 export async function spendVerifyTime(password: string): Promise<void> {
   await scryptKey(password, Buffer.alloc(SALT_BYTES), SCRYPT_LOG2_N.person, SCRYPT_R, SCRYPT_P);

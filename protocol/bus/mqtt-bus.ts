@@ -17,8 +17,11 @@ export interface MqttTlsOptions {
 }
 
 export interface MqttBusOptions extends BusConnectOptions {
-  /** Who connects; absent only for a broker that lets anyone in. */
-  credentials?: MqttCredentials;
+  /**
+   * Who connects; absent only for a broker that lets anyone in. A function is asked again before
+   * every reconnection, so a password changed meanwhile (a rotation) is the one used.
+   */
+  credentials?: MqttCredentials | (() => MqttCredentials);
   tls?: MqttTlsOptions;
   /**
    * Keep the session while disconnected (MQTT clean session off): the broker queues QoS 1
@@ -37,11 +40,13 @@ export interface MqttBusOptions extends BusConnectOptions {
  * queued by mqtt.js and sent after reconnecting.
  */
 export async function connectMqttBus(url: string, options: MqttBusOptions): Promise<MessageBus> {
+  const login = typeof options.credentials === 'function' ? options.credentials : undefined;
+  const credentials: MqttCredentials | undefined = login ? login() : (options.credentials as MqttCredentials | undefined);
   const client = mqtt.connect(url, {
     clientId: options.clientId,
     protocolVersion: 4,
     clean: !options.persistentSession,
-    ...(options.credentials ? { username: options.credentials.username, password: options.credentials.password } : {}),
+    ...(credentials ? { username: credentials.username, password: credentials.password } : {}),
     ...(options.tls ? { ...options.tls, rejectUnauthorized: true } : {}),
     reconnectPeriod: options.reconnectPeriodMs ?? 1000,
     connectTimeout: options.connectTimeoutMs ?? 10_000,
@@ -49,6 +54,18 @@ export async function connectMqttBus(url: string, options: MqttBusOptions): Prom
       ? { will: { topic: options.will.topic, payload: Buffer.from(options.will.payload), qos: options.will.qos ?? 0, retain: options.will.retain ?? false } }
       : {}),
   });
+  if (login) {
+    // mqtt.js says 'reconnect' just before it connects again with client.options.
+    client.on('reconnect', () => {
+      try {
+        const fresh = login();
+        client.options.username = fresh.username;
+        client.options.password = fresh.password;
+      } catch {
+        // The login cannot be read now (a secrets file being replaced): try with the last one.
+      }
+    });
+  }
   // Listening before the connection is up: a persistent session's queued messages may come in
   // the same read as the broker's CONNACK.
   const bus = new MqttBus(client, options.clientId, options.persistentSession ?? false);

@@ -30,9 +30,9 @@ describe('a persistent MQTT session', () => {
     await first.close();
 
     const wms = await connectMqttBus(broker.url, { clientId: 'wms-a', credentials: identities.login('wms-a') });
-    buses.push(wms);
     for (let i = 1; i <= 3; i++) wms.publish('gridline/v1/demo/wms/wms-a/request', `{"n":${i}}`, { qos: 1 });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // A clean disconnect waits for the broker's acknowledgements: the three are queued for 'ctl'.
+    await wms.close();
 
     const again = await connectMqttBus(broker.url, { clientId: 'ctl', credentials: identities.login('controller'), persistentSession: true });
     buses.push(again);

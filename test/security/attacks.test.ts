@@ -24,10 +24,10 @@ describeAttacks('the embedded broker', async () => {
     url: f.brokerUrl!,
     kind: 'embedded',
     login: (name) => logins.get(name) ?? f.identities!.credentialsOf(name),
-    publishRefusalLogged: (who, topic) => refused(new RegExp(`broker refused: ${escape(who)}: publish( \\(retained\\))? to ${escape(topic)}$`)),
+    publishRefusalLogged: (who, topic) => refused(new RegExp(`broker refused: ${escape(who)}: publish( \\(retained\\))? to ${escape(JSON.stringify(topic))}$`)),
     connectionRefusalLogged: (who) =>
       refused(who === undefined ? /broker refused: .*: connection as client .*: no username and password/ : new RegExp(`broker refused: (${escape(who)}\\b|.*unknown user "${escape(who)}").*connection as client`)),
-    subscriptionRefusalLogged: (who, filter) => refused(new RegExp(`broker refused: ${escape(who)}: subscribe to ${escape(filter)}$`)),
+    subscriptionRefusalLogged: (who, filter) => refused(new RegExp(`broker refused: ${escape(who)}: subscribe to ${escape(JSON.stringify(filter))}$`)),
     stop: () => f.stop(),
   };
 }, true);
