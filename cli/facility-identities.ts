@@ -48,6 +48,8 @@ export interface FacilityIdentities {
   readonly secrets: SecretStore;
   /** Console users created by this start, with their passwords (shown once, stored nowhere). */
   readonly createdLogins: readonly Login[];
+  /** The facility's own parts whose identities this start created. */
+  readonly createdParts: ReadonlySet<string>;
   /** The MQTT login of one of the facility's own parts. */
   credentialsOf(name: string): MqttCredentials;
   /** Adds an identity the facility does not run (tests playing a WMS, a robot of another maker). */
@@ -65,10 +67,12 @@ export async function prepareFacilityIdentities(dataDir: string | undefined, par
     ...(parts.commandLineWms ? [{ name: COMMAND_LINE_WMS_IDENTITY, role: 'wms' as const }] : []),
     ...(parts.monitor ? [{ name: MONITOR_IDENTITY, role: 'monitor' as const }] : []),
   ];
+  const createdParts = new Set<string>();
   for (const part of wanted) {
     const existing = store.get(part.name);
     if (!existing) {
       await addIdentity(store, secrets, { ...part, managed: true });
+      createdParts.add(part.name);
       continue;
     }
     if (existing.role !== part.role || (part.scope !== undefined && existing.scope !== part.scope)) {
@@ -90,6 +94,7 @@ export async function prepareFacilityIdentities(dataDir: string | undefined, par
     store,
     secrets,
     createdLogins,
+    createdParts,
     credentialsOf(name) {
       const password = secrets.get(name);
       if (password === undefined) throw new Error(`no password kept for identity ${name}: it is not one of the facility's own parts`);

@@ -41,6 +41,8 @@ Usage:
                           vehicles that connect on their own (the controller waits for them)
       --console-host H    interface of the operator console's web server (default 127.0.0.1)
       --console-port N    its port (default 8080; 0 picks a free one)
+      --console-name N[,N...]   host names browsers reach it by besides IP addresses,
+                          localhost and this machine's name (e.g. console.store.example)
       --no-console        do not serve the console
       --tls-cert FILE --tls-key FILE   the site's certificate (scripts/make-certificates.sh):
                           the broker also serves mqtts on --mqtts-port (default 8883) of
@@ -117,6 +119,7 @@ const OPTIONS = {
   frames: { type: 'string' },
   'console-host': { type: 'string' },
   'console-port': { type: 'string' },
+  'console-name': { type: 'string' },
   'no-console': { type: 'boolean' },
   'out-dir': { type: 'string' },
   'serial-number': { type: 'string' },

@@ -4,8 +4,12 @@
 #   OUT/server.pem, OUT/server.key  the broker's and the console's certificate, for HOST
 #                                   (and localhost, 127.0.0.1)
 #   OUT/robots/SERIAL.pem, .key     one client certificate per robot, its common name the
-#                                   robot's serial number: the embedded broker logs a robot
-#                                   in by it (the identity must exist: gridline identities add)
+#                                   name of the robot's identity (give each robot its serial
+#                                   number as its name): the embedded broker logs the robot in
+#                                   by it (the identity must exist: gridline identities add).
+#                                   A certificate cannot be revoked: while it is valid, an
+#                                   identity of that name accepts it (remove the identity, or
+#                                   make a new CA, to shut a stolen one out)
 # Usage: scripts/make-certificates.sh OUT HOST [SERIAL...]
 # Then: gridline start --tls-cert OUT/server.pem --tls-key OUT/server.key --tls-ca OUT/ca.pem
 # Certificates are valid for DAYS days (default 825); run again with the same OUT to add robots

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { formatKpi } from '../../controller/kpi.ts';
 import { numberOption, UsageError, type CommandArgs } from '../errors.ts';
@@ -9,6 +10,7 @@ import { loadLayout } from '../load-layout.ts';
 import { isValidSerialNumber } from '../../protocol/vda5050/topics.ts';
 import { startedSerials, withRobotCount } from '../../protocol/layout/index.ts';
 import { portScreenIdentity } from '../facility-identities.ts';
+import { SECRETS_FILE } from '../../controller/security/identity-store.ts';
 
 const KPI_PERIOD_MS = 5_000; // wall-clock period of the KPI line
 /** The demo WMS's rate: about what the default facility's 12 robots sustain (2 bins a request). */
@@ -71,6 +73,9 @@ export async function runStart(values: CommandArgs): Promise<number> {
         port: consolePort,
         distDir: CONSOLE_DIST_DIR,
         site: core.options.site,
+        // Browsers may reach it by this machine's name too: a name another site's page could
+        // rebind to this machine's address must be named here to be answered.
+        allowedHosts: [hostname(), ...commaList(values['console-name'], '--console-name needs host names, e.g. --console-name console.store.example')],
         identities: facility.identities!.store,
         ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
         auditLog: (limit) => facility.controller.store.audit.entries(limit),
@@ -93,7 +98,12 @@ export async function runStart(values: CommandArgs): Promise<number> {
   }
   if (manualPorts.length > 0) {
     out(`gridline: no simulated picker at ${manualPorts.join(', ')}: confirm there through the port screen, logged in as:`);
-    for (const portId of manualPorts) out(`gridline:   ${portScreenIdentity(portId).padEnd(10)} ${identities.credentialsOf(portScreenIdentity(portId)).password}   (port screen of ${portId})`);
+    // A password goes to the output (and so to logs) only when it was just made.
+    for (const portId of manualPorts) {
+      const name = portScreenIdentity(portId);
+      const password = identities.createdParts.has(name) ? identities.credentialsOf(name).password : `(in ${path.join(dataDir, SECRETS_FILE)})`;
+      out(`gridline:   ${name.padEnd(10)} ${password}   (port screen of ${portId})`);
+    }
   }
   const external = core.layout.robots.external.map((r) => r.serialNumber);
   if (external.length > 0) {

@@ -86,6 +86,8 @@ describe('the console web server', () => {
     expect(index.type).toMatch(/text\/html/);
     expect(index.body).toContain('<title>console</title>');
     expect(index.headers['x-frame-options']).toBe('DENY');
+    // The page may talk to this server only: a link cannot point it at another broker.
+    expect(index.headers['content-security-policy']).toContain("connect-src 'self'");
     expect((await get(server.url, '/missing.js', { cookie })).status).toBe(404);
   });
 
@@ -220,6 +222,24 @@ describe('the console web server', () => {
       const closed = new Promise<void>((resolve) => viewer.once('close', () => resolve()));
       await get(server.url, '/logout', { cookie: vic.cookie }, 'POST');
       await closed;
+
+      // A viewer's command, even on its own command topic, ends its connection and reaches no one;
+      // an operator's, sent after it, does.
+      const commands: string[] = [];
+      await controller.subscribeAsync('gridline/v1/demo/console/command/+', { qos: 1 });
+      controller.on('message', (topic, payload) => topic.includes('/command/') && commands.push(`${topic} ${payload.toString()}`));
+      const vicAgain = await login('vic');
+      const viewerCommanding = await mqtt.connectAsync(`ws://127.0.0.1:${server.port}/mqtt`, { clientId: 'vic-tab', reconnectPeriod: 0, wsOptions: { headers: { cookie: vicAgain.cookie } } });
+      const viewerGone = new Promise<void>((resolve) => viewerCommanding.once('close', () => resolve()));
+      viewerCommanding.publish('gridline/v1/demo/console/command/vic', '{"type":"emergencyStopAll"}', { qos: 1 });
+      await viewerGone;
+      await viewerCommanding.endAsync(true);
+      const ann = await login('ann');
+      const operator = await mqtt.connectAsync(`ws://127.0.0.1:${server.port}/mqtt`, { clientId: 'ann-tab', reconnectPeriod: 0, wsOptions: { headers: { cookie: ann.cookie } } });
+      await operator.publishAsync('gridline/v1/demo/console/command/ann', '{"type":"pauseAll"}', { qos: 1 });
+      await operator.endAsync();
+      for (let i = 0; i < 50 && commands.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(commands).toEqual(['gridline/v1/demo/console/command/ann {"type":"pauseAll"}']);
     } finally {
       await viewer.endAsync(true);
       await controller.endAsync();

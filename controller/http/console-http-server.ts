@@ -56,7 +56,8 @@ const PAGE_HEADERS = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
-  'content-security-policy': "frame-ancestors 'none'",
+  // The pages talk only to this server (config.json, /session, /audit, /mqtt): not to another broker.
+  'content-security-policy': "frame-ancestors 'none'; connect-src 'self'",
 };
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -75,7 +76,7 @@ export async function startConsoleHttpServer(options: ConsoleHttpOptions): Promi
   const sockets = new WebSocketServer({ noServer: true });
   const sessions = new ConsoleSessions({ identities: options.identities });
   /** Each open WebSocket with the session it was opened under. */
-  const socketSessions = new Map<WebSocket, { token: string; session: ConsoleSession }>();
+  const socketSessions = new Map<WebSocket, ConsoleSession>();
   const scheme = options.tls ? 'https' : 'http';
   const handler = (request: IncomingMessage, response: ServerResponse) => void serve(request, response);
   const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createServer(handler);
@@ -84,8 +85,9 @@ export async function startConsoleHttpServer(options: ConsoleHttpOptions): Promi
     try {
       await route(request, response);
     } catch (error) {
-      // A request must never take the controller down with it.
-      if (!response.headersSent) send(response, 500, 'text/plain; charset=utf-8', `internal error: ${(error as Error).message}\n`);
+      // A request must never take the controller down with it; what went wrong is for the log, not the browser.
+      console.error(`console web server: ${request.method} ${JSON.stringify(request.url)}: ${(error as Error).stack ?? String(error)}`);
+      if (!response.headersSent) send(response, 500, 'text/plain; charset=utf-8', 'internal error\n');
       else response.destroy();
     }
   }
@@ -130,7 +132,7 @@ export async function startConsoleHttpServer(options: ConsoleHttpOptions): Promi
     if (!fields) {
       return send(response, 400, CONTENT_TYPES['.json']!, JSON.stringify({ error: 'send {"name": "...", "password": "..."} as JSON (at most 4 KiB)' }));
     }
-    const result = await sessions.login(fields.name, fields.password, request.socket.remoteAddress ?? 'unknown');
+    const result = await sessions.login(fields.name, fields.password, request.socket.remoteAddress ?? 'unknown', sessionToken(request));
     if (!result.ok) return send(response, result.status, CONTENT_TYPES['.json']!, JSON.stringify({ error: result.reason }));
     const { identity } = result.session;
     response.writeHead(200, {
@@ -143,8 +145,9 @@ export async function startConsoleHttpServer(options: ConsoleHttpOptions): Promi
 
   function logout(request: IncomingMessage, response: ServerResponse): void {
     const token = sessionToken(request);
+    const session = sessions.lookup(token);
     sessions.logout(token);
-    for (const [socket, entry] of socketSessions) if (entry.token === token) socket.terminate();
+    if (session) for (const [socket, opened] of socketSessions) if (opened === session) socket.terminate();
     response.writeHead(204, { 'set-cookie': `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0${options.tls ? '; Secure' : ''}`, 'cache-control': 'no-store' });
     response.end();
   }
@@ -207,15 +210,14 @@ export async function startConsoleHttpServer(options: ConsoleHttpOptions): Promi
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }
-    const token = sessionToken(request);
-    const session = sessions.lookup(token);
-    if (!session || !token) {
+    const session = sessions.lookup(sessionToken(request));
+    if (!session) {
       socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
       return;
     }
     const feed = options.mqttStream;
     sockets.handleUpgrade(request, socket, head, (ws) => {
-      socketSessions.set(ws, { token, session });
+      socketSessions.set(ws, session);
       ws.on('close', () => socketSessions.delete(ws));
       const stream = createWebSocketStream(ws);
       // A browser going away mid-frame is not the server's problem.
@@ -226,7 +228,7 @@ export async function startConsoleHttpServer(options: ConsoleHttpOptions): Promi
 
   // A session that ends (expired, its identity removed or given a new password) takes its WebSockets with it.
   const sessionCheck = setInterval(() => {
-    for (const [socket, entry] of socketSessions) if (!sessions.stillValid(entry.session)) socket.terminate();
+    for (const [socket, session] of socketSessions) if (!sessions.stillValid(session)) socket.terminate();
   }, SESSION_CHECK_MS);
   sessionCheck.unref();
 

@@ -4,8 +4,12 @@
  * Only the token's SHA-256 is kept here, in memory: a restart logs everyone out. A session ends
  * at logout, after `sessionHours`, or when its identity is removed or its password changes.
  *
- * Guessing is slowed per name and per address: after `maxFailures` wrong passwords within the
- * window, further attempts are refused unchecked until the window has passed.
+ * Guessing is limited per address: after `maxFailures` wrong passwords for one name from one
+ * address within the window, or four times as many for any names, further attempts from there
+ * are refused unchecked until the window has passed. An attempt counts as soon as it arrives
+ * (guesses sent at once cannot all slip past the limit); a success ends its name's count there
+ * and takes back its own from the address's, so a valid login cannot wipe other guesses. No
+ * limit is kept per name alone: anyone could then lock the supervisor out by guessing wrong.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Identity, IdentityRecord } from '../security/identities.ts';
@@ -35,7 +39,8 @@ export type LoginResult = { readonly ok: true; readonly token: string; readonly 
 
 export class ConsoleSessions {
   private readonly sessions = new Map<string, ConsoleSession>();
-  private readonly failures = new Map<string, { count: number; sinceMs: number }>();
+  /** Login attempts per key (a name from an address, or an address), counted until they succeed. */
+  private readonly attempts = new Map<string, { count: number; sinceMs: number }>();
   private readonly now: () => number;
   private readonly sessionMs: number;
   private readonly maxFailures: number;
@@ -48,18 +53,28 @@ export class ConsoleSessions {
     this.failureWindowMs = options.failureWindowMs ?? 5 * 60_000;
   }
 
-  async login(name: string, password: string, address: string): Promise<LoginResult> {
-    const keys = [`name:${name}`, `address:${address}`];
-    if (keys.some((k) => this.tooManyFailures(k))) {
+  /**
+   * Checks `name` and `password` from `address`; a success starts a new session and ends the one
+   * the browser held (`previousToken`), so a shared terminal never carries two.
+   */
+  async login(name: string, password: string, address: string, previousToken?: string): Promise<LoginResult> {
+    const limits = [
+      { key: `pair:${name}\u0000${address}`, max: this.maxFailures },
+      { key: `address:${address}`, max: this.maxFailures * 4 },
+    ];
+    if (limits.some(({ key, max }) => this.attemptsInWindow(key) >= max)) {
       return { ok: false, status: 429, reason: `too many wrong passwords; try again in ${Math.ceil(this.failureWindowMs / 60_000)} minutes` };
     }
+    for (const { key } of limits) this.countAttempt(key);
     const record = this.options.identities.get(name);
     const ok = record && LOGIN_ROLES.has(record.role) ? await verifyPassword(password, record.passwordHash) : (await spendVerifyTime(password), false);
-    if (!ok || !record) {
-      for (const k of keys) this.countFailure(k);
-      return { ok: false, status: 401, reason: 'wrong name or password' };
-    }
-    for (const k of keys) this.failures.delete(k);
+    if (!ok || !record) return { ok: false, status: 401, reason: 'wrong name or password' };
+    // The name's guesses from here are over (whoever typed it knows the password); the address's
+    // other guesses still count.
+    this.attempts.delete(limits[0]!.key);
+    this.forgiveAttempt(limits[1]!.key);
+    this.logout(previousToken);
+    this.pruneExpired();
     const token = randomBytes(32).toString('base64url');
     const session: ConsoleSession = { identity: { name: record.name, role: record.role, scope: record.scope }, expiresAtMs: this.now() + this.sessionMs, passwordHash: record.passwordHash };
     this.sessions.set(digest(token), session);
@@ -83,29 +98,39 @@ export class ConsoleSessions {
     if (token) this.sessions.delete(digest(token));
   }
 
-  /** Whether a session still holds: not expired, and its identity unchanged. */
+  /** Whether a session still holds: not expired, and its identity unchanged (role, scope, password). */
   stillValid(session: ConsoleSession): boolean {
     if (this.now() >= session.expiresAtMs) return false;
     const record: IdentityRecord | undefined = this.options.identities.get(session.identity.name);
-    return record !== undefined && record.role === session.identity.role && record.passwordHash === session.passwordHash;
+    return record !== undefined && record.role === session.identity.role && record.scope === session.identity.scope && record.passwordHash === session.passwordHash;
   }
 
-  private tooManyFailures(key: string): boolean {
-    const entry = this.failures.get(key);
-    if (!entry) return false;
+  private pruneExpired(): void {
+    for (const [key, session] of this.sessions) if (this.now() >= session.expiresAtMs) this.sessions.delete(key);
+  }
+
+  /** Attempts under `key` in the current window (0 once the window has passed). */
+  private attemptsInWindow(key: string): number {
+    const entry = this.attempts.get(key);
+    if (!entry) return 0;
     if (this.now() - entry.sinceMs >= this.failureWindowMs) {
-      this.failures.delete(key);
-      return false;
+      this.attempts.delete(key);
+      return 0;
     }
-    return entry.count >= this.maxFailures;
+    return entry.count;
   }
 
-  private countFailure(key: string): void {
-    const entry = this.failures.get(key);
-    if (!entry || this.now() - entry.sinceMs >= this.failureWindowMs) this.failures.set(key, { count: 1, sinceMs: this.now() });
+  private countAttempt(key: string): void {
+    const entry = this.attempts.get(key);
+    if (!entry || this.now() - entry.sinceMs >= this.failureWindowMs) this.attempts.set(key, { count: 1, sinceMs: this.now() });
     else entry.count++;
-    // Attempts from ever new names must not grow this without end.
-    if (this.failures.size > 10_000) this.failures.delete(this.failures.keys().next().value!);
+    // Attempts from ever new names and addresses must not grow this without end.
+    if (this.attempts.size > 10_000) this.attempts.delete(this.attempts.keys().next().value!);
+  }
+
+  private forgiveAttempt(key: string): void {
+    const entry = this.attempts.get(key);
+    if (entry && --entry.count <= 0) this.attempts.delete(key);
   }
 }
 

@@ -5,9 +5,10 @@ import { isTopicLevel } from '../../../protocol/topic-levels.ts';
 /**
  * The pages' configuration, served beside them as `config.json` (fetched relative to the
  * page) to a browser that logged in: `{ "mqttUrl": "ws://host:port/mqtt", "site": "demo",
- * "user": { "name": …, "role": …, "scope": … } }`. For development the page's query string may
- * override the first two (`?mqttUrl=ws://…&site=…`). A URL that starts with `/` means the
- * broker's WebSocket on the page's own host (ws: or wss: after the page).
+ * "user": { "name": …, "role": …, "scope": … } }`. Only where no config.json is served (a
+ * development server) does the page's query string give the first two (`?mqttUrl=ws://…&site=…`):
+ * a link must not be able to point a logged-in console at another broker. A URL that starts with
+ * `/` means the broker's WebSocket on the page's own host (ws: or wss: after the page).
  */
 export interface ConsoleConfig {
   readonly mqttUrl: string;
@@ -35,15 +36,20 @@ const configSchema = z.object({
 /** `loginNeeded`: the console server answered 401, the browser has no session (or it ended). */
 export type ConfigResult = { readonly ok: true; readonly config: ConsoleConfig } | { readonly ok: false; readonly error: string; readonly loginNeeded?: boolean };
 
-/** Checks config.json's content (`json`), applies the query string's overrides, resolves the URL against the page. */
-export function resolveConfig(json: unknown, search: string, pageUrl: string): ConfigResult {
+/** The development server's configuration: `mqttUrl` and `site` from the page's query string. */
+export function configFromQuery(search: string): Record<string, string> {
   const query = new URLSearchParams(search);
-  const merged = { ...(typeof json === 'object' && json !== null ? json : {}) } as Record<string, unknown>;
-  const mqttUrl = query.get('mqttUrl');
-  const site = query.get('site');
-  if (mqttUrl) merged['mqttUrl'] = mqttUrl;
-  if (site) merged['site'] = site;
-  const parsed = configSchema.safeParse(merged, { error: readableErrorMap });
+  const fields: Record<string, string> = {};
+  for (const key of ['mqttUrl', 'site']) {
+    const value = query.get(key);
+    if (value) fields[key] = value;
+  }
+  return fields;
+}
+
+/** Checks a configuration (config.json's content, or `configFromQuery`'s) and resolves its URL against the page. */
+export function resolveConfig(json: unknown, pageUrl: string): ConfigResult {
+  const parsed = configSchema.safeParse(json, { error: readableErrorMap });
   if (!parsed.success) return { ok: false, error: `config.json: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'config'} ${i.message}`).join('; ')}` };
   let url: URL;
   try {
@@ -63,18 +69,18 @@ export function resolveConfig(json: unknown, search: string, pageUrl: string): C
  * development server serves no config.json).
  */
 export async function loadConfig(): Promise<ConfigResult> {
-  let json: unknown = {};
+  const fromQuery = (failure: string): ConfigResult => {
+    const result = resolveConfig(configFromQuery(window.location.search), window.location.href);
+    return result.ok ? result : { ok: false, error: failure };
+  };
+  let json: unknown;
   try {
     const response = await fetch(new URL('config.json', window.location.href), { cache: 'no-store' });
     if (response.status === 401) return { ok: false, error: 'not logged in', loginNeeded: true };
-    if (!response.ok) {
-      const fromQuery = resolveConfig({}, window.location.search, window.location.href);
-      return fromQuery.ok ? fromQuery : { ok: false, error: `config.json: HTTP ${response.status}` };
-    }
+    if (!response.ok) return fromQuery(`config.json: HTTP ${response.status}`);
     json = await response.json();
   } catch (error) {
-    const fromQuery = resolveConfig({}, window.location.search, window.location.href);
-    return fromQuery.ok ? fromQuery : { ok: false, error: `config.json could not be read: ${error instanceof Error ? error.message : String(error)}` };
+    return fromQuery(`config.json could not be read: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return resolveConfig(json, window.location.search, window.location.href);
+  return resolveConfig(json, window.location.href);
 }
