@@ -35,6 +35,8 @@ export interface ControllerStartOptions {
    * written to the audit log. Absent only on the in-process bus, where no one else can send.
    */
   identities?: IdentityStore;
+  /** Wall-clock ms for the audit log's entries (the facility's clock may run faster); Date.now when absent. */
+  wallClockMs?: () => number;
 }
 
 export interface RunningController {
@@ -76,7 +78,9 @@ export async function startController(start: ControllerStartOptions): Promise<Ru
   const portScreens = new PortScreenGateway(controller, portLink);
   const consoleLink = new ConsoleServerLink(bus, clock, { site: options.site });
   const identities = start.identities;
-  const accountability = identities ? { roleOf: (user: string) => identities.get(user)?.role, audit: store.audit, now: () => Date.now() } : null;
+  // Commands the last run left waiting on the robots: their outcome is unknown, and said so.
+  store.audit.settleInterrupted('the controller stopped before this command was answered');
+  const accountability = identities ? { roleOf: (user: string) => identities.get(user)?.role, audit: store.audit, now: start.wallClockMs ?? Date.now } : null;
   const consoleGateway = new ConsoleGateway(controller, consoleLink, clock, layout, options, accountability);
 
   // Every inbound message is handled through the one error boundary: an internal error is

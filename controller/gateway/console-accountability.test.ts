@@ -26,7 +26,7 @@ async function rig(identities: MemoryIdentityStore, dataDir?: string) {
   const clock = new SimulatedClock();
   const broker = new MemoryBroker(clock);
   let wallMs = 1_800_000_000_000;
-  const running = await startController({ layout: layout(), bus: broker.connect({ clientId: 'controller' }), clock, options: { fleetWaitMs: 0 }, identities, ...(dataDir ? { dataDir } : {}) });
+  const running = await startController({ layout: layout(), bus: broker.connect({ clientId: 'controller' }), clock, options: { fleetWaitMs: 0 }, identities, wallClockMs: () => wallMs, ...(dataDir ? { dataDir } : {}) });
   const users = new Map<string, { link: ConsoleClientLink; replies: ConsoleReply[] }>();
   for (const user of ['ann', 'sue', 'vic']) {
     const link = new ConsoleClientLink(broker.connect({ clientId: `console-${user}` }), { site: 'demo', user });
@@ -74,6 +74,7 @@ describe('console commands with identities', () => {
       ['vic', 'viewer', 'v1', 'refused: NOT_ALLOWED'],
       ['sue', 'supervisor', 's1', 'done'],
     ]);
+    expect(log.map((e) => e.at)).toEqual(['2027-01-15T08:00:01.000Z', '2027-01-15T08:00:02.000Z', '2027-01-15T08:00:03.000Z', '2027-01-15T08:00:04.000Z']);
     expect(JSON.parse(log[0]!.command)).toEqual({ commandId: 'a1', type: 'closePort', portId: 'P1' });
     expect(log[0]!.detail).toMatch(/P1/);
     await w.running.stop();

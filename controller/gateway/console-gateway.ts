@@ -29,6 +29,9 @@ export type ConsoleOutput = Pick<ConsoleServerLink, 'publishLayout' | 'publishSt
 /** Stack heights are checked for changes, and published if any, this often at most, clock ms. */
 export const STACKS_PERIOD_MS = 1_000;
 
+/** Commands remembered for answering repeats. */
+const REMEMBERED_REPLIES = 256;
+
 /**
  * The operator console's controller end. Publishes the grid once at start (`console/layout`),
  * the bins per column at start and within a second of any change (`console/stacks`), and the
@@ -40,11 +43,9 @@ export const STACKS_PERIOD_MS = 1_000;
  *
  * With accountability, a command runs only if its user's role allows it, and every command is
  * written to the audit log (who, what, when; its outcome) before its reply goes out. A command
- * id a user has used before is not run again: a replayed command is refused and raised.
+ * id a user has used before is never run again, and the repeat is raised: one of the latest
+ * replies is sent again (a QoS 1 redelivery gets the answer it missed), an older one is refused.
  */
-/** Commands remembered for answering repeats. */
-const REMEMBERED_REPLIES = 256;
-
 export class ConsoleGateway {
   /** Replies to the latest commands by user and commandId (commandKey), to answer a redelivered command the same way. */
   private readonly recentReplies = new Map<string, ConsoleReplyDraft>();
@@ -132,7 +133,8 @@ export class ConsoleGateway {
     if (this.pending.has(key)) return undefined;
     const accountable = this.accountability;
     // A column query changes nothing: it is answered, not logged.
-    if (accountable && command.type !== 'queryColumn') {
+    const audited = accountable !== null && command.type !== 'queryColumn';
+    if (accountable && audited) {
       if (accountable.audit.has(user, command.commandId)) {
         this.controller.alarm('console', `${user} sent command ${command.commandId} (${command.type}) again; a command is run once, so it was refused`);
         return this.send(user, { commandId: command.commandId, ok: false, code: 'NOT_ALLOWED', message: `command ${command.commandId} was given before; it is not run again (send a new command)` }, false);
@@ -140,17 +142,25 @@ export class ConsoleGateway {
       const role = accountable.roleOf(user);
       const refusal = commandRefusal(role, command.type);
       accountable.audit.record({ atMs: accountable.now(), user, role: role ?? 'unknown', commandId: command.commandId, command: JSON.stringify(command), outcome: refusal ? 'refused: NOT_ALLOWED' : 'running', detail: refusal ?? '' });
-      if (refusal) return this.send(user, { commandId: command.commandId, ok: false, code: 'NOT_ALLOWED', message: `${user}: ${refusal}` }, true);
+      if (refusal) return this.send(user, { commandId: command.commandId, ok: false, code: 'NOT_ALLOWED', message: `${user}: ${refusal}` }, true, true);
     }
     let deferred = false;
-    const result = this.run(command, (outcome) => {
-      this.pending.delete(key);
-      // A command that failed meanwhile has had its one reply (recover).
-      if (this.recentReplies.has(key)) return;
-      const verified = this.send(user, { commandId: command.commandId, ...answer(outcome) }, true);
-      if (deferred) onReply?.(verified);
-    });
-    if (result !== 'awaiting robots') return this.send(user, { commandId: command.commandId, ...result }, true);
+    // The robots' outcome may come in a robot's state: an error in answering it is the console's
+    // (answered by recover), not that robot's.
+    const result = this.run(command, (outcome) =>
+      this.controller.boundary.run(
+        'console',
+        () => {
+          this.pending.delete(key);
+          // A command that failed meanwhile has had its one reply (recover).
+          if (this.recentReplies.has(key)) return;
+          const verified = this.send(user, { commandId: command.commandId, ...answer(outcome) }, true, audited);
+          if (deferred) onReply?.(verified);
+        },
+        (error) => this.recover(received, error),
+      ),
+    );
+    if (result !== 'awaiting robots') return this.send(user, { commandId: command.commandId, ...result }, true, audited);
     deferred = true;
     // The listener may have answered at once (no robot to wait for).
     if (!this.recentReplies.has(key)) this.pending.add(key);
@@ -166,16 +176,18 @@ export class ConsoleGateway {
     const key = received.ok ? commandKey(received.user, received.command.commandId) : '';
     if (!received.ok || this.recentReplies.has(key)) return;
     this.pending.delete(key);
-    this.send(received.user, { commandId: received.command.commandId, ok: false, code: 'INTERNAL_ERROR', message: `${internalErrorReason(error)} (in ${received.command.type})` }, true);
+    const audited = this.accountability !== null && received.command.type !== 'queryColumn';
+    this.send(received.user, { commandId: received.command.commandId, ok: false, code: 'INTERNAL_ERROR', message: `${internalErrorReason(error)} (in ${received.command.type})` }, true, audited);
   }
 
   /**
    * Sends a reply (its message clipped) to `user`, remembering a valid command's for repeats;
-   * the audit log gets a remembered command's outcome first.
+   * an audited command's entry gets its outcome first, unless it has one already (the command
+   * ran, and then its reply failed: the log keeps what was done).
    */
-  private send(user: string, draft: ConsoleReplyDraft, remember: boolean): ConsoleReplyDraft {
+  private send(user: string, draft: ConsoleReplyDraft, remember: boolean, audited = false): ConsoleReplyDraft {
     const reply = { ...draft, message: clip(draft.message) };
-    if (remember) this.accountability?.audit.settleOutcome(user, reply.commandId, reply.ok ? 'done' : `${reply.code === 'INTERNAL_ERROR' ? 'failed' : 'refused'}: ${reply.code}`, reply.message);
+    if (audited) this.accountability?.audit.settleOutcome(user, reply.commandId, reply.ok ? 'done' : `${reply.code === 'INTERNAL_ERROR' ? 'failed' : 'refused'}: ${reply.code}`, reply.message);
     // Sent first: a reply that cannot be built is not remembered as given (recover answers instead).
     this.out.reply(user, reply);
     if (remember) {

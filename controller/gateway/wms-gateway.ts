@@ -76,6 +76,11 @@ export class WmsGateway implements VisitObserver {
   handle(clientId: string, parsed: ParseWmsRequestResult): void {
     const requestId = parsed.ok ? parsed.request.requestId : parsed.requestId;
     this.turn = { requestId, recorded: false, replied: false, touched: [] };
+    const key = parsed.ok ? canonicalRequestKey(parsed.request) : ''; // '' is no request's key
+    const earlier = parsed.ok ? this.store.getRequest(parsed.request.requestId) : undefined;
+    // A repeat (a client retrying after a lost reply) gets its first answer, over the rate limit
+    // too: a RATE_LIMITED for a request already accepted would contradict it.
+    if (earlier && earlier.clientId === clientId && earlier.canonicalKey === key && earlier.reply) return this.answer(clientId, earlier.reply as WmsReplyDraft);
     const rate = this.limiter.take(clientId, this.clock.now());
     if (!rate.ok) {
       const { perSecond, burst } = this.limiter.limit;
@@ -83,12 +88,9 @@ export class WmsGateway implements VisitObserver {
     }
     if (!parsed.ok) return this.reject(clientId, requestId, parsed.code, parsed.reason);
     const request = parsed.request;
-    const key = canonicalRequestKey(request);
-    const earlier = this.store.getRequest(request.requestId);
     if (earlier) {
       // Another client's request is never shown: not its reply, nor whether it was the same.
       if (earlier.clientId !== clientId) return this.reject(clientId, request.requestId, 'DUPLICATE_REQUEST_ID', `requestId "${request.requestId}" is already in use (ids are site-wide); choose another`);
-      if (earlier.canonicalKey === key && earlier.reply) return this.answer(clientId, earlier.reply as WmsReplyDraft);
       return this.reject(clientId, request.requestId, 'DUPLICATE_REQUEST_ID', `requestId "${request.requestId}" was already used for a different request`);
     }
     if (this.shuttingDown) return this.reject(clientId, request.requestId, 'SHUTTING_DOWN', 'the controller is shutting down; send the request again once it is back');

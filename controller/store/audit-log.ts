@@ -27,6 +27,7 @@ export class AuditLog {
   private readonly newest;
   private readonly seen;
   private readonly settle;
+  private readonly interrupted;
 
   constructor(db: Database.Database) {
     this.insert = db.prepare(
@@ -34,7 +35,10 @@ export class AuditLog {
     );
     this.newest = db.prepare(SELECT_NEWEST);
     this.seen = db.prepare('SELECT 1 FROM audit_log WHERE user_name = ? AND command_id = ?').pluck();
-    this.settle = db.prepare('UPDATE audit_log SET outcome = @outcome, detail = @detail WHERE user_name = @user AND command_id = @commandId');
+    // Only a command still running gets an outcome: a later message under the same id (a
+    // replay, a column query) cannot rewrite what an earlier command did.
+    this.settle = db.prepare("UPDATE audit_log SET outcome = @outcome, detail = @detail WHERE user_name = @user AND command_id = @commandId AND outcome = 'running'");
+    this.interrupted = db.prepare("UPDATE audit_log SET outcome = 'unknown', detail = @detail WHERE outcome = 'running'");
   }
 
   /** Whether `user` gave a command with this id before (a replay, or a page sending it again). */
@@ -47,9 +51,17 @@ export class AuditLog {
     this.insert.run(entry);
   }
 
-  /** A command whose outcome came later (a stop confirmed by the robots): its entry gets it. */
+  /** A running command's outcome (a stop confirmed by the robots); an entry with one keeps it. */
   settleOutcome(user: string, commandId: string, outcome: string, detail: string): void {
     this.settle.run({ user, commandId, outcome, detail });
+  }
+
+  /**
+   * At start: commands the last run left running (it stopped before they were answered) get
+   * the outcome `unknown`, with `detail`; returns how many.
+   */
+  settleInterrupted(detail: string): number {
+    return this.interrupted.run({ detail }).changes;
   }
 
   entries(limit: number): AuditEntry[] {

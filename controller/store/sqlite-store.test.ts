@@ -295,3 +295,35 @@ describe('SqliteStore requests', () => {
     expect(store.openRequests().map((r) => r.requestId)).toEqual(['early', 'tie-first', 'tie-second', 'late']);
   });
 });
+
+describe('the audit log', () => {
+  let store: SqliteStore;
+  beforeEach(() => {
+    store = new SqliteStore(':memory:', dims);
+  });
+  afterEach(() => store.close());
+  const entry = (commandId: string, outcome: string) => ({ atMs: 1_800_000_000_000, user: 'ann', role: 'operator', commandId, command: '{}', outcome, detail: '' });
+
+  it('gives a running command its outcome once: nothing later under its id rewrites it', () => {
+    store.audit.record(entry('c1', 'running'));
+    store.audit.record(entry('c2', 'refused: NOT_ALLOWED'));
+    store.audit.settleOutcome('ann', 'c1', 'done', 'closed P1');
+    store.audit.settleOutcome('ann', 'c1', 'failed: INTERNAL_ERROR', 'a later message');
+    store.audit.settleOutcome('ann', 'c2', 'done', 'a column query under the same id');
+    expect(store.audit.entries(10).map((e) => [e.commandId, e.outcome, e.detail])).toEqual([
+      ['c2', 'refused: NOT_ALLOWED', ''],
+      ['c1', 'done', 'closed P1'],
+    ]);
+  });
+
+  it('says at start which commands the last run left unanswered', () => {
+    store.audit.record(entry('c1', 'running'));
+    store.audit.record(entry('c2', 'running'));
+    store.audit.settleOutcome('ann', 'c2', 'done', '');
+    expect(store.audit.settleInterrupted('the controller stopped')).toBe(1);
+    expect(store.audit.entries(10).map((e) => [e.commandId, e.outcome, e.detail])).toEqual([
+      ['c2', 'done', ''],
+      ['c1', 'unknown', 'the controller stopped'],
+    ]);
+  });
+});
