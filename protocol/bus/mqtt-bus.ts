@@ -83,6 +83,9 @@ export async function connectMqttBus(url: string, options: MqttBusOptions): Prom
   return bus;
 }
 
+/** How long a clean disconnect waits for the broker to acknowledge what is queued, wall ms. */
+const CLOSE_WAIT_MS = 5_000;
+
 /** Messages a persistent session may deliver before their subscription's handler is registered. */
 const MAX_EARLY_MESSAGES = 10_000;
 
@@ -135,7 +138,19 @@ class MqttBus implements MessageBus {
     });
   }
 
+  /**
+   * Waits (at most CLOSE_WAIT_MS) for the broker to acknowledge what was sent, then disconnects
+   * cleanly (DISCONNECT: the broker drops the last will). A client that is not connected (the
+   * broker away, or its connection taken over), or whose messages the broker did not acknowledge
+   * in time, ends at once: mqtt.js's clean end would wait for acknowledgements that cannot come.
+   */
   async close(): Promise<void> {
-    await this.client.endAsync();
+    const client = this.client;
+    const outstanding = () => Object.keys(client.outgoing).length > 0;
+    // mqtt.js says 'outgoingEmpty' only once ending, and frees an acknowledged message after
+    // saying 'packetreceive': looked at every few milliseconds instead.
+    const deadline = Date.now() + CLOSE_WAIT_MS;
+    while (client.connected && outstanding() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    await client.endAsync(!(client.connected && !outstanding()));
   }
 }

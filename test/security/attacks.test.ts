@@ -18,6 +18,7 @@ describeAttacks('the embedded broker', async () => {
   const logins = new Map<string, MqttCredentials>();
   for (const { name, role } of ATTACK_IDENTITIES) logins.set(name, await f.identities!.add(name, role));
   const refused = (pattern: RegExp) => log.some((line) => pattern.test(line));
+  const count = (pattern: RegExp) => log.filter((line) => pattern.test(line)).length;
   const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   return {
     f,
@@ -25,8 +26,8 @@ describeAttacks('the embedded broker', async () => {
     kind: 'embedded',
     login: (name) => logins.get(name) ?? f.identities!.credentialsOf(name),
     publishRefusalLogged: (who, topic) => refused(new RegExp(`broker refused: ${escape(who)}: publish( \\(retained\\))? to ${escape(JSON.stringify(topic))}$`)),
-    connectionRefusalLogged: (who) =>
-      refused(who === undefined ? /broker refused: .*: connection as client .*: no username and password/ : new RegExp(`broker refused: (${escape(who)}\\b|.*unknown user "${escape(who)}").*connection as client`)),
+    connectionRefusals: (who) =>
+      count(who === undefined ? /broker refused: .*: connection as client .*: no username and password/ : new RegExp(`broker refused: (${escape(who)}\\b|.*unknown user "${escape(who)}").*connection as client`)),
     subscriptionRefusalLogged: (who, filter) => refused(new RegExp(`broker refused: ${escape(who)}: subscribe to ${escape(JSON.stringify(filter))}$`)),
     stop: () => f.stop(),
   };

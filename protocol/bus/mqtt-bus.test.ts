@@ -1,0 +1,39 @@
+import mqtt from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker/embedded-broker.ts';
+import { connectMqttBus } from './mqtt-bus.ts';
+
+describe('MqttBus close', () => {
+  let broker: EmbeddedBroker | undefined;
+  afterEach(async () => {
+    await broker?.close();
+    broker = undefined;
+  });
+
+  it('ends at once when its connection was taken over, with a QoS 1 message still queued', async () => {
+    broker = await startEmbeddedBroker({ port: 0, access: 'anonymous' });
+    const bus = await connectMqttBus(broker.url, { clientId: 'robot-1', reconnectPeriodMs: 60_000 });
+    const disconnected = new Promise<void>((resolve) => (bus as unknown as { client: mqtt.MqttClient }).client.once('close', () => resolve()));
+    const usurper = await mqtt.connectAsync(broker.url, { clientId: 'robot-1', reconnectPeriod: 0 });
+    await disconnected;
+    bus.publish('uagv/v2/gridline/robot-1/connection', '{"connectionState":"OFFLINE"}', { qos: 1, retain: true });
+    const started = Date.now();
+    await bus.close();
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await usurper.endAsync();
+  });
+
+  it('disconnects cleanly once the broker has acknowledged what was sent: no last will', async () => {
+    broker = await startEmbeddedBroker({ port: 0, access: 'anonymous' });
+    const watcher = await mqtt.connectAsync(broker.url, { clientId: 'watcher', reconnectPeriod: 0 });
+    const seen: string[] = [];
+    watcher.on('message', (_topic, payload) => seen.push(payload.toString()));
+    await watcher.subscribeAsync('status/#', { qos: 1 });
+    const bus = await connectMqttBus(broker.url, { clientId: 'robot-2', will: { topic: 'status/robot-2', payload: 'BROKEN', qos: 1 } });
+    bus.publish('status/robot-2', 'OFFLINE', { qos: 1 });
+    await bus.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(seen).toEqual(['OFFLINE']);
+    await watcher.endAsync();
+  });
+});
