@@ -126,7 +126,10 @@ export class BrokerAccess {
       if (this.idHolders.get(client.id)?.client === client) this.idHolders.delete(client.id);
     });
     this.identitiesVersion = this.options.identities.version();
-    this.checkTimer = setInterval(() => this.dropChangedIdentities(), this.options.identityCheckMs ?? 2000);
+    this.checkTimer = setInterval(() => {
+      this.dropChangedIdentities();
+      this.refusals.sayEnded();
+    }, this.options.identityCheckMs ?? 2000);
     this.checkTimer.unref();
   }
 

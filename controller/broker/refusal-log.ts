@@ -2,7 +2,8 @@
  * Refused connections, publishes and subscriptions, said with who and what, but at most
  * `perWindow` lines per identity (or address) per window: a misconfigured robot retrying ten
  * times a second must not bury everything else. What was held back is counted and said once
- * the window ends.
+ * the window ends: at the identity's next refusal, or when `sayEnded` runs (the broker calls it
+ * every few seconds), whichever comes first.
  */
 export interface RefusalLogOptions {
   write: (line: string) => void;
@@ -33,7 +34,7 @@ export class RefusalLog {
     const now = this.now();
     let window = this.windows.get(who);
     if (window && now - window.startedMs >= this.windowMs) {
-      if (window.heldBack > 0) this.options.write(`refused: ${who}: ${window.heldBack} more refusals in the last ${Math.round(this.windowMs / 1000)} s not shown`);
+      this.sayHeldBack(who, window.heldBack);
       window = undefined;
     }
     if (!window) {
@@ -49,9 +50,25 @@ export class RefusalLog {
     }
   }
 
-  /** A flood of connections from ever new addresses must not grow the log's memory without end. */
+  /** Says what was held back in windows that have ended, and forgets them. */
+  sayEnded(): void {
+    const now = this.now();
+    for (const [who, window] of this.windows) {
+      if (now - window.startedMs < this.windowMs) continue;
+      this.sayHeldBack(who, window.heldBack);
+      this.windows.delete(who);
+    }
+  }
+
+  private sayHeldBack(who: string, heldBack: number): void {
+    if (heldBack > 0) this.options.write(`refused: ${who}: ${heldBack} more refusals in the last ${Math.round(this.windowMs / 1000)} s not shown`);
+  }
+
+  /** A flood of connections from ever new addresses must not grow the log's memory without end: the oldest window is said and dropped. */
   private forgetOldest(): void {
-    const oldest = this.windows.keys().next().value;
-    if (oldest !== undefined) this.windows.delete(oldest);
+    const [oldest, window] = this.windows.entries().next().value ?? [];
+    if (oldest === undefined || window === undefined) return;
+    this.sayHeldBack(oldest, window.heldBack);
+    this.windows.delete(oldest);
   }
 }
