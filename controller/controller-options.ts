@@ -70,8 +70,8 @@ export interface ControllerOptions {
   maxWmsPayloadBytes: number;
   /**
    * Most units of one SKU a bin may hold after a putaway (a putaway over it is rejected with
-   * BIN_CAPACITY_EXCEEDED), units. With the WMS schema's bound per quantity it keeps every
-   * stock sum an exact integer.
+   * BIN_CAPACITY_EXCEEDED), units; 1 to 1,000,000,000. New putaways then keep every stock sum
+   * far below 2^53 (bins written before the limit are checked when a reply is built).
    */
   maxUnitsPerBin: number;
   /** Requests one WMS client may send on average (a token bucket per clientId), per second of clock time. */
@@ -106,7 +106,21 @@ export interface ControllerOptions {
 /** The options that wait on the network, which a sped-up clock scales (see orderAckTimeoutMs). */
 export const NETWORK_WAIT_OPTIONS = ['orderAckTimeoutMs', 'stopConfirmTimeoutMs', 'robotSilentMs', 'motionSlackMs', 'factsheetWaitMs'] as const;
 
+/** Largest `maxUnitsPerBin` accepted: a billion units a bin keeps any facility's stock sums far below 2^53, units. */
+const MAX_UNITS_PER_BIN_CEILING = 1_000_000_000;
+
 export function defaultControllerOptions(overrides: Partial<ControllerOptions> = {}): ControllerOptions {
+  const options = withDefaults(overrides);
+  // The limits at the WMS edge are the site's defence: a bad one must stop the start, not open the edge.
+  if (!Number.isInteger(options.maxUnitsPerBin) || options.maxUnitsPerBin < 1 || options.maxUnitsPerBin > MAX_UNITS_PER_BIN_CEILING) {
+    throw new RangeError(`maxUnitsPerBin must be an integer from 1 to ${MAX_UNITS_PER_BIN_CEILING}, got ${options.maxUnitsPerBin}`);
+  }
+  if (!(options.wmsRequestsPerSecond > 0) || !Number.isFinite(options.wmsRequestsPerSecond)) throw new RangeError(`wmsRequestsPerSecond must be a number > 0, got ${options.wmsRequestsPerSecond}`);
+  if (!Number.isInteger(options.wmsRequestBurst) || options.wmsRequestBurst < 1) throw new RangeError(`wmsRequestBurst must be an integer >= 1, got ${options.wmsRequestBurst}`);
+  return options;
+}
+
+function withDefaults(overrides: Partial<ControllerOptions>): ControllerOptions {
   return {
     site: 'demo',
     interfaceName: 'uagv',

@@ -136,7 +136,7 @@ export const consoleStateSchema = z.object({
   alarms: z.array(consoleAlarmSchema).max(100),
 });
 
-/** An operator's command on `console/command`; each gets exactly one reply. */
+/** An operator's command on `console/command/{user}` (the user logged in); each gets exactly one reply. */
 export const consoleCommandSchema = z.discriminatedUnion('type', [
   z.object({ commandId: idSchema, type: z.literal('emergencyStopAll') }),
   z.object({ commandId: idSchema, type: z.literal('resumeAll') }),
@@ -173,7 +173,7 @@ export const robotStopOutcomeSchema = z.object({
 });
 
 /**
- * The reply on `console/reply` to one command: `ok` with what was done, or not with a code and
+ * The reply on `console/reply/{user}` to one command: `ok` with what was done, or not with a code and
  * a reason a person understands (INTERNAL_ERROR: the controller failed on it, not the
  * operator). `column` answers `queryColumn`. An emergency stop, a pause and
  * their ends are answered once every robot confirmed or its time ran out, with `robots`.

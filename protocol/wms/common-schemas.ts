@@ -18,8 +18,8 @@ export const portIdSchema = z.string().min(1).max(64).describe('Port id, e.g. P1
 
 /**
  * Most units one request line (a pick line, a putaway) may name. With at most 100 lines per
- * request and the per-bin cap, every sum the controller forms stays far below 2^53 (exact
- * integers in JSON and JavaScript).
+ * request and the per-bin cap, every sum the controller forms from requests stays far below
+ * 2^53 (exact integers in JSON and JavaScript).
  */
 export const MAX_QUANTITY_UNITS = 1_000_000;
 
