@@ -166,6 +166,23 @@ describe('WMS gateway: internal errors', () => {
     await w.running.stop();
   });
 
+  it('answers a kept request whose reply failed to go out before its failed event, never after', async () => {
+    const w = await rig();
+    const out = (w.running.gateway as unknown as { out: { sendReply: (...args: unknown[]) => void } }).out;
+    vi.spyOn(out, 'sendReply').mockImplementationOnce(() => {
+      throw new Error('injected: send failed');
+    });
+    const order: string[] = [];
+    const client = w.clients.get('wms-a')!;
+    client.link.onReply((r) => void order.push(`${r.type} ${r.requestId}`));
+    client.link.onEvent((e) => void (e.type !== 'progress' && order.push(`${e.type} ${e.requestId}`)));
+    w.ask('wms-a', pick('o-9', 1));
+    expect(order).toEqual(['accepted o-9', 'failed o-9']);
+    expect(w.core.inventory.reservations()).toEqual([]);
+    w.consistent();
+    await w.running.stop();
+  });
+
   it('ends an accepted pick that fails while starting with one failed event, its stock released', async () => {
     const w = await rig();
     vi.spyOn(w.core, 'queueVisit').mockImplementationOnce(() => {

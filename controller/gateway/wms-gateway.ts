@@ -118,11 +118,16 @@ export class WmsGateway implements VisitObserver {
     const turn = this.turn?.requestId === requestId ? this.turn : { requestId, recorded: false, replied: false, touched: [] };
     this.turn = null;
     const reason = internalErrorReason(error);
-    for (const touched of turn.touched) this.endAfterError(touched, reason);
-    if (turn.replied) return;
-    const kept = turn.recorded && requestId !== null ? this.store.getRequest(requestId)?.reply : undefined;
-    if (kept) this.out.sendReply(clientId, this.out.buildReply(kept as WmsReplyDraft));
-    else this.out.sendReply(clientId, this.out.buildReply({ type: 'rejected', requestId, code: 'INTERNAL_ERROR', reason: `${reason}; nothing was changed, the request may be sent again` }));
+    try {
+      // The reply first: a client hears "accepted" before the request's "failed", never after.
+      if (!turn.replied) {
+        const kept = turn.recorded && requestId !== null ? this.store.getRequest(requestId)?.reply : undefined;
+        if (kept) this.out.sendReply(clientId, this.out.buildReply(kept as WmsReplyDraft));
+        else this.out.sendReply(clientId, this.out.buildReply({ type: 'rejected', requestId, code: 'INTERNAL_ERROR', reason: `${reason}; nothing was changed, the request may be sent again` }));
+      }
+    } finally {
+      for (const touched of turn.touched) this.endAfterError(touched, reason);
+    }
   }
 
   // ---------------------------------------------------------------- requests
