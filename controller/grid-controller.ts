@@ -592,7 +592,10 @@ export class GridController {
     this.moveOn(port, port.presented.binId);
   }
 
-  /** The port is done with its presented bin: it is taken back, and the next one presented. */
+  /**
+   * The port is done with its presented bin: it is taken back, and the next one presented. The
+   * bin's return is queued before anything that could fail, so it is never left at the port.
+   */
   private moveOn(port: PortStation, binId: string): void {
     port.presented = null;
     port.actor.send({ type: 'CONFIRMED' });

@@ -31,8 +31,11 @@ export class PortScreenGateway implements VisitObserver {
   }
 
   /**
-   * A confirmation whose handling threw (the error boundary calls this): nothing of it was
-   * kept, so the bin goes back as it is and its request ends `failed` with the error.
+   * A confirmation whose handling threw (the error boundary calls this). While the bin is still
+   * presented, nothing of the confirmation was kept: the bin goes back as it is and its request
+   * ends `failed` with the error. Once the port has moved on, the confirmation was kept and the
+   * bin's return queued first (GridController.moveOn); what failed after that (presenting the
+   * next bin, allocating) is tried again by the next control cycle.
    */
   recover(portId: string, result: ParseResult<PortConfirm>, error: Error): void {
     if (!result.ok || this.controller.ports.get(portId)?.presented?.visitId !== result.message.taskId) return;
