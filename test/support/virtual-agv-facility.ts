@@ -6,9 +6,7 @@
  * outside vehicles are mirrored into the simulator's world (outside-vehicle-mirror.ts), so its
  * invariant checks cover them and the simulated robots find the bins they moved.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { AgvController } from 'vda-5050-lib';
 import { startFacility, type Facility } from '../../cli/facility.ts';
 import { parseLayout, robotStartCells, startedSerials, withRobotCount, type GridLayout } from '../../protocol/layout/index.ts';
