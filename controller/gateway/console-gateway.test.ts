@@ -5,7 +5,7 @@ import { ConsoleClientLink, ConsoleServerLink } from '../../protocol/console/con
 import type { ConsoleLayout, ConsoleReply, ConsoleState } from '../../protocol/console/console-messages.ts';
 import { parseLayout } from '../../protocol/layout/index.ts';
 import { WmsClientLink } from '../../protocol/wms/links.ts';
-import type { OrderBody, State } from '../../protocol/vda5050/types.ts';
+import type { OrderBody } from '../../protocol/vda5050/types.ts';
 import { startController } from '../main.ts';
 import { idleState } from '../test-support/robot-states.ts';
 import { gridlineFactsheet } from '../test-support/tiny-controller.ts';

@@ -18,7 +18,6 @@ describe('gridline start and gridline wms', () => {
   });
 
   let brokerUrl = '';
-  let locationBefore = '';
 
   it('starts the demo facility in real time and completes picks within a minute', async () => {
     facility = runGridline(['start', '--port', '0', '--data', dataDir]);
