@@ -34,7 +34,7 @@ const PAYLOAD = JSON.stringify({
 /**
  * `npm run bench:broker`: what authorisation costs the embedded broker. Robots publish their
  * states (QoS 0, ~1.3 KB) to one subscriber, the controller, over loopback; the same run with
- * every connection logged in and every publish and subscription checked, and with anyone let in,
+ * every connection logged in and every publish, subscription and delivery checked, and with anyone let in,
  * alternating, so both see the same machine. Prints messages a second of each and their ratio,
  * and the cost of one publish check on its own.
  */
@@ -62,11 +62,12 @@ export async function runBenchBroker(values: CommandArgs): Promise<number> {
   const checked = median(rates.checked);
   const open = median(rates.open);
   out(`broker throughput, ${robots} robots publishing ${messages} states (${PAYLOAD.length} bytes, QoS 0) to the controller over loopback, median of ${rounds} rounds:`);
-  out(`  with access control     ${formatRate(checked)} messages/s (every connection logged in, every publish and subscription checked)`);
+  out(`  with access control     ${formatRate(checked)} messages/s (every connection logged in, every publish, subscription and delivery checked)`);
   out(`  anyone let in           ${formatRate(open)} messages/s`);
   out(`  cost of authorisation   ${((1 - checked / open) * 100).toFixed(1)} % of throughput (target: under 5 %)`);
-  const check = measurePublishCheck();
-  out(`  one publish check       ${check.toFixed(0)} ns (a robot's state against its rules)`);
+  const check = measureChecks();
+  out(`  one publish check       ${check.publish.toFixed(0)} ns (a robot's state against its rules)`);
+  out(`  one delivery check      ${check.delivery.toFixed(0)} ns (the state against the controller's rules)`);
   return 0;
 }
 
@@ -111,17 +112,21 @@ async function measure(mode: 'checked' | 'open', identities: EphemeralIdentities
   }
 }
 
-/** Nanoseconds per publish check of a robot's state topic against its rules. */
-function measurePublishCheck(): number {
-  const rules = new CompiledRules(accessRules(makeIdentity('R001', 'robot'), TOPICS));
+/** Nanoseconds per check of a robot's state topic: its publish against its rules, its delivery against the controller's. */
+function measureChecks(): { publish: number; delivery: number } {
+  const robot = new CompiledRules(accessRules(makeIdentity('R001', 'robot'), TOPICS));
+  const controller = new CompiledRules(accessRules(makeIdentity('controller', 'controller'), TOPICS));
   const topic = 'uagv/v2/gridline/R001/state';
-  const n = 1_000_000;
-  let allowed = 0;
-  const started = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) if (rules.mayPublish(topic, false)) allowed++;
-  const ns = Number(process.hrtime.bigint() - started) / n;
-  if (allowed !== n) throw new Error('a robot was refused its own state topic');
-  return ns;
+  const time = (check: () => boolean, what: string) => {
+    const n = 1_000_000;
+    let allowed = 0;
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) if (check()) allowed++;
+    const ns = Number(process.hrtime.bigint() - started) / n;
+    if (allowed !== n) throw new Error(`${what} was refused`);
+    return ns;
+  };
+  return { publish: time(() => robot.mayPublish(topic, false), "a robot's own state"), delivery: time(() => controller.mayRead(topic), "a robot's state to the controller") };
 }
 
 function serialOf(i: number): string {
