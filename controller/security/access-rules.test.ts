@@ -81,6 +81,21 @@ describe('access rules', () => {
   });
 });
 
+describe('remembered decisions', () => {
+  it('decide each topic the same however often asked, retained apart from not, also once the memory is cleared', () => {
+    const robot = rulesOf('R001', 'robot');
+    for (let round = 0; round < 3; round++) {
+      expect(robot.mayPublish('uagv/v2/gridline/R001/state', false)).toBe(true);
+      expect(robot.mayPublish('uagv/v2/gridline/R001/state', true)).toBe(false);
+      expect(robot.mayRead('uagv/v2/gridline/R001/order')).toBe(true);
+      expect(robot.mayPublish('uagv/v2/gridline/R001/order', false)).toBe(false);
+      expect(robot.mayRead('uagv/v2/gridline/R002/order')).toBe(false);
+      // Many other topics fill the memory and clear it.
+      for (let i = 0; i < 1500; i++) expect(robot.mayPublish(`uagv/v2/gridline/R${i}/state`, false)).toBe(false);
+    }
+  });
+});
+
 describe('filterCovers', () => {
   const covers = (outer: string, inner: string) => filterCovers(outer.split('/'), inner.split('/'));
   it('is true only when every topic of the inner filter matches the outer', () => {

@@ -86,10 +86,18 @@ export function accessRules(identity: Identity, context: TopicContext): AccessRu
   }
 }
 
-/** Rules with their filters split once: the broker checks every message against them. */
+/** Decisions remembered per topic and kind before the memory is cleared (a client uses few topics). */
+const REMEMBERED_DECISIONS = 1024;
+
+/**
+ * Rules with their filters split once: the broker checks every message against them. A robot
+ * publishes on a handful of topics thousands of times: each topic's decision is remembered
+ * (the rules of a connection never change), so most checks are one lookup.
+ */
 export class CompiledRules {
   private readonly reads: string[][];
   private readonly writes: { levels: string[]; retain: boolean }[];
+  private readonly decided = new Map<string, boolean>();
 
   constructor(readonly rules: readonly AccessRule[]) {
     this.reads = rules.filter((r) => r.access === 'read').map((r) => r.filter.split('/'));
@@ -98,8 +106,7 @@ export class CompiledRules {
 
   /** Whether a publish to `topic` (a concrete topic, no wildcards) is allowed; retained needs a retaining rule. */
   mayPublish(topic: string, retain: boolean): boolean {
-    const levels = topic.split('/');
-    return this.writes.some((w) => (!retain || w.retain) && filterMatches(w.levels, levels));
+    return this.remembered(retain ? 'R' : 'W', topic, (levels) => this.writes.some((w) => (!retain || w.retain) && filterMatches(w.levels, levels)));
   }
 
   /** Whether a subscription to `filter` may be granted: every topic it can match must be readable. */
@@ -110,8 +117,17 @@ export class CompiledRules {
 
   /** Whether a message on `topic` may be delivered to this identity (a last check before sending). */
   mayRead(topic: string): boolean {
-    const levels = topic.split('/');
-    return this.reads.some((r) => filterMatches(r, levels));
+    return this.remembered('r', topic, (levels) => this.reads.some((r) => filterMatches(r, levels)));
+  }
+
+  private remembered(kind: string, topic: string, decide: (levels: string[]) => boolean): boolean {
+    const key = kind + topic;
+    const known = this.decided.get(key);
+    if (known !== undefined) return known;
+    const decision = decide(topic.split('/'));
+    if (this.decided.size >= REMEMBERED_DECISIONS) this.decided.clear();
+    this.decided.set(key, decision);
+    return decision;
   }
 }
 
