@@ -97,7 +97,10 @@ const REMEMBERED_DECISIONS = 1024;
 export class CompiledRules {
   private readonly reads: string[][];
   private readonly writes: { levels: string[]; retain: boolean }[];
-  private readonly decided = new Map<string, boolean>();
+  /** Remembered decisions by topic: publishes, retained publishes, deliveries (a map each: no key to build per message). */
+  private readonly publishes = new Map<string, boolean>();
+  private readonly retainedPublishes = new Map<string, boolean>();
+  private readonly deliveries = new Map<string, boolean>();
 
   constructor(readonly rules: readonly AccessRule[]) {
     this.reads = rules.filter((r) => r.access === 'read').map((r) => r.filter.split('/'));
@@ -106,7 +109,7 @@ export class CompiledRules {
 
   /** Whether a publish to `topic` (a concrete topic, no wildcards) is allowed; retained needs a retaining rule. */
   mayPublish(topic: string, retain: boolean): boolean {
-    return this.remembered(retain ? 'R' : 'W', topic, (levels) => this.writes.some((w) => (!retain || w.retain) && filterMatches(w.levels, levels)));
+    return remembered(retain ? this.retainedPublishes : this.publishes, topic, (levels) => this.writes.some((w) => (!retain || w.retain) && filterMatches(w.levels, levels)));
   }
 
   /** Whether a subscription to `filter` may be granted: every topic it can match must be readable. */
@@ -117,18 +120,17 @@ export class CompiledRules {
 
   /** Whether a message on `topic` may be delivered to this identity (a last check before sending). */
   mayRead(topic: string): boolean {
-    return this.remembered('r', topic, (levels) => this.reads.some((r) => filterMatches(r, levels)));
+    return remembered(this.deliveries, topic, (levels) => this.reads.some((r) => filterMatches(r, levels)));
   }
+}
 
-  private remembered(kind: string, topic: string, decide: (levels: string[]) => boolean): boolean {
-    const key = kind + topic;
-    const known = this.decided.get(key);
-    if (known !== undefined) return known;
-    const decision = decide(topic.split('/'));
-    if (this.decided.size >= REMEMBERED_DECISIONS) this.decided.clear();
-    this.decided.set(key, decision);
-    return decision;
-  }
+function remembered(decisions: Map<string, boolean>, topic: string, decide: (levels: string[]) => boolean): boolean {
+  const known = decisions.get(topic);
+  if (known !== undefined) return known;
+  const decision = decide(topic.split('/'));
+  if (decisions.size >= REMEMBERED_DECISIONS) decisions.clear();
+  decisions.set(topic, decision);
+  return decision;
 }
 
 /** MQTT 3.1.1 §4.7 matching of a split filter against a split concrete topic. */
