@@ -4,11 +4,13 @@
  * its cell (both cells while it drives between them) and the bins its finished picks and drops
  * move. So the simulated robots find bins where the outside vehicle left them, and the world's
  * invariant checks (one robot per cell, each bin in one place) cover it too. What its reports
- * would make physically impossible is kept as a problem.
+ * would make physically impossible is kept as a problem. A vehicle that stops before it has
+ * moved off its node (a cancelOrder right after it set off) never entered the cell ahead.
  */
 import type { GridWorld } from '../../sim/world/grid-world.ts';
 import { parseCellNodeId } from '../../protocol/vda5050/grid-nodes.ts';
 import type { Order, State } from '../../protocol/vda5050/types.ts';
+import { ON_NODE_TOLERANCE_M } from '../../controller/robot-edge/leg-progress.ts';
 
 interface BinAction {
   type: 'pick' | 'drop';
@@ -29,6 +31,7 @@ export class OutsideVehicleMirror {
     private readonly world: GridWorld,
     private readonly serial: string,
     start: { x: number; y: number },
+    private readonly cellSizeM: { x: number; y: number },
   ) {
     world.addRobot(serial, start);
     this.at = { ...start };
@@ -47,6 +50,7 @@ export class OutsideVehicleMirror {
   onState(state: State): void {
     const last = parseCellNodeId(state.lastNodeId);
     if (last && (last.x !== this.at.x || last.y !== this.at.y)) this.arrive(last);
+    else if (last && this.movingTo && !state.driving && this.standsOn(state, this.at)) this.backOut();
     const next = state.driving ? parseCellNodeId(state.nodeStates[0]?.nodeId ?? '') : undefined;
     if (next && !this.movingTo && Math.abs(next.x - this.at.x) + Math.abs(next.y - this.at.y) === 1) this.begin(next);
     for (const a of state.actionStates) {
@@ -71,6 +75,21 @@ export class OutsideVehicleMirror {
     }
     this.at = { ...cell };
     this.movingTo = undefined;
+  }
+
+  /** Stopped on the node it was leaving: it leaves the cell ahead (the world's way: it drives back). */
+  private backOut(): void {
+    this.world.endMove(this.serial);
+    this.movingTo = undefined;
+    const back = this.world.beginMove(this.serial, this.at);
+    if (back.ok) this.world.endMove(this.serial);
+    else this.problems.push(`${this.serial} stopped on (${this.at.x}, ${this.at.y}), which the world refuses: ${back.reason}`);
+  }
+
+  /** Its reported position is on the node of `cell` (as the controller judges standing on a node). */
+  private standsOn(state: State, cell: { x: number; y: number }): boolean {
+    const p = state.agvPosition;
+    return p !== undefined && p.positionInitialized && Math.hypot(p.x - cell.x * this.cellSizeM.x, p.y - cell.y * this.cellSizeM.y) <= ON_NODE_TOLERANCE_M;
   }
 
   private begin(cell: { x: number; y: number }): boolean {

@@ -126,7 +126,7 @@ export async function startVirtualAgvFacility(options: {
   const tap = await f.connectBus('interop-tap', logins.get('interop-tap'));
   const mirrors: OutsideVehicleMirror[] = [];
   for (const [i, serial] of OUTSIDE.entries()) {
-    const mirror = new OutsideVehicleMirror(f.world, serial, cells[i]!);
+    const mirror = new OutsideVehicleMirror(f.world, serial, cells[i]!, layout.cellSizeM);
     mirrors.push(mirror);
     await tap.subscribe(`uagv/v2/gridline/${serial}/order`, (_topic, payload) => mirror.onOrder(JSON.parse(payload) as Order), { qos: 1 });
     await tap.subscribe(`uagv/v2/gridline/${serial}/state`, (_topic, payload) => mirror.onState(JSON.parse(payload) as State));
