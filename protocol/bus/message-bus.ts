@@ -36,6 +36,12 @@ export interface MessageBus {
   subscribe(pattern: string, handler: MessageHandler, options?: { qos?: QoS }): Promise<void>;
   /** Clean disconnect: the last will is not published. */
   close(): Promise<void>;
+  /**
+   * `listener` runs each time the connection was lost and is made again (not at the first
+   * connection): the broker may have published the last will meanwhile. A bus that cannot lose
+   * its connection (in-process) leaves this out.
+   */
+  onReconnected?(listener: () => void): void;
 }
 
 /** MQTT topic filter matching (MQTT 3.1.1 §4.7). */

@@ -36,4 +36,26 @@ describe('MqttBus close', () => {
     expect(seen).toEqual(['OFFLINE']);
     await watcher.endAsync();
   });
+
+  it('lets a vehicle announce ONLINE again after a reconnection, over the CONNECTIONBROKEN its last will left', async () => {
+    broker = await startEmbeddedBroker({ port: 0, access: 'anonymous' });
+    const { VehicleLink, connectionBrokenWill } = await import('../vda5050/links.ts');
+    const { SimulatedClock } = await import('../clock.ts');
+    const clock = new SimulatedClock();
+    const address = { interfaceName: 'uagv', manufacturer: 'gridline', serialNumber: 'R001' };
+    const bus = await connectMqttBus(broker.url, { clientId: 'robot-R001', reconnectPeriodMs: 100, will: connectionBrokenWill(address, clock) });
+    const link = new VehicleLink(bus, clock, address);
+    await link.start();
+    // Another connection under its client id: the broker drops the vehicle's (its will goes out).
+    const usurper = await mqtt.connectAsync(broker.url, { clientId: 'robot-R001', reconnectPeriod: 0 });
+    await usurper.endAsync();
+    const states: string[] = [];
+    const watcher = await mqtt.connectAsync(broker.url, { clientId: 'watcher', reconnectPeriod: 0 });
+    watcher.on('message', (_topic, payload) => states.push((JSON.parse(payload.toString()) as { connectionState: string }).connectionState));
+    await watcher.subscribeAsync('uagv/v2/gridline/R001/connection', { qos: 1 });
+    for (let i = 0; i < 100 && states.at(-1) !== 'ONLINE'; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(states.at(-1)).toBe('ONLINE');
+    await link.close();
+    await watcher.endAsync();
+  });
 });

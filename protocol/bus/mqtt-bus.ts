@@ -96,6 +96,7 @@ class MqttBus implements MessageBus {
    * have registered their handlers: kept here and handed to the first handler that matches.
    */
   private readonly early: { topic: string; text: string }[] = [];
+  private readonly reconnectListeners: (() => void)[] = [];
 
   constructor(
     private readonly client: mqtt.MqttClient,
@@ -115,6 +116,16 @@ class MqttBus implements MessageBus {
     // Errors after connecting (e.g. a refused publish) must not crash the process; mqtt.js
     // keeps reconnecting on its own.
     client.on('error', () => {});
+    // Every 'connect' after the first is a reconnection.
+    let connectedBefore = false;
+    client.on('connect', () => {
+      if (connectedBefore) this.reconnectListeners.forEach((listener) => listener());
+      connectedBefore = true;
+    });
+  }
+
+  onReconnected(listener: () => void): void {
+    this.reconnectListeners.push(listener);
   }
 
   publish(topic: string, payload: string, options: PublishOptions = {}): void {

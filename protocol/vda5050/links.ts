@@ -176,11 +176,18 @@ export class VehicleLink {
     this.stamper = new HeaderStamper(clock, address.manufacturer, { connection: WILL_HEADER_ID + 1 });
   }
 
-  /** Subscribes to order and instantActions, then announces ONLINE (retained). */
+  /**
+   * Subscribes to order and instantActions, then announces ONLINE (retained), and again after
+   * every reconnection: the broker may have published the last will (CONNECTIONBROKEN, retained)
+   * while the vehicle was away, and it must not stay the last word.
+   */
   async start(): Promise<void> {
     await this.listen('order', (m) => this.orderListeners.emit(m));
     await this.listen('instantActions', (m) => this.instantActionsListeners.emit(m));
     this.publishConnection('ONLINE');
+    this.bus.onReconnected?.(() => {
+      if (!this.closed) this.publishConnection('ONLINE');
+    });
   }
 
   onOrder(listener: (order: Order) => void): () => void {

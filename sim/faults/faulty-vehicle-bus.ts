@@ -54,6 +54,10 @@ export class FaultyVehicleBus implements MessageBus {
     return this.inner.close();
   }
 
+  onReconnected(listener: () => void): void {
+    this.inner.onReconnected?.(listener);
+  }
+
   private deliver(topic: string, payload: string, handler: MessageHandler): void {
     const kind = parseVdaTopic(topic)?.kind;
     const f = this.faults;
