@@ -14,6 +14,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Aedes, AuthenticateError, Client } from 'aedes';
 import { accessRules, CompiledRules, type TopicContext } from '../security/access-rules.ts';
+import { AttemptCounter } from '../security/attempt-counter.ts';
 import type { Identity, Role } from '../security/identities.ts';
 import type { IdentityStore } from '../security/identity-store.ts';
 import { spendVerifyTime, VerifiedPasswords } from '../security/password-hash.ts';
@@ -77,7 +78,7 @@ export class BrokerAccess {
   private readonly sessions = new WeakMap<IncomingMessage, Identity>();
   private readonly certificates = new WeakMap<Duplex, string>();
   private readonly passwords = new VerifiedPasswords();
-  private readonly loginFailures = new Map<string, { count: number; sinceMs: number }>();
+  private readonly loginFailures = new AttemptCounter(60_000);
   private lastIdentitiesError = '';
   private readonly limits: Record<Role | 'unknown', number>;
   readonly refusals: RefusalLog;
@@ -187,15 +188,15 @@ export class BrokerAccess {
       identity = vouched;
     } else {
       if (username === undefined || password === undefined) return refuse(NOT_AUTHORIZED, address, 'no username and password');
-      if (this.tooManyLoginFailures(address)) return refuse(BAD_USERNAME_OR_PASSWORD, address, 'too many failed logins from this address; refused unchecked for a minute');
+      if (this.loginFailures.countOf(address, this.now()) >= (this.options.loginFailuresPerMinute ?? 30)) return refuse(BAD_USERNAME_OR_PASSWORD, address, 'too many failed logins from this address; refused unchecked for a minute');
       const record = this.options.identities.get(username);
       if (!record) {
         await spendVerifyTime(password.toString('utf8'));
-        this.countLoginFailure(address);
+        this.loginFailures.add(address, this.now());
         return refuse(BAD_USERNAME_OR_PASSWORD, `${address} (unknown user ${JSON.stringify(username.slice(0, 64))})`, 'bad username or password');
       }
       if (!(await this.passwords.verify(record.name, password.toString('utf8'), record.passwordHash))) {
-        this.countLoginFailure(address);
+        this.loginFailures.add(address, this.now());
         return refuse(BAD_USERNAME_OR_PASSWORD, `${record.name} from ${address}`, 'bad username or password');
       }
       identity = record;
@@ -234,24 +235,6 @@ export class BrokerAccess {
     if (certificateName === undefined) return undefined;
     const record = this.options.identities.get(certificateName);
     return record?.role === 'robot' ? record : undefined;
-  }
-
-  private tooManyLoginFailures(address: string): boolean {
-    const entry = this.loginFailures.get(address);
-    if (!entry) return false;
-    if (this.now() - entry.sinceMs >= 60_000) {
-      this.loginFailures.delete(address);
-      return false;
-    }
-    return entry.count >= (this.options.loginFailuresPerMinute ?? 30);
-  }
-
-  private countLoginFailure(address: string): void {
-    const entry = this.loginFailures.get(address);
-    if (!entry || this.now() - entry.sinceMs >= 60_000) this.loginFailures.set(address, { count: 1, sinceMs: this.now() });
-    else entry.count++;
-    // Failures from ever new addresses must not grow this without end.
-    if (this.loginFailures.size > 10_000) this.loginFailures.delete(this.loginFailures.keys().next().value!);
   }
 
   private now(): number {

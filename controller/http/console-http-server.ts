@@ -138,7 +138,7 @@ export async function startConsoleHttpServer(options: ConsoleHttpOptions): Promi
     response.writeHead(200, {
       'content-type': CONTENT_TYPES['.json']!,
       'cache-control': 'no-store',
-      'set-cookie': `${SESSION_COOKIE}=${result.token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${Math.floor((result.session.expiresAtMs - Date.now()) / 1000)}${options.tls ? '; Secure' : ''}`,
+      'set-cookie': `${SESSION_COOKIE}=${result.token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${Math.floor(sessions.sessionMs / 1000)}${options.tls ? '; Secure' : ''}`,
     });
     response.end(JSON.stringify({ name: identity.name, role: identity.role, scope: identity.scope }));
   }

@@ -14,6 +14,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Identity, IdentityRecord } from '../security/identities.ts';
 import type { IdentityStore } from '../security/identity-store.ts';
+import { AttemptCounter } from '../security/attempt-counter.ts';
 import { spendVerifyTime, verifyPassword } from '../security/password-hash.ts';
 
 /** Who may log in to the console's pages. */
@@ -40,9 +41,10 @@ export type LoginResult = { readonly ok: true; readonly token: string; readonly 
 export class ConsoleSessions {
   private readonly sessions = new Map<string, ConsoleSession>();
   /** Login attempts per key (a name from an address, or an address), counted until they succeed. */
-  private readonly attempts = new Map<string, { count: number; sinceMs: number }>();
+  private readonly attempts: AttemptCounter;
   private readonly now: () => number;
-  private readonly sessionMs: number;
+  /** How long a session lasts, wall ms. */
+  readonly sessionMs: number;
   private readonly maxFailures: number;
   private readonly failureWindowMs: number;
 
@@ -51,6 +53,7 @@ export class ConsoleSessions {
     this.sessionMs = (options.sessionHours ?? 12) * 3_600_000;
     this.maxFailures = options.maxFailures ?? 5;
     this.failureWindowMs = options.failureWindowMs ?? 5 * 60_000;
+    this.attempts = new AttemptCounter(this.failureWindowMs);
   }
 
   /**
@@ -62,17 +65,17 @@ export class ConsoleSessions {
       { key: `pair:${name}\u0000${address}`, max: this.maxFailures },
       { key: `address:${address}`, max: this.maxFailures * 4 },
     ];
-    if (limits.some(({ key, max }) => this.attemptsInWindow(key) >= max)) {
+    if (limits.some(({ key, max }) => this.attempts.countOf(key, this.now()) >= max)) {
       return { ok: false, status: 429, reason: `too many wrong passwords; try again in ${Math.ceil(this.failureWindowMs / 60_000)} minutes` };
     }
-    for (const { key } of limits) this.countAttempt(key);
+    for (const { key } of limits) this.attempts.add(key, this.now());
     const record = this.options.identities.get(name);
     const ok = record && LOGIN_ROLES.has(record.role) ? await verifyPassword(password, record.passwordHash) : (await spendVerifyTime(password), false);
     if (!ok || !record) return { ok: false, status: 401, reason: 'wrong name or password' };
     // The name's guesses from here are over (whoever typed it knows the password); the address's
     // other guesses still count.
-    this.attempts.delete(limits[0]!.key);
-    this.forgiveAttempt(limits[1]!.key);
+    this.attempts.clear(limits[0]!.key);
+    this.attempts.takeBack(limits[1]!.key);
     this.logout(previousToken);
     this.pruneExpired();
     const token = randomBytes(32).toString('base64url');
@@ -107,30 +110,6 @@ export class ConsoleSessions {
 
   private pruneExpired(): void {
     for (const [key, session] of this.sessions) if (this.now() >= session.expiresAtMs) this.sessions.delete(key);
-  }
-
-  /** Attempts under `key` in the current window (0 once the window has passed). */
-  private attemptsInWindow(key: string): number {
-    const entry = this.attempts.get(key);
-    if (!entry) return 0;
-    if (this.now() - entry.sinceMs >= this.failureWindowMs) {
-      this.attempts.delete(key);
-      return 0;
-    }
-    return entry.count;
-  }
-
-  private countAttempt(key: string): void {
-    const entry = this.attempts.get(key);
-    if (!entry || this.now() - entry.sinceMs >= this.failureWindowMs) this.attempts.set(key, { count: 1, sinceMs: this.now() });
-    else entry.count++;
-    // Attempts from ever new names and addresses must not grow this without end.
-    if (this.attempts.size > 10_000) this.attempts.delete(this.attempts.keys().next().value!);
-  }
-
-  private forgiveAttempt(key: string): void {
-    const entry = this.attempts.get(key);
-    if (entry && --entry.count <= 0) this.attempts.delete(key);
   }
 }
 
