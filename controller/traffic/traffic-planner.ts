@@ -1,7 +1,9 @@
 import type { GridMap } from '../grid/grid-map.ts';
 import { DistanceMaps, type DistanceArray } from '../planning/distance-maps.ts';
-import { copyGraphMoves, createGridGraph, directionBetween, DIRECTION_COUNT, setCellClosed, type GraphMoves, type GraphRules, type GridGraph } from '../planning/grid-graph.ts';
+import { copyGraphMoves, createGridGraph, directionBetween, setCellClosed, type GraphMoves, type GraphRules, type GridGraph } from '../planning/grid-graph.ts';
 import { NO_HEADING, Pibt } from '../planning/pibt.ts';
+import { descentStep, Detours, distanceTo } from './detours.ts';
+import { hashSerial, StuckRobots } from './stuck-robots.ts';
 import type { TrafficControl } from './traffic-control.ts';
 
 /**
@@ -29,11 +31,12 @@ import type { TrafficControl } from './traffic-control.ts';
  *
  * Deadlocks: PIBT's priority (time on the current leg) lets the longest-waiting robot win;
  * a robot that has waited `detourAfterMs` without a release gets a detour map, a distance
- * map to its goal that treats the cells other robots hold now as walls, until its leg ends.
- * Where no order by waiting time lets robots pass (robots going into and out of a dead-end
- * lane), robots that have come no nearer their goal for STUCK_AFTER_MS go first, in a drawn
- * order that is drawn again while none of them gets nearer. Robots one move from a queue goal
- * (a port's cell with a lane) go before the robots queueing behind them.
+ * map to its goal that treats the cells other robots hold now as walls, until its leg ends
+ * (detours.ts). Where no order by waiting time lets robots pass (robots going into and out of
+ * a dead-end lane), robots that have come no nearer their goal for STUCK_AFTER_MS go first, in
+ * a drawn order that is drawn again while none of them gets nearer (stuck-robots.ts). Robots
+ * one move from a queue goal (a port's cell with a lane) go before the robots queueing behind
+ * them.
  *
  * Operators: while the planner is frozen (an emergency stop) it releases nothing to anyone;
  * a held robot (paused) is released nothing and keeps what it holds (not its booking); a closed
@@ -75,16 +78,8 @@ export class TrafficPlanner {
   readonly maps: DistanceMaps;
   private pibt: Pibt | null = null;
   private readonly headings = new Map<string, number>();
-  private readonly lastReleaseMs = new Map<string, number>();
-  /**
-   * Progress of each robot on its leg: the nearest it has come to its goal (moves) and when;
-   * `stuck` once it has come no nearer for STUCK_AFTER_MS, until the leg ends.
-   */
-  private readonly progress = new Map<string, { goal: number; best: number; sinceMs: number; stuck: boolean }>();
-  /** Stuck robots' order is drawn anew (next epoch) when none of them came nearer for RESHUFFLE_MS. */
-  private stuckEpoch = 0;
-  private stuckProgressMs = 0;
-  private readonly detours = new Map<string, { goal: number; map: DistanceArray }>();
+  private readonly stuck = new StuckRobots();
+  private readonly detours: Detours;
   /** Follower → the cell booked for it (held by the robot it follows), and the reverse. */
   private readonly bookings = new Map<string, { cell: number; sinceMs: number }>();
   private readonly bookedBy = new Map<number, string>();
@@ -112,6 +107,7 @@ export class TrafficPlanner {
     for (let cell = 0; cell < grid.cellCount; cell++) passable[cell] = grid.drivable(cell) ? 1 : 0;
     this.graph = createGridGraph(grid.width, grid.height, passable, rules);
     this.maps = new DistanceMaps(this.graph, { maxBytes: options.distanceMapBytes });
+    this.detours = new Detours(this.graph, this.maps, traffic, options);
     this.originalMoves = copyGraphMoves(this.graph);
     this.closed = new Uint8Array(grid.cellCount);
     this.blocked = new Uint8Array(grid.cellCount);
@@ -123,9 +119,7 @@ export class TrafficPlanner {
    * if need be; Manhattan distance while the cache has no slot for it).
    */
   distance(goal: number, cell: number): number {
-    this.maps.ensure(goal);
-    const d = this.maps.distance(goal, cell);
-    return d === this.maps.unreachable ? Infinity : d;
+    return distanceTo(this.maps, goal, cell);
   }
 
   /** While frozen nothing is released, by a step, an extension or a freed booked cell. */
@@ -172,10 +166,9 @@ export class TrafficPlanner {
 
   /** A leg starts or ends: its detour map, booking and waiting time no longer apply. */
   legChanged(serial: string, nowMs: number): void {
-    this.progress.delete(serial);
-    this.detours.delete(serial);
+    this.stuck.legChanged(serial);
+    this.detours.legChanged(serial, nowMs);
     this.dropBooking(serial);
-    this.lastReleaseMs.set(serial, nowMs);
   }
 
   /** The cell booked for a robot, if any. */
@@ -214,7 +207,7 @@ export class TrafficPlanner {
     this.timestep++;
     this.maps.beginPeriod();
     this.honourOrExpireBookings(nowMs);
-    this.reshuffleStuck(nowMs);
+    this.stuck.reshuffle(nowMs);
     const traffic = this.traffic;
     const agents: TrafficRobot[] = [];
     for (const robot of robots) {
@@ -242,7 +235,7 @@ export class TrafficPlanner {
     const agentMaps: (DistanceArray | null)[] = new Array<DistanceArray | null>(n).fill(null);
     this.markBlocked(agents);
     let newMaps = 0;
-    let newDetours = 0;
+    this.detours.beginStep();
     for (let a = 0; a < n; a++) {
       const robot = agents[a]!;
       const at = traffic.frontierOf(robot.serial);
@@ -266,29 +259,12 @@ export class TrafficPlanner {
         if (!this.maps.has(goal)) newMaps++;
         slots[a] = this.maps.ensure(goal);
       }
-      const waitedMs = nowMs - (this.lastReleaseMs.get(robot.serial) ?? nowMs);
-      let detour = this.detours.get(robot.serial);
-      if (detour && detour.goal !== goal) {
-        this.detours.delete(robot.serial);
-        detour = undefined;
-      }
-      if (waitedMs >= this.options.detourAfterMs && newDetours < this.options.detoursPerCycle) {
-        newDetours++;
-        this.lastReleaseMs.set(robot.serial, nowMs);
-        const map = this.detourMap(goal, robot.serial);
-        // Walled in for now (every way round is held): plain distances until the next try.
-        detour = map[this.graph.compactOf[at]!] === this.maps.unreachable ? undefined : { goal, map };
-        if (detour) this.detours.set(robot.serial, detour);
-        else this.detours.delete(robot.serial);
-      }
-      agentMaps[a] = detour?.map ?? null;
+      agentMaps[a] = this.detours.forStep(robot.serial, goal, at, nowMs);
       // Stuck robots (no nearer their goal for STUCK_AFTER_MS) go before all others until
       // their leg ends, in a drawn order, drawn again when none of them got nearer for
       // RESHUFFLE_MS: where no order by time on the leg lets robots pass each other (robots
       // going into and out of a dead-end lane), another order does.
-      if (this.isStuck(robot.serial, this.maps.distance(goal, at), goal, nowMs)) {
-        priorities[a] = STUCK_PRIORITY + (hashSerial(`${robot.serial}/${this.stuckEpoch}`) % 1_000_000);
-      }
+      if (this.stuck.isStuck(robot.serial, this.maps.distance(goal, at), goal, nowMs)) priorities[a] = this.stuck.priority(robot.serial);
     }
     const next = this.pibt.plan({ positions, orientations, goals, distanceSlots: slots, priorities, timestep: this.timestep, count: n, blocked: this.blocked, agentMaps });
     // 0 unknown, 1 being checked, 2 can run, 3 stays.
@@ -361,29 +337,6 @@ export class TrafficPlanner {
     }
   }
 
-  /** Records the robot's distance `d` to its goal; whether it is stuck. */
-  private isStuck(serial: string, d: number, goal: number, nowMs: number): boolean {
-    let entry = this.progress.get(serial);
-    if (!entry || entry.goal !== goal) {
-      entry = { goal, best: d, sinceMs: nowMs, stuck: false };
-      this.progress.set(serial, entry);
-    }
-    if (d < entry.best) {
-      entry.best = d;
-      entry.sinceMs = nowMs;
-      if (entry.stuck) this.stuckProgressMs = nowMs;
-    }
-    if (!entry.stuck && nowMs - entry.sinceMs >= STUCK_AFTER_MS) entry.stuck = true;
-    return entry.stuck;
-  }
-
-  /** Draws stuck robots' order again when none of them got nearer its goal for a while. */
-  private reshuffleStuck(nowMs: number): void {
-    if (nowMs - this.stuckProgressMs < RESHUFFLE_MS) return;
-    this.stuckEpoch++;
-    this.stuckProgressMs = nowMs;
-  }
-
   /** Whether `cell` is farther from the robot's goal than the robot's frontier. */
   private stepsBack(serial: string, cell: number): boolean {
     const goal = this.traffic.goalOf(serial);
@@ -413,12 +366,12 @@ export class TrafficPlanner {
     const goal = traffic.goalOf(serial);
     // A booked robot waits for its booked cell, the next one on its way.
     if (goal === null || this.bookings.has(serial) || this.frozen || this.held.has(serial)) return false;
-    const map = this.detourFor(serial, goal);
+    const map = this.detours.mapFor(serial, goal);
     let released = false;
     while (traffic.releasedAhead(serial) < this.options.lookaheadCells) {
       const at = traffic.frontierOf(serial);
       if (at === goal) break;
-      const to = this.descentStep(this.headings.get(serial) ?? NO_HEADING, at, goal, map);
+      const to = descentStep(this.maps, this.headings.get(serial) ?? NO_HEADING, at, goal, map);
       if (to < 0 || traffic.holderOf(to) !== undefined || this.bookedBy.has(to)) break;
       this.releaseCell(serial, to, nowMs);
       released = true;
@@ -433,12 +386,12 @@ export class TrafficPlanner {
   horizon(serial: string): number[] {
     const goal = this.traffic.goalOf(serial);
     if (goal === null) return [];
-    const map = this.detourFor(serial, goal);
+    const map = this.detours.mapFor(serial, goal);
     const cells: number[] = [];
     let at = this.traffic.frontierOf(serial);
     let heading = this.headings.get(serial) ?? NO_HEADING;
     while (at !== goal) {
-      const to = this.descentStep(heading, at, goal, map);
+      const to = descentStep(this.maps, heading, at, goal, map);
       if (to < 0) return [];
       heading = directionOf(this.grid.width, at, to);
       cells.push(to);
@@ -447,55 +400,11 @@ export class TrafficPlanner {
     return cells;
   }
 
-  /**
-   * The robot's detour map, if it has one for this goal and it still leads from the robot's
-   * frontier to the goal (the frontier may have moved onto a cell that was walled off when the
-   * map was made); else null, and plain distances apply.
-   */
-  private detourFor(serial: string, goal: number): DistanceArray | null {
-    const detour = this.detours.get(serial);
-    if (!detour || detour.goal !== goal) return null;
-    if (detour.map[this.graph.compactOf[this.traffic.frontierOf(serial)]!] === this.maps.unreachable) {
-      this.detours.delete(serial);
-      return null;
-    }
-    return detour.map;
-  }
-
-  /** The neighbour of `at` one step nearer the goal, straight ahead first; -1 when none. */
-  private descentStep(heading: number, at: number, goal: number, map: DistanceArray | null): number {
-    const graph = this.graph;
-    const here = this.distanceVia(map, goal, at);
-    let best = -1;
-    let bestKey = Infinity;
-    for (let dir = 0; dir < DIRECTION_COUNT; dir++) {
-      const cell = graph.neighbours[at * 4 + dir]!;
-      if (cell < 0) continue;
-      const d = this.distanceVia(map, goal, cell);
-      if (d >= here) continue;
-      // Same axis as the heading needs no wheel change.
-      const key = d * 4 + (heading === NO_HEADING || ((dir - heading) & 1) === 0 ? 0 : 1);
-      if (key < bestKey) {
-        bestKey = key;
-        best = cell;
-      }
-    }
-    return best;
-  }
-
-  private distanceVia(map: DistanceArray | null, goal: number, cell: number): number {
-    if (map) {
-      const d = map[this.graph.compactOf[cell]!]!;
-      return d === this.maps.unreachable ? Infinity : d;
-    }
-    return this.distance(goal, cell);
-  }
-
   private releaseCell(serial: string, cell: number, nowMs: number): void {
     const from = this.traffic.frontierOf(serial);
     if (!this.traffic.release(serial, cell)) throw new Error(`${serial}: cell ${cell} was planned but is held`);
     this.headings.set(serial, directionOf(this.grid.width, from, cell));
-    this.lastReleaseMs.set(serial, nowMs);
+    this.detours.released(serial, nowMs);
   }
 
   /** Cells held by robots outside the step become obstacles; agents' own cells stay open. */
@@ -505,34 +414,6 @@ export class TrafficPlanner {
     for (const serial of this.traffic.serials()) for (const cell of this.traffic.heldCells(serial)) blocked[cell] = 1;
     for (const cell of this.bookedBy.keys()) blocked[cell] = 1;
     for (const agent of agents) blocked[this.traffic.frontierOf(agent.serial)] = 0;
-  }
-
-  /**
-   * Distance to `goal` with every cell held by another robot a wall (the robot's own cells
-   * and the goal stay open), compact-indexed like DistanceMaps' maps.
-   */
-  private detourMap(goal: number, serial: string): DistanceArray {
-    const graph = this.graph;
-    const unreachable = this.maps.unreachable;
-    const map: DistanceArray = unreachable === 0xffff ? new Uint16Array(graph.freeCount).fill(unreachable) : new Int32Array(graph.freeCount).fill(unreachable);
-    const queue = new Int32Array(graph.freeCount);
-    const start = graph.compactOf[goal]!;
-    map[start] = 0;
-    queue[0] = start;
-    let tail = 1;
-    for (let head = 0; head < tail; head++) {
-      const id = queue[head]!;
-      const d = map[id]! + 1;
-      for (let dir = 0; dir < 4; dir++) {
-        const nextId = graph.compactPredecessors[id * 4 + dir]!;
-        if (nextId < 0 || map[nextId] !== unreachable) continue;
-        const holder = this.traffic.holderOf(graph.freeCells[nextId]!);
-        if (holder !== undefined && holder !== serial) continue;
-        map[nextId] = d;
-        queue[tail++] = nextId;
-      }
-    }
-    return map;
   }
 }
 
@@ -544,18 +425,5 @@ function directionOf(width: number, from: number, to: number): number {
   return 3;
 }
 
-/** A robot on a leg that has come no nearer its goal for this long is stuck, ms. */
-const STUCK_AFTER_MS = 20_000;
-/** Stuck robots' order is drawn again when none of them came nearer for this long, ms. */
-const RESHUFFLE_MS = 5_000;
-/** Priority of stuck robots, above any other (plus a draw below 1e6). */
-const STUCK_PRIORITY = 1e9;
-
 /** Added to the priority (seconds on the leg) of a robot one move from a queue goal. */
 const NEXT_TO_GOAL_PRIORITY = 1e6;
-
-function hashSerial(serial: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < serial.length; i++) h = Math.imul(h ^ serial.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
