@@ -54,3 +54,57 @@ export function formatKpi(k: KpiSnapshot): string {
     ...(k.loadsUnverified > 0 ? [`unverified-loads=${k.loadsUnverified}`] : []),
   ].join('  ');
 }
+
+/** What the KPIs are computed from, recorded as the controller goes; the rest it reads from ports and robots. */
+export class KpiRecorder {
+  /** Request times, seconds, kept sorted (the KPIs' percentiles read them often). */
+  private readonly requestTimesS: number[] = [];
+  private completedRequests = 0;
+  /** Picks whose loads were checked: the robot named the bin, or only showed it held one. */
+  private readonly loadChecks = { verified: 0, unverified: 0 };
+
+  constructor(private readonly startedAtMs: number) {}
+
+  /** A request accepted at clock ms `acceptedAtMs` finished at `nowMs`. */
+  requestFinished(acceptedAtMs: number, nowMs: number): void {
+    this.completedRequests++;
+    insertSorted(this.requestTimesS, (nowMs - acceptedAtMs) / 1000);
+  }
+
+  /** A pick's load was checked, by the bin's id (`identityVerified`) or only for a load being there. */
+  loadChecked(identityVerified: boolean): void {
+    if (identityVerified) this.loadChecks.verified++;
+    else this.loadChecks.unverified++;
+  }
+
+  snapshot(input: {
+    nowMs: number;
+    ports: readonly { id: string; mode: string; open: boolean; presentations: number }[];
+    robotCount: number;
+    /** Clock ms the robots were busy with jobs, all told. */
+    busyMs: number;
+    openRequests: number;
+  }): KpiSnapshot {
+    const elapsedMs = Math.max(1, input.nowMs - this.startedAtMs);
+    let presented = 0;
+    let openPorts = 0;
+    for (const port of input.ports) {
+      presented += port.presentations;
+      if (port.open) openPorts++;
+    }
+    const times = this.requestTimesS;
+    return {
+      elapsedMs,
+      binsPresented: presented,
+      ports: input.ports.map((p) => ({ portId: p.id, mode: p.mode, presented: p.presentations })),
+      binsPerPortHour: presented / Math.max(1, openPorts) / (elapsedMs / 3_600_000),
+      robotUtilisation: input.robotCount ? input.busyMs / (input.robotCount * elapsedMs) : 0,
+      openRequests: input.openRequests,
+      completedRequests: this.completedRequests,
+      requestTimeP50S: percentile(times, 50),
+      requestTimeP95S: percentile(times, 95),
+      loadsVerified: this.loadChecks.verified,
+      loadsUnverified: this.loadChecks.unverified,
+    };
+  }
+}

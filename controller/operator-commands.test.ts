@@ -171,7 +171,7 @@ describe('blocking a cell', () => {
     expect(r.controller.unblockCell(4, 2)).toMatchObject({ ok: true });
     expect(r.controller.unblockCell(4, 2)).toEqual({ ok: true, message: 'cell (4, 2) was not blocked' });
     expect(r.controller.blockedCells()).toEqual([r.controller.grid.index(3, 2)]);
-    expect(r.controller.planner.distance(r.controller.grid.index(4, 2), r.controller.grid.index(2, 1))).toBe(3);
+    expect(r.controller.traffic.distance(r.controller.grid.index(4, 2), r.controller.grid.index(2, 1))).toBe(3);
   });
 });
 

@@ -187,7 +187,7 @@ describe('operator commands on the default facility', () => {
     expect(w.core.blockedCells()).toEqual([cell]);
     expect(w.command({ type: 'unblockCell', x, y })).toMatchObject({ ok: true });
     expect(w.core.blockedCells()).toEqual([]);
-    expect(w.core.planner.distance(cell, w.core.grid.index(x + 1, y))).toBe(1);
+    expect(w.core.traffic.distance(cell, w.core.grid.index(x + 1, y))).toBe(1);
     await w.drain();
   }, 120_000);
 

@@ -1,0 +1,72 @@
+import type { Clock } from '../protocol/clock.ts';
+import type { GridLayout } from '../protocol/layout/index.ts';
+import type { ControllerOptions } from './controller-options.ts';
+import type { Fleet } from './fleet/fleet.ts';
+import type { GridMap } from './grid/grid-map.ts';
+import type { Inventory } from './inventory/inventory.ts';
+import type { PortStation } from './ports/port-station.ts';
+import type { PortZones } from './ports/port-zones.ts';
+import type { RequestBook } from './requests/request-book.ts';
+import type { VisitEvents } from './requests/visit-events.ts';
+import type { BinQuarantine } from './robot-edge/bin-quarantine.ts';
+import type { RobotEdge } from './robot-edge/robot-edge.ts';
+import type { StoredInventory } from './store/stored-inventory.ts';
+import type { Traffic } from './traffic/traffic.ts';
+import type { ColumnClaims } from './work/column-claims.ts';
+
+/**
+ * What the operators have set for the whole facility: an emergency stop of every robot, cells
+ * they blocked, ports they closed.
+ */
+export interface FacilityState {
+  /** An operator's emergency stop of every robot is in force. */
+  emergencyStop: boolean;
+  /** Cells blocked by an operator, in the order blocked. */
+  readonly blockedCells: Set<number>;
+  /** Ports an operator closed: no retrieval for them starts until opened again. */
+  readonly closedPorts: Set<string>;
+}
+
+/**
+ * "Allocation is due": set by whatever may let a robot take work (a job ended, a port moved
+ * on, a robot was held), and acted on once by the controller when the event that set it has
+ * been handled, instead of allocating from inside the rooms.
+ */
+export class AllocationMark {
+  private due = false;
+
+  mark(): void {
+    this.due = true;
+  }
+
+  /** Whether allocation is due; clears the mark. */
+  take(): boolean {
+    const due = this.due;
+    this.due = false;
+    return due;
+  }
+}
+
+/** The parts every room of the controller shares: the layout, the books, the robot edge and traffic. */
+export interface CoreServices {
+  readonly layout: GridLayout;
+  readonly options: ControllerOptions;
+  readonly clock: Clock;
+  readonly grid: GridMap;
+  /** Every inventory change goes through `stock`, which commits it to the store. */
+  readonly stock: StoredInventory;
+  readonly inventory: Inventory;
+  readonly requests: RequestBook;
+  readonly edge: RobotEdge;
+  readonly ports: ReadonlyMap<string, PortStation>;
+  readonly zones: PortZones;
+  readonly claims: ColumnClaims;
+  readonly traffic: Traffic;
+  readonly fleet: Fleet;
+  readonly quarantine: BinQuarantine;
+  readonly visits: VisitEvents;
+  readonly facility: FacilityState;
+  readonly allocation: AllocationMark;
+  newId(prefix: string): string;
+  alarm(source: string, message: string): void;
+}
