@@ -15,16 +15,14 @@ import type { Traffic } from './traffic/traffic.ts';
 import type { ColumnClaims } from './work/column-claims.ts';
 
 /**
- * What the operators have set for the whole facility: an emergency stop of every robot, cells
- * they blocked, ports they closed.
+ * What the operators have set for the whole facility: an emergency stop of every robot, and the
+ * cells they blocked. (Ports they closed are their ports' machine state: port-station.ts.)
  */
 export interface FacilityState {
   /** An operator's emergency stop of every robot is in force. */
   emergencyStop: boolean;
   /** Cells blocked by an operator, in the order blocked. */
   readonly blockedCells: Set<number>;
-  /** Ports an operator closed: no retrieval for them starts until opened again. */
-  readonly closedPorts: Set<string>;
 }
 
 /**

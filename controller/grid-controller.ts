@@ -5,7 +5,8 @@ import type { ControllerOptions } from './controller-options.ts';
 import { AllocationMark, type CoreServices, type FacilityState } from './core-services.ts';
 import { ErrorBoundary } from './error-boundary.ts';
 import { Fleet, type RobotView } from './fleet/fleet.ts';
-import { RobotHolds } from './fleet/robot-holds.ts';
+import { RobotHolds, robotEffects } from './fleet/robot-holds.ts';
+import { robotMachine } from './machines/robot-machine.ts';
 import type { RobotRecord } from './fleet/robot-record.ts';
 import { RobotReports } from './fleet/robot-reports.ts';
 import { GridMap } from './grid/grid-map.ts';
@@ -74,7 +75,7 @@ export class GridController {
   readonly inventory: Inventory;
   /** What the controller believes of the robots, and how it talks to them. */
   readonly edge: RobotEdge;
-  private readonly facility: FacilityState = { emergencyStop: false, blockedCells: new Set(), closedPorts: new Set() };
+  private readonly facility: FacilityState = { emergencyStop: false, blockedCells: new Set() };
   private readonly allocationDue = new AllocationMark();
   private readonly visits = new VisitEvents();
   private readonly fleet: Fleet;
@@ -114,7 +115,8 @@ export class GridController {
     const portCells = [...this.ports.values()].map((p) => p.cell);
     this.zones = new PortZones(this.grid, portCells, options.stagingDistanceCells);
     this.traffic = new Traffic(this.grid, options, this.zones);
-    this.fleet = new Fleet(this.edge, this.traffic, this.inventory, this.ports, options);
+    const robotLogic = robotMachine.provide({ actions: robotEffects({ alarm, traffic: this.traffic, edge: this.edge }, () => this.legs) });
+    this.fleet = new Fleet(this.edge, this.traffic, this.inventory, this.ports, options, robotLogic);
     const core: CoreServices = {
       layout, options, clock, grid: this.grid, stock, inventory: this.inventory, requests, edge: this.edge, ports: this.ports, zones: this.zones,
       claims: new ColumnClaims(), traffic: this.traffic, fleet: this.fleet,
@@ -162,7 +164,6 @@ export class GridController {
   stop(): void {
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
-    for (const robot of this.fleet.all()) robot.actor.stop();
   }
 
   // ---------------------------------------------------------------- events in
@@ -319,7 +320,7 @@ export class GridController {
   robotStatus(serial: string): { state: string; job: string | null; online: boolean } | undefined {
     const robot = this.fleet.get(serial);
     if (!robot) return undefined;
-    return { state: String(robot.actor.getSnapshot().value), job: robot.job?.id ?? null, online: robot.online };
+    return { state: robot.stateName, job: robot.job?.id ?? null, online: robot.online };
   }
 
   /** Every robot heard from, as the operator console shows it, in the order they first reported. */
@@ -373,7 +374,7 @@ export class GridController {
   private advanceWaitingJobs(): void {
     const waiting: { robot: RobotRecord; distance: number }[] = [];
     for (const robot of this.fleet.all()) {
-      if (!robot.job || robot.leg || !robot.online || robot.paused || robot.hold || robot.actor.getSnapshot().matches('fault')) continue;
+      if (!robot.job || robot.leg || !robot.online || robot.paused || robot.hold || robot.faulted) continue;
       const job = robot.job;
       const distance = job.kind === 'retrieve' ? this.traffic.distance(this.ports.get(job.portId)!.cell, this.traffic.positionOf(robot.serial)) : 0;
       waiting.push({ robot, distance });
@@ -391,7 +392,7 @@ export class GridController {
     const now = this.clock.now();
     const robots: TrafficRobot[] = [];
     for (const robot of this.fleet.all()) {
-      if (!robot.placed || !robot.online || robot.paused || robot.hold || robot.awaitingRelease || robot.leg?.withdrawn || robot.actor.getSnapshot().matches('fault')) continue;
+      if (!robot.placed || !robot.online || robot.paused || robot.hold || robot.awaitingRelease || robot.leg?.withdrawn || robot.faulted) continue;
       if (robot.leg) robots.push({ serial: robot.serial, role: 'leg', legStartedMs: robot.leg.startedMs });
       else if (this.canBePushed(robot)) robots.push({ serial: robot.serial, role: 'standing', legStartedMs: now });
     }

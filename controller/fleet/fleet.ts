@@ -5,13 +5,16 @@ import type { RobotEdge } from '../robot-edge/robot-edge.ts';
 import type { Traffic } from '../traffic/traffic.ts';
 import type { Job } from '../work/jobs.ts';
 import type { VdaError } from '../../protocol/vda5050/types.ts';
-import { newRobotRecord, type RobotRecord } from './robot-record.ts';
+import { RobotRecord, type RobotLogic } from './robot-record.ts';
+import type { RobotStateValue } from '../machines/robot-machine.ts';
 
 /** One robot as the operator console shows it (see `Fleet.views`). */
 export interface RobotView {
   readonly serial: string;
-  /** State of the robot's state machine: offline, idle, working or fault. */
+  /** State of the robot's state machine in one word: offline, idle, working or fault. */
   readonly state: string;
+  /** Every region of its machine (robot-machine.ts). */
+  readonly machine: RobotStateValue;
   readonly job: Job | null;
   readonly online: boolean;
   readonly paused: boolean;
@@ -40,13 +43,14 @@ export class Fleet {
     private readonly inventory: Inventory,
     private readonly ports: ReadonlyMap<string, PortStation>,
     private readonly options: ControllerOptions,
+    private readonly logic: RobotLogic,
   ) {}
 
   /** The record of a robot, registered when it is first heard from on the wire. */
   register(serial: string): RobotRecord {
     let robot = this.robots.get(serial);
     if (!robot) {
-      robot = newRobotRecord(serial);
+      robot = new RobotRecord(serial, this.logic);
       this.robots.set(serial, robot);
     }
     return robot;
@@ -70,7 +74,7 @@ export class Fleet {
 
   /** Online, on the grid, idle, without a job or leg, and neither paused nor held. */
   isFree(robot: RobotRecord): boolean {
-    return robot.online && robot.placed && robot.ready && !robot.job && !robot.leg && !robot.paused && !robot.hold && !robot.awaitingRelease && robot.actor.getSnapshot().matches('idle');
+    return robot.online && robot.placed && robot.ready && !robot.job && !robot.leg && !robot.paused && !robot.hold && !robot.awaitingRelease && robot.machineIdle;
   }
 
   /** Free and not in service. */
@@ -86,7 +90,7 @@ export class Fleet {
   /** Robots that can do bin work now or soon: online, placed, not held nor faulted, handling bins. */
   activeRobots(): number {
     let n = 0;
-    for (const robot of this.robots.values()) if (robot.online && robot.placed && !robot.hold && this.handlesBins(robot) && !robot.actor.getSnapshot().matches('fault')) n++;
+    for (const robot of this.robots.values()) if (robot.online && robot.placed && !robot.hold && this.handlesBins(robot) && !robot.faulted) n++;
     return n;
   }
 
@@ -177,7 +181,8 @@ export class Fleet {
     for (const r of this.robots.values()) {
       views.push({
         serial: r.serial,
-        state: String(r.actor.getSnapshot().value),
+        state: r.stateName,
+        machine: r.state,
         job: r.job,
         online: r.online,
         paused: r.paused,

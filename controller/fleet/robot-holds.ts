@@ -2,6 +2,7 @@ import type { CoreServices } from '../core-services.ts';
 import type { SentOrder } from '../robot-edge/order-tracker.ts';
 import type { LegOrders } from '../robots/leg-orders.ts';
 import type { JobRunner } from '../work/job-runner.ts';
+import type { RobotContext } from '../machines/robot-machine.ts';
 import type { RobotRecord } from './robot-record.ts';
 
 /**
@@ -39,10 +40,7 @@ export class RobotHolds {
     this.legs.withdraw(robot);
     this.jobs.release(robot, reason);
     this.jobs.clearWayOf(robot);
-    if (robot.online) {
-      robot.online = false;
-      robot.actor.send({ type: 'CONNECTION_LOST' });
-    }
+    if (robot.online) robot.send({ type: 'CONNECTION_LOST' });
     this.core.allocation.mark();
   }
 
@@ -53,20 +51,36 @@ export class RobotHolds {
    */
   hold(robot: RobotRecord, reason: string): void {
     if (robot.hold) return;
-    robot.hold = reason;
-    this.core.alarm(robot.serial, `${reason}; held until an operator resumes it`);
-    this.core.traffic.setHeld(robot.serial, true);
-    if (this.core.edge.capabilitiesOf(robot.serial)?.instantActions.has('startPause') ?? true) this.legs.sendInstantAction(robot.serial, 'startPause', 'hold');
+    // Its machine raises the alarm, keeps its cells and asks it to pause (robotHoldEffects).
+    robot.send({ type: 'HOLD', reason });
+    this.clearAfterHold(robot, reason);
+  }
+
+  /** A position it cannot have reached: held, keeping its cells, and none of its states believed until resumed. */
+  doubtPosition(robot: RobotRecord, problem: string): false {
+    const wasHeld = robot.hold !== null;
+    robot.send({ type: 'DOUBT_POSITION', reason: problem });
+    if (!wasHeld) this.clearAfterHold(robot, problem);
+    return false;
+  }
+
+  /** A robot just held: its leg is withdrawn, its job leaves it, and nobody waits on its cells. */
+  private clearAfterHold(robot: RobotRecord, reason: string): void {
     this.legs.withdraw(robot);
     this.jobs.release(robot, `robot ${robot.serial} ${reason}`);
     this.jobs.clearWayOf(robot);
     this.core.allocation.mark();
   }
+}
 
-  /** A position it cannot have reached: held, keeping its cells, and none of its states believed until resumed. */
-  doubtPosition(robot: RobotRecord, problem: string): false {
-    robot.positionInDoubt = true;
-    this.hold(robot, problem);
-    return false;
-  }
+/** The effects the robot machine names (robot-machine.ts), as the controller carries them out. */
+export function robotEffects(core: Pick<CoreServices, 'alarm' | 'traffic' | 'edge'>, legs: () => LegOrders) {
+  return {
+    raiseHoldAlarm: ({ context }: { context: RobotContext }) => core.alarm(context.serial, `${context.hold}; held until an operator resumes it`),
+    keepCells: ({ context }: { context: RobotContext }) => core.traffic.setHeld(context.serial, true),
+    askToPause: ({ context }: { context: RobotContext }) => {
+      if (core.edge.capabilitiesOf(context.serial)?.instantActions.has('startPause') ?? true) legs().sendInstantAction(context.serial, 'startPause', 'hold');
+    },
+    raiseFault: ({ context }: { context: RobotContext }, params: { message: string }) => core.alarm(context.serial, params.message),
+  };
 }

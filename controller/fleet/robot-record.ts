@@ -1,6 +1,7 @@
-import { createActor, type Actor } from 'xstate';
+import type { AnyStateMachine } from 'xstate';
 import type { VdaError } from '../../protocol/vda5050/types.ts';
-import { robotMachine } from '../machines/robot-machine.ts';
+import { MachineRecord } from '../machines/machine-record.ts';
+import { robotMachine, robotStateName, type RobotEvent, type RobotStateValue } from '../machines/robot-machine.ts';
 import type { StoppedVia } from '../robot-edge/stop-plan.ts';
 import type { Job, Leg } from '../work/jobs.ts';
 
@@ -25,89 +26,123 @@ export interface ActiveLeg {
   withdrawn: { readonly atMs: number } | null;
 }
 
-/** What the controller keeps of one robot: its machine (its lifecycle) and the data beside it. */
-export interface RobotRecord {
-  readonly serial: string;
-  readonly actor: Actor<typeof robotMachine>;
-  online: boolean;
-  placed: boolean;
-  job: Job | null;
-  leg: ActiveLeg | null;
+/** The robot machine with the controller's effects (see robot-machine.ts). */
+export type RobotLogic = typeof robotMachine & AnyStateMachine;
+
+/**
+ * What the controller keeps of one robot: its lifecycle, which is its machine's state
+ * (robot-machine.ts) and read through the getters here, and the data beside it (its job and
+ * leg, what it last reported, what was reported of it to the WMS).
+ */
+export class RobotRecord {
+  readonly lifecycle: MachineRecord<RobotLogic>;
+  job: Job | null = null;
+  leg: ActiveLeg | null = null;
   /** The robot reported no order in progress (so it will accept a new one). */
-  ready: boolean;
+  ready = false;
   /** Clock ms when the current job began, for utilisation. */
-  busySinceMs: number | null;
-  busyMs: number;
+  busySinceMs: number | null = null;
+  busyMs = 0;
   /** Digging and transit progress already reported for the current retrieval. */
-  reportedDig: boolean;
-  reportedTransit: boolean;
+  reportedDig = false;
+  reportedTransit = false;
   /** Drops of the current job that failed; reset when a job starts. */
-  failedDrops: number;
+  failedDrops = 0;
   /** Why the robot could not be placed on the grid, or routed to its goal, while it cannot. */
-  placementProblem: string | undefined;
-  routeProblem: string | undefined;
-  /** Battery state of charge, percent, and whether it charges, as last reported. */
-  batteryPercent: number;
-  charging: boolean;
+  placementProblem: string | undefined = undefined;
+  routeProblem: string | undefined = undefined;
+  /** Battery state of charge, percent, as last reported. */
+  batteryPercent = 100;
   /** Errors of its last state message. */
-  errors: readonly VdaError[];
-  /** Paused by an operator (startPause sent): no new legs, cells or jobs until resumed. */
-  paused: boolean;
-  /** Offline when an emergency stop was released: the release is sent again when it is back. */
-  releaseOwed: boolean;
+  errors: readonly VdaError[] = [];
   /** How the emergency stop in force was asked of it (see stop-plan.ts), so the release undoes that. */
-  stoppedVia: StoppedVia;
-  /**
-   * The emergency stop was released and its state has not yet shown it: no leg and no order
-   * update goes to it meanwhile (a vehicle refuses orders while its emergency stop lasts).
-   */
-  awaitingRelease: boolean;
-  /** Sent to service by an operator: puts its bin away, then takes no work until returned. */
-  inService: boolean;
+  stoppedVia: StoppedVia = null;
   /** The service cell it was sent to, while in service. */
-  serviceCell: number | null;
+  serviceCell: number | null = null;
+  /** The cell it was last believed to stand on, and when (clock ms), for the motion check. */
+  believed: { readonly cell: number; readonly atMs: number } | null = null;
+
+  constructor(
+    readonly serial: string,
+    logic: RobotLogic,
+  ) {
+    this.lifecycle = new MachineRecord(logic, { serial });
+  }
+
+  send(event: RobotEvent): void {
+    this.lifecycle.send(event);
+  }
+
+  get state(): RobotStateValue {
+    return this.lifecycle.snapshot.value as RobotStateValue;
+  }
+
+  /** offline, fault, working or idle. */
+  get stateName(): string {
+    return robotStateName(this.state);
+  }
+
+  get online(): boolean {
+    return this.state.connection === 'online';
+  }
+
+  /** Its first believed position put it on the grid. */
+  get placed(): boolean {
+    return this.state.placement === 'placed';
+  }
+
+  /** A FATAL error of its last states (only while online). */
+  get faulted(): boolean {
+    return this.state.health === 'fault';
+  }
+
+  /** Online, healthy and without a job in its machine. */
+  get machineIdle(): boolean {
+    const s = this.state;
+    return s.connection === 'online' && s.health === 'ok' && s.work === 'idle';
+  }
+
+  /** Paused by an operator (startPause sent): no new legs, cells or jobs until resumed. */
+  get paused(): boolean {
+    return this.state.operator === 'paused';
+  }
+
   /**
    * Why the robot is held in alarm (a position it cannot have reached, a load that does not
    * match, an order it refused): it gets no leg, cell or job until an operator resumes it.
    * Null when not held.
    */
-  hold: string | null;
-  /** The cell it was last believed to stand on, and when (clock ms), for the motion check. */
-  believed: { readonly cell: number; readonly atMs: number } | null;
-  /** It reported a position it cannot have reached: none of its states is believed until an operator resumes it. */
-  positionInDoubt: boolean;
-}
+  get hold(): string | null {
+    return this.state.hold === 'free' ? null : this.lifecycle.snapshot.context.hold;
+  }
 
-/** The record of a robot first heard from: offline, not yet placed, with its machine started. */
-export function newRobotRecord(serial: string): RobotRecord {
-  const actor = createActor(robotMachine, { input: { serial } });
-  actor.start();
-  return {
-    serial,
-    actor,
-    online: false,
-    placed: false,
-    job: null,
-    leg: null,
-    ready: false,
-    busySinceMs: null,
-    busyMs: 0,
-    reportedDig: false,
-    reportedTransit: false,
-    failedDrops: 0,
-    placementProblem: undefined,
-    routeProblem: undefined,
-    batteryPercent: 100,
-    charging: false,
-    errors: [],
-    paused: false,
-    releaseOwed: false,
-    stoppedVia: null,
-    awaitingRelease: false,
-    inService: false,
-    serviceCell: null,
-    hold: null,
-    believed: null,
-    positionInDoubt: false,
-  };
+  /** It reported a position it cannot have reached: none of its states is believed until an operator resumes it. */
+  get positionInDoubt(): boolean {
+    const hold = this.state.hold;
+    return hold !== 'free' && hold.held === 'positionInDoubt';
+  }
+
+  /** Sent to service by an operator: puts its bin away, then takes no work until returned. */
+  get inService(): boolean {
+    return this.state.service === 'inService';
+  }
+
+  get charging(): boolean {
+    return this.state.battery === 'charging';
+  }
+
+  /**
+   * The emergency stop was released and its state has not yet shown it: no leg and no order
+   * update goes to it meanwhile (a vehicle refuses orders while its emergency stop lasts).
+   */
+  get awaitingRelease(): boolean {
+    const release = this.state.release;
+    return release === 'awaiting' || release === 'owedAwaiting';
+  }
+
+  /** Offline when an emergency stop was released: the release is sent again when it is back. */
+  get releaseOwed(): boolean {
+    const release = this.state.release;
+    return release === 'owed' || release === 'owedAwaiting';
+  }
 }

@@ -41,8 +41,7 @@ export class RobotReports {
   connection(robot: RobotRecord, connection: Connection): void {
     const online = connection.connectionState === 'ONLINE';
     if (online === robot.online) return;
-    robot.online = online;
-    robot.actor.send({ type: online ? 'CONNECTED' : 'CONNECTION_LOST' });
+    robot.send({ type: online ? 'CONNECTED' : 'CONNECTION_LOST' });
     if (!online) this.core.alarm(robot.serial, `connection ${connection.connectionState.toLowerCase()}`);
     else this.cameOnline(robot);
   }
@@ -57,8 +56,7 @@ export class RobotReports {
     edge.onState(serial, state, dropped);
     if (!robot.online) {
       // A state message proves the robot is connected even if its retained ONLINE was missed.
-      robot.online = true;
-      robot.actor.send({ type: 'CONNECTED' });
+      robot.send({ type: 'CONNECTED' });
       this.cameOnline(robot);
     }
     robot.errors = state.errors;
@@ -67,8 +65,8 @@ export class RobotReports {
     if (!this.believePosition(robot, state)) return false;
     this.readFaults(robot, state);
     robot.batteryPercent = state.batteryState.batteryCharge;
-    robot.charging = state.batteryState.charging;
-    if (robot.awaitingRelease && state.safetyState.eStop === 'NONE' && state.paused !== true) robot.awaitingRelease = false;
+    if (state.batteryState.charging !== robot.charging) robot.send({ type: state.batteryState.charging ? 'CHARGING_STARTED' : 'CHARGING_STOPPED' });
+    if (robot.awaitingRelease && state.safetyState.eStop === 'NONE' && state.paused !== true) robot.send({ type: 'RELEASE_SETTLED' });
     robot.ready = state.nodeStates.length === 0 && !state.actionStates.some((a) => isBusyStatus(a.actionStatus));
     const leg = robot.leg;
     if (leg) {
@@ -88,9 +86,8 @@ export class RobotReports {
     // A robot that was offline when the emergency stop was released still holds it: release it
     // now (only a stop this controller sent; a robot's own stop is not the controller's to end).
     else if (robot.releaseOwed) {
-      robot.releaseOwed = false;
-      robot.awaitingRelease = true;
-      this.stops.send('release', [robot], () => (robot.awaitingRelease = false));
+      robot.send({ type: 'RELEASE_RESENT' });
+      this.stops.send('release', [robot], () => robot.send({ type: 'RELEASE_SETTLED' }));
     }
     if ((robot.paused || robot.hold) && takes(this.core.edge.capabilitiesOf(robot.serial), 'startPause')) this.legs.sendInstantAction(robot.serial, 'startPause', 'pause');
   }
@@ -98,14 +95,13 @@ export class RobotReports {
   /** A FATAL error puts the robot's machine in fault (raised, unless the operator's emergency stop explains it); none clears it. */
   private readFaults(robot: RobotRecord, state: State): void {
     const fatal = state.errors.find((e) => e.errorLevel === 'FATAL');
-    const snapshot = robot.actor.getSnapshot();
-    if (fatal && !snapshot.matches('fault')) {
-      robot.actor.send({ type: 'FAULT', reason: `${fatal.errorType}: ${fatal.errorDescription ?? ''}`.trim() });
+    if (fatal && !robot.faulted) {
       // The operator's emergency stop was raised once, not once per robot stopping.
       const stoppedByOperator = this.core.facility.emergencyStop && state.safetyState.eStop !== 'NONE';
-      if (!stoppedByOperator) this.core.alarm(robot.serial, `fault ${fatal.errorType}${fatal.errorDescription ? `: ${fatal.errorDescription}` : ''}`);
-    } else if (!fatal && snapshot.matches('fault')) {
-      robot.actor.send({ type: 'FAULT_CLEARED' });
+      const alarm = stoppedByOperator ? null : `fault ${fatal.errorType}${fatal.errorDescription ? `: ${fatal.errorDescription}` : ''}`;
+      robot.send({ type: 'FAULT', reason: `${fatal.errorType}: ${fatal.errorDescription ?? ''}`.trim(), alarm });
+    } else if (!fatal && robot.faulted) {
+      robot.send({ type: 'FAULT_CLEARED' });
     }
   }
 
@@ -223,7 +219,7 @@ export class RobotReports {
       robot.placementProblem = problem;
       return false;
     }
-    robot.placed = true;
+    robot.send({ type: 'PLACED' });
     robot.placementProblem = undefined;
     robot.believed = { cell: grid.index(cell!.x, cell!.y), atMs: clock.now() };
     this.placed(robot.serial);

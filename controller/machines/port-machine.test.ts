@@ -1,55 +1,49 @@
 import { describe, expect, it } from 'vitest';
-import { createActor } from 'xstate';
-import { portMachine, type PortEvent } from './port-machine.ts';
+import { initialTransition, transition } from 'xstate';
+import { portMachine, type PortEvent, type PortStateValue } from './port-machine.ts';
 
-function port(open: boolean, ...events: PortEvent['type'][]) {
-  const actor = createActor(portMachine, { input: { open } });
-  actor.start();
-  for (const type of events) actor.send({ type });
-  return actor.getSnapshot();
+function port(open: boolean, ...events: PortEvent[]) {
+  let [snapshot] = initialTransition(portMachine, { open, capacityBins: 3 });
+  for (const event of events) [snapshot] = transition(portMachine, snapshot, event);
+  return snapshot;
 }
+const value = (open: boolean, ...events: PortEvent[]) => port(open, ...events).value as PortStateValue;
+const PRESENT = (binId: string): PortEvent => ({ type: 'PRESENT', binId, visitId: `v-${binId}` });
 
 describe('portMachine', () => {
-  it('starts open and idle when the layout opens it', () => {
-    expect(port(true).value).toEqual({ open: 'idle' });
+  it('starts open, idle and with room when the layout opens it; closed in the layout otherwise', () => {
+    expect(value(true)).toEqual({ mode: 'open', presentation: 'idle', room: 'hasRoom' });
+    expect(value(false).mode).toBe('closedInLayout');
   });
 
-  it('starts closed when the layout closes it', () => {
-    expect(port(false).value).toBe('closed');
+  it('presents one bin at a time, remembering which, until the person confirms it', () => {
+    const s = port(true, PRESENT('B1'), PRESENT('B2'));
+    expect(s.value).toMatchObject({ presentation: 'presenting' });
+    expect(s.context.presented).toEqual({ binId: 'B1', visitId: 'v-B1' });
+    const confirmed = port(true, PRESENT('B1'), { type: 'CONFIRMED' });
+    expect(confirmed.value).toMatchObject({ presentation: 'idle' });
+    expect(confirmed.context.presented).toBeNull();
   });
 
-  it('presents a bin and is idle again once the person confirms it', () => {
-    expect(port(true, 'PRESENT').value).toEqual({ open: 'presenting' });
-    expect(port(true, 'PRESENT', 'CONFIRMED').value).toEqual({ open: 'idle' });
+  it('an operator closes and opens it; a bin presented stays presented meanwhile', () => {
+    expect(value(true, { type: 'CLOSE' }).mode).toBe('closedByOperator');
+    expect(value(true, { type: 'CLOSE' }, { type: 'OPEN' }).mode).toBe('open');
+    expect(value(true, PRESENT('B1'), { type: 'CLOSE' })).toMatchObject({ mode: 'closedByOperator', presentation: 'presenting' });
   });
 
-  it('presents one bin at a time', () => {
-    expect(port(true, 'PRESENT', 'PRESENT').value).toEqual({ open: 'presenting' });
-    expect(port(true, 'PRESENT', 'PRESENT', 'CONFIRMED').value).toEqual({ open: 'idle' });
+  it('a port closed in the layout cannot be opened or closed by an operator', () => {
+    expect(value(false, { type: 'OPEN' }).mode).toBe('closedInLayout');
+    expect(value(false, { type: 'CLOSE' }).mode).toBe('closedInLayout');
   });
 
-  it('does not close while a bin is presented; closes once it is confirmed', () => {
-    expect(port(true, 'PRESENT', 'CLOSE').value).toEqual({ open: 'presenting' });
-    expect(port(true, 'PRESENT', 'CONFIRMED', 'CLOSE').value).toBe('closed');
-  });
-
-  it('an idle port closes and opens again', () => {
-    expect(port(true, 'CLOSE').value).toBe('closed');
-    expect(port(true, 'CLOSE', 'OPEN').value).toEqual({ open: 'idle' });
-    expect(port(false, 'OPEN').value).toEqual({ open: 'idle' });
-  });
-
-  it('a closed port presents nothing and ignores confirmations', () => {
-    expect(port(false, 'PRESENT').value).toBe('closed');
-    expect(port(false, 'CONFIRMED').value).toBe('closed');
-  });
-
-  it('an idle port ignores a confirmation with nothing presented, and a second OPEN', () => {
-    expect(port(true, 'CONFIRMED').value).toEqual({ open: 'idle' });
-    expect(port(true, 'OPEN').value).toEqual({ open: 'idle' });
+  it('is full while its load reaches its capacity, and has room again below it', () => {
+    expect(value(true, { type: 'LOAD_CHANGED', load: 2 }).room).toBe('hasRoom');
+    expect(value(true, { type: 'LOAD_CHANGED', load: 3 }).room).toBe('full');
+    expect(value(true, { type: 'LOAD_CHANGED', load: 3 }, { type: 'LOAD_CHANGED', load: 4 }).room).toBe('full');
+    expect(value(true, { type: 'LOAD_CHANGED', load: 3 }, { type: 'LOAD_CHANGED', load: 2 }).room).toBe('hasRoom');
   });
 
   it('never reaches a final state', () => {
-    expect(port(true, 'CLOSE').status).toBe('active');
+    expect(port(true, { type: 'CLOSE' }).status).toBe('active');
   });
 });

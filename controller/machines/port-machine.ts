@@ -1,27 +1,67 @@
-import { setup } from 'xstate';
+import { assign, setup } from 'xstate';
 
 /**
- * A port's presentation cycle: while open it is idle or presenting one bin to the person
- * there. A port closes only when idle: CLOSE while a bin is presented is refused (ignored).
+ * Lifecycle of one port, in parallel regions:
+ * - mode: open, closed by an operator (no new retrieval for it starts; bins at it or on their
+ *   way finish), or closed in the layout (for good: an operator cannot open it);
+ * - presentation: idle, or presenting one bin (which, for which visit) to the person there;
+ * - room: whether another bin may be sent to it, from its load (bins in it and on their way)
+ *   against its capacity.
+ * The controller reads the snapshot for its decisions (port-station.ts) and keeps no copy.
  */
-export type PortEvent = { type: 'PRESENT' } | { type: 'CONFIRMED' } | { type: 'CLOSE' } | { type: 'OPEN' };
+export type PortEvent =
+  | { type: 'PRESENT'; binId: string; visitId: string }
+  | { type: 'CONFIRMED' }
+  | { type: 'CLOSE' }
+  | { type: 'OPEN' }
+  /** Bins in the port plus bins on their way, after a change. */
+  | { type: 'LOAD_CHANGED'; load: number };
+
+export interface PortContext {
+  /** Bins the port holds at most, in it or on their way. */
+  readonly capacityBins: number;
+  readonly presented: { readonly binId: string; readonly visitId: string } | null;
+}
 
 export const portMachine = setup({
-  types: { events: {} as PortEvent, input: {} as { open: boolean } },
-  guards: { startsOpen: ({ context }) => context.open },
+  types: { events: {} as PortEvent, input: {} as { open: boolean; capacityBins: number }, context: {} as PortContext & { readonly openInLayout: boolean } },
+  guards: {
+    openInLayout: ({ context }) => context.openInLayout,
+    full: ({ context, event }) => event.type === 'LOAD_CHANGED' && event.load >= context.capacityBins,
+  },
 }).createMachine({
   id: 'port',
-  context: ({ input }) => ({ open: input.open }),
-  initial: 'starting',
+  type: 'parallel',
+  context: ({ input }) => ({ openInLayout: input.open, capacityBins: input.capacityBins, presented: null }),
   states: {
-    starting: { always: [{ guard: 'startsOpen', target: 'open' }, { target: 'closed' }] },
-    open: {
-      initial: 'idle',
+    mode: {
+      initial: 'starting',
       states: {
-        idle: { on: { PRESENT: 'presenting', CLOSE: '#port.closed' } },
-        presenting: { on: { CONFIRMED: 'idle' } },
+        starting: { always: [{ guard: 'openInLayout', target: 'open' }, { target: 'closedInLayout' }] },
+        open: { on: { CLOSE: 'closedByOperator' } },
+        closedByOperator: { on: { OPEN: 'open' } },
+        closedInLayout: {},
       },
     },
-    closed: { on: { OPEN: 'open' } },
+    presentation: {
+      initial: 'idle',
+      states: {
+        idle: { on: { PRESENT: { target: 'presenting', actions: assign({ presented: ({ event }) => ({ binId: event.binId, visitId: event.visitId }) }) } } },
+        presenting: { on: { CONFIRMED: { target: 'idle', actions: assign({ presented: null }) } } },
+      },
+    },
+    room: {
+      initial: 'hasRoom',
+      states: {
+        hasRoom: { on: { LOAD_CHANGED: { guard: 'full', target: 'full' } } },
+        full: { on: { LOAD_CHANGED: { guard: ({ context, event }) => event.load < context.capacityBins, target: 'hasRoom' } } },
+      },
+    },
   },
 });
+
+export interface PortStateValue {
+  mode: 'open' | 'closedByOperator' | 'closedInLayout';
+  presentation: 'idle' | 'presenting';
+  room: 'hasRoom' | 'full';
+}

@@ -69,8 +69,7 @@ export class OperatorCommands {
         continue;
       }
       // Sent again when it comes back online, if it is offline now (a lost release would leave it stopped).
-      robot.releaseOwed = !robot.online;
-      robot.awaitingRelease = true;
+      robot.send({ type: 'RELEASE_ASKED', offline: !robot.online });
       edge.stopNoLongerOwed(robot.serial);
       released.push(robot);
     }
@@ -80,7 +79,7 @@ export class OperatorCommands {
       // A robot may take orders again once its state showed the release, or its time ran out.
       for (const o of outcomes) {
         const robot = fleet.get(o.serial);
-        if (robot) robot.awaitingRelease = false;
+        robot?.send({ type: 'RELEASE_SETTLED' });
       }
       done?.(describeStopOutcomes(`emergency stop released${was ? '' : ' (none was in force)'}${staying}`, outcomes));
     });
@@ -95,7 +94,7 @@ export class OperatorCommands {
     const robot = this.core.fleet.get(serial);
     if (!robot) return unknownRobot(serial);
     const was = robot.paused;
-    robot.paused = true;
+    robot.send({ type: 'PAUSE' });
     this.core.traffic.setHeld(serial, true);
     const message = `robot ${serial} ${was ? 'was already paused' : 'paused'}; it keeps its cells${robot.job ? ' and its job' : ''}`;
     this.stops.send('pause', [robot], (outcomes) => done?.(describeStopOutcomes(`pause of ${serial}`, outcomes)));
@@ -108,9 +107,7 @@ export class OperatorCommands {
     if (!robot) return unknownRobot(serial);
     const was = robot.paused || robot.hold !== null;
     const hold = robot.hold;
-    robot.paused = false;
-    robot.hold = null;
-    robot.positionInDoubt = false;
+    robot.send({ type: 'RESUME' });
     robot.believed = null;
     this.core.edge.stopNoLongerOwed(serial);
     this.core.traffic.setHeld(serial, !!robot.leg?.withdrawn);
@@ -136,7 +133,7 @@ export class OperatorCommands {
     if (!robot) return unknownRobot(serial);
     if (!this.allocation.hasServiceCells) return { ok: false, code: 'NOT_ALLOWED', message: 'the layout has no service cell to send a robot to' };
     if (robot.inService) return { ok: true, message: `robot ${serial} is already in service` };
-    robot.inService = true;
+    robot.send({ type: 'SEND_TO_SERVICE' });
     robot.serviceCell = null;
     const carried = this.core.inventory.binOnRobot(serial);
     let message: string;
@@ -154,7 +151,7 @@ export class OperatorCommands {
     if (!robot) return unknownRobot(serial);
     if (!robot.inService) return { ok: true, message: `robot ${serial} was not in service` };
     const onWay = onServiceJob(robot);
-    robot.inService = false;
+    robot.send({ type: 'RETURN_FROM_SERVICE' });
     robot.serviceCell = null;
     if (onWay && !robot.leg) this.jobs.finish(robot);
     this.core.allocation.mark();
@@ -166,25 +163,23 @@ export class OperatorCommands {
    * queued retrievals wait) or opens it again.
    */
   setPortOpen(portId: string, open: boolean): OperatorOutcome {
-    const { ports, facility } = this.core;
+    const { ports } = this.core;
     const port = ports.get(portId);
     if (!port) return { ok: false, code: 'UNKNOWN_PORT', message: `port "${portId}" does not exist; ports are ${[...ports.keys()].join(', ')}` };
     if (!port.open) return { ok: false, code: 'NOT_ALLOWED', message: `port ${portId} is closed in the layout (mode closed); it cannot be opened or closed here` };
-    const was = !facility.closedPorts.has(portId);
+    const was = !port.closedByOperator;
+    port.setOperatorOpen(open);
     if (open) {
-      facility.closedPorts.delete(portId);
       this.core.allocation.mark();
       return { ok: true, message: `port ${portId} ${was ? 'was already open' : 'open again'}` };
     }
-    facility.closedPorts.add(portId);
     const atPort = port.queue.length + (port.presented ? 1 : 0);
     return { ok: true, message: `port ${portId} ${was ? 'closed' : 'was already closed'}: the ${atPort} bins at it and ${port.retrievalsUnderway} on their way finish; no new retrieval for it starts` };
   }
 
   /** Whether a port takes new retrievals: open in the layout and not closed by an operator. */
   portTakesVisits(portId: string): boolean {
-    const port = this.core.ports.get(portId);
-    return !!port && port.open && !this.core.facility.closedPorts.has(portId);
+    return this.core.ports.get(portId)?.takesVisits ?? false;
   }
 
   /**

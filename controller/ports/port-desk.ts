@@ -20,7 +20,7 @@ export class PortDesk {
   returnBinsLeftAtPorts(): void {
     for (const port of this.core.ports.values()) {
       for (const binId of this.core.inventory.binsAtPort(port.id)) {
-        port.awaitingReturn.add(binId);
+        port.awaitReturn(binId);
         this.jobs.queueReturn(binId);
       }
     }
@@ -65,15 +65,14 @@ export class PortDesk {
 
   /** A bin was set down at the port: it queues there to be presented. */
   arrived(port: PortStation, binId: string, visit: Visit | undefined): void {
-    port.inbound--;
-    port.queue.push(binId);
+    port.binArrived(binId);
     if (visit) visit.state = 'atPort';
     this.presentNext(port);
   }
 
   /** A bin was lifted off the port: it no longer awaits its return. */
   left(portId: string, binId: string): void {
-    this.core.ports.get(portId)!.awaitingReturn.delete(binId);
+    this.core.ports.get(portId)!.returned(binId);
   }
 
   /**
@@ -81,9 +80,8 @@ export class PortDesk {
    * bin's return is queued before anything that could fail, so it is never left at the port.
    */
   private moveOn(port: PortStation, binId: string): void {
-    port.presented = null;
-    port.actor.send({ type: 'CONFIRMED' });
-    port.awaitingReturn.add(binId);
+    port.confirmed();
+    port.awaitReturn(binId);
     this.jobs.queueReturn(binId);
     this.presentNext(port);
     // A robot waiting on the port's cell for this bin is free now; allocation gives it the bin.
@@ -94,18 +92,16 @@ export class PortDesk {
 
   private presentNext(port: PortStation): void {
     if (port.presented || port.queue.length === 0 || !port.open) return;
-    const binId = port.queue.shift()!;
+    const binId = port.takeNextWaiting()!;
     const visit = this.visitAtPort(port.id, binId);
     if (!visit) {
       // A bin with no visit (its request was cancelled or failed) goes straight back.
-      port.awaitingReturn.add(binId);
+      port.awaitReturn(binId);
       this.jobs.queueReturn(binId);
       this.presentNext(port);
       return;
     }
-    port.presented = { binId, visitId: visit.visitId };
-    port.presentations++;
-    port.actor.send({ type: 'PRESENT' });
+    port.present(binId, visit.visitId);
     visit.state = 'presented';
     this.core.visits.presented(visit);
   }

@@ -106,7 +106,7 @@ export class LegOrders {
   undoClaims(leg: Leg): void {
     const action = leg.action;
     if (action?.type !== 'drop') return;
-    if (action.portId !== undefined) this.deps.ports.get(action.portId)!.inbound--;
+    if (action.portId !== undefined) this.deps.ports.get(action.portId)!.expectBins(-1);
     else this.deps.claims.removeIncoming(this.deps.grid.index(action.x, action.y));
   }
 
@@ -117,7 +117,7 @@ export class LegOrders {
   private claim(leg: Leg): void {
     const action = leg.action;
     if (action?.type !== 'drop') return;
-    if (action.portId !== undefined) this.deps.ports.get(action.portId)!.inbound++;
+    if (action.portId !== undefined) this.deps.ports.get(action.portId)!.expectBins(1);
     else this.deps.claims.addIncoming(this.deps.grid.index(action.x, action.y));
   }
 

@@ -103,7 +103,7 @@ export class Allocation {
       return port.cell;
     }
     const port = ports.get(job.portId)!;
-    if (location.kind !== 'column' || !port.open || facility.closedPorts.has(port.id) || quarantine.columnInDoubt(grid.index(location.x, location.y))) return undefined;
+    if (location.kind !== 'column' || !port.takesVisits || quarantine.columnInDoubt(grid.index(location.x, location.y))) return undefined;
     if (port.retrievalsUnderway >= options.retrievalsInFlightPerPort) return undefined;
     // A robot with a bin for a full port waits for a robot to take a bin away from it. No
     // circular wait: a retrieval starts only if robots stay free for returns, or if the port

@@ -64,7 +64,7 @@ export class JobRunner {
     robot.reportedDig = false;
     robot.reportedTransit = false;
     robot.failedDrops = 0;
-    robot.actor.send({ type: 'JOB_ASSIGNED', jobId: job.id });
+    robot.send({ type: 'JOB_ASSIGNED', jobId: job.id });
     if (job.kind === 'retrieve') {
       const location = inventory.location(job.binId);
       if (location.kind === 'column') claims.lockForDig(grid.index(location.x, location.y), job.id);
@@ -233,7 +233,7 @@ export class JobRunner {
     if (robot.busySinceMs !== null) robot.busyMs += now - robot.busySinceMs;
     robot.busySinceMs = null;
     robot.job = null;
-    robot.actor.send({ type: 'JOB_FINISHED' });
+    robot.send({ type: 'JOB_FINISHED' });
   }
 }
 
