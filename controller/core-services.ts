@@ -2,6 +2,7 @@ import type { Clock } from '../protocol/clock.ts';
 import type { GridLayout } from '../protocol/layout/index.ts';
 import type { ControllerOptions } from './controller-options.ts';
 import type { Fleet } from './fleet/fleet.ts';
+import type { Facility } from './operator/facility.ts';
 import type { GridMap } from './grid/grid-map.ts';
 import type { Inventory } from './inventory/inventory.ts';
 import type { PortStation } from './ports/port-station.ts';
@@ -13,17 +14,6 @@ import type { RobotEdge } from './robot-edge/robot-edge.ts';
 import type { StoredInventory } from './store/stored-inventory.ts';
 import type { Traffic } from './traffic/traffic.ts';
 import type { ColumnClaims } from './work/column-claims.ts';
-
-/**
- * What the operators have set for the whole facility: an emergency stop of every robot, and the
- * cells they blocked. (Ports they closed are their ports' machine state: port-station.ts.)
- */
-export interface FacilityState {
-  /** An operator's emergency stop of every robot is in force. */
-  emergencyStop: boolean;
-  /** Cells blocked by an operator, in the order blocked. */
-  readonly blockedCells: Set<number>;
-}
 
 /**
  * "Allocation is due": set by whatever may let a robot take work (a job ended, a port moved
@@ -63,7 +53,7 @@ export interface CoreServices {
   readonly fleet: Fleet;
   readonly quarantine: BinQuarantine;
   readonly visits: VisitEvents;
-  readonly facility: FacilityState;
+  readonly facility: Facility;
   readonly allocation: AllocationMark;
   newId(prefix: string): string;
   alarm(source: string, message: string): void;

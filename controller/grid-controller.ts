@@ -2,7 +2,7 @@ import type { Clock, TimerHandle } from '../protocol/clock.ts';
 import { fleetSerials, type GridLayout } from '../protocol/layout/index.ts';
 import type { Connection, State } from '../protocol/vda5050/types.ts';
 import type { ControllerOptions } from './controller-options.ts';
-import { AllocationMark, type CoreServices, type FacilityState } from './core-services.ts';
+import { AllocationMark, type CoreServices } from './core-services.ts';
 import { ErrorBoundary } from './error-boundary.ts';
 import { Fleet, type RobotView } from './fleet/fleet.ts';
 import { RobotHolds, robotEffects } from './fleet/robot-holds.ts';
@@ -14,6 +14,7 @@ import type { Inventory } from './inventory/inventory.ts';
 import { KpiRecorder, type KpiSnapshot } from './kpi.ts';
 import { OperatorCommands, type OperatorOutcome, type OutcomeListener } from './operator/operator-commands.ts';
 import { RobotStops } from './operator/robot-stops.ts';
+import { Facility } from './operator/facility.ts';
 import { PortDesk } from './ports/port-desk.ts';
 import { PortStation } from './ports/port-station.ts';
 import { PortZones } from './ports/port-zones.ts';
@@ -75,7 +76,7 @@ export class GridController {
   readonly inventory: Inventory;
   /** What the controller believes of the robots, and how it talks to them. */
   readonly edge: RobotEdge;
-  private readonly facility: FacilityState = { emergencyStop: false, blockedCells: new Set() };
+  private readonly facility: Facility;
   private readonly allocationDue = new AllocationMark();
   private readonly visits = new VisitEvents();
   private readonly fleet: Fleet;
@@ -115,6 +116,7 @@ export class GridController {
     const portCells = [...this.ports.values()].map((p) => p.cell);
     this.zones = new PortZones(this.grid, portCells, options.stagingDistanceCells);
     this.traffic = new Traffic(this.grid, options, this.zones);
+    this.facility = new Facility((frozen) => this.traffic.setFrozen(frozen));
     const robotLogic = robotMachine.provide({ actions: robotEffects({ alarm, traffic: this.traffic, edge: this.edge }, () => this.legs) });
     this.fleet = new Fleet(this.edge, this.traffic, this.inventory, this.ports, options, robotLogic);
     const core: CoreServices = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ActiveRequest, VisitState } from '../requests/request-book.ts';
+import type { VisitEvent } from '../machines/visit-machine.ts';
+import { newVisit, type ActiveRequest, type VisitState } from '../requests/request-book.ts';
 import { tinyController } from '../test-support/tiny-controller.ts';
 import { ConsoleStateBuilder, MAX_CONSOLE_REQUESTS } from './console-state.ts';
 import { describeJob } from './job-words.ts';
@@ -13,9 +14,23 @@ function request(requestId: string, states: VisitState[], acceptedAtMs = Date.UT
     priority: 0,
     done: new Map(),
     shortage: false,
-    visits: states.map((state, i) => ({ visitId: `${requestId}-v${i}`, requestId, binId: `B${i}`, portId: 'P1', mode: 'pick', lines: [{ sku: 'S1', quantity: 2 }], state })),
+    visits: states.map((state, i) => {
+      const visit = newVisit({ visitId: `${requestId}-v${i}`, requestId, binId: `B${i}`, portId: 'P1', mode: 'pick', lines: [{ sku: 'S1', quantity: 2 }] });
+      for (const type of EVENTS_TO[state]) visit.lifecycle.send({ type });
+      return visit;
+    }),
   };
 }
+
+/** The events that take a visit from queued to each state. */
+const EVENTS_TO: Record<VisitState, VisitEvent['type'][]> = {
+  queued: [],
+  underway: ['START'],
+  atPort: ['START', 'ARRIVED'],
+  presented: ['START', 'ARRIVED', 'PRESENTED'],
+  done: ['START', 'ARRIVED', 'PRESENTED', 'SETTLED'],
+  cancelled: ['CANCEL'],
+};
 
 describe('ConsoleStateBuilder, requests', () => {
   it('shows open requests with progress in words and a fraction, then ended ones with how they ended', () => {
@@ -34,10 +49,10 @@ describe('ConsoleStateBuilder, requests', () => {
       { requestId: 'd', type: 'pick', status: 'queued', progress: '0 of 2 bins done, 0 of 4 pieces picked', fraction: 0, acceptedAt: '2026-01-01T00:00:00.000Z' },
     ]);
     // a completes, b is cancelled, c fails (its visit under way went wrong; the queued one is dropped).
-    a.visits[1]!.state = 'done';
+    a.visits[1]!.lifecycle.send({ type: 'SETTLED' });
     a.done.set('S1', 3);
-    controller.requests.get('b')!.visits[0]!.state = 'cancelled';
-    controller.requests.get('c')!.visits[1]!.state = 'cancelled';
+    controller.requests.get('b')!.visits[0]!.lifecycle.send({ type: 'CANCEL' });
+    controller.requests.get('c')!.visits[1]!.lifecycle.send({ type: 'CANCEL' });
     for (const id of ['a', 'b', 'c']) controller.requests.remove(id);
     expect(builder.build().requests.map((r) => [r.requestId, r.status, r.progress, r.fraction])).toEqual([
       ['d', 'queued', '0 of 2 bins done, 0 of 4 pieces picked', 0],

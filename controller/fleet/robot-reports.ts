@@ -314,7 +314,7 @@ export class RobotReports {
       this.jobs.abandonRetrieval(job, '');
       if (visit) this.core.visits.failed(visit, `robot ${robot.serial}: ${reason}`);
     }
-    this.jobs.finish(robot, 'FAIL');
+    this.jobs.finish(robot);
   }
 }
 

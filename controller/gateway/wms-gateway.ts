@@ -7,7 +7,7 @@ import type { RejectionCode, WmsReply } from '../../protocol/wms/reply-schemas.t
 import type { CancelRequest, InventoryRequest, PickRequest, PutawayRequest, StatusRequest, WmsRequest } from '../../protocol/wms/request-schemas.ts';
 import { internalErrorReason } from '../error-boundary.ts';
 import type { GridController, VisitObserver } from '../grid-controller.ts';
-import type { ActiveRequest, Visit } from '../requests/request-book.ts';
+import { newVisit, type ActiveRequest, type Visit } from '../requests/request-book.ts';
 import type { SqliteStore, StoredRequest } from '../store/sqlite-store.ts';
 import { selectBinsForPick, selectBinForPutaway } from './bin-selection.ts';
 import { RateLimiter } from './rate-limiter.ts';
@@ -159,19 +159,20 @@ export class WmsGateway implements VisitObserver {
 
   /** Visits serving `wanted` (pieces per SKU) at the port, with their stock reserved; availability is checked. */
   private pickVisits(requestId: string, wanted: ReadonlyMap<string, number>, port: { id: string; cell: number }): Visit[] {
-    return selectBinsForPick(this.controller, wanted, port.cell).map((bin) => ({
-      visitId: this.controller.newId('visit'),
-      requestId,
-      binId: bin.binId,
-      portId: port.id,
-      mode: 'pick',
-      state: 'queued',
-      lines: bin.lines.map((line) => ({ ...line, reservationId: this.controller.stock.reserve(bin.binId, line.sku, line.quantity, requestId).reservationId })),
-    }));
+    return selectBinsForPick(this.controller, wanted, port.cell).map((bin) =>
+      newVisit({
+        visitId: this.controller.newId('visit'),
+        requestId,
+        binId: bin.binId,
+        portId: port.id,
+        mode: 'pick',
+        lines: bin.lines.map((line) => ({ ...line, reservationId: this.controller.stock.reserve(bin.binId, line.sku, line.quantity, requestId).reservationId })),
+      }),
+    );
   }
 
   private putawayVisit(requestId: string, binId: string, port: { id: string }, sku: string, quantity: number): Visit {
-    return { visitId: this.controller.newId('visit'), requestId, binId, portId: port.id, mode: 'putaway', state: 'queued', lines: [{ sku, quantity }] };
+    return newVisit({ visitId: this.controller.newId('visit'), requestId, binId, portId: port.id, mode: 'putaway', lines: [{ sku, quantity }] });
   }
 
   private putaway(clientId: string, request: PutawayRequest, key: string): void {

@@ -42,10 +42,10 @@ export class OperatorCommands {
    * `resumeAll`. Returns what was sent; `done` gets each robot's confirmed outcome.
    */
   emergencyStopAll(done?: OutcomeListener): OperatorOutcome {
-    const { facility, traffic, layout } = this.core;
+    const { facility, layout } = this.core;
     const already = facility.emergencyStop;
-    facility.emergencyStop = true;
-    traffic.setFrozen(true);
+    // Its machine freezes the traffic.
+    facility.stopAll();
     // Every robot of the fleet, heard from or not: one whose messages were all refused still gets it.
     const robots = fleetSerials(layout).map((serial) => this.robot(serial));
     if (!already) this.core.alarm('operator', `emergency stop of every robot (${robots.length})`);
@@ -55,10 +55,10 @@ export class OperatorCommands {
 
   /** Ends an emergency stop: each robot gets the release of how it was stopped, and normal operation. */
   resumeAll(done?: OutcomeListener): OperatorOutcome {
-    const { facility, traffic, fleet, edge } = this.core;
+    const { facility, fleet, edge } = this.core;
     const was = facility.emergencyStop;
-    facility.emergencyStop = false;
-    traffic.setFrozen(false);
+    // Its machine thaws the traffic.
+    facility.releaseAll();
     const released: RobotRecord[] = [];
     const kept: string[] = [];
     for (const robot of fleet.all()) {

@@ -66,7 +66,7 @@ export class PortDesk {
   /** A bin was set down at the port: it queues there to be presented. */
   arrived(port: PortStation, binId: string, visit: Visit | undefined): void {
     port.binArrived(binId);
-    if (visit) visit.state = 'atPort';
+    visit?.lifecycle.send({ type: 'ARRIVED' });
     this.presentNext(port);
   }
 
@@ -102,7 +102,7 @@ export class PortDesk {
       return;
     }
     port.present(binId, visit.visitId);
-    visit.state = 'presented';
+    visit.lifecycle.send({ type: 'PRESENTED' });
     this.core.visits.presented(visit);
   }
 

@@ -12,9 +12,9 @@ import type { StoredInventory } from '../store/stored-inventory.ts';
  * Returns the pieces confirmed per line.
  */
 export function settleVisit(stock: StoredInventory, request: ActiveRequest | undefined, visit: Visit, quantity: number): { sku: string; quantity: number }[] {
-  const before = { state: visit.state, done: new Map(request?.done), shortage: request?.shortage ?? false };
+  const before = { lifecycle: visit.lifecycle.snapshot, done: new Map(request?.done), shortage: request?.shortage ?? false };
   stock.onRollback(() => {
-    visit.state = before.state;
+    visit.lifecycle.restore(before.lifecycle);
     if (!request) return;
     request.done.clear();
     for (const [sku, done] of before.done) request.done.set(sku, done);
@@ -37,6 +37,6 @@ export function settleVisit(stock: StoredInventory, request: ActiveRequest | und
       if (done < line.quantity) request.shortage = true;
     }
   }
-  visit.state = 'done';
+  visit.lifecycle.send({ type: 'SETTLED' });
   return confirmed;
 }

@@ -1,9 +1,13 @@
+import { MachineRecord } from '../machines/machine-record.ts';
+import { visitMachine, type VisitState } from '../machines/visit-machine.ts';
+
+export type { VisitState } from '../machines/visit-machine.ts';
+
 /**
  * Accepted WMS requests that are still running, and their bin visits. A visit is one bin
  * presented at one port for one request: the pieces to pick from it (or to put into it).
  * The book only keeps score; the gateway turns its changes into WMS events.
  */
-export type VisitState = 'queued' | 'underway' | 'atPort' | 'presented' | 'done' | 'cancelled';
 
 export interface VisitLine {
   readonly sku: string;
@@ -20,7 +24,21 @@ export interface Visit {
   readonly portId: string;
   readonly mode: 'pick' | 'putaway';
   readonly lines: readonly VisitLine[];
-  state: VisitState;
+  /** Its lifecycle (visit-machine.ts): `state` reads it. */
+  readonly lifecycle: MachineRecord<typeof visitMachine>;
+  readonly state: VisitState;
+}
+
+/** A visit, queued. */
+export function newVisit(fields: Omit<Visit, 'lifecycle' | 'state'>): Visit {
+  const lifecycle = new MachineRecord(visitMachine);
+  return {
+    ...fields,
+    lifecycle,
+    get state() {
+      return lifecycle.snapshot.value as VisitState;
+    },
+  };
 }
 
 export interface ActiveRequest {

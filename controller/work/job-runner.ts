@@ -46,19 +46,17 @@ export class JobRunner {
    */
   dropQueuedVisits(requestId: string): void {
     this.queue.dropRetrievalsOf(requestId);
-    for (const visit of this.core.requests.get(requestId)?.visits ?? []) if (visit.state === 'queued') visit.state = 'cancelled';
+    for (const visit of this.core.requests.get(requestId)?.visits ?? []) visit.lifecycle.send({ type: 'CANCEL' });
     this.core.stock.releaseRequest(requestId);
   }
 
-  /** Gives a robot a job that was never queued (its task machine starts and is assigned at once). */
+  /** Gives a robot a job that was never queued. */
   assignNew(robot: RobotRecord, job: Job): void {
-    this.queue.startTask(job);
     this.assign(robot, job);
   }
 
   assign(robot: RobotRecord, job: Job): void {
     const { clock, inventory, claims, grid, ports, requests } = this.core;
-    this.queue.send(job.id, 'ASSIGN');
     robot.job = job;
     robot.busySinceMs = clock.now();
     robot.reportedDig = false;
@@ -70,15 +68,14 @@ export class JobRunner {
       if (location.kind === 'column') claims.lockForDig(grid.index(location.x, location.y), job.id);
       ports.get(job.portId)!.retrievalsUnderway++;
       const visit = requests.visit(job.id);
-      if (visit) visit.state = 'underway';
+      visit?.lifecycle.send({ type: 'START' });
     }
     this.advance(robot);
   }
 
-  finish(robot: RobotRecord, outcome: 'FINISH' | 'FAIL' = 'FINISH'): void {
+  finish(robot: RobotRecord): void {
     const job = robot.job;
     if (!job) return;
-    this.queue.endTask(job.id, outcome);
     if (job.kind === 'retrieve') this.core.ports.get(job.portId)!.retrievalsUnderway--;
     this.leaveJob(robot);
   }
@@ -123,15 +120,12 @@ export class JobRunner {
     const job = robot.job;
     if (!job) return;
     const { requests } = this.core;
-    this.queue.send(job.id, 'UNASSIGN');
     // A retrieval whose request has ended meanwhile (its visit failed) is not queued again.
     const visit = job.kind === 'retrieve' ? requests.visit(job.id) : undefined;
     if (job.kind === 'retrieve') this.letGoOfRetrieval(job);
     if (job.kind === 'return' || (job.kind === 'retrieve' && visit)) {
-      if (visit) visit.state = 'queued';
-      this.queue.requeue(job);
-    } else {
-      this.queue.endTask(job.id, 'CANCEL');
+      visit?.lifecycle.send({ type: 'REQUEUE' });
+      this.queue.enqueue(job);
     }
     this.leaveJob(robot);
   }
@@ -148,9 +142,9 @@ export class JobRunner {
     if (job.kind === 'retrieve' && carried === job.binId) {
       const visit = this.core.requests.visit(job.id);
       if (visit) this.core.visits.failed(visit, `${reason} while carrying bin ${job.binId}`);
-      this.finish(robot, 'FAIL');
+      this.finish(robot);
     } else if (job.kind === 'return' && carried === job.binId) {
-      this.finish(robot, 'FAIL');
+      this.finish(robot);
     } else {
       this.giveBack(robot);
     }
@@ -178,7 +172,7 @@ export class JobRunner {
         const reason = this.view.retrievalBlocked(job);
         if (!reason) continue;
         this.abandonRetrieval(job, reason);
-        this.finish(robot, 'FAIL');
+        this.finish(robot);
         continue;
       }
       const needed = job.kind === 'dig' ? job.column : job.kind === 'park' ? job.cell : job.kind === 'charge' ? job.charger : undefined;
@@ -202,7 +196,6 @@ export class JobRunner {
       const index = this.queue.jobs.indexOf(job as QueuedJob);
       if (index < 0) continue;
       this.queue.jobs.splice(index, 1);
-      this.queue.endTask(job.id, 'FAIL');
       const visit = this.core.requests.visit(job.id);
       if (visit) this.core.visits.failed(visit, reason);
     }
