@@ -7,8 +7,7 @@ import type { GridMap } from './grid/grid-map.ts';
 import type { Inventory } from './inventory/inventory.ts';
 import type { PortStation } from './ports/port-station.ts';
 import type { PortZones } from './ports/port-zones.ts';
-import type { RequestBook } from './requests/request-book.ts';
-import type { VisitEvents } from './requests/visit-events.ts';
+import type { RequestService } from './requests/request-service.ts';
 import type { BinQuarantine } from './robot-edge/bin-quarantine.ts';
 import type { RobotEdge } from './robot-edge/robot-edge.ts';
 import type { StoredInventory } from './store/stored-inventory.ts';
@@ -44,7 +43,8 @@ export interface CoreServices {
   /** Every inventory change goes through `stock`, which commits it to the store. */
   readonly stock: StoredInventory;
   readonly inventory: Inventory;
-  readonly requests: RequestBook;
+  /** The WMS's requests and their visits: what the rooms learn of a visit they tell it. */
+  readonly requests: RequestService;
   readonly edge: RobotEdge;
   readonly ports: ReadonlyMap<string, PortStation>;
   readonly zones: PortZones;
@@ -52,7 +52,6 @@ export interface CoreServices {
   readonly traffic: Traffic;
   readonly fleet: Fleet;
   readonly quarantine: BinQuarantine;
-  readonly visits: VisitEvents;
   readonly facility: Facility;
   readonly allocation: AllocationMark;
   newId(prefix: string): string;

@@ -19,7 +19,8 @@ import { PortDesk } from './ports/port-desk.ts';
 import { PortStation } from './ports/port-station.ts';
 import { PortZones } from './ports/port-zones.ts';
 import type { RequestBook, Visit } from './requests/request-book.ts';
-import { VisitEvents, type VisitObserver } from './requests/visit-events.ts';
+import { RequestService } from './requests/request-service.ts';
+import type { VisitObserver } from './requests/visit-events.ts';
 import { BinQuarantine } from './robot-edge/bin-quarantine.ts';
 import { RobotEdge, type RobotCommandPort } from './robot-edge/robot-edge.ts';
 import { LegOrders } from './robots/leg-orders.ts';
@@ -76,9 +77,10 @@ export class GridController {
   readonly inventory: Inventory;
   /** What the controller believes of the robots, and how it talks to them. */
   readonly edge: RobotEdge;
+  /** The one owner of the WMS's requests, from acceptance to their end (the WMS gateway talks to it). */
+  readonly requestService: RequestService;
   private readonly facility: Facility;
   private readonly allocationDue = new AllocationMark();
-  private readonly visits = new VisitEvents();
   private readonly fleet: Fleet;
   private readonly queue = new WorkQueue();
   private readonly legs: LegOrders;
@@ -119,17 +121,24 @@ export class GridController {
     this.facility = new Facility((frozen) => this.traffic.setFrozen(frozen));
     const robotLogic = robotMachine.provide({ actions: robotEffects({ alarm, traffic: this.traffic, edge: this.edge }, () => this.legs) });
     this.fleet = new Fleet(this.edge, this.traffic, this.inventory, this.ports, options, robotLogic);
+    this.kpi = new KpiRecorder(clock.now());
+    this.requestService = new RequestService({
+      book: requests, stock, inventory: this.inventory, ports: this.ports, clock, bins: this, maxUnitsPerBin: options.maxUnitsPerBin,
+      newId: (prefix) => this.newId(prefix),
+      queueVisit: (visit, priority) => this.queueVisit(visit, priority),
+      dropQueuedRetrievals: (requestId) => this.jobs.dropQueuedRetrievals(requestId),
+      requestFinished: (acceptedAtMs) => this.kpi.requestFinished(acceptedAtMs, clock.now()),
+    });
     const core: CoreServices = {
-      layout, options, clock, grid: this.grid, stock, inventory: this.inventory, requests, edge: this.edge, ports: this.ports, zones: this.zones,
+      layout, options, clock, grid: this.grid, stock, inventory: this.inventory, requests: this.requestService, edge: this.edge, ports: this.ports, zones: this.zones,
       claims: new ColumnClaims(), traffic: this.traffic, fleet: this.fleet,
-      quarantine: new BinQuarantine(stock, this.grid, requests, (visit, reason) => this.visits.failed(visit, reason), alarm),
-      visits: this.visits, facility: this.facility, allocation: this.allocationDue,
+      quarantine: new BinQuarantine(stock, this.grid, requests, (visit, reason) => this.requestService.failed(visit, reason), alarm),
+      facility: this.facility, allocation: this.allocationDue,
       newId: (prefix) => this.newId(prefix), alarm,
     };
     const slotting = new Slotting(this.grid, portCells, options.popularSkuShare);
     const view = createWorkView(core, this.queue, slotting);
     const stops = new RobotStops(core);
-    this.kpi = new KpiRecorder(clock.now());
     this.legs = new LegOrders({ ...core, mapId: options.mapId });
     this.jobs = new JobRunner(core, this.queue, this.legs, view);
     this.allocation = new Allocation(core, this.queue, this.jobs);
@@ -148,8 +157,9 @@ export class GridController {
     this.awaitedRobots = fleet.length > 0 && options.fleetWaitMs > 0 ? new Set(fleet) : null;
   }
 
+  /** Observes visits (port screens, progress output), after the request service has served them. */
   addObserver(observer: VisitObserver): void {
-    this.visits.add(observer);
+    this.requestService.addObserver(observer);
   }
 
   /** Starts the control cycle. */
@@ -216,26 +226,11 @@ export class GridController {
     if (startedMs !== undefined) this.profiler!.record(this.profiler!.now() - startedMs);
   }
 
-  // ---------------------------------------------------------------- work intake (the WMS gateway)
+  // ---------------------------------------------------------------- work intake (the request service)
 
   /** Queues the retrieval of a visit's bin. */
   queueVisit(visit: Visit, priority: number): void {
     this.jobs.queueVisit(visit, priority);
-  }
-
-  /** Cancels a request's retrievals if none has started; returns false (changing nothing) otherwise. */
-  cancelQueuedVisits(requestId: string): boolean {
-    return this.jobs.cancelQueuedVisits(requestId);
-  }
-
-  /** Drops a request's retrievals that have not started and releases its reserved stock. */
-  dropQueuedVisits(requestId: string): void {
-    this.jobs.dropQueuedVisits(requestId);
-  }
-
-  /** Records a finished request for the KPIs. */
-  noteRequestFinished(acceptedAtMs: number): void {
-    this.kpi.requestFinished(acceptedAtMs, this.clock.now());
   }
 
   newId(prefix: string): string {

@@ -10,16 +10,10 @@ import { idleState } from './test-support/robot-states.ts';
 import { recordingRig } from './test-support/recording-rig.ts';
 import { gridlineFactsheet } from './test-support/tiny-controller.ts';
 
-/** Visits failed to the WMS, as the WMS gateway would end their requests (wms-gateway.ts visitFailed). */
+/** Visits failed to the WMS (the request service ends their requests). */
 function failures(r: ReturnType<typeof recordingRig>): string[] {
   const failed: string[] = [];
-  r.controller.addObserver({
-    visitFailed: (visit: Visit, reason: string) => {
-      failed.push(`${visit.visitId}: ${reason}`);
-      r.controller.dropQueuedVisits(visit.requestId);
-      r.controller.requests.remove(visit.requestId);
-    },
-  });
+  r.controller.addObserver({ visitFailed: (visit: Visit, reason: string) => failed.push(`${visit.visitId}: ${reason}`) });
   return failed;
 }
 

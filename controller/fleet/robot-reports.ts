@@ -312,7 +312,7 @@ export class RobotReports {
     if (job?.kind === 'retrieve') {
       const visit = this.core.requests.visit(job.id);
       this.jobs.abandonRetrieval(job, '');
-      if (visit) this.core.visits.failed(visit, `robot ${robot.serial}: ${reason}`);
+      if (visit) this.core.requests.failed(visit, `robot ${robot.serial}: ${reason}`);
     }
     this.jobs.finish(robot);
   }

@@ -6,12 +6,12 @@ import { canonicalRequestKey } from '../../protocol/wms/canonical-request-key.ts
 import type { RejectionCode, WmsReply } from '../../protocol/wms/reply-schemas.ts';
 import type { CancelRequest, InventoryRequest, PickRequest, PutawayRequest, StatusRequest, WmsRequest } from '../../protocol/wms/request-schemas.ts';
 import { internalErrorReason } from '../error-boundary.ts';
-import type { GridController, VisitObserver } from '../grid-controller.ts';
-import { newVisit, type ActiveRequest, type Visit } from '../requests/request-book.ts';
+import type { GridController } from '../grid-controller.ts';
+import type { ActiveRequest } from '../requests/request-book.ts';
+import type { Acceptance, ProgressFields, RequestPublisher, RequestService, StoredBody, TerminalType } from '../requests/request-service.ts';
 import type { SqliteStore, StoredRequest } from '../store/sqlite-store.ts';
-import { selectBinsForPick, selectBinForPutaway } from './bin-selection.ts';
 import { RateLimiter } from './rate-limiter.ts';
-import { doneQuantities, inventoryAnswer, requestStatus, type Rejection } from './wms-queries.ts';
+import { doneQuantities, inventoryAnswer, requestStatus } from './wms-queries.ts';
 
 /**
  * Where answers go: the WMS link (MQTT or in-memory). A reply or event is built (stamped and
@@ -53,9 +53,11 @@ interface Turn {
  * it commits leaves nothing (memory undone with the store), and `recover` rejects it with
  * INTERNAL_ERROR; after, `recover` ends what it started with a `failed` event.
  */
-export class WmsGateway implements VisitObserver {
+export class WmsGateway implements RequestPublisher {
   private shuttingDown = false;
   private readonly limiter: RateLimiter;
+  /** Where the picks and putaways are served. */
+  private readonly requests: RequestService;
   private turn: Turn | null = null;
 
   constructor(
@@ -64,7 +66,8 @@ export class WmsGateway implements VisitObserver {
     private readonly out: WmsOutput,
     private readonly clock: Clock,
   ) {
-    controller.addObserver(this);
+    this.requests = controller.requestService;
+    this.requests.setPublisher(this);
     this.limiter = new RateLimiter({ perSecond: controller.options.wmsRequestsPerSecond, burst: controller.options.wmsRequestBurst });
   }
 
@@ -133,77 +136,15 @@ export class WmsGateway implements VisitObserver {
   // ---------------------------------------------------------------- requests
 
   private pick(clientId: string, request: PickRequest, key: string): void {
-    const inventory = this.controller.inventory;
-    const port = this.choosePort(request.port, 'pick');
-    if ('code' in port) return this.reject(clientId, request.requestId, port.code, port.reason);
-    const wanted = new Map<string, number>();
-    for (const line of request.lines) {
-      if (!inventory.knownSku(line.sku)) return this.reject(clientId, request.requestId, 'UNKNOWN_SKU', `SKU "${line.sku}" is not stocked in this grid`);
-      wanted.set(line.sku, (wanted.get(line.sku) ?? 0) + line.quantity);
-    }
-    for (const [sku, quantity] of wanted) {
-      const available = inventory.available(sku);
-      if (quantity > available) return this.reject(clientId, request.requestId, 'INSUFFICIENT_STOCK', `SKU "${sku}": ${quantity} asked, ${available} available`);
-    }
-    this.accept(clientId, request, key, () => ({
-      requestId: request.requestId,
-      clientId,
-      type: 'pick',
-      acceptedAtMs: this.clock.now(),
-      priority: pickPriority(request),
-      visits: this.pickVisits(request.requestId, wanted, port),
-      done: new Map(),
-      shortage: false,
-    }));
-  }
-
-  /** Visits serving `wanted` (pieces per SKU) at the port, with their stock reserved; availability is checked. */
-  private pickVisits(requestId: string, wanted: ReadonlyMap<string, number>, port: { id: string; cell: number }): Visit[] {
-    return selectBinsForPick(this.controller, wanted, port.cell).map((bin) =>
-      newVisit({
-        visitId: this.controller.newId('visit'),
-        requestId,
-        binId: bin.binId,
-        portId: port.id,
-        mode: 'pick',
-        lines: bin.lines.map((line) => ({ ...line, reservationId: this.controller.stock.reserve(bin.binId, line.sku, line.quantity, requestId).reservationId })),
-      }),
-    );
-  }
-
-  private putawayVisit(requestId: string, binId: string, port: { id: string }, sku: string, quantity: number): Visit {
-    return newVisit({ visitId: this.controller.newId('visit'), requestId, binId, portId: port.id, mode: 'putaway', lines: [{ sku, quantity }] });
+    const acceptance = this.requests.acceptPick(clientId, request);
+    if ('code' in acceptance) return this.reject(clientId, request.requestId, acceptance.code, acceptance.reason);
+    this.accept(clientId, request, key, acceptance);
   }
 
   private putaway(clientId: string, request: PutawayRequest, key: string): void {
-    const port = this.choosePort(request.port, 'putaway');
-    if ('code' in port) return this.reject(clientId, request.requestId, port.code, port.reason);
-    const inventory = this.controller.inventory;
-    const cap = this.controller.options.maxUnitsPerBin;
-    let binId = request.binId;
-    if (binId !== undefined) {
-      if (!inventory.has(binId)) return this.reject(clientId, request.requestId, 'UNKNOWN_BIN', `bin "${binId}" does not exist`);
-      const others = inventory.contents(binId).filter((line) => line.sku !== request.sku);
-      if (others.length > 0) return this.reject(clientId, request.requestId, 'BIN_UNAVAILABLE', `bin "${binId}" holds ${others.map((l) => l.sku).join(', ')}; put ${request.sku} into an empty bin or one holding it`);
-      if (this.binBusy(binId)) return this.reject(clientId, request.requestId, 'BIN_UNAVAILABLE', `bin "${binId}" is in use by another request`);
-      const held = inventory.contents(binId).find((line) => line.sku === request.sku)?.quantity ?? 0;
-      if (held + request.quantity > cap) return this.reject(clientId, request.requestId, 'BIN_CAPACITY_EXCEEDED', `bin "${binId}" holds ${held} of ${request.sku}; ${request.quantity} more would exceed the ${cap} units a bin may hold`);
-    } else {
-      if (request.quantity > cap) return this.reject(clientId, request.requestId, 'BIN_CAPACITY_EXCEEDED', `${request.quantity} units exceed the ${cap} units a bin may hold; split the putaway`);
-      binId = selectBinForPutaway(this.controller, port.cell, (id) => this.binBusy(id));
-      if (binId === undefined) return this.reject(clientId, request.requestId, 'NO_EMPTY_BIN', 'no empty bin is free in storage');
-    }
-    const into = binId;
-    this.accept(clientId, request, key, () => ({
-      requestId: request.requestId,
-      clientId,
-      type: 'putaway',
-      acceptedAtMs: this.clock.now(),
-      priority: 0,
-      visits: [this.putawayVisit(request.requestId, into, port, request.sku, request.quantity)],
-      done: new Map(),
-      shortage: false,
-    }));
+    const acceptance = this.requests.acceptPutaway(clientId, request);
+    if ('code' in acceptance) return this.reject(clientId, request.requestId, acceptance.code, acceptance.reason);
+    this.accept(clientId, request, key, acceptance);
   }
 
   private cancel(clientId: string, request: CancelRequest, key: string): void {
@@ -211,21 +152,18 @@ export class WmsGateway implements VisitObserver {
     if (!target) return this.reject(clientId, request.requestId, 'UNKNOWN_REQUEST', `no accepted request "${request.targetRequestId}"`);
     if (target.type !== 'pick' && target.type !== 'putaway') return this.reject(clientId, request.requestId, 'NOT_CANCELLABLE', `"${request.targetRequestId}" is a ${target.type} request, which is answered at once`);
     if (target.status === 'terminal') return this.reject(clientId, request.requestId, 'NOT_CANCELLABLE', `"${request.targetRequestId}" has already ended`);
-    const active = this.controller.requests.get(request.targetRequestId);
-    if (!active || active.visits.some((v) => v.state !== 'queued' && v.state !== 'cancelled')) {
-      return this.reject(clientId, request.requestId, 'NOT_CANCELLABLE', `bins for "${request.targetRequestId}" are already moving; it will complete`);
-    }
+    const refusal = this.requests.whyNotCancellable(request.targetRequestId);
+    if (refusal) return this.reject(clientId, request.requestId, refusal.code, refusal.reason);
     this.keep(clientId, request, key, this.acceptedReply(request), () => {
-      this.turn?.touched.push(active.requestId);
-      this.controller.cancelQueuedVisits(active.requestId);
-      this.terminate(active, 'cancelled', `cancelled by request "${request.requestId}"`);
+      this.turn?.touched.push(request.targetRequestId);
+      this.requests.cancel(request.targetRequestId, request.requestId);
     });
   }
 
   private status(clientId: string, request: StatusRequest, key: string): void {
     const target = this.ownRequest(clientId, request.targetRequestId);
     if (!target) return this.reject(clientId, request.requestId, 'UNKNOWN_REQUEST', `no accepted request "${request.targetRequestId}"`);
-    const status = requestStatus(target, this.controller.requests.get(target.requestId));
+    const status = requestStatus(target, this.requests.get(target.requestId));
     this.keep(clientId, request, key, { ...this.acceptedReply(request), status } as WmsReplyDraft);
   }
 
@@ -241,127 +179,62 @@ export class WmsGateway implements VisitObserver {
     return target && target.status !== 'rejected' && target.clientId === clientId ? target : undefined;
   }
 
-  // ---------------------------------------------------------------- visits (VisitObserver)
+  // ---------------------------------------------------------------- what the request service publishes
 
-  visitStage(visit: Visit, stage: 'digging' | 'binInTransit', details: { depth?: number }): void {
-    this.progress(visit.requestId, { stage, binId: visit.binId, port: visit.portId, ...(details.depth !== undefined ? { depth: details.depth } : {}) });
+  /** A request's progress: built, kept with the pieces done so far, sent once durable. */
+  progress(request: ActiveRequest, fields: ProgressFields): void {
+    const draft: WmsEventDraft = { type: 'progress', requestId: request.requestId, ...fields };
+    const event = this.out.buildEvent(draft);
+    const record: ProgressRecord = { ...draft, done: doneQuantities(request) };
+    this.store.applyBatch(() => {
+      this.store.setRequestProgress(request.requestId, record);
+      this.store.afterCommit(() => this.out.sendEvent(request.clientId, event));
+    });
   }
 
-  visitPresented(visit: Visit): void {
-    this.progress(visit.requestId, { stage: 'binAtPort', binId: visit.binId, port: visit.portId });
-  }
-
-  visitConfirmed(visit: Visit, quantities: { sku: string; quantity: number }[]): void {
-    const request = this.controller.requests.get(visit.requestId);
-    if (!request) return;
-    for (const q of quantities) this.progress(visit.requestId, { stage: visit.mode === 'pick' ? 'linePicked' : 'binStored', binId: visit.binId, port: visit.portId, sku: q.sku, quantity: q.quantity });
-    if (this.controller.requests.finished(request.requestId)) {
-      this.terminate(request, 'completed', request.shortage ? 'short: fewer pieces were found than asked for' : undefined);
-    }
-  }
-
-  visitFailed(visit: Visit, reason: string): void {
-    const request = this.controller.requests.get(visit.requestId);
-    if (!request) return;
-    this.controller.dropQueuedVisits(request.requestId);
-    this.terminate(request, 'failed', reason);
+  /** The one terminal event of a request: built, kept (with what the service does meanwhile: `whileKept`), then sent. */
+  ended(request: ActiveRequest, type: TerminalType, reason: string | undefined, whileKept: () => void): void {
+    const done = doneQuantities(request);
+    const draft: WmsEventDraft = {
+      type,
+      requestId: request.requestId,
+      ...(reason ? { reason } : {}),
+      ...(request.type === 'pick' ? { picked: done } : { stored: done }),
+    };
+    const event = this.out.buildEvent(draft);
+    this.store.applyBatch(() => {
+      this.store.setTerminal(request.requestId, draft);
+      whileKept();
+      this.store.afterCommit(() => this.out.sendEvent(request.clientId, event));
+    });
   }
 
   // ---------------------------------------------------------------- helpers
 
   /**
-   * Plans again the picks and putaways that were open when the controller last stopped, for
-   * what is still to do: pieces already confirmed (kept with each progress record) are not
-   * picked or put twice. Queries and cancels were answered in their reply and need nothing.
+   * Plans again the picks and putaways that were open when the controller last stopped (see
+   * RequestService.resume). Queries and cancels were answered in their reply and need nothing.
    */
   resumeOpenRequests(): { resumed: number; failed: number } {
-    let resumed = 0;
-    let failed = 0;
+    const open: StoredBody[] = [];
     for (const stored of this.store.openRequests()) {
       if (stored.type !== 'pick' && stored.type !== 'putaway') continue;
-      this.controller.stock.releaseRequest(stored.requestId);
-      const body = stored.body as PickRequest | PutawayRequest;
-      const done = new Map((stored.progress as ProgressRecord | null)?.done.map((q) => [q.sku, q.quantity] as const) ?? []);
-      const active: ActiveRequest = {
-        requestId: stored.requestId,
-        clientId: stored.clientId,
-        type: body.type,
-        // A clock that restarted behind the stored time (simulated runs) must not give negative ages.
-        acceptedAtMs: Math.min(stored.acceptedAtMs ?? Infinity, this.clock.now()),
-        priority: body.type === 'pick' ? pickPriority(body) : 0,
-        visits: [],
-        done,
-        shortage: false,
-      };
-      const remaining = new Map<string, number>();
-      const lines = body.type === 'pick' ? body.lines : [{ sku: body.sku, quantity: body.quantity }];
-      for (const line of lines) remaining.set(line.sku, (remaining.get(line.sku) ?? 0) + line.quantity);
-      for (const [sku, quantity] of done) remaining.set(sku, (remaining.get(sku) ?? 0) - quantity);
-      for (const [sku, quantity] of remaining) if (quantity <= 0) remaining.delete(sku);
-      this.controller.requests.add(active);
-      if (remaining.size === 0) {
-        this.terminate(active, 'completed');
-        continue;
-      }
-      const port = this.choosePort(body.port, body.type);
-      let problem: string | undefined;
-      if ('code' in port) problem = port.reason;
-      else if (body.type === 'pick') {
-        const short = [...remaining].find(([sku, q]) => this.controller.inventory.available(sku) < q);
-        if (short) problem = `SKU "${short[0]}" no longer has the ${short[1]} pieces still to pick`;
-        else active.visits.push(...this.pickVisits(stored.requestId, remaining, port));
-      } else {
-        const binId = body.binId ?? selectBinForPutaway(this.controller, port.cell, (id) => this.binBusy(id));
-        if (binId === undefined) problem = 'no empty bin is free in storage';
-        else active.visits.push(this.putawayVisit(stored.requestId, binId, port, body.sku, remaining.get(body.sku)!));
-      }
-      if (problem) {
-        this.terminate(active, 'failed', `the controller restarted and ${problem}`);
-        failed++;
-        continue;
-      }
-      this.controller.requests.remove(stored.requestId);
-      this.start(active);
-      resumed++;
+      const done = (stored.progress as ProgressRecord | null)?.done ?? [];
+      open.push({ requestId: stored.requestId, clientId: stored.clientId, acceptedAtMs: stored.acceptedAtMs, body: stored.body as PickRequest | PutawayRequest, done });
     }
-    return { resumed, failed };
-  }
-
-  private choosePort(portId: string | undefined, mode: 'pick' | 'putaway'): { id: string; cell: number } | Rejection {
-    const ports = [...this.controller.ports.values()];
-    if (portId !== undefined) {
-      const port = this.controller.ports.get(portId);
-      if (!port) return { code: 'UNKNOWN_PORT', reason: `port "${portId}" does not exist; ports are ${ports.map((p) => p.id).join(', ')}` };
-      if (port.mode !== mode) return { code: 'PORT_UNAVAILABLE', reason: `port "${portId}" is ${port.mode === 'closed' ? 'closed' : `in ${port.mode} mode`}, not ${mode}` };
-      return { id: port.id, cell: port.cell };
-    }
-    const ofMode = ports.filter((p) => p.mode === mode);
-    // Ports an operator closed are passed over while another port of the mode takes work; if
-    // all are closed the request waits at one of them until it opens again.
-    const open = ofMode.filter((p) => this.controller.portTakesVisits(p.id));
-    const candidates = open.length > 0 ? open : ofMode;
-    if (candidates.length === 0) return { code: 'PORT_UNAVAILABLE', reason: `no port is open for ${mode}` };
-    const load = new Map(candidates.map((p) => [p.id, 0]));
-    for (const request of this.controller.requests.all()) for (const visit of request.visits) if (load.has(visit.portId) && visit.state !== 'done' && visit.state !== 'cancelled') load.set(visit.portId, load.get(visit.portId)! + 1);
-    const best = candidates.reduce((a, b) => (load.get(b.id)! < load.get(a.id)! ? b : a));
-    return { id: best.id, cell: best.cell };
-  }
-
-  private binBusy(binId: string): boolean {
-    for (const request of this.controller.requests.all()) for (const visit of request.visits) if (visit.binId === binId && visit.state !== 'done' && visit.state !== 'cancelled') return true;
-    return this.controller.inventory.location(binId).kind !== 'column';
+    return this.requests.resume(open);
   }
 
   /**
    * Accepts a pick or putaway: its record, its reply and the stock `plan` reserves are kept in
    * one batch; once that is durable the reply goes out and the request starts.
    */
-  private accept(clientId: string, request: PickRequest | PutawayRequest, key: string, plan: () => ActiveRequest): void {
+  private accept(clientId: string, request: PickRequest | PutawayRequest, key: string, acceptance: Acceptance): void {
     this.store.applyBatch(() => {
-      const active = plan();
+      const active = acceptance.plan();
       this.keep(clientId, request, key, this.acceptedReply(request), () => {
         this.turn?.touched.push(active.requestId);
-        this.start(active);
+        this.requests.start(active);
       });
     });
   }
@@ -382,15 +255,6 @@ export class WmsGateway implements VisitObserver {
     });
   }
 
-  private start(active: ActiveRequest): void {
-    this.controller.requests.add(active);
-    this.progress(active.requestId, { stage: 'queued' });
-    for (const visit of active.visits) {
-      this.progress(active.requestId, { stage: 'binSelected', binId: visit.binId, port: visit.portId, depth: this.controller.inventory.depthFromTop(visit.binId) ?? 0 });
-      this.controller.queueVisit(visit, active.priority);
-    }
-  }
-
   private acceptedReply(request: WmsRequest): WmsReplyDraft {
     return { type: 'accepted', requestId: request.requestId, requestType: request.type };
   }
@@ -409,51 +273,10 @@ export class WmsGateway implements VisitObserver {
     if (this.turn) this.turn.replied = true;
   }
 
-  private progress(requestId: string, fields: Omit<Extract<WmsEventDraft, { type: 'progress' }>, 'type' | 'requestId'>): void {
-    const request = this.controller.requests.get(requestId);
-    if (!request) return;
-    const draft: WmsEventDraft = { type: 'progress', requestId, ...fields };
-    const event = this.out.buildEvent(draft);
-    const record: ProgressRecord = { ...draft, done: doneQuantities(request) };
-    this.store.applyBatch(() => {
-      this.store.setRequestProgress(requestId, record);
-      this.store.afterCommit(() => this.out.sendEvent(request.clientId, event));
-    });
-  }
-
-  /** The one terminal event of a request: kept, the request leaves the book (back if the batch it ran in rolls back), then sent. */
-  private terminate(request: ActiveRequest, type: 'completed' | 'cancelled' | 'failed', reason?: string): void {
-    const done = doneQuantities(request);
-    const draft: WmsEventDraft = {
-      type,
-      requestId: request.requestId,
-      ...(reason ? { reason } : {}),
-      ...(request.type === 'pick' ? { picked: done } : { stored: done }),
-    };
-    const event = this.out.buildEvent(draft);
-    this.store.applyBatch(() => {
-      this.store.setTerminal(request.requestId, draft);
-      const removed = this.controller.requests.remove(request.requestId);
-      if (removed) this.store.onRollback(() => this.controller.requests.add(removed));
-      this.store.afterCommit(() => {
-        this.controller.noteRequestFinished(request.acceptedAtMs);
-        this.out.sendEvent(request.clientId, event);
-      });
-    });
-  }
-
   /** An accepted pick or putaway whose handling broke off ends `failed` (unless it has ended), its stock released. */
   private endAfterError(requestId: string, reason: string): void {
     const stored = this.store.getRequest(requestId);
     if (stored?.status !== 'accepted' || (stored.type !== 'pick' && stored.type !== 'putaway')) return;
-    const active = this.controller.requests.get(requestId);
-    if (active) this.controller.dropQueuedVisits(requestId);
-    else this.controller.stock.releaseRequest(requestId);
-    const type = stored.type;
-    this.terminate(active ?? { requestId, clientId: stored.clientId, type, acceptedAtMs: stored.acceptedAtMs ?? this.clock.now(), priority: 0, visits: [], done: new Map(), shortage: false }, 'failed', reason);
+    this.requests.failAfterError({ requestId, clientId: stored.clientId, type: stored.type, acceptedAtMs: stored.acceptedAtMs }, reason);
   }
-}
-
-function pickPriority(request: PickRequest): number {
-  return Math.max(...request.lines.map((l) => l.priority ?? 0));
 }

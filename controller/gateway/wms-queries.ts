@@ -10,7 +10,9 @@ import type { StoredRequest } from '../store/sqlite-store.ts';
  * without changing anything. The gateway sends them in the accepted reply.
  */
 
-export type Rejection = { code: RejectionCode; reason: string };
+import type { Rejection } from '../requests/request-service.ts';
+
+export type { Rejection };
 
 /** Units picked or put so far per SKU, in confirmation order. */
 export function doneQuantities(request: ActiveRequest | undefined): { sku: string; quantity: number }[] {

@@ -3,7 +3,6 @@ import type { Visit } from '../requests/request-book.ts';
 import type { JobRunner } from '../work/job-runner.ts';
 import type { Slotting } from '../work/slotting.ts';
 import type { PortStation } from './port-station.ts';
-import { settleVisit } from './visit-settlement.ts';
 
 /**
  * The ports' side of the work: bins arriving are presented one at a time, a person's
@@ -33,7 +32,7 @@ export class PortDesk {
    * is durable, so a confirmation that fails leaves the bin presented and nothing changed.
    */
   confirm(portId: string, visitId: string, binId: string, quantity: number): string | undefined {
-    const { ports, requests, stock, visits } = this.core;
+    const { ports, requests, stock } = this.core;
     const port = ports.get(portId);
     if (!port) return `unknown port ${portId}`;
     if (!port.presented) return `port ${portId} presents no bin`;
@@ -41,9 +40,9 @@ export class PortDesk {
     const visit = requests.visit(visitId);
     if (visit) {
       stock.atomically(() => {
-        const confirmed = settleVisit(stock, requests.get(visit.requestId), visit, quantity);
+        const confirmed = requests.settle(visit, quantity);
         if (visit.mode === 'pick') stock.afterCommit(() => visit.lines.forEach((line) => this.slotting.recordPick(line.sku)));
-        visits.confirmed(visit, confirmed);
+        requests.confirmed(visit, confirmed);
       });
     }
     this.moveOn(port, binId);
@@ -59,14 +58,14 @@ export class PortDesk {
     if (!port?.presented || port.presented.visitId !== visitId) return;
     const visit = this.core.requests.visit(visitId);
     // Failed first: the request's other bins then go back instead of being presented.
-    if (visit && visit.state !== 'done') this.core.visits.failed(visit, reason);
+    if (visit && visit.state !== 'done') this.core.requests.failed(visit, reason);
     this.moveOn(port, port.presented.binId);
   }
 
   /** A bin was set down at the port: it queues there to be presented. */
   arrived(port: PortStation, binId: string, visit: Visit | undefined): void {
     port.binArrived(binId);
-    visit?.lifecycle.send({ type: 'ARRIVED' });
+    this.core.requests.arrived(visit);
     this.presentNext(port);
   }
 
@@ -102,8 +101,7 @@ export class PortDesk {
       return;
     }
     port.present(binId, visit.visitId);
-    visit.lifecycle.send({ type: 'PRESENTED' });
-    this.core.visits.presented(visit);
+    this.core.requests.presented(visit);
   }
 
   private visitAtPort(portId: string, binId: string): Visit | undefined {

@@ -31,23 +31,9 @@ export class JobRunner {
     this.queue.enqueue({ kind: 'return', id: this.core.newId('return'), binId, queuedAtMs: this.core.clock.now() });
   }
 
-  /** Cancels a request's retrievals if none has started; returns false (changing nothing) otherwise. */
-  cancelQueuedVisits(requestId: string): boolean {
-    const request = this.core.requests.get(requestId);
-    if (!request) return false;
-    if (request.visits.some((v) => v.state !== 'queued' && v.state !== 'cancelled')) return false;
-    this.dropQueuedVisits(requestId);
-    return true;
-  }
-
-  /**
-   * Drops the retrievals of a request that have not started and releases its reserved stock
-   * (a cancelled or failed request); visits already under way run to the port and back.
-   */
-  dropQueuedVisits(requestId: string): void {
+  /** Takes the request's retrievals that have not started out of the queue (the request service drops its visits). */
+  dropQueuedRetrievals(requestId: string): void {
     this.queue.dropRetrievalsOf(requestId);
-    for (const visit of this.core.requests.get(requestId)?.visits ?? []) visit.lifecycle.send({ type: 'CANCEL' });
-    this.core.stock.releaseRequest(requestId);
   }
 
   /** Gives a robot a job that was never queued. */
@@ -67,8 +53,7 @@ export class JobRunner {
       const location = inventory.location(job.binId);
       if (location.kind === 'column') claims.lockForDig(grid.index(location.x, location.y), job.id);
       ports.get(job.portId)!.retrievalsUnderway++;
-      const visit = requests.visit(job.id);
-      visit?.lifecycle.send({ type: 'START' });
+      requests.started(requests.visit(job.id));
     }
     this.advance(robot);
   }
@@ -124,7 +109,7 @@ export class JobRunner {
     const visit = job.kind === 'retrieve' ? requests.visit(job.id) : undefined;
     if (job.kind === 'retrieve') this.letGoOfRetrieval(job);
     if (job.kind === 'return' || (job.kind === 'retrieve' && visit)) {
-      visit?.lifecycle.send({ type: 'REQUEUE' });
+      this.core.requests.requeued(visit);
       this.queue.enqueue(job);
     }
     this.leaveJob(robot);
@@ -141,7 +126,7 @@ export class JobRunner {
     const carried = this.core.inventory.binOnRobot(robot.serial);
     if (job.kind === 'retrieve' && carried === job.binId) {
       const visit = this.core.requests.visit(job.id);
-      if (visit) this.core.visits.failed(visit, `${reason} while carrying bin ${job.binId}`);
+      if (visit) this.core.requests.failed(visit, `${reason} while carrying bin ${job.binId}`);
       this.finish(robot);
     } else if (job.kind === 'return' && carried === job.binId) {
       this.finish(robot);
@@ -154,7 +139,7 @@ export class JobRunner {
   abandonRetrieval(job: RetrieveJob, reason: string): void {
     this.unlockColumnOf(job);
     const visit = this.core.requests.visit(job.id);
-    if (visit && reason) this.core.visits.failed(visit, reason);
+    if (visit && reason) this.core.requests.failed(visit, reason);
   }
 
   /**
@@ -197,7 +182,7 @@ export class JobRunner {
       if (index < 0) continue;
       this.queue.jobs.splice(index, 1);
       const visit = this.core.requests.visit(job.id);
-      if (visit) this.core.visits.failed(visit, reason);
+      if (visit) this.core.requests.failed(visit, reason);
     }
   }
 
@@ -206,7 +191,7 @@ export class JobRunner {
     if (report.stage === 'digging') robot.reportedDig = true;
     else robot.reportedTransit = true;
     const visit = this.core.requests.visit(job.id);
-    if (visit) this.core.visits.stage(visit, report.stage, report.stage === 'digging' ? { depth: report.depth } : {});
+    if (visit) this.core.requests.stage(visit, report.stage, report.stage === 'digging' ? { depth: report.depth } : {});
   }
 
   /** A retrieval leaves its robot unfinished: its column is unlocked and its port counts it no longer. */

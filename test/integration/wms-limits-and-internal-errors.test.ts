@@ -220,7 +220,7 @@ describe('an internal error in each kind of handler', () => {
     const contents = core.inventory.contents(shown.binId);
     expect(core.inventory.reservationsOfRequest('o-1')).toHaveLength(1);
     // The pieces are taken out of the bin, then telling the WMS fails: all of it is taken back.
-    vi.spyOn(r.f.controller.gateway, 'visitConfirmed').mockImplementationOnce(() => {
+    vi.spyOn(r.f.controller.gateway, 'progress').mockImplementationOnce(() => {
       throw new Error('injected: progress broke');
     });
     r.confirm('P1');

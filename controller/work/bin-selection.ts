@@ -1,4 +1,14 @@
-import type { GridController } from '../grid-controller.ts';
+import type { GridMap } from '../grid/grid-map.ts';
+import type { Inventory } from '../inventory/inventory.ts';
+
+/** What bin selection reads: the stock, the grid, and where robots queue for ports. */
+export interface BinSelectionView {
+  readonly inventory: Inventory;
+  readonly grid: GridMap;
+  readonly options: { readonly depthWeightCells: number };
+  /** Whether the cell is near a port with a lane, where robots queue for it (see PortZones.laneZone). */
+  inLaneZone(cell: number): boolean;
+}
 
 export interface SelectedBin {
   binId: string;
@@ -11,13 +21,13 @@ export interface SelectedBin {
  * the port in cells; bins not in storage right now (on a robot, at a port) cost extra, as
  * they must come back first, and so do bins near a port's lane (LANE_ZONE_COST_CELLS). The caller has checked that enough stock is available.
  */
-export function selectBinsForPick(controller: GridController, wanted: ReadonlyMap<string, number>, portCell: number): SelectedBin[] {
-  const inventory = controller.inventory;
+export function selectBinsForPick(view: BinSelectionView, wanted: ReadonlyMap<string, number>, portCell: number): SelectedBin[] {
+  const inventory = view.inventory;
   const byBin = new Map<string, SelectedBin>();
   for (const [sku, quantity] of wanted) {
     const candidates = inventory
       .binsWithSku(sku)
-      .map((binId) => ({ binId, available: inventory.availableInBin(binId, sku), cost: binCost(controller, binId, portCell) }))
+      .map((binId) => ({ binId, available: inventory.availableInBin(binId, sku), cost: binCost(view, binId, portCell) }))
       .filter((c) => c.available > 0)
       .sort((a, b) => a.cost - b.cost || (a.binId < b.binId ? -1 : 1));
     let remaining = quantity;
@@ -35,12 +45,12 @@ export function selectBinsForPick(controller: GridController, wanted: ReadonlyMa
 }
 
 /** The cheapest empty bin in storage that `busy` does not exclude, for a putaway. */
-export function selectBinForPutaway(controller: GridController, portCell: number, busy: (binId: string) => boolean): string | undefined {
+export function selectBinForPutaway(view: BinSelectionView, portCell: number, busy: (binId: string) => boolean): string | undefined {
   let best: string | undefined;
   let bestCost = Infinity;
-  for (const binId of controller.inventory.emptyBins()) {
+  for (const binId of view.inventory.emptyBins()) {
     if (busy(binId)) continue;
-    const cost = binCost(controller, binId, portCell);
+    const cost = binCost(view, binId, portCell);
     if (cost < bestCost) {
       bestCost = cost;
       best = binId;
@@ -49,17 +59,17 @@ export function selectBinForPutaway(controller: GridController, portCell: number
   return best;
 }
 
-function binCost(controller: GridController, binId: string, portCell: number): number {
-  const location = controller.inventory.location(binId);
+function binCost(view: BinSelectionView, binId: string, portCell: number): number {
+  const location = view.inventory.location(binId);
   if (location.kind !== 'column') return 1_000;
-  const depth = controller.inventory.depthFromTop(binId) ?? 0;
-  const column = controller.grid.index(location.x, location.y);
-  const zone = controller.inLaneZone(column) ? LANE_ZONE_COST_CELLS : 0;
-  return depth * controller.options.depthWeightCells + controller.grid.manhattan(column, portCell) + zone;
+  const depth = view.inventory.depthFromTop(binId) ?? 0;
+  const column = view.grid.index(location.x, location.y);
+  const zone = view.inLaneZone(column) ? LANE_ZONE_COST_CELLS : 0;
+  return depth * view.options.depthWeightCells + view.grid.manhattan(column, portCell) + zone;
 }
 
 /**
- * Extra cost, in cells, of a bin in a column near a port with a lane (controller.inLaneZone),
+ * Extra cost, in cells, of a bin in a column near a port with a lane (view.inLaneZone),
  * where robots queue for the port, enter and leave it: digging there (a robot standing for
  * each lift, setting blockers aside, coming back) stops the port's queue for seconds each
  * time, so such a bin is taken only when no other bin with the SKU is within this many cells

@@ -1,0 +1,395 @@
+import type { Clock } from '../../protocol/clock.ts';
+import type { WmsEventDraft } from '../../protocol/wms/links.ts';
+import type { RejectionCode } from '../../protocol/wms/reply-schemas.ts';
+import type { PickRequest, PutawayRequest } from '../../protocol/wms/request-schemas.ts';
+import type { Inventory } from '../inventory/inventory.ts';
+import type { PortStation } from '../ports/port-station.ts';
+import { settleVisit } from '../ports/visit-settlement.ts';
+import type { StoredInventory } from '../store/stored-inventory.ts';
+import { selectBinForPutaway, selectBinsForPick, type BinSelectionView } from '../work/bin-selection.ts';
+import { newVisit, type ActiveRequest, type RequestBook, type Visit } from './request-book.ts';
+import type { VisitObserver } from './visit-events.ts';
+
+export type Rejection = { code: RejectionCode; reason: string };
+
+/** A progress event's fields, beside its type and request id. */
+export type ProgressFields = Omit<Extract<WmsEventDraft, { type: 'progress' }>, 'type' | 'requestId'>;
+
+export type TerminalType = 'completed' | 'cancelled' | 'failed';
+
+/** Where a request's events go out (the WMS gateway): each is built, kept, and sent once durable. */
+export interface RequestPublisher {
+  progress(request: ActiveRequest, fields: ProgressFields): void;
+  /** The request's one terminal event; `whileKept` runs in the batch that keeps it. */
+  ended(request: ActiveRequest, type: TerminalType, reason: string | undefined, whileKept: () => void): void;
+}
+
+/** A pick or putaway that passed its checks: `plan` selects its bins and reserves its stock, inside the batch that keeps the request. */
+export interface Acceptance {
+  plan(): ActiveRequest;
+}
+
+/** The pick or putaway as the WMS sent it, kept in the store, for a restart. */
+export interface StoredBody {
+  readonly requestId: string;
+  readonly clientId: string;
+  readonly acceptedAtMs: number | null;
+  readonly body: PickRequest | PutawayRequest;
+  /** Pieces already picked or put, per SKU, as last kept. */
+  readonly done: readonly { sku: string; quantity: number }[];
+}
+
+export interface RequestServiceDeps {
+  readonly book: RequestBook;
+  readonly stock: StoredInventory;
+  readonly inventory: Inventory;
+  readonly ports: ReadonlyMap<string, PortStation>;
+  readonly clock: Clock;
+  readonly bins: BinSelectionView;
+  readonly maxUnitsPerBin: number;
+  newId(prefix: string): string;
+  /** Queues the retrieval of a visit's bin. */
+  queueVisit(visit: Visit, priority: number): void;
+  /** Takes the request's retrievals that have not started out of the queue. */
+  dropQueuedRetrievals(requestId: string): void;
+  /** A request accepted at clock ms `acceptedAtMs` has ended, for the KPIs. */
+  requestFinished(acceptedAtMs: number): void;
+}
+
+/**
+ * The one owner of the WMS's picks and putaways, from acceptance to their one terminal event:
+ * acceptance (port, bins and their reserved stock as one plan, or a rejection), the visits'
+ * lifecycle as the controller's rooms report it (each visit a machine, visit-machine.ts),
+ * cancel, failure and completion. The gateway only translates between the wire and these
+ * calls, and publishes what it is told (RequestPublisher). Port screens and others observe visits.
+ */
+export class RequestService {
+  private publisher: RequestPublisher | undefined;
+  private readonly observers: VisitObserver[] = [];
+
+  constructor(private readonly deps: RequestServiceDeps) {}
+
+  setPublisher(publisher: RequestPublisher): void {
+    this.publisher = publisher;
+  }
+
+  /** Another observer of visits (a port screen), told after the request is served. */
+  addObserver(observer: VisitObserver): void {
+    this.observers.push(observer);
+  }
+
+  /** The request while it runs. */
+  get(requestId: string): ActiveRequest | undefined {
+    return this.deps.book.get(requestId);
+  }
+
+  /** A visit of a running request. */
+  visit(visitId: string): Visit | undefined {
+    return this.deps.book.visit(visitId);
+  }
+
+  /** The running requests, in the order accepted. */
+  all(): IterableIterator<ActiveRequest> {
+    return this.deps.book.all();
+  }
+
+  // ---------------------------------------------------------------- acceptance
+
+  /** Checks a pick (port, SKUs known, stock available); its plan reserves the stock. */
+  acceptPick(clientId: string, request: PickRequest): Acceptance | Rejection {
+    const { inventory, clock } = this.deps;
+    const port = this.choosePort(request.port, 'pick');
+    if ('code' in port) return port;
+    const wanted = new Map<string, number>();
+    for (const line of request.lines) {
+      if (!inventory.knownSku(line.sku)) return { code: 'UNKNOWN_SKU', reason: `SKU "${line.sku}" is not stocked in this grid` };
+      wanted.set(line.sku, (wanted.get(line.sku) ?? 0) + line.quantity);
+    }
+    for (const [sku, quantity] of wanted) {
+      const available = inventory.available(sku);
+      if (quantity > available) return { code: 'INSUFFICIENT_STOCK', reason: `SKU "${sku}": ${quantity} asked, ${available} available` };
+    }
+    return {
+      plan: () => ({
+        requestId: request.requestId,
+        clientId,
+        type: 'pick',
+        acceptedAtMs: clock.now(),
+        priority: pickPriority(request),
+        visits: this.pickVisits(request.requestId, wanted, port),
+        done: new Map(),
+        shortage: false,
+      }),
+    };
+  }
+
+  /** Checks a putaway (port, its bin, or an empty one, and what a bin may hold). */
+  acceptPutaway(clientId: string, request: PutawayRequest): Acceptance | Rejection {
+    const { inventory, clock, maxUnitsPerBin: cap } = this.deps;
+    const port = this.choosePort(request.port, 'putaway');
+    if ('code' in port) return port;
+    let binId = request.binId;
+    if (binId !== undefined) {
+      if (!inventory.has(binId)) return { code: 'UNKNOWN_BIN', reason: `bin "${binId}" does not exist` };
+      const others = inventory.contents(binId).filter((line) => line.sku !== request.sku);
+      if (others.length > 0) return { code: 'BIN_UNAVAILABLE', reason: `bin "${binId}" holds ${others.map((l) => l.sku).join(', ')}; put ${request.sku} into an empty bin or one holding it` };
+      if (this.binBusy(binId)) return { code: 'BIN_UNAVAILABLE', reason: `bin "${binId}" is in use by another request` };
+      const held = inventory.contents(binId).find((line) => line.sku === request.sku)?.quantity ?? 0;
+      if (held + request.quantity > cap) return { code: 'BIN_CAPACITY_EXCEEDED', reason: `bin "${binId}" holds ${held} of ${request.sku}; ${request.quantity} more would exceed the ${cap} units a bin may hold` };
+    } else {
+      if (request.quantity > cap) return { code: 'BIN_CAPACITY_EXCEEDED', reason: `${request.quantity} units exceed the ${cap} units a bin may hold; split the putaway` };
+      binId = selectBinForPutaway(this.deps.bins, port.cell, (id) => this.binBusy(id));
+      if (binId === undefined) return { code: 'NO_EMPTY_BIN', reason: 'no empty bin is free in storage' };
+    }
+    const into = binId;
+    return {
+      plan: () => ({
+        requestId: request.requestId,
+        clientId,
+        type: 'putaway',
+        acceptedAtMs: clock.now(),
+        priority: 0,
+        visits: [this.putawayVisit(request.requestId, into, port, request.sku, request.quantity)],
+        done: new Map(),
+        shortage: false,
+      }),
+    };
+  }
+
+  /** An accepted request starts: it is in the book, its visits queued. */
+  start(active: ActiveRequest): void {
+    this.deps.book.add(active);
+    this.publish(active.requestId, { stage: 'queued' });
+    for (const visit of active.visits) {
+      this.publish(active.requestId, { stage: 'binSelected', binId: visit.binId, port: visit.portId, depth: this.deps.inventory.depthFromTop(visit.binId) ?? 0 });
+      this.deps.queueVisit(visit, active.priority);
+    }
+  }
+
+  // ---------------------------------------------------------------- cancel and failure
+
+  /** Why the running request cannot be cancelled (a bin of it is moving), or undefined. */
+  whyNotCancellable(requestId: string): Rejection | undefined {
+    const active = this.deps.book.get(requestId);
+    if (!active || active.visits.some((v) => v.state !== 'queued' && v.state !== 'cancelled')) {
+      return { code: 'NOT_CANCELLABLE', reason: `bins for "${requestId}" are already moving; it will complete` };
+    }
+    return undefined;
+  }
+
+  /** Cancels a request none of whose bins has started (checked with whyNotCancellable): it ends `cancelled`. */
+  cancel(requestId: string, byRequestId: string): void {
+    const active = this.deps.book.get(requestId);
+    if (!active) return;
+    if (active.visits.every((v) => v.state === 'queued' || v.state === 'cancelled')) this.dropQueued(requestId);
+    this.end(active, 'cancelled', `cancelled by request "${byRequestId}"`);
+  }
+
+  /**
+   * Drops the retrievals of a request that have not started and releases its reserved stock
+   * (a cancelled or failed request); visits already under way run to the port and back.
+   */
+  dropQueued(requestId: string): void {
+    this.deps.dropQueuedRetrievals(requestId);
+    for (const visit of this.deps.book.get(requestId)?.visits ?? []) visit.lifecycle.send({ type: 'CANCEL' });
+    this.deps.stock.releaseRequest(requestId);
+  }
+
+  /** An accepted request whose handling broke off ends `failed` with `reason` (unless it has ended), its stock released. */
+  failAfterError(stored: { requestId: string; clientId: string; type: 'pick' | 'putaway'; acceptedAtMs: number | null }, reason: string): void {
+    const active = this.deps.book.get(stored.requestId);
+    if (active) this.dropQueued(stored.requestId);
+    else this.deps.stock.releaseRequest(stored.requestId);
+    const request = active ?? { requestId: stored.requestId, clientId: stored.clientId, type: stored.type, acceptedAtMs: stored.acceptedAtMs ?? this.deps.clock.now(), priority: 0, visits: [], done: new Map(), shortage: false };
+    this.end(request, 'failed', reason);
+  }
+
+  // ---------------------------------------------------------------- visits, as the rooms report them
+
+  /** A robot started the visit's retrieval. */
+  started(visit: Visit | undefined): void {
+    visit?.lifecycle.send({ type: 'START' });
+  }
+
+  /** The visit's robot gave its retrieval back: it is queued again. */
+  requeued(visit: Visit | undefined): void {
+    visit?.lifecycle.send({ type: 'REQUEUE' });
+  }
+
+  /** The visit's bin was set down at its port. */
+  arrived(visit: Visit | undefined): void {
+    visit?.lifecycle.send({ type: 'ARRIVED' });
+  }
+
+  stage(visit: Visit, stage: 'digging' | 'binInTransit', details: { depth?: number }): void {
+    this.publish(visit.requestId, { stage, binId: visit.binId, port: visit.portId, ...(details.depth !== undefined ? { depth: details.depth } : {}) });
+    this.observers.forEach((o) => o.visitStage?.(visit, stage, details));
+  }
+
+  /** The visit's bin is presented to the person at the port. */
+  presented(visit: Visit): void {
+    visit.lifecycle.send({ type: 'PRESENTED' });
+    this.publish(visit.requestId, { stage: 'binAtPort', binId: visit.binId, port: visit.portId });
+    this.observers.forEach((o) => o.visitPresented?.(visit));
+  }
+
+  /**
+   * The person confirmed `quantity` pieces of the presented visit (inside the stock batch of
+   * the confirmation): the stock and the request's score change, the visit is done, and the
+   * request completes once all its visits are. Returns the pieces confirmed per line.
+   */
+  settle(visit: Visit, quantity: number): { sku: string; quantity: number }[] {
+    return settleVisit(this.deps.stock, this.deps.book.get(visit.requestId), visit, quantity);
+  }
+
+  /** Tells of a settled visit (see `settle`), once the confirmation's other changes are registered. */
+  confirmed(visit: Visit, quantities: { sku: string; quantity: number }[]): void {
+    const request = this.deps.book.get(visit.requestId);
+    if (request) {
+      for (const q of quantities) this.publish(visit.requestId, { stage: visit.mode === 'pick' ? 'linePicked' : 'binStored', binId: visit.binId, port: visit.portId, sku: q.sku, quantity: q.quantity });
+      if (this.deps.book.finished(request.requestId)) this.end(request, 'completed', request.shortage ? 'short: fewer pieces were found than asked for' : undefined);
+    }
+    this.observers.forEach((o) => o.visitConfirmed?.(visit, quantities));
+  }
+
+  /** The visit cannot be served: its request fails with `reason`, its other retrievals not started are dropped. */
+  failed(visit: Visit, reason: string): void {
+    const request = this.deps.book.get(visit.requestId);
+    if (request) {
+      this.dropQueued(request.requestId);
+      this.end(request, 'failed', reason);
+    }
+    this.observers.forEach((o) => o.visitFailed?.(visit, reason));
+  }
+
+  // ---------------------------------------------------------------- a restart
+
+  /**
+   * Plans again the picks and putaways that were open when the controller last stopped, for
+   * what is still to do: pieces already confirmed (kept with each progress record) are not
+   * picked or put twice.
+   */
+  resume(open: readonly StoredBody[]): { resumed: number; failed: number } {
+    let resumed = 0;
+    let failed = 0;
+    const { book, stock, inventory, clock } = this.deps;
+    for (const stored of open) {
+      stock.releaseRequest(stored.requestId);
+      const body = stored.body;
+      const done = new Map(stored.done.map((q) => [q.sku, q.quantity] as const));
+      const active: ActiveRequest = {
+        requestId: stored.requestId,
+        clientId: stored.clientId,
+        type: body.type,
+        // A clock that restarted behind the stored time (simulated runs) must not give negative ages.
+        acceptedAtMs: Math.min(stored.acceptedAtMs ?? Infinity, clock.now()),
+        priority: body.type === 'pick' ? pickPriority(body) : 0,
+        visits: [],
+        done,
+        shortage: false,
+      };
+      const remaining = new Map<string, number>();
+      const lines = body.type === 'pick' ? body.lines : [{ sku: body.sku, quantity: body.quantity }];
+      for (const line of lines) remaining.set(line.sku, (remaining.get(line.sku) ?? 0) + line.quantity);
+      for (const [sku, quantity] of done) remaining.set(sku, (remaining.get(sku) ?? 0) - quantity);
+      for (const [sku, quantity] of remaining) if (quantity <= 0) remaining.delete(sku);
+      book.add(active);
+      if (remaining.size === 0) {
+        this.end(active, 'completed');
+        continue;
+      }
+      const port = this.choosePort(body.port, body.type);
+      let problem: string | undefined;
+      if ('code' in port) problem = port.reason;
+      else if (body.type === 'pick') {
+        const short = [...remaining].find(([sku, q]) => inventory.available(sku) < q);
+        if (short) problem = `SKU "${short[0]}" no longer has the ${short[1]} pieces still to pick`;
+        else active.visits.push(...this.pickVisits(stored.requestId, remaining, port));
+      } else {
+        const binId = body.binId ?? selectBinForPutaway(this.deps.bins, port.cell, (id) => this.binBusy(id));
+        if (binId === undefined) problem = 'no empty bin is free in storage';
+        else active.visits.push(this.putawayVisit(stored.requestId, binId, port, body.sku, remaining.get(body.sku)!));
+      }
+      if (problem) {
+        this.end(active, 'failed', `the controller restarted and ${problem}`);
+        failed++;
+        continue;
+      }
+      book.remove(stored.requestId);
+      this.start(active);
+      resumed++;
+    }
+    return { resumed, failed };
+  }
+
+  // ---------------------------------------------------------------- policies
+
+  /** Visits serving `wanted` (pieces per SKU) at the port, with their stock reserved; availability is checked. */
+  private pickVisits(requestId: string, wanted: ReadonlyMap<string, number>, port: { id: string; cell: number }): Visit[] {
+    const { stock, newId } = this.deps;
+    return selectBinsForPick(this.deps.bins, wanted, port.cell).map((bin) =>
+      newVisit({
+        visitId: newId('visit'),
+        requestId,
+        binId: bin.binId,
+        portId: port.id,
+        mode: 'pick',
+        lines: bin.lines.map((line) => ({ ...line, reservationId: stock.reserve(bin.binId, line.sku, line.quantity, requestId).reservationId })),
+      }),
+    );
+  }
+
+  private putawayVisit(requestId: string, binId: string, port: { id: string }, sku: string, quantity: number): Visit {
+    return newVisit({ visitId: this.deps.newId('visit'), requestId, binId, portId: port.id, mode: 'putaway', lines: [{ sku, quantity }] });
+  }
+
+  /**
+   * The named port if it serves the mode; else the least loaded port of the mode that takes
+   * work. Ports an operator closed are passed over while another port of the mode takes work;
+   * if all are closed the request waits at one of them until it opens again.
+   */
+  private choosePort(portId: string | undefined, mode: 'pick' | 'putaway'): { id: string; cell: number } | Rejection {
+    const ports = [...this.deps.ports.values()];
+    if (portId !== undefined) {
+      const port = this.deps.ports.get(portId);
+      if (!port) return { code: 'UNKNOWN_PORT', reason: `port "${portId}" does not exist; ports are ${ports.map((p) => p.id).join(', ')}` };
+      if (port.mode !== mode) return { code: 'PORT_UNAVAILABLE', reason: `port "${portId}" is ${port.mode === 'closed' ? 'closed' : `in ${port.mode} mode`}, not ${mode}` };
+      return { id: port.id, cell: port.cell };
+    }
+    const ofMode = ports.filter((p) => p.mode === mode);
+    const open = ofMode.filter((p) => p.takesVisits);
+    const candidates = open.length > 0 ? open : ofMode;
+    if (candidates.length === 0) return { code: 'PORT_UNAVAILABLE', reason: `no port is open for ${mode}` };
+    const load = new Map(candidates.map((p) => [p.id, 0]));
+    for (const request of this.deps.book.all()) for (const visit of request.visits) if (load.has(visit.portId) && visit.state !== 'done' && visit.state !== 'cancelled') load.set(visit.portId, load.get(visit.portId)! + 1);
+    const best = candidates.reduce((a, b) => (load.get(b.id)! < load.get(a.id)! ? b : a));
+    return { id: best.id, cell: best.cell };
+  }
+
+  /** Whether another request's visit still needs the bin, or it is out of storage. */
+  private binBusy(binId: string): boolean {
+    for (const request of this.deps.book.all()) for (const visit of request.visits) if (visit.binId === binId && visit.state !== 'done' && visit.state !== 'cancelled') return true;
+    return this.deps.inventory.location(binId).kind !== 'column';
+  }
+
+  private publish(requestId: string, fields: ProgressFields): void {
+    const request = this.deps.book.get(requestId);
+    if (request) this.publisher?.progress(request, fields);
+  }
+
+  /** The request's one terminal event: kept, and the request leaves the book (back if the batch rolls back). */
+  private end(request: ActiveRequest, type: TerminalType, reason?: string): void {
+    const { book, stock } = this.deps;
+    const leaveBook = () => {
+      const removed = book.remove(request.requestId);
+      if (removed) stock.onRollback(() => book.add(removed));
+      stock.afterCommit(() => this.deps.requestFinished(request.acceptedAtMs));
+    };
+    if (this.publisher) this.publisher.ended(request, type, reason, leaveBook);
+    else leaveBook();
+  }
+}
+
+function pickPriority(request: PickRequest): number {
+  return Math.max(...request.lines.map((l) => l.priority ?? 0));
+}
