@@ -5,9 +5,10 @@ import type { ControllerOptions } from './controller-options.ts';
 import { AllocationMark, type CoreServices } from './core-services.ts';
 import { ErrorBoundary } from './error-boundary.ts';
 import { Fleet, type RobotView } from './fleet/fleet.ts';
+import { FleetMotion } from './fleet/fleet-motion.ts';
+import { FleetWait } from './fleet/fleet-wait.ts';
 import { RobotHolds, robotEffects } from './fleet/robot-holds.ts';
 import { robotMachine } from './machines/robot-machine.ts';
-import type { RobotRecord } from './fleet/robot-record.ts';
 import { RobotReports } from './fleet/robot-reports.ts';
 import { GridMap } from './grid/grid-map.ts';
 import type { Inventory } from './inventory/inventory.ts';
@@ -26,7 +27,6 @@ import { RobotEdge, type RobotCommandPort } from './robot-edge/robot-edge.ts';
 import { LegOrders } from './robots/leg-orders.ts';
 import type { StoredInventory } from './store/stored-inventory.ts';
 import { Traffic } from './traffic/traffic.ts';
-import type { TrafficRobot } from './traffic/traffic-planner.ts';
 import { Allocation } from './work/allocation.ts';
 import { ColumnClaims } from './work/column-claims.ts';
 import { JobRunner } from './work/job-runner.ts';
@@ -94,12 +94,9 @@ export class GridController {
   private readonly zones: PortZones;
   private nextId = 1;
   private timer: TimerHandle | null = null;
-  /**
-   * Robots of the layout not yet placed while the controller waits for them at start, null
-   * once it no longer waits (see `fleetKnown`).
-   */
-  private awaitedRobots: Set<string> | null;
-  private readonly startedAtMs: number;
+  private readonly motion: FleetMotion;
+  /** The wait for every robot of the layout to be placed, at start. */
+  private readonly fleetWait: FleetWait;
 
   constructor(
     readonly layout: GridLayout,
@@ -144,7 +141,9 @@ export class GridController {
     this.allocation = new Allocation(core, this.queue, this.jobs);
     this.desk = new PortDesk(core, this.jobs, slotting);
     this.holds = new RobotHolds(core, this.legs, this.jobs);
-    this.reports = new RobotReports(core, this.legs, this.jobs, this.holds, this.desk, stops, this.kpi, view, (serial) => this.awaitedRobots?.delete(serial));
+    this.fleetWait = new FleetWait(fleetSerials(layout), options.fleetWaitMs, clock, alarm);
+    this.reports = new RobotReports(core, this.legs, this.jobs, this.holds, this.desk, stops, this.kpi, view, (serial) => this.fleetWait.placed(serial));
+    this.motion = new FleetMotion(this.fleet, this.traffic, this.ports, this.jobs, this.legs, clock);
     this.operator = new OperatorCommands(core, stops, this.jobs, this.legs, this.allocation, (serial) => this.fleet.register(serial));
     this.edge.listen({
       orderRefused: (serial, order, reason) => this.settled(() => this.holds.orderRefused(serial, order, reason)),
@@ -152,9 +151,6 @@ export class GridController {
     });
     // Bins the store has at ports (a restart) are taken back; their visits are planned again with their requests.
     this.desk.returnBinsLeftAtPorts();
-    this.startedAtMs = clock.now();
-    const fleet = fleetSerials(layout);
-    this.awaitedRobots = fleet.length > 0 && options.fleetWaitMs > 0 ? new Set(fleet) : null;
   }
 
   /** Observes visits (port screens, progress output), after the request service has served them. */
@@ -216,11 +212,11 @@ export class GridController {
     this.edge.tick();
     // Under an emergency stop nothing is decided: robots keep their cells and jobs. Nor is
     // anything decided before the controller knows where every robot stands.
-    if (this.facility.emergencyStop || !this.fleetKnown()) return;
+    if (this.facility.emergencyStop || !this.fleetWait.fleetKnown()) return;
     const startedMs = this.profiler?.now();
     this.allocate();
-    this.advanceWaitingJobs();
-    this.planTraffic();
+    this.motion.advanceWaitingJobs((handle) => this.settled(handle));
+    this.motion.planTraffic();
     this.legs.sendUpdates(this.fleet.all());
     this.legs.toUpdate.clear();
     if (startedMs !== undefined) this.profiler!.record(this.profiler!.now() - startedMs);
@@ -297,7 +293,7 @@ export class GridController {
 
   /** Robots of the layout the controller still waits for before commanding any (see `fleetWaitMs`). */
   robotsAwaited(): string[] {
-    return this.awaitedRobots ? [...this.awaitedRobots] : [];
+    return this.fleetWait.robotsAwaited();
   }
 
   /** Whether the cell is within PORT_ZONE_CELLS of a port with a lane: where robots queue for the port, enter and leave it (no bin is dropped there). */
@@ -358,72 +354,8 @@ export class GridController {
   private allocate(): void {
     this.allocationDue.take();
     do {
-      if (this.facility.emergencyStop || !this.fleetKnown()) return;
+      if (this.facility.emergencyStop || !this.fleetWait.fleetKnown()) return;
       this.allocation.allocate();
     } while (this.allocationDue.take());
-  }
-
-  /**
-   * Jobs waiting on something (port room, a free column, a charge) try again. Robots carrying
-   * a bin to a port go nearest the port first, so port room goes to the robot that needs
-   * least time to use it.
-   */
-  private advanceWaitingJobs(): void {
-    const waiting: { robot: RobotRecord; distance: number }[] = [];
-    for (const robot of this.fleet.all()) {
-      if (!robot.job || robot.leg || !robot.online || robot.paused || robot.hold || robot.faulted) continue;
-      const job = robot.job;
-      const distance = job.kind === 'retrieve' ? this.traffic.distance(this.ports.get(job.portId)!.cell, this.traffic.positionOf(robot.serial)) : 0;
-      waiting.push({ robot, distance });
-    }
-    waiting.sort((a, b) => a.distance - b.distance);
-    for (const { robot } of waiting) this.settled(() => this.jobs.advance(robot));
-  }
-
-  /**
-   * One planning step (see traffic-planner.ts) over the robots that may move: robots on a
-   * leg, and standing robots (idle, or waiting with a job), which PIBT may push aside: they
-   * get a one-cell leg without an action, after which their job, if any, goes on from there.
-   */
-  private planTraffic(): void {
-    const now = this.clock.now();
-    const robots: TrafficRobot[] = [];
-    for (const robot of this.fleet.all()) {
-      if (!robot.placed || !robot.online || robot.paused || robot.hold || robot.awaitingRelease || robot.leg?.withdrawn || robot.faulted) continue;
-      if (robot.leg) robots.push({ serial: robot.serial, role: 'leg', legStartedMs: robot.leg.startedMs });
-      else if (this.canBePushed(robot)) robots.push({ serial: robot.serial, role: 'standing', legStartedMs: now });
-    }
-    const moves = this.traffic.step(robots, now);
-    for (const move of moves) if (move.role === 'standing') this.legs.start(this.fleet.get(move.serial)!, { goal: move.cell });
-    this.traffic.applyMoves(moves, now);
-  }
-
-  /**
-   * Standing robots that may be moved aside: ready, and not charging or about to, nor waiting
-   * on a port's cell to take a bin back (that wait is short and saves a visit to the cell).
-   */
-  private canBePushed(robot: RobotRecord): boolean {
-    if (!robot.ready || robot.leg || robot.hold) return false;
-    // A robot in service stays on its service cell.
-    if (robot.inService && !robot.job && robot.serviceCell === this.traffic.positionOf(robot.serial)) return false;
-    return !robot.job || (robot.job.kind !== 'charge' && robot.job.kind !== 'takeBackWait');
-  }
-
-  /**
-   * Whether the controller knows where the robots stand, so that it may give out jobs and
-   * cells: once every robot of the layout has been placed, or `fleetWaitMs` after start (the
-   * missing ones are then raised). Before that a cell nobody holds in the reservation table
-   * may still have a robot on it that has not reported yet (robots come online one by one),
-   * and releasing it to another robot would drive that one into it.
-   */
-  private fleetKnown(): boolean {
-    const awaited = this.awaitedRobots;
-    if (awaited === null) return true;
-    if (awaited.size > 0) {
-      if (this.clock.now() - this.startedAtMs < this.options.fleetWaitMs) return false;
-      this.alarm('controller', `went on without robots ${[...awaited].join(', ')}, not heard from within ${this.options.fleetWaitMs / 1000} s of start: where they stand is not known, and one reporting a cell released to another robot is not commanded`);
-    }
-    this.awaitedRobots = null;
-    return true;
   }
 }

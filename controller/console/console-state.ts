@@ -3,6 +3,7 @@ import type { CellXY, ConsoleAlarm, ConsolePort, ConsoleRequest, ConsoleRobot } 
 import type { GridController } from '../grid-controller.ts';
 import type { ActiveRequest, VisitState } from '../requests/request-book.ts';
 import { describeJob } from './job-words.ts';
+import { describeStateValue } from '../machines/machine-record.ts';
 
 /** Requests in one state message at most (the schema's limit), and alarms. */
 export const MAX_CONSOLE_REQUESTS = 200;
@@ -47,6 +48,7 @@ export class ConsoleStateBuilder {
       robots.push({
         serial: view.serial,
         state: clip(view.state, 64),
+        machine: clip(describeStateValue(view.machine), 400),
         job: job ? describeJob(job, width, view.inService) : null,
         online: view.online,
         paused: view.paused,
@@ -72,6 +74,7 @@ export class ConsoleStateBuilder {
         id: port.id,
         mode: port.mode,
         open: c.portTakesVisits(port.id),
+        machine: clip(describeStateValue(port.state), 200),
         queue: [...(presented ? [presented] : []), ...port.queue, ...coming],
         presented,
       });

@@ -75,7 +75,7 @@ describe('the console gateway', () => {
     expect(w.seen.heights).toHaveLength(1); // nothing moved
     const s = w.seen.states.at(-1)!;
     expect(s).toMatchObject({ emergencyStop: false, robots: [], blockedCells: [], requests: [], alarms: [] });
-    expect(s.ports).toEqual([{ id: 'P1', mode: 'pick', open: true, queue: [], presented: null }]);
+    expect(s.ports).toEqual([{ id: 'P1', mode: 'pick', open: true, machine: 'mode open, presentation idle, room hasRoom', queue: [], presented: null }]);
     expect(w.seen.invalid).toEqual([]);
     await w.running.stop();
   });
@@ -129,9 +129,10 @@ describe('the console gateway', () => {
     const s = w.seen.states.at(-1)!;
     expect(s.emergencyStop).toBe(true);
     expect(s.blockedCells).toEqual([[2, 0]]);
-    expect(s.ports[0]).toMatchObject({ id: 'P1', open: false });
+    expect(s.ports[0]).toMatchObject({ id: 'P1', open: false, machine: 'mode closedByOperator, presentation idle, room hasRoom' });
     expect(s.robots).toEqual([
-      { serial: 'R001', state: 'idle', job: null, online: true, paused: true, inService: false, batteryPercent: 90, charging: false, errors: [], reservedCells: [[1, 1]], carrying: null, capabilities: null, hold: null },
+      // The console shows the robot's machine, region by region: paused by the operator.
+      { serial: 'R001', state: 'idle', machine: 'connection online, placement placed, health ok, work idle, operator paused, hold free, service working, battery notCharging, release none', job: null, online: true, paused: true, inService: false, batteryPercent: 90, charging: false, errors: [], reservedCells: [[1, 1]], carrying: null, capabilities: null, hold: null },
       // Asked to stop though never heard from: shown, offline, with no cell.
       expect.objectContaining({ serial: 'R002', state: 'offline', online: false, reservedCells: [] }),
     ]);

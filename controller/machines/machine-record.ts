@@ -41,3 +41,14 @@ export class MachineRecord<TMachine extends AnyStateMachine> {
 function runEffects(effects: readonly { exec?: ((info: never, params: never) => void) | undefined; info: unknown; params: unknown }[]): void {
   for (const effect of effects) effect.exec?.(effect.info as never, effect.params as never);
 }
+
+/**
+ * A machine's state value in words for people, region by region: `connection online, hold
+ * held.positionInDoubt, …` (the console shows it).
+ */
+export function describeStateValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return Object.entries(value as Record<string, unknown>)
+    .map(([region, state]) => `${region} ${typeof state === 'string' ? state : `${Object.keys(state as object)[0]}.${describeStateValue(Object.values(state as object)[0])}`}`)
+    .join(', ');
+}

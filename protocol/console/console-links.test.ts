@@ -24,6 +24,7 @@ const state: ConsoleStateDraft = {
     {
       serial: 'R001',
       state: 'working',
+      machine: 'connection online, placement placed, health ok, work working, operator running, hold free, service working, battery notCharging, release none',
       job: 'bring bin B1 to port P1 for r-1',
       online: true,
       paused: false,
@@ -37,7 +38,7 @@ const state: ConsoleStateDraft = {
       hold: null,
     },
   ],
-  ports: [{ id: 'P1', mode: 'pick', open: true, queue: ['B1'], presented: null }],
+  ports: [{ id: 'P1', mode: 'pick', open: true, machine: 'mode open, presentation idle, room hasRoom', queue: ['B1'], presented: null }],
   blockedCells: [[0, 2]],
   quarantinedBins: [{ binId: 'B9', reason: 'robot R001 reports load B7 after picking bin B9' }],
   kpis: { binsPerPortHour: 100, robotUtilisation: 0.5, openRequests: 1, completedRequests: 2, binsPresented: 3, requestTimeP50S: 40, requestTimeP95S: 90, loadsVerified: 3, loadsUnverified: 0 },

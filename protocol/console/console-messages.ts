@@ -56,8 +56,10 @@ const robotErrorSchema = z.object({ errorType: z.string().max(100), errorLevel: 
 /** One robot as the controller sees it. Positions come from the robot's own VDA 5050 state. */
 export const consoleRobotSchema = z.object({
   serial: idSchema,
-  /** The controller's robot state machine state, e.g. `idle`, `working`, `charging`, `offline`. */
+  /** The controller's robot state machine state in one word: `offline`, `fault`, `working` or `idle`. */
   state: z.string().max(64),
+  /** Every region of its machine in words, e.g. `connection online, placement placed, …, release none`. */
+  machine: z.string().max(400),
   /** The job it runs, in words, or null. */
   job: z.string().max(200).nullable(),
   online: z.boolean(),
@@ -84,6 +86,8 @@ export const consolePortSchema = z.object({
   mode: z.enum(['pick', 'putaway', 'closed']),
   /** Open ports take bins; a closed port finishes what it has and takes no more. */
   open: z.boolean(),
+  /** Every region of its machine in words, e.g. `mode open, presentation presenting, room full`. */
+  machine: z.string().max(200),
   /** Bins at the port or on their way to it, in order; the first is presented. */
   queue: z.array(idSchema),
   presented: idSchema.nullable(),

@@ -89,7 +89,7 @@ describe('operator commands on the default facility', () => {
     expect(w.orders.filter((o) => o.serial === serial && o.atMs > pausedAt)).toEqual([]);
     expect(w.f.world.occupiedCells(serial)).toEqual(cells);
     expect(w.core.heldCells(serial)).toEqual(held);
-    expect(w.view(serial)).toMatchObject({ paused: true, job });
+    expect(w.view(serial)).toMatchObject({ paused: true, job, machine: { operator: 'paused', work: 'working' } });
     expect(w.f.fleet.robots.get(serial)!.snapshot().paused).toBe(true);
     expect(w.command({ type: 'resumeRobot', serial })).toMatchObject({ ok: true, robots: [{ serial, outcome: 'confirmed' }] });
     w.f.advance(10_000);

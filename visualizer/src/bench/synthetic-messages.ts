@@ -48,6 +48,7 @@ export function syntheticConsoleRobot(serial: string, overrides: Partial<Console
   return {
     serial,
     state: 'idle',
+    machine: 'connection online, placement placed, health ok, work idle, operator running, hold free, service working, battery notCharging, release none',
     job: null,
     online: true,
     paused: false,

@@ -134,6 +134,7 @@ function describe(details: SelectionDetails, queryRefusal: string | null): InfoR
       return [
         ...(details.hold !== null ? [{ kind: 'alert' as const, label: 'HELD IN ALARM: takes no work until resumed', value: details.hold, testId: 'robot-hold' }] : []),
         pair('Controller state', c ? c.state : 'not listed by the controller'),
+        pair('Machine', c ? c.machine : '–'),
         pair('Job', c?.job ?? '–'),
         pair('Online', c ? (c.online ? 'yes' : 'no') : '–'),
         pair('Paused', robot.paused ? 'yes' : 'no'),
@@ -174,6 +175,7 @@ function describe(details: SelectionDetails, queryRefusal: string | null): InfoR
       return [
         pair('Mode', p.mode),
         pair('Open', p.open ? 'yes' : 'no (finishes what it has)'),
+        pair('Machine', p.machine ?? '–'),
         pair('Cell', p.cell ? `(${cellKey(p.cell.x, p.cell.y)})` : 'not in the layout'),
         pair('Presented', p.presented ?? 'no bin'),
         pair('Queue', p.queue.length > 0 ? p.queue.join(' → ') : 'empty'),

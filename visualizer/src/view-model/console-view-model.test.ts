@@ -63,7 +63,7 @@ describe('console view model: messages in', () => {
     expect(vm.heightAt(3, 1)).toBe(4);
     expect(vm.heightAt(9, 9)).toBe(0);
     expect(vm.robots.map((r) => r.serial)).toEqual(['R1', 'R2']);
-    expect(vm.ports).toEqual([{ id: 'P1', cell: { x: 1, y: 0 }, mode: 'pick', open: true, queue: [], presented: null }]);
+    expect(vm.ports).toEqual([{ id: 'P1', cell: { x: 1, y: 0 }, mode: 'pick', open: true, machine: null, queue: [], presented: null }]);
   });
 
   it('keeps stacks that come before the layout and applies them once it arrives', () => {
@@ -134,15 +134,15 @@ describe('console view model: messages in', () => {
     const vm = loaded();
     const state = syntheticConsoleState(SITE, [], {
       ports: [
-        { id: 'P1', mode: 'pick', open: false, queue: ['B1', 'B2'], presented: 'B1' },
-        { id: 'P9', mode: 'putaway', open: true, queue: [], presented: null },
+        { id: 'P1', mode: 'pick', open: false, machine: 'mode closedByOperator, presentation presenting, room hasRoom', queue: ['B1', 'B2'], presented: 'B1' },
+        { id: 'P9', mode: 'putaway', open: true, machine: 'mode open, presentation idle, room hasRoom', queue: [], presented: null },
       ],
       blockedCells: [[3, 2]],
     });
     vm.handleMessage(STATE_TOPIC, JSON.stringify(state), 0);
     expect(vm.ports).toEqual([
-      { id: 'P1', cell: { x: 1, y: 0 }, mode: 'pick', open: false, queue: ['B1', 'B2'], presented: 'B1' },
-      { id: 'P9', cell: null, mode: 'putaway', open: true, queue: [], presented: null },
+      { id: 'P1', cell: { x: 1, y: 0 }, mode: 'pick', open: false, machine: 'mode closedByOperator, presentation presenting, room hasRoom', queue: ['B1', 'B2'], presented: 'B1' },
+      { id: 'P9', cell: null, mode: 'putaway', open: true, machine: 'mode open, presentation idle, room hasRoom', queue: [], presented: null },
     ]);
     expect(vm.blockedCells.has('3,2')).toBe(true);
   });

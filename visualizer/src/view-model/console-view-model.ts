@@ -82,6 +82,8 @@ export interface PortView {
   readonly cell: Cell | null;
   readonly mode: 'pick' | 'putaway' | 'closed';
   readonly open: boolean;
+  /** Its machine's state in words (the controller's), or null before the controller's first state. */
+  readonly machine: string | null;
   /** Bins at the port or on their way, in order; the first is presented. */
   readonly queue: readonly string[];
   readonly presented: string | null;
@@ -479,11 +481,12 @@ export class ConsoleViewModel {
         cell: { x: placed.x, y: placed.y },
         mode: live?.mode ?? placed.mode,
         open: live?.open ?? placed.mode !== 'closed',
+        machine: live?.machine ?? null,
         queue: live?.queue ?? [],
         presented: live?.presented ?? null,
       });
     }
-    for (const live of fromState.values()) ports.push({ id: live.id, cell: null, mode: live.mode, open: live.open, queue: live.queue, presented: live.presented });
+    for (const live of fromState.values()) ports.push({ id: live.id, cell: null, mode: live.mode, open: live.open, machine: live.machine, queue: live.queue, presented: live.presented });
     this.ports = ports;
   }
 
