@@ -17,7 +17,7 @@ import type { GraphRules } from '../planning/grid-graph.ts';
  *   more moves, so robots drive around rather than delay the robot working there.
  * A port without a lane (in a corner, or at the mouth of a dead-end lane) keeps plain
  * two-way traffic, and the controller serves it without the queueing rules that rely on the
- * lane (see grid-controller.ts).
+ * lane (see work/job-decisions.ts and work/allocation.ts).
  */
 export interface PortLane {
   readonly port: number;
