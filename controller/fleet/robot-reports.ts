@@ -255,7 +255,7 @@ export class RobotReports {
       const port = this.core.ports.get(action.portId)!;
       if (port.awaitingReturn.size === 0 && worthWaitingForTakeBack(robot, port, action.binId, this.view)) {
         const now = this.core.clock.now();
-        this.jobs.assignNew(robot, { kind: 'takeBackWait', id: this.core.newId('take-back-wait'), portId: port.id, droppedBinId: action.binId, untilMs: now + this.core.options.takeBackWaitMs, queuedAtMs: now });
+        this.jobs.assign(robot, { kind: 'takeBackWait', id: this.core.newId('take-back-wait'), portId: port.id, droppedBinId: action.binId, untilMs: now + this.core.options.takeBackWaitMs, queuedAtMs: now });
         return;
       }
       this.core.allocation.mark();

@@ -1,5 +1,5 @@
 import type { TerminalEvent } from '../../protocol/wms/event-schemas.ts';
-import type { InventoryAnswer, InventoryBin, RejectionCode, RequestStatus } from '../../protocol/wms/reply-schemas.ts';
+import type { InventoryAnswer, InventoryBin, RequestStatus } from '../../protocol/wms/reply-schemas.ts';
 import type { InventoryRequest } from '../../protocol/wms/request-schemas.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import type { ActiveRequest } from '../requests/request-book.ts';

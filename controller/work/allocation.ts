@@ -48,7 +48,7 @@ export class Allocation {
         if (robot.batteryPercent < options.chargeCriticalPercent) continue;
       }
       if (carried && handlesBins && !inventory.quarantineOf(carried)) {
-        this.jobs.assignNew(robot, { kind: 'return', id: this.core.newId('return'), binId: carried, queuedAtMs: this.core.clock.now() });
+        this.jobs.assign(robot, { kind: 'return', id: this.core.newId('return'), binId: carried, queuedAtMs: this.core.clock.now() });
       } else if (handlesBins) {
         idle.push(robot);
       } else {
@@ -86,7 +86,7 @@ export class Allocation {
 
   /** The cell where a queued job starts, if it can start now (`activeRobots`: see Fleet.activeRobots). */
   private startableAt(job: QueuedJob, activeRobots: number): number | undefined {
-    const { inventory, ports, fleet, traffic, options, grid, quarantine, claims, facility } = this.core;
+    const { inventory, ports, fleet, traffic, options, grid, quarantine, claims } = this.core;
     const location = inventory.location(job.binId);
     if (job.kind === 'return') {
       if (location.kind !== 'port') return undefined;
@@ -141,7 +141,7 @@ export class Allocation {
       if (dig) dig.helpers++;
     }
     for (const { robot, dig } of digHelpers(digs, free, options.digHelpersPerRetrieval, (column, robots) => fleet.nearestTo(column, robots))) {
-      this.jobs.assignNew(robot, { kind: 'dig', id: this.core.newId('dig'), retrievalId: dig.retrievalId, column: dig.column, queuedAtMs: this.core.clock.now() });
+      this.jobs.assign(robot, { kind: 'dig', id: this.core.newId('dig'), retrievalId: dig.retrievalId, column: dig.column, queuedAtMs: this.core.clock.now() });
     }
   }
 
@@ -167,7 +167,7 @@ export class Allocation {
       }
       return false;
     }
-    this.jobs.assignNew(robot, { kind: 'charge', id: this.core.newId('charge'), charger: best, queuedAtMs: this.core.clock.now() });
+    this.jobs.assign(robot, { kind: 'charge', id: this.core.newId('charge'), charger: best, queuedAtMs: this.core.clock.now() });
     return true;
   }
 
@@ -181,7 +181,7 @@ export class Allocation {
     for (let head = 0; head < queue.length; head++) {
       const cell = queue[head]!;
       if (cell !== from && grid.isStorage(cell) && !zones.zone.has(cell) && !zones.area.has(cell) && traffic.holderOf(cell) === undefined && claims.digLockHolder(cell) === undefined && claims.incomingDrops(cell) === 0) {
-        this.jobs.assignNew(robot, { kind: 'park', id: this.core.newId('park'), cell, queuedAtMs: this.core.clock.now() });
+        this.jobs.assign(robot, { kind: 'park', id: this.core.newId('park'), cell, queuedAtMs: this.core.clock.now() });
         return;
       }
       for (const next of grid.neighbours(cell)) {
@@ -200,7 +200,7 @@ export class Allocation {
     const { inventory, traffic, fleet, facility } = this.core;
     const carried = inventory.binOnRobot(robot.serial);
     if (carried) {
-      this.jobs.assignNew(robot, { kind: 'return', id: this.core.newId('return'), binId: carried, queuedAtMs: this.core.clock.now() });
+      this.jobs.assign(robot, { kind: 'return', id: this.core.newId('return'), binId: carried, queuedAtMs: this.core.clock.now() });
       return;
     }
     const from = traffic.positionOf(robot.serial);
@@ -223,6 +223,6 @@ export class Allocation {
     }
     if (best === undefined) return;
     robot.serviceCell = best;
-    this.jobs.assignNew(robot, { kind: 'park', id: this.core.newId('service'), cell: best, queuedAtMs: this.core.clock.now() });
+    this.jobs.assign(robot, { kind: 'park', id: this.core.newId('service'), cell: best, queuedAtMs: this.core.clock.now() });
   }
 }

@@ -36,11 +36,7 @@ export class JobRunner {
     this.queue.dropRetrievalsOf(requestId);
   }
 
-  /** Gives a robot a job that was never queued. */
-  assignNew(robot: RobotRecord, job: Job): void {
-    this.assign(robot, job);
-  }
-
+  /** Gives a robot a job (queued before or not) and starts it. */
   assign(robot: RobotRecord, job: Job): void {
     const { clock, inventory, claims, grid, ports, requests } = this.core;
     robot.job = job;

@@ -1,7 +1,7 @@
 import type { CoreServices } from '../core-services.ts';
 import type { RobotRecord } from '../fleet/robot-record.ts';
 import { chooseBlockerColumn, type ColumnChoiceContext } from './column-choice.ts';
-import type { RobotFacts, WorkView } from './job-decisions.ts';
+import type { WorkView } from './job-decisions.ts';
 import type { RetrieveJob } from './jobs.ts';
 import type { Slotting } from './slotting.ts';
 import type { WorkQueue } from './work-queue.ts';
@@ -70,9 +70,4 @@ export function createWorkView(core: CoreServices, queue: WorkQueue, slotting: S
 
 function whyStuck(robot: RobotRecord): string {
   return robot.hold ? `held in alarm (${robot.hold})` : 'silent';
-}
-
-/** The facts of a robot a job decision reads. */
-export function robotFacts(robot: RobotRecord): RobotFacts {
-  return robot;
 }
