@@ -1,8 +1,7 @@
 import type { Clock } from '../../protocol/clock.ts';
 import type { PortStation } from '../ports/port-station.ts';
 import type { LegOrders } from '../robots/leg-orders.ts';
-import type { Traffic } from '../traffic/traffic.ts';
-import type { TrafficRobot } from '../traffic/traffic-planner.ts';
+import type { Traffic, TrafficRobot } from '../traffic/traffic.ts';
 import type { JobRunner } from '../work/job-runner.ts';
 import type { Fleet } from './fleet.ts';
 import type { RobotRecord } from './robot-record.ts';

@@ -5,6 +5,8 @@ import { portTrafficRules } from './port-lanes.ts';
 import { TrafficControl } from './traffic-control.ts';
 import { TrafficPlanner, type PlannedMove, type TrafficRobot } from './traffic-planner.ts';
 
+export type { PlannedMove, TrafficRobot } from './traffic-planner.ts';
+
 /**
  * The one way in to the controller's traffic: the reservation table (traffic-control.ts: who
  * holds which cell, each robot's route and how far it is released) and the planner
