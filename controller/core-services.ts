@@ -17,21 +17,11 @@ import type { ColumnClaims } from './work/column-claims.ts';
 /**
  * "Allocation is due": set by whatever may let a robot take work (a job ended, a port moved
  * on, a robot was held), and acted on once by the controller when the event that set it has
- * been handled, instead of allocating from inside the rooms.
+ * been handled, instead of allocating from inside the rooms. Rooms only set it; the
+ * composition reads and clears it.
  */
-export class AllocationMark {
-  private due = false;
-
-  mark(): void {
-    this.due = true;
-  }
-
-  /** Whether allocation is due; clears the mark. */
-  take(): boolean {
-    const due = this.due;
-    this.due = false;
-    return due;
-  }
+export interface AllocationMark {
+  due: boolean;
 }
 
 /** The parts every room of the controller shares: the layout, the books, the robot edge and traffic. */

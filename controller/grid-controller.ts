@@ -2,7 +2,7 @@ import type { Clock, TimerHandle } from '../protocol/clock.ts';
 import { fleetSerials, type GridLayout } from '../protocol/layout/index.ts';
 import type { Connection, State } from '../protocol/vda5050/types.ts';
 import type { ControllerOptions } from './controller-options.ts';
-import { AllocationMark, type CoreServices } from './core-services.ts';
+import type { AllocationMark, CoreServices } from './core-services.ts';
 import { ErrorBoundary } from './error-boundary.ts';
 import { Fleet, type RobotView } from './fleet/fleet.ts';
 import { FleetMotion } from './fleet/fleet-motion.ts';
@@ -80,7 +80,7 @@ export class GridController {
   /** The one owner of the WMS's requests, from acceptance to their end (the WMS gateway talks to it). */
   readonly requestService: RequestService;
   private readonly facility: Facility;
-  private readonly allocationDue = new AllocationMark();
+  private readonly allocationDue: AllocationMark = { due: false };
   private readonly fleet: Fleet;
   private readonly queue = new WorkQueue();
   private readonly legs: LegOrders;
@@ -346,16 +346,16 @@ export class GridController {
   /** Runs one event's handling, then the allocation it marked due (once, however often marked). */
   private settled<T>(handle: () => T): T {
     const result = handle();
-    if (this.allocationDue.take()) this.allocate();
+    if (this.allocationDue.due) this.allocate();
     return result;
   }
 
   /** Allocates (allocation.ts) until no job given out has marked it due again. */
   private allocate(): void {
-    this.allocationDue.take();
     do {
+      this.allocationDue.due = false;
       if (this.facility.emergencyStop || !this.fleetWait.fleetKnown()) return;
       this.allocation.allocate();
-    } while (this.allocationDue.take());
+    } while (this.allocationDue.due);
   }
 }

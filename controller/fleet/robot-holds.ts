@@ -41,7 +41,7 @@ export class RobotHolds {
     this.jobs.release(robot, reason);
     this.jobs.clearWayOf(robot);
     if (robot.online) robot.send({ type: 'CONNECTION_LOST' });
-    this.core.allocation.mark();
+    this.core.allocation.due = true;
   }
 
   /**
@@ -69,7 +69,7 @@ export class RobotHolds {
     this.legs.withdraw(robot);
     this.jobs.release(robot, `robot ${robot.serial} ${reason}`);
     this.jobs.clearWayOf(robot);
-    this.core.allocation.mark();
+    this.core.allocation.due = true;
   }
 }
 

@@ -156,7 +156,7 @@ export class RobotReports {
     }
     this.legs.end(robot);
     this.core.traffic.setHeld(robot.serial, robot.paused || robot.hold !== null);
-    if (!robot.hold) this.core.allocation.mark();
+    if (!robot.hold) this.core.allocation.due = true;
   }
 
   /**
@@ -258,7 +258,7 @@ export class RobotReports {
         this.jobs.assign(robot, { kind: 'takeBackWait', id: this.core.newId('take-back-wait'), portId: port.id, droppedBinId: action.binId, untilMs: now + this.core.options.takeBackWaitMs, queuedAtMs: now });
         return;
       }
-      this.core.allocation.mark();
+      this.core.allocation.due = true;
     }
     this.jobs.advance(robot);
   }

@@ -11,30 +11,27 @@ import { initialTransition, transition, type AnyStateMachine, type EventFromLogi
  * a snapshot can be put back as it was (`restore`) when the store batch it changed with is rolled back.
  */
 export class MachineRecord<TMachine extends AnyStateMachine> {
-  private current: SnapshotFrom<TMachine>;
+  /** The current snapshot: read it freely; only `send` and `restore` move it. */
+  snapshot: SnapshotFrom<TMachine>;
 
   constructor(
     private readonly machine: TMachine,
     ...[input]: undefined extends InputFrom<TMachine> ? [input?: InputFrom<TMachine>] : [input: InputFrom<TMachine>]
   ) {
     const [snapshot, effects] = initialTransition(machine, ...([input] as never));
-    this.current = snapshot;
+    this.snapshot = snapshot;
     runEffects(effects);
   }
 
-  get snapshot(): SnapshotFrom<TMachine> {
-    return this.current;
-  }
-
   send(event: EventFromLogic<TMachine>): void {
-    const [next, effects] = transition(this.machine, this.current, event);
-    this.current = next;
+    const [next, effects] = transition(this.machine, this.snapshot, event);
+    this.snapshot = next;
     runEffects(effects);
   }
 
   /** Puts back a snapshot taken earlier (a rolled-back batch): no effect runs. */
   restore(snapshot: SnapshotFrom<TMachine>): void {
-    this.current = snapshot;
+    this.snapshot = snapshot;
   }
 }
 

@@ -141,7 +141,7 @@ export class OperatorCommands {
     else if (robot.job && robot.leg) message = `robot ${serial} ends its current move, gives its job back, then drives to a service cell`;
     else message = `robot ${serial} ${robot.job ? 'gives its job back and ' : ''}drives to a service cell`;
     if (robot.job && !robot.leg) this.jobs.advance(robot);
-    else this.core.allocation.mark();
+    else this.core.allocation.due = true;
     return { ok: true, message };
   }
 
@@ -154,7 +154,7 @@ export class OperatorCommands {
     robot.send({ type: 'RETURN_FROM_SERVICE' });
     robot.serviceCell = null;
     if (onWay && !robot.leg) this.jobs.finish(robot);
-    this.core.allocation.mark();
+    this.core.allocation.due = true;
     return { ok: true, message: `robot ${serial} takes work again` };
   }
 
@@ -170,7 +170,7 @@ export class OperatorCommands {
     const was = !port.closedByOperator;
     port.setOperatorOpen(open);
     if (open) {
-      this.core.allocation.mark();
+      this.core.allocation.due = true;
       return { ok: true, message: `port ${portId} ${was ? 'was already open' : 'open again'}` };
     }
     const atPort = port.queue.length + (port.presented ? 1 : 0);
@@ -237,7 +237,7 @@ export class OperatorCommands {
     if (reason === undefined) return { ok: true, message: `bin ${binId} was not in quarantine` };
     stock.clearQuarantine(binId);
     this.core.alarm('operator', `bin ${binId} cleared from quarantine (${reason})`);
-    this.core.allocation.mark();
+    this.core.allocation.due = true;
     return { ok: true, message: `bin ${binId} cleared from quarantine: it is offered to requests again where the controller has it (${describeLocation(inventory.location(binId))})` };
   }
 }

@@ -86,7 +86,7 @@ export class PortDesk {
     // A robot waiting on the port's cell for this bin is free now; allocation gives it the bin.
     const waiter = this.core.fleet.get(this.core.traffic.holderOf(port.cell) ?? '');
     if (waiter?.job?.kind === 'takeBackWait' && !waiter.leg) this.jobs.finish(waiter);
-    this.core.allocation.mark();
+    this.core.allocation.due = true;
   }
 
   private presentNext(port: PortStation): void {

@@ -70,7 +70,7 @@ export class JobRunner {
     // Sent to service: a robot with no bin gives its job back (a bin is put away first).
     if (robot.inService && !onServiceJob(robot) && !this.core.inventory.binOnRobot(robot.serial)) {
       this.giveBack(robot);
-      this.core.allocation.mark();
+      this.core.allocation.due = true;
       return;
     }
     const step = nextStep(robot, job, this.view);
@@ -81,11 +81,11 @@ export class JobRunner {
         // An abandoned retrieval is over for its robot, as a finished one is.
         this.abandonRetrieval(job as RetrieveJob, step.reason);
         this.finish(robot);
-        this.core.allocation.mark();
+        this.core.allocation.due = true;
         return;
       case 'done':
         this.finish(robot);
-        this.core.allocation.mark();
+        this.core.allocation.due = true;
         return;
       case 'leg':
         if (step.report) this.report(robot, job as RetrieveJob, step.report);
