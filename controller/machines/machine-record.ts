@@ -1,42 +1,47 @@
-import { initialTransition, transition, type AnyStateMachine, type EventFromLogic, type InputFrom, type SnapshotFrom } from 'xstate';
+import { createActor, type Actor, type AnyStateMachine, type EventFromLogic, type InputFrom, type Snapshot, type SnapshotFrom } from 'xstate';
 
 /**
- * One lifecycle kept as its machine's snapshot, moved on by xstate's pure `transition()`. The
- * snapshot is the truth the controller reads for its decisions. The effects a transition names
- * (actions declared in the machine's `setup()`, implemented by the controller through
- * `machine.provide()`) run after the new snapshot is in place, so an effect that reads the
- * record, or sends it another event, sees the state it was entered for.
- *
- * A plain record rather than an actor: thousands of robots and visits each cost a snapshot, and
- * a snapshot can be put back as it was (`restore`) when the store batch it changed with is rolled back.
+ * One lifecycle: its machine's actor, and the actor's latest snapshot as a plain field, the
+ * truth the controller reads for its decisions (a read is a field read, not a call). The
+ * effects a transition names (actions declared in the machine's `setup()`, implemented by the
+ * controller through `machine.provide()`) run during the transition: they take the new context
+ * from their arguments and do not read the record, whose snapshot is set once the transition
+ * is done. A state can be captured and put back as it was (`restore`), for a store batch that
+ * is rolled back.
  */
 export class MachineRecord<TMachine extends AnyStateMachine> {
   /** The current snapshot: read it freely; only `send` and `restore` move it. */
   snapshot: SnapshotFrom<TMachine>;
+  private actor: Actor<TMachine>;
+  private readonly input: InputFrom<TMachine> | undefined;
 
   constructor(
     private readonly machine: TMachine,
     ...[input]: undefined extends InputFrom<TMachine> ? [input?: InputFrom<TMachine>] : [input: InputFrom<TMachine>]
   ) {
-    const [snapshot, effects] = initialTransition(machine, ...([input] as never));
-    this.snapshot = snapshot;
-    runEffects(effects);
+    this.input = input;
+    this.actor = createActor(machine, { input } as never);
+    this.actor.start();
+    this.snapshot = this.actor.getSnapshot();
   }
 
   send(event: EventFromLogic<TMachine>): void {
-    const [next, effects] = transition(this.machine, this.snapshot, event);
-    this.snapshot = next;
-    runEffects(effects);
+    this.actor.send(event);
+    this.snapshot = this.actor.getSnapshot();
   }
 
-  /** Puts back a snapshot taken earlier (a rolled-back batch): no effect runs. */
-  restore(snapshot: SnapshotFrom<TMachine>): void {
-    this.snapshot = snapshot;
+  /** The state now, to put back with `restore`. */
+  capture(): Snapshot<unknown> {
+    return this.actor.getPersistedSnapshot();
   }
-}
 
-function runEffects(effects: readonly { exec?: ((info: never, params: never) => void) | undefined; info: unknown; params: unknown }[]): void {
-  for (const effect of effects) effect.exec?.(effect.info as never, effect.params as never);
+  /** Puts back a state captured earlier (a rolled-back batch): no effect runs. */
+  restore(captured: Snapshot<unknown>): void {
+    this.actor.stop();
+    this.actor = createActor(this.machine, { snapshot: captured, input: this.input } as never);
+    this.actor.start();
+    this.snapshot = this.actor.getSnapshot();
+  }
 }
 
 /**

@@ -103,7 +103,7 @@ describe('robotMachine', () => {
     record.send({ type: 'HOLD', reason: 'stands between cells' });
     record.send({ type: 'DOUBT_POSITION', reason: 'jumped' });
     expect(effects.raiseHoldAlarm).toHaveBeenCalledTimes(1);
-    // The effect runs with the new state in place: the hold's reason is there to raise.
+    // The effect gets the new context: the hold's reason is there to raise.
     expect(effects.raiseHoldAlarm.mock.calls[0]![0].context).toMatchObject({ serial: 'R7', hold: 'stands between cells' });
     expect(effects.keepCells).toHaveBeenCalledTimes(1);
     expect(effects.askToPause).toHaveBeenCalledTimes(1);

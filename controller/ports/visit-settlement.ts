@@ -12,7 +12,7 @@ import type { StoredInventory } from '../store/stored-inventory.ts';
  * Returns the pieces confirmed per line.
  */
 export function settleVisit(stock: StoredInventory, request: ActiveRequest | undefined, visit: Visit, quantity: number): { sku: string; quantity: number }[] {
-  const before = { lifecycle: visit.lifecycle.snapshot, done: new Map(request?.done), shortage: request?.shortage ?? false };
+  const before = { lifecycle: visit.lifecycle.capture(), done: new Map(request?.done), shortage: request?.shortage ?? false };
   stock.onRollback(() => {
     visit.lifecycle.restore(before.lifecycle);
     if (!request) return;
