@@ -186,10 +186,7 @@ export class WmsGateway implements RequestPublisher {
     const draft: WmsEventDraft = { type: 'progress', requestId: request.requestId, ...fields };
     const event = this.out.buildEvent(draft);
     const record: ProgressRecord = { ...draft, done: doneQuantities(request) };
-    this.store.applyBatch(() => {
-      this.store.setRequestProgress(request.requestId, record);
-      this.store.afterCommit(() => this.out.sendEvent(request.clientId, event));
-    });
+    this.store.keepProgress(request.requestId, record, () => this.out.sendEvent(request.clientId, event));
   }
 
   /** The one terminal event of a request: built, kept (with what the service does meanwhile: `whileKept`), then sent. */
@@ -202,11 +199,7 @@ export class WmsGateway implements RequestPublisher {
       ...(request.type === 'pick' ? { picked: done } : { stored: done }),
     };
     const event = this.out.buildEvent(draft);
-    this.store.applyBatch(() => {
-      this.store.setTerminal(request.requestId, draft);
-      whileKept();
-      this.store.afterCommit(() => this.out.sendEvent(request.clientId, event));
-    });
+    this.store.keepTerminal(request.requestId, draft, whileKept, () => this.out.sendEvent(request.clientId, event));
   }
 
   // ---------------------------------------------------------------- helpers
@@ -244,15 +237,12 @@ export class WmsGateway implements RequestPublisher {
    * keeps nothing), then, once durable, sends the reply and runs `then`.
    */
   private keep(clientId: string, request: WmsRequest, key: string, reply: WmsReplyDraft, then?: () => void): void {
-    this.store.applyBatch(() => {
-      const built = this.out.buildReply(reply);
-      this.store.insertRequest({ requestId: request.requestId, clientId, type: request.type, canonicalKey: key, body: request, status: 'accepted', acceptedAtMs: this.clock.now(), reply });
-      this.store.afterCommit(() => {
-        if (this.turn) this.turn.recorded = true;
-      });
-      this.store.afterCommit(() => this.send(clientId, built));
-      if (then) this.store.afterCommit(then);
-    });
+    const built = this.out.buildReply(reply);
+    const recorded = () => {
+      if (this.turn) this.turn.recorded = true;
+    };
+    const replied = () => this.send(clientId, built);
+    this.store.keepRequest({ requestId: request.requestId, clientId, type: request.type, canonicalKey: key, body: request, status: 'accepted', acceptedAtMs: this.clock.now(), reply }, recorded, replied, ...(then ? [then] : []));
   }
 
   private acceptedReply(request: WmsRequest): WmsReplyDraft {

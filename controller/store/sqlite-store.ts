@@ -415,6 +415,31 @@ export class SqliteStore {
     throw new StoreError('NOT_ACCEPTED', `request ${requestId} is ${request.status}, not accepted; it cannot end with a terminal event`);
   }
 
+  /** Keeps an accepted request in one batch; each of `onKept` runs, in order, once it is durable. */
+  keepRequest(request: NewRequest, ...onKept: (() => void)[]): void {
+    this.applyBatch(() => {
+      this.insertRequest(request);
+      for (const action of onKept) this.afterCommit(action);
+    });
+  }
+
+  /** Keeps a request's progress in one batch; `onKept` runs once it is durable (the event that reports it). */
+  keepProgress(requestId: string, progress: unknown, onKept: () => void): void {
+    this.applyBatch(() => {
+      this.setRequestProgress(requestId, progress);
+      this.afterCommit(onKept);
+    });
+  }
+
+  /** Keeps a request's terminal event in one batch with what `alongside` changes; `onKept` runs once it is durable. */
+  keepTerminal(requestId: string, event: unknown, alongside: () => void, onKept: () => void): void {
+    this.applyBatch(() => {
+      this.setTerminal(requestId, event);
+      alongside();
+      this.afterCommit(onKept);
+    });
+  }
+
   /** Accepted requests without a terminal event, in acceptance order (ties: arrival order). */
   openRequests(): StoredRequest[] {
     return (this.statements.openRequests.all() as RequestRow[]).map(toStoredRequest);
