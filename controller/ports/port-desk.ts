@@ -79,8 +79,7 @@ export class PortDesk {
    * bin's return is queued before anything that could fail, so it is never left at the port.
    */
   private moveOn(port: PortStation, binId: string): void {
-    port.confirmed();
-    port.awaitReturn(binId);
+    port.confirmed(binId);
     this.jobs.queueReturn(binId);
     this.presentNext(port);
     // A robot waiting on the port's cell for this bin is free now; allocation gives it the bin.

@@ -7,7 +7,7 @@ import { portMachine, type PortStateValue } from '../machines/port-machine.ts';
  * bins coming in. Capacity counts bins present plus bins on their way, so a robot is sent to
  * the port only when there will be room for its bin. Whether it is open, what it presents and
  * whether it has room are its machine's state (port-machine.ts); every change of the counts
- * goes through the methods here, which tell the machine.
+ * goes through the methods here, which tell the machine when the load changes.
  */
 export class PortStation {
   /** Bins in the port waiting to be presented, first come first presented. */
@@ -93,30 +93,30 @@ export class PortStation {
     this.loadChanged();
   }
 
-  /** A bin came in: it waits to be presented. */
+  /** A bin came in: it waits to be presented (the load stays: it was on its way). */
   binArrived(binId: string): void {
     this.inboundBins--;
     this.waiting.push(binId);
-    this.loadChanged();
   }
 
-  /** The next bin to present, taken off the waiting line; undefined when none waits. */
+  /**
+   * The next bin to present, taken off the waiting line; undefined when none waits. The caller
+   * presents it or sends it back at once, so the load stays.
+   */
   takeNextWaiting(): string | undefined {
-    const binId = this.waiting.shift();
-    if (binId !== undefined) this.loadChanged();
-    return binId;
+    return this.waiting.shift();
   }
 
+  /** Presents a bin taken off the waiting line (the load stays). */
   present(binId: string, visitId: string): void {
     this.lifecycle.send({ type: 'PRESENT', binId, visitId });
     this.presentations++;
-    this.loadChanged();
   }
 
-  /** The person is done with the presented bin. */
-  confirmed(): void {
+  /** The person is done with the presented bin: it waits for a robot to take it back (the load stays). */
+  confirmed(binId: string): void {
     this.lifecycle.send({ type: 'CONFIRMED' });
-    this.loadChanged();
+    this.toReturn.add(binId);
   }
 
   /** The bin waits at the port for a robot to take it back. */
