@@ -69,8 +69,8 @@ export class JobRunner {
     if (this.core.facility.emergencyStop || robot.awaitingRelease || robot.paused || robot.hold) return;
     // Sent to service: a robot with no bin gives its job back (a bin is put away first).
     if (robot.inService && !onServiceJob(robot) && !this.core.inventory.binOnRobot(robot.serial)) {
-      this.giveBack(robot);
       this.core.allocation.due = true;
+      this.giveBack(robot);
       return;
     }
     const step = nextStep(robot, job, this.view);
@@ -79,13 +79,13 @@ export class JobRunner {
         return;
       case 'abandon':
         // An abandoned retrieval is over for its robot, as a finished one is.
+        this.core.allocation.due = true;
         this.abandonRetrieval(job as RetrieveJob, step.reason);
         this.finish(robot);
-        this.core.allocation.due = true;
         return;
       case 'done':
-        this.finish(robot);
         this.core.allocation.due = true;
+        this.finish(robot);
         return;
       case 'leg':
         if (step.report) this.report(robot, job as RetrieveJob, step.report);
