@@ -171,6 +171,43 @@ export class TrafficPlanner {
     this.dropBooking(serial);
   }
 
+  /** A new leg to `goal` starts: it is routed and released as far as it may be now. */
+  legStarted(serial: string, goal: number, nowMs: number): void {
+    this.traffic.startLeg(serial, goal);
+    this.legChanged(serial, nowMs);
+    this.extend(serial, nowMs);
+  }
+
+  /** The robot's leg ends: it keeps only the cell it stands on. Returns robots released further into the cells it let go. */
+  legEnded(serial: string, nowMs: number): string[] {
+    const held = this.traffic.heldCells(serial);
+    this.traffic.finishRoute(serial);
+    this.legChanged(serial, nowMs);
+    return this.cellsFreed(held, nowMs);
+  }
+
+  /**
+   * The robot reached `routeIndex` of its leg: the cells behind it are free, so it and the
+   * robots waiting right next to those cells are released further at once (between cycles
+   * only into free cells, so a convoy keeps moving without waiting for the next cycle).
+   * Returns the robots released further, in the order found.
+   */
+  reached(serial: string, routeIndex: number, nowMs: number): string[] {
+    const grown: string[] = [];
+    const before = this.traffic.heldCells(serial);
+    this.traffic.reached(serial, routeIndex);
+    if (this.extend(serial, nowMs)) grown.push(serial);
+    grown.push(...this.cellsFreed(before, nowMs));
+    for (const freed of before) {
+      if (this.traffic.holderOf(freed) !== undefined) continue;
+      for (const cell of this.grid.neighbours(freed)) {
+        const holder = this.traffic.holderOf(cell);
+        if (holder !== undefined && holder !== serial && this.traffic.frontierOf(holder) === cell && this.extend(holder, nowMs)) grown.push(holder);
+      }
+    }
+    return grown;
+  }
+
   /** The cell booked for a robot, if any. */
   bookingOf(serial: string): number | undefined {
     return this.bookings.get(serial)?.cell;

@@ -10,16 +10,17 @@ export type { PlannedMove, TrafficRobot } from './traffic-planner.ts';
 /**
  * The one way in to the controller's traffic: the reservation table (traffic-control.ts: who
  * holds which cell, each robot's route and how far it is released) and the planner
- * (traffic-planner.ts: which cells each robot is released next). Methods that change one change
- * the other with it, and return the robots whose released cells grew, whose order the caller
- * then updates. Times are clock ms.
+ * (traffic-planner.ts: which cells each robot is released next). Reads go to the table; a leg
+ * that starts, moves on or ends goes to the planner, which keeps the table in step, and the
+ * robots whose released cells grew are returned, for the caller to update their orders.
+ * Times are clock ms.
  */
 export class Traffic {
   private readonly control: TrafficControl;
   private readonly planner: TrafficPlanner;
 
   constructor(
-    private readonly grid: GridMap,
+    grid: GridMap,
     options: ControllerOptions,
     zones: PortZones,
   ) {
@@ -91,39 +92,17 @@ export class Traffic {
 
   /** A new leg to `goal`: routed and released as far as it may be now. */
   startLeg(serial: string, goal: number, nowMs: number): void {
-    this.control.startLeg(serial, goal);
-    this.planner.legChanged(serial, nowMs);
-    this.planner.extend(serial, nowMs);
+    this.planner.legStarted(serial, goal, nowMs);
   }
 
   /** The leg ends: the robot keeps only the cell it stands on. Returns robots released further into the cells it let go. */
   endLeg(serial: string, nowMs: number): string[] {
-    const held = this.control.heldCells(serial);
-    this.control.finishRoute(serial);
-    this.planner.legChanged(serial, nowMs);
-    return this.planner.cellsFreed(held, nowMs);
+    return this.planner.legEnded(serial, nowMs);
   }
 
-  /**
-   * The robot reached `routeIndex` of its leg: the cells behind it are free, so it and the
-   * robots waiting right next to those cells are released further at once (between cycles
-   * only into free cells, so a convoy keeps moving without waiting for the next cycle).
-   * Returns the robots released further, in the order found.
-   */
+  /** The robot reached `routeIndex` of its leg (see TrafficPlanner.reached). Returns the robots released further. */
   reached(serial: string, routeIndex: number, nowMs: number): string[] {
-    const grown: string[] = [];
-    const before = this.control.heldCells(serial);
-    this.control.reached(serial, routeIndex);
-    if (this.planner.extend(serial, nowMs)) grown.push(serial);
-    grown.push(...this.planner.cellsFreed(before, nowMs));
-    for (const freed of before) {
-      if (this.control.holderOf(freed) !== undefined) continue;
-      for (const cell of this.grid.neighbours(freed)) {
-        const holder = this.control.holderOf(cell);
-        if (holder !== undefined && holder !== serial && this.control.frontierOf(holder) === cell && this.planner.extend(holder, nowMs)) grown.push(holder);
-      }
-    }
-    return grown;
+    return this.planner.reached(serial, routeIndex, nowMs);
   }
 
   // ---------------------------------------------------------------- planning
