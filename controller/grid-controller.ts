@@ -186,8 +186,7 @@ export class GridController {
     if (!this.edge.admits(serial)) return;
     const readThrough = this.settled(() => this.reports.state(this.fleet.register(serial), state, dropped));
     if (!readThrough) return;
-    this.legs.sendUpdates([...this.legs.toUpdate].map((s) => this.fleet.get(s)));
-    this.legs.toUpdate.clear();
+    this.legs.sendPendingUpdates((serial) => this.fleet.get(serial));
   }
 
   /** The person at a port confirmed the presented bin (see PortDesk.confirm); returns why not, if refused. */
@@ -218,7 +217,6 @@ export class GridController {
     this.motion.advanceWaitingJobs((handle) => this.settled(handle));
     this.motion.planTraffic();
     this.legs.sendUpdates(this.fleet.all());
-    this.legs.toUpdate.clear();
     if (startedMs !== undefined) this.profiler!.record(this.profiler!.now() - startedMs);
   }
 

@@ -62,12 +62,18 @@ export class LegOrders {
     this.sendOrder(robot, robot.leg, 0);
   }
 
-  /** Tells each of these robots on a leg the cells released to it since its last order (update). */
+  /** Sends the robots whose released cells grew since their last order (`toUpdate`) their order updates. */
+  sendPendingUpdates(robotOf: (serial: string) => RobotRecord | undefined): void {
+    this.sendUpdates([...this.toUpdate].map(robotOf));
+  }
+
+  /** Sends each of these robots on a leg the cells released to it since its last order (update); none is pending after. */
   sendUpdates(robots: Iterable<RobotRecord | undefined>): void {
     for (const robot of robots) {
       const leg = robot?.leg;
       if (leg && !leg.withdrawn && !robot.awaitingRelease && this.deps.traffic.releasedTo(robot.serial) !== leg.sentReleasedTo) this.sendUpdate(robot, leg);
     }
+    this.toUpdate.clear();
   }
 
   /** The leg ends: the robot keeps only the cell it stands on. */

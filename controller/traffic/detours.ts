@@ -13,8 +13,6 @@ import type { TrafficControl } from './traffic-control.ts';
  */
 export class Detours {
   private readonly detours = new Map<string, { goal: number; map: DistanceArray }>();
-  /** When each robot was last released a cell or its leg changed (its wait began), clock ms. */
-  private readonly lastReleaseMs = new Map<string, number>();
   /** Detour maps computed in the current step. */
   private computed = 0;
 
@@ -23,12 +21,12 @@ export class Detours {
     private readonly maps: DistanceMaps,
     private readonly traffic: TrafficControl,
     private readonly options: { readonly detourAfterMs: number; readonly detoursPerCycle: number },
+    /**
+     * When each robot was last released a cell or its leg changed (its wait began), clock ms:
+     * the planner sets it as it releases cells; a leg's change and a new detour set it here.
+     */
+    private readonly lastReleaseMs: Map<string, number>,
   ) {}
-
-  /** The robot was released a cell: its wait starts again. */
-  released(serial: string, nowMs: number): void {
-    this.lastReleaseMs.set(serial, nowMs);
-  }
 
   /** A leg starts or ends: its detour map no longer applies, and its wait starts again. */
   legChanged(serial: string, nowMs: number): void {

@@ -79,6 +79,8 @@ export class TrafficPlanner {
   private pibt: Pibt | null = null;
   private readonly headings = new Map<string, number>();
   private readonly stuck = new StuckRobots();
+  /** When each robot was last released a cell or its leg changed, clock ms (shared with the detours). */
+  private readonly lastReleaseMs = new Map<string, number>();
   private readonly detours: Detours;
   /** Follower → the cell booked for it (held by the robot it follows), and the reverse. */
   private readonly bookings = new Map<string, { cell: number; sinceMs: number }>();
@@ -107,7 +109,7 @@ export class TrafficPlanner {
     for (let cell = 0; cell < grid.cellCount; cell++) passable[cell] = grid.drivable(cell) ? 1 : 0;
     this.graph = createGridGraph(grid.width, grid.height, passable, rules);
     this.maps = new DistanceMaps(this.graph, { maxBytes: options.distanceMapBytes });
-    this.detours = new Detours(this.graph, this.maps, traffic, options);
+    this.detours = new Detours(this.graph, this.maps, traffic, options, this.lastReleaseMs);
     this.originalMoves = copyGraphMoves(this.graph);
     this.closed = new Uint8Array(grid.cellCount);
     this.blocked = new Uint8Array(grid.cellCount);
@@ -441,7 +443,8 @@ export class TrafficPlanner {
     const from = this.traffic.frontierOf(serial);
     if (!this.traffic.release(serial, cell)) throw new Error(`${serial}: cell ${cell} was planned but is held`);
     this.headings.set(serial, directionOf(this.grid.width, from, cell));
-    this.detours.released(serial, nowMs);
+    // Its wait for a release starts again (see Detours).
+    this.lastReleaseMs.set(serial, nowMs);
   }
 
   /** Cells held by robots outside the step become obstacles; agents' own cells stay open. */
