@@ -21,7 +21,7 @@ import { PortStation } from './ports/port-station.ts';
 import { PortZones } from './ports/port-zones.ts';
 import type { RequestBook, Visit } from './requests/request-book.ts';
 import { RequestService } from './requests/request-service.ts';
-import type { VisitObserver } from './requests/visit-events.ts';
+import type { VisitObserver } from './requests/visit-observer.ts';
 import { BinQuarantine } from './robot-edge/bin-quarantine.ts';
 import { RobotEdge, type RobotCommandPort } from './robot-edge/robot-edge.ts';
 import { LegOrders } from './robots/leg-orders.ts';
@@ -35,7 +35,7 @@ import { createWorkView } from './work/work-view.ts';
 import { WorkQueue } from './work/work-queue.ts';
 
 export type { RobotCommandPort } from './robot-edge/robot-edge.ts';
-export type { VisitObserver } from './requests/visit-events.ts';
+export type { VisitObserver } from './requests/visit-observer.ts';
 export type { RobotView } from './fleet/fleet.ts';
 export type { OperatorOutcome, OutcomeListener } from './operator/operator-commands.ts';
 

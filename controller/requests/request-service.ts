@@ -8,7 +8,7 @@ import { settleVisit } from '../ports/visit-settlement.ts';
 import type { StoredInventory } from '../store/stored-inventory.ts';
 import { selectBinForPutaway, selectBinsForPick, type BinSelectionView } from '../work/bin-selection.ts';
 import { newVisit, type ActiveRequest, type RequestBook, type Visit } from './request-book.ts';
-import type { VisitObserver } from './visit-events.ts';
+import type { VisitObserver } from './visit-observer.ts';
 
 export type Rejection = { code: RejectionCode; reason: string };
 

@@ -1,6 +1,9 @@
 import type { Visit } from './request-book.ts';
 
-/** What happens to visits, told to observers: the WMS gateway (WMS events) and the port screens. */
+/**
+ * What happens to visits, told by the request service (once it has served the request) to its
+ * observers: the port screens, and the progress lines of `gridline start`.
+ */
 export interface VisitObserver {
   visitStage?(visit: Visit, stage: 'digging' | 'binInTransit', details: { depth?: number }): void;
   visitPresented?(visit: Visit): void;
