@@ -21,7 +21,7 @@ export class PortScreenGateway implements VisitObserver {
 
   /**
    * A person's confirmation at a port (the link's onConfirm, through the error boundary). Its
-   * stock change and request progress are kept together (GridController.confirmAtPort).
+   * stock change and request progress are kept together (PortDesk.confirm).
    */
   handle(portId: string, result: ParseResult<PortConfirm>): void {
     if (!result.ok) return this.controller.alarm(`port ${portId}`, `invalid confirmation: ${result.errors.join('; ')}`);
@@ -34,7 +34,7 @@ export class PortScreenGateway implements VisitObserver {
    * A confirmation whose handling threw (the error boundary calls this). While the bin is still
    * presented, nothing of the confirmation was kept: the bin goes back as it is and its request
    * ends `failed` with the error. Once the port has moved on, the confirmation was kept and the
-   * bin's return queued first (GridController.moveOn); what failed after that (presenting the
+   * bin's return queued first (PortDesk.moveOn); what failed after that (presenting the
    * next bin, allocating) is tried again by the next control cycle.
    */
   recover(portId: string, result: ParseResult<PortConfirm>, error: Error): void {

@@ -6,7 +6,8 @@ export type { VisitState } from '../machines/visit-machine.ts';
 /**
  * Accepted WMS requests that are still running, and their bin visits. A visit is one bin
  * presented at one port for one request: the pieces to pick from it (or to put into it).
- * The book only keeps score; the gateway turns its changes into WMS events.
+ * The book only keeps score: the request service (request-service.ts) changes it and gives the
+ * WMS gateway the events to publish.
  */
 
 export interface VisitLine {

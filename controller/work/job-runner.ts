@@ -172,7 +172,7 @@ export class JobRunner {
       const reason = job.kind === 'retrieve' ? this.view.retrievalBlocked(job) : undefined;
       if (reason) blocked.push({ job: job as RetrieveJob, reason });
     }
-    // A failed visit drops its request's queued jobs (dropQueuedVisits), so they are looked up again.
+    // A failed visit drops its request's queued jobs (RequestService.dropQueued), so they are looked up again.
     for (const { job, reason } of blocked) {
       const index = this.queue.jobs.indexOf(job as QueuedJob);
       if (index < 0) continue;
