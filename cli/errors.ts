@@ -1,5 +1,6 @@
 /** Parsed command-line option values. */
-export type CommandArgs = Record<string, string | boolean | undefined>;
+/** Parsed options: a string, a flag, or the values of an option given several times. */
+export type CommandArgs = Record<string, string | boolean | string[] | undefined>;
 
 /** A mistake on the command line or in an input file: reported plainly, exit code 2. */
 export class UsageError extends Error {}

@@ -50,6 +50,7 @@ Usage:
                           the console HTTPS
       --tls-ca FILE       the site CA: robots may log in with client certificates it signed
   gridline wms pick --sku S --qty N [--port P]        send one pick and print its events
+      (--line SKU:QTY, repeated, for an order of several lines; --priority 0-9; --due ISO-TIME)
   gridline wms putaway --sku S --qty N [--bin B]      send one putaway
   gridline wms status --request-id ID                 ask for a request's state
   gridline wms inventory (--sku S | --bin B)          ask where stock is
@@ -103,6 +104,9 @@ const OPTIONS = {
   'requests-per-hour': { type: 'string' },
   sku: { type: 'string' },
   qty: { type: 'string' },
+  line: { type: 'string', multiple: true },
+  priority: { type: 'string' },
+  due: { type: 'string' },
   bin: { type: 'string' },
   'request-id': { type: 'string' },
   id: { type: 'string' },

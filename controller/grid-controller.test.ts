@@ -51,7 +51,7 @@ describe('GridController, a retrieval', () => {
     const controller = tinyController([{ id: 'B1', x: 5, y: 2, level: 0, contents: [{ sku: 'S1', quantity: 4 }] }], {}, commands.port);
     controller.handleConnection('R1', { headerId: 0, timestamp: '2026-01-01T00:00:00.000Z', version: '2.0.0', manufacturer: 'gridline', serialNumber: 'R1', connectionState: 'ONLINE' });
     controller.handleState('R1', idleState('R1', 'c1_2'));
-    controller.requests.add({ requestId: 'q1', clientId: 'c', type: 'pick', acceptedAtMs: 0, priority: 0, done: new Map(), shortage: false, visits: [newVisit({ visitId: 'v1', requestId: 'q1', binId: 'B1', portId: 'P1', mode: 'pick', lines: [{ sku: 'S1', quantity: 1 }] })] });
+    controller.requests.add({ requestId: 'q1', clientId: 'c', type: 'pick', acceptedAtMs: 0, priority: 0, lines: [{ sku: 'S1', quantity: 1 }], done: new Map(), shortage: false, visits: [newVisit({ visitId: 'v1', requestId: 'q1', binId: 'B1', portId: 'P1', mode: 'pick', lines: [{ line: 0, sku: 'S1', quantity: 1 }] })] });
     controller.queueVisit(controller.requests.visit('v1')!, 0);
     controller.controlCycle();
 
@@ -107,7 +107,7 @@ describe('GridController, batteries', () => {
     controller.handleState('R2', idleState('R2', 'c7_1', 50, true));
     controller.handleConnection('R1', online);
     controller.handleState('R1', idleState('R1', 'c1_2', 5));
-    controller.requests.add({ requestId: 'q1', clientId: 'c', type: 'pick', acceptedAtMs: 0, priority: 0, done: new Map(), shortage: false, visits: [newVisit({ visitId: 'v1', requestId: 'q1', binId: 'B1', portId: 'P1', mode: 'pick', lines: [{ sku: 'S1', quantity: 1 }] })] });
+    controller.requests.add({ requestId: 'q1', clientId: 'c', type: 'pick', acceptedAtMs: 0, priority: 0, lines: [{ sku: 'S1', quantity: 1 }], done: new Map(), shortage: false, visits: [newVisit({ visitId: 'v1', requestId: 'q1', binId: 'B1', portId: 'P1', mode: 'pick', lines: [{ line: 0, sku: 'S1', quantity: 1 }] })] });
     controller.queueVisit(controller.requests.visit('v1')!, 0);
     controller.controlCycle();
     expect(controller.robotStatus('R1')!.job).toBeNull();

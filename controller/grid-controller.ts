@@ -1,3 +1,4 @@
+import type { ConfirmedLine } from '../protocol/console/port-messages.ts';
 import type { Clock, TimerHandle } from '../protocol/clock.ts';
 import { fleetSerials, type GridLayout } from '../protocol/layout/index.ts';
 import type { Connection, State } from '../protocol/vda5050/types.ts';
@@ -190,13 +191,13 @@ export class GridController {
   }
 
   /** The person at a port confirmed the presented bin (see PortDesk.confirm); returns why not, if refused. */
-  confirmAtPort(portId: string, visitId: string, binId: string, quantity: number): string | undefined {
-    return this.settled(() => this.desk.confirm(portId, visitId, binId, quantity));
+  confirmAtPort(portId: string, taskId: string, binId: string, lines: readonly ConfirmedLine[]): string | undefined {
+    return this.settled(() => this.desk.confirm(portId, taskId, binId, lines));
   }
 
   /** A confirmation at the port failed (an internal error): see PortDesk.abandon. */
-  abandonAtPort(portId: string, visitId: string, reason: string): void {
-    this.settled(() => this.desk.abandon(portId, visitId, reason));
+  abandonAtPort(portId: string, taskId: string, reason: string): void {
+    this.settled(() => this.desk.abandon(portId, taskId, reason));
   }
 
   /** Handling a robot's report failed half-way (`reason`): what was decided for it is in doubt, so it is held. */

@@ -60,6 +60,24 @@ export async function runWms(sub: string | undefined, values: CommandArgs): Prom
   }
 }
 
+/** A pick's lines: `--line SKU:QTY` (repeated), or one `--sku S --qty N`; `--priority P` on each. */
+function pickLines(values: CommandArgs): { sku: string; quantity: number; priority?: number }[] {
+  const priority = values.priority === undefined ? undefined : numberOption(values, 'priority', 0, (n) => Number.isInteger(n) && n >= 0 && n <= 9);
+  const withPriority = (line: { sku: string; quantity: number }) => (priority === undefined ? line : { ...line, priority });
+  const given = values.line;
+  if (Array.isArray(given) && given.length > 0) {
+    if (values.sku !== undefined) throw new UsageError('wms pick: give --line SKU:QTY (repeated) or --sku with --qty, not both');
+    return given.map((text) => {
+      const match = /^(.+):(\d+)$/.exec(String(text));
+      if (!match || Number(match[2]) < 1) throw new UsageError(`wms pick: --line "${String(text)}" must be SKU:QTY with QTY a whole number >= 1`);
+      return withPriority({ sku: match[1]!, quantity: Number(match[2]) });
+    });
+  }
+  const sku = values.sku;
+  if (typeof sku !== 'string' || sku === '') throw new UsageError('wms pick: --sku (or --line SKU:QTY) is required');
+  return [withPriority({ sku, quantity: numberOption(values, 'qty', 1, (n) => Number.isInteger(n) && n >= 1) })];
+}
+
 function buildRequest(sub: string | undefined, requestId: string, values: CommandArgs): WmsRequest {
   const text = (name: string): string => {
     const value = values[name];
@@ -69,7 +87,7 @@ function buildRequest(sub: string | undefined, requestId: string, values: Comman
   const port = values.port as string | undefined;
   switch (sub) {
     case 'pick':
-      return { type: 'pick', requestId, lines: [{ sku: text('sku'), quantity: numberOption(values, 'qty', 1, (n) => Number.isInteger(n) && n >= 1) }], ...(port ? { port } : {}) };
+      return { type: 'pick', requestId, lines: pickLines(values), ...(port ? { port } : {}), ...(values.due ? { dueTime: String(values.due) } : {}) };
     case 'putaway':
       return { type: 'putaway', requestId, sku: text('sku'), quantity: numberOption(values, 'qty', 1, (n) => Number.isInteger(n) && n >= 1), ...(values.bin ? { binId: String(values.bin) } : {}), ...(port ? { port } : {}) };
     case 'status':

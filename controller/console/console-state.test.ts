@@ -12,10 +12,11 @@ function request(requestId: string, states: VisitState[], acceptedAtMs = Date.UT
     type: 'pick',
     acceptedAtMs,
     priority: 0,
+    lines: [{ sku: 'S1', quantity: 2 * states.length }],
     done: new Map(),
     shortage: false,
     visits: states.map((state, i) => {
-      const visit = newVisit({ visitId: `${requestId}-v${i}`, requestId, binId: `B${i}`, portId: 'P1', mode: 'pick', lines: [{ sku: 'S1', quantity: 2 }] });
+      const visit = newVisit({ visitId: `${requestId}-v${i}`, requestId, binId: `B${i}`, portId: 'P1', mode: 'pick', lines: [{ line: 0, sku: 'S1', quantity: 2 }] });
       for (const type of EVENTS_TO[state]) visit.lifecycle.send({ type });
       return visit;
     }),
@@ -37,7 +38,7 @@ describe('ConsoleStateBuilder, requests', () => {
     const controller = tinyController([]);
     const builder = new ConsoleStateBuilder(controller);
     const a = request('a', ['done', 'presented']);
-    a.done.set('S1', 2);
+    a.done.set(0, 2);
     controller.requests.add(a);
     controller.requests.add(request('b', ['queued']));
     controller.requests.add(request('c', ['underway', 'queued']));
@@ -50,7 +51,7 @@ describe('ConsoleStateBuilder, requests', () => {
     ]);
     // a completes, b is cancelled, c fails (its visit under way went wrong; the queued one is dropped).
     a.visits[1]!.lifecycle.send({ type: 'SETTLED' });
-    a.done.set('S1', 3);
+    a.done.set(0, 3);
     controller.requests.get('b')!.visits[0]!.lifecycle.send({ type: 'CANCEL' });
     controller.requests.get('c')!.visits[1]!.lifecycle.send({ type: 'CANCEL' });
     for (const id of ['a', 'b', 'c']) controller.requests.remove(id);

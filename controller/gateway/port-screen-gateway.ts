@@ -3,7 +3,6 @@ import type { PortConfirm } from '../../protocol/console/port-messages.ts';
 import type { ParseResult } from '../../protocol/wms/parse-wms-messages.ts';
 import { internalErrorReason } from '../error-boundary.ts';
 import type { GridController, VisitObserver } from '../grid-controller.ts';
-import type { Visit } from '../requests/request-book.ts';
 
 /**
  * Port screens: shows the person at each port the bin presented and what to do with it, and
@@ -25,8 +24,8 @@ export class PortScreenGateway implements VisitObserver {
    */
   handle(portId: string, result: ParseResult<PortConfirm>): void {
     if (!result.ok) return this.controller.alarm(`port ${portId}`, `invalid confirmation: ${result.errors.join('; ')}`);
-    const { taskId, binId, quantity } = result.message;
-    const problem = this.controller.confirmAtPort(portId, taskId, binId, quantity);
+    const { taskId, binId, lines } = result.message;
+    const problem = this.controller.confirmAtPort(portId, taskId, binId, lines);
     if (problem) this.controller.alarm(`port ${portId}`, `confirmation refused: ${problem}`);
   }
 
@@ -38,28 +37,27 @@ export class PortScreenGateway implements VisitObserver {
    * next bin, allocating) is tried again by the next control cycle.
    */
   recover(portId: string, result: ParseResult<PortConfirm>, error: Error): void {
-    if (!result.ok || this.controller.ports.get(portId)?.presented?.visitId !== result.message.taskId) return;
+    if (!result.ok || this.controller.ports.get(portId)?.presented?.taskId !== result.message.taskId) return;
     // Cleared first: the port's next bin, if any, is presented as the port moves on.
     this.link.present(portId, null);
     this.controller.abandonAtPort(portId, result.message.taskId, `confirmation at port ${portId} failed: ${internalErrorReason(error)}`);
   }
 
-  visitPresented(visit: Visit): void {
-    const first = visit.lines[0]!;
-    const quantity = visit.lines.filter((l) => l.sku === first.sku).reduce((sum, l) => sum + l.quantity, 0);
-    this.link.present(visit.portId, {
-      taskId: visit.visitId,
-      binId: visit.binId,
-      requestId: visit.requestId,
-      mode: visit.mode,
-      sku: first.sku,
-      quantity,
-      contents: this.controller.inventory.contents(visit.binId),
+  /** Shows the port's presented bin with every line it serves there. */
+  binPresented(portId: string): void {
+    const shown = this.controller.ports.get(portId)?.presented;
+    if (!shown) return;
+    this.link.present(portId, {
+      taskId: shown.taskId,
+      binId: shown.binId,
+      mode: shown.mode,
+      lines: shown.lines.map(({ lineId, requestId, sku, quantity }) => ({ lineId, requestId, sku, quantity })),
+      contents: this.controller.inventory.contents(shown.binId),
     });
   }
 
-  /** The screen clears; the port's next bin, if any, is presented right after (visitPresented). */
-  visitConfirmed(visit: Visit): void {
-    this.link.present(visit.portId, null);
+  /** The screen clears; the port's next bin, if any, is presented right after (binPresented). */
+  binConfirmed(portId: string): void {
+    this.link.present(portId, null);
   }
 }

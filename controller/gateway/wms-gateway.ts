@@ -7,7 +7,7 @@ import type { RejectionCode, WmsReply } from '../../protocol/wms/reply-schemas.t
 import type { CancelRequest, InventoryRequest, PickRequest, PutawayRequest, StatusRequest, WmsRequest } from '../../protocol/wms/request-schemas.ts';
 import { internalErrorReason } from '../error-boundary.ts';
 import type { GridController } from '../grid-controller.ts';
-import type { ActiveRequest } from '../requests/request-book.ts';
+import { doneByLine, type ActiveRequest } from '../requests/request-book.ts';
 import type { Acceptance, ProgressFields, RequestPublisher, RequestService, StoredBody, TerminalType } from '../requests/request-service.ts';
 import type { SqliteStore, StoredRequest } from '../store/sqlite-store.ts';
 import { RateLimiter } from './rate-limiter.ts';
@@ -26,7 +26,7 @@ export interface WmsOutput {
 }
 
 /** What the store keeps as a request's progress: its latest event and the pieces done so far. */
-type ProgressRecord = Extract<WmsEventDraft, { type: 'progress' }> & { done: { sku: string; quantity: number }[] };
+type ProgressRecord = Extract<WmsEventDraft, { type: 'progress' }> & { done: { sku: string; quantity: number }[]; doneLines?: { line: number; quantity: number }[] };
 
 /** The request being handled: what of it is already kept and sent, for `recover`. */
 interface Turn {
@@ -185,7 +185,8 @@ export class WmsGateway implements RequestPublisher {
   progress(request: ActiveRequest, fields: ProgressFields): void {
     const draft: WmsEventDraft = { type: 'progress', requestId: request.requestId, ...fields };
     const event = this.out.buildEvent(draft);
-    const record: ProgressRecord = { ...draft, done: doneQuantities(request) };
+    const doneLines = [...request.done].map(([line, quantity]) => ({ line, quantity }));
+    const record: ProgressRecord = { ...draft, done: doneQuantities(request), doneLines };
     this.store.keepProgress(request.requestId, record, () => this.out.sendEvent(request.clientId, event));
   }
 
@@ -197,6 +198,7 @@ export class WmsGateway implements RequestPublisher {
       requestId: request.requestId,
       ...(reason ? { reason } : {}),
       ...(request.type === 'pick' ? { picked: done } : { stored: done }),
+      ...(request.lines.length > 0 ? { lines: doneByLine(request) } : {}),
     };
     const event = this.out.buildEvent(draft);
     this.store.keepTerminal(request.requestId, draft, whileKept, () => this.out.sendEvent(request.clientId, event));
@@ -212,8 +214,9 @@ export class WmsGateway implements RequestPublisher {
     const open: StoredBody[] = [];
     for (const stored of this.store.openRequests()) {
       if (stored.type !== 'pick' && stored.type !== 'putaway') continue;
-      const done = (stored.progress as ProgressRecord | null)?.done ?? [];
-      open.push({ requestId: stored.requestId, clientId: stored.clientId, acceptedAtMs: stored.acceptedAtMs, body: stored.body as PickRequest | PutawayRequest, done });
+      const progress = stored.progress as ProgressRecord | null;
+      const done = progress?.done ?? [];
+      open.push({ requestId: stored.requestId, clientId: stored.clientId, acceptedAtMs: stored.acceptedAtMs, body: stored.body as PickRequest | PutawayRequest, done, ...(progress?.doneLines ? { doneLines: progress.doneLines } : {}) });
     }
     return this.requests.resume(open);
   }

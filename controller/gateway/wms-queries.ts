@@ -2,7 +2,7 @@ import type { TerminalEvent } from '../../protocol/wms/event-schemas.ts';
 import type { InventoryAnswer, InventoryBin, RequestStatus } from '../../protocol/wms/reply-schemas.ts';
 import type { InventoryRequest } from '../../protocol/wms/request-schemas.ts';
 import type { Inventory } from '../inventory/inventory.ts';
-import type { ActiveRequest } from '../requests/request-book.ts';
+import { doneBySku, type ActiveRequest } from '../requests/request-book.ts';
 import type { StoredRequest } from '../store/sqlite-store.ts';
 
 /**
@@ -16,7 +16,7 @@ export type { Rejection };
 
 /** Units picked or put so far per SKU, in confirmation order. */
 export function doneQuantities(request: ActiveRequest | undefined): { sku: string; quantity: number }[] {
-  return request ? [...request.done].map(([sku, quantity]) => ({ sku, quantity })) : [];
+  return request ? doneBySku(request) : [];
 }
 
 /** The status of an accepted request (`active`: its running state, if it still runs). */

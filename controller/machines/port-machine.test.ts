@@ -8,7 +8,8 @@ function port(open: boolean, ...events: PortEvent[]) {
   return snapshot;
 }
 const value = (open: boolean, ...events: PortEvent[]) => port(open, ...events).value as PortStateValue;
-const PRESENT = (binId: string): PortEvent => ({ type: 'PRESENT', binId, visitId: `v-${binId}` });
+const line = (binId: string) => ({ lineId: `v-${binId}:0`, visitId: `v-${binId}`, requestId: 'R1', sku: 'S1', quantity: 2 });
+const PRESENT = (binId: string): PortEvent => ({ type: 'PRESENT', binId, taskId: `t-${binId}`, mode: 'pick', lines: [line(binId)] });
 
 describe('portMachine', () => {
   it('starts open, idle and with room when the layout opens it; closed in the layout otherwise', () => {
@@ -19,7 +20,7 @@ describe('portMachine', () => {
   it('presents one bin at a time, remembering which, until the person confirms it', () => {
     const s = port(true, PRESENT('B1'), PRESENT('B2'));
     expect(s.value).toMatchObject({ presentation: 'presenting' });
-    expect(s.context.presented).toEqual({ binId: 'B1', visitId: 'v-B1' });
+    expect(s.context.presented).toEqual({ binId: 'B1', taskId: 't-B1', mode: 'pick', lines: [line('B1')] });
     const confirmed = port(true, PRESENT('B1'), { type: 'CONFIRMED' });
     expect(confirmed.value).toMatchObject({ presentation: 'idle' });
     expect(confirmed.context.presented).toBeNull();

@@ -1,12 +1,15 @@
+import { MAX_PRESENTATION_LINES, type ConfirmedLine } from '../../protocol/console/port-messages.ts';
 import type { CoreServices } from '../core-services.ts';
+import type { Presented } from '../machines/port-machine.ts';
 import type { Visit } from '../requests/request-book.ts';
 import type { JobRunner } from '../work/job-runner.ts';
 import type { Slotting } from '../work/slotting.ts';
 import type { PortStation } from './port-station.ts';
 
 /**
- * The ports' side of the work: bins arriving are presented one at a time, a person's
- * confirmation settles the visit, and the bin then goes back to storage.
+ * The ports' side of the work: bins arriving are presented one at a time, each with every line
+ * it serves at the port (of one request or several), a person's confirmation settles each
+ * line, and the bin then goes back to storage (or stays for visits that wait for it there).
  */
 export class PortDesk {
   constructor(
@@ -26,40 +29,52 @@ export class PortDesk {
   }
 
   /**
-   * The person at a port confirmed the presented bin: `quantity` pieces picked (or put).
-   * Returns a reason when the confirmation does not match what is presented. The stock change
-   * and what it means to the request are kept in one batch; the port moves on only once that
-   * is durable, so a confirmation that fails leaves the bin presented and nothing changed.
+   * The person at a port confirmed the presented bin: for each line shown, the pieces actually
+   * picked (or put). Returns a reason when the confirmation does not match what is presented:
+   * another task or bin, a line missing, unknown or twice, more pieces than a line asked.
+   * The stock changes and what they mean to each request are kept in one batch; the port
+   * moves on only once that is durable, so a confirmation that fails leaves the bin presented
+   * and nothing changed.
    */
-  confirm(portId: string, visitId: string, binId: string, quantity: number): string | undefined {
+  confirm(portId: string, taskId: string, binId: string, lines: readonly ConfirmedLine[]): string | undefined {
     const { ports, requests, stock } = this.core;
     const port = ports.get(portId);
     if (!port) return `unknown port ${portId}`;
-    if (!port.presented) return `port ${portId} presents no bin`;
-    if (port.presented.visitId !== visitId || port.presented.binId !== binId) return `port ${portId} presents bin ${port.presented.binId} for task ${port.presented.visitId}, not ${binId} for ${visitId}`;
-    const visit = requests.visit(visitId);
-    if (visit) {
-      stock.atomically(() => {
-        const confirmed = requests.settle(visit, quantity);
+    const shown = port.presented;
+    if (!shown) return `port ${portId} presents no bin`;
+    if (shown.taskId !== taskId || shown.binId !== binId) return `port ${portId} presents bin ${shown.binId} for task ${shown.taskId}, not ${binId} for ${taskId}`;
+    const problem = checkLines(shown, lines);
+    if (problem) return `port ${portId}, task ${taskId}: ${problem}`;
+    const confirmed = new Map(lines.map((line) => [line.lineId, line.quantity]));
+    const visits = visitIdsOf(shown).map((visitId) => requests.visit(visitId));
+    stock.atomically(() => {
+      for (const visit of visits) {
+        // A visit whose request ended while its bin was presented (another bin of it failed) changes nothing.
+        if (!visit || visit.state !== 'presented') continue;
+        const quantities = shown.lines.filter((line) => line.visitId === visit.visitId).map((line) => confirmed.get(line.lineId)!);
+        const settled = requests.settle(visit, quantities);
         if (visit.mode === 'pick') stock.afterCommit(() => visit.lines.forEach((line) => this.slotting.recordPick(line.sku)));
-        requests.confirmed(visit, confirmed);
-      });
-    }
-    this.moveOn(port, binId);
+        requests.confirmed(visit, settled);
+      }
+      requests.binConfirmed(port.id);
+    });
+    this.moveOn(port, binId, true);
     return undefined;
   }
 
   /**
    * A confirmation at the port failed (an internal error): the presented bin goes back as it
-   * is, and its visit, unless the confirmation was kept, fails with `reason` (its request ends).
+   * is, and its visits, unless the confirmation was kept, fail with `reason` (their requests end).
    */
-  abandon(portId: string, visitId: string, reason: string): void {
+  abandon(portId: string, taskId: string, reason: string): void {
     const port = this.core.ports.get(portId);
-    if (!port?.presented || port.presented.visitId !== visitId) return;
-    const visit = this.core.requests.visit(visitId);
-    // Failed first: the request's other bins then go back instead of being presented.
-    if (visit && visit.state !== 'done') this.core.requests.failed(visit, reason);
-    this.moveOn(port, port.presented.binId);
+    if (!port?.presented || port.presented.taskId !== taskId) return;
+    // Failed first: the requests' other bins then go back instead of being presented.
+    for (const visitId of visitIdsOf(port.presented)) {
+      const visit = this.core.requests.visit(visitId);
+      if (visit && visit.state !== 'done') this.core.requests.failed(visit, reason);
+    }
+    this.moveOn(port, port.presented.binId, false);
   }
 
   /** A bin was set down at the port: it queues there to be presented. */
@@ -75,10 +90,18 @@ export class PortDesk {
   }
 
   /**
-   * The port is done with its presented bin: it is taken back, and the next one presented. The
-   * bin's return is queued before anything that could fail, so it is never left at the port.
+   * The port is done with its presented bin. With `keepForWaiting`, a bin that other visits at
+   * this port wait for (accepted while it was presented) stays and is presented again for them;
+   * otherwise it is taken back, and the next one presented. The bin's return is queued before
+   * anything that could fail, so it is never left at the port.
    */
-  private moveOn(port: PortStation, binId: string): void {
+  private moveOn(port: PortStation, binId: string, keepForWaiting: boolean): void {
+    if (keepForWaiting && this.joinable(port, binId).length > 0) {
+      port.confirmedAndKept(binId);
+      this.presentNext(port);
+      this.core.allocation.due = true;
+      return;
+    }
     port.confirmed(binId);
     this.jobs.queueReturn(binId);
     this.presentNext(port);
@@ -88,25 +111,64 @@ export class PortDesk {
     this.core.allocation.due = true;
   }
 
+  /**
+   * Presents the next bin waiting at the port with every line it serves there: the visit it
+   * came for, and the visits of other requests at this port that wait for the same bin and
+   * have not started (batching: they join it, and their own retrievals are dropped).
+   */
   private presentNext(port: PortStation): void {
     if (port.presented || port.queue.length === 0 || !port.open) return;
     const binId = port.takeNextWaiting()!;
-    const visit = this.visitAtPort(port.id, binId);
-    if (!visit) {
+    const arrived = this.core.requests.visitsOfBin(binId).filter((v) => v.portId === port.id && v.state === 'atPort');
+    const visits: Visit[] = [];
+    let lineCount = 0;
+    for (const visit of [...arrived, ...this.joinable(port, binId)]) {
+      if ((visits.length > 0 && visit.mode !== visits[0]!.mode) || lineCount + visit.lines.length > MAX_PRESENTATION_LINES) continue;
+      if (visit.state === 'queued') {
+        this.jobs.dropQueuedRetrieval(visit.visitId);
+        this.core.requests.started(visit);
+        this.core.requests.arrived(visit);
+      }
+      visits.push(visit);
+      lineCount += visit.lines.length;
+    }
+    if (visits.length === 0) {
       // A bin with no visit (its request was cancelled or failed) goes straight back.
       port.awaitReturn(binId);
       this.jobs.queueReturn(binId);
       this.presentNext(port);
       return;
     }
-    port.present(binId, visit.visitId);
-    this.core.requests.presented(visit);
+    const lines = visits.flatMap((visit) => visit.lines.map((line, i) => ({ lineId: `${visit.visitId}:${i}`, visitId: visit.visitId, requestId: visit.requestId, sku: line.sku, quantity: line.quantity })));
+    port.present({ binId, taskId: visits[0]!.visitId, mode: visits[0]!.mode, lines });
+    this.core.requests.presented(port.id, visits);
   }
 
-  private visitAtPort(portId: string, binId: string): Visit | undefined {
-    for (const request of this.core.requests.all()) {
-      for (const visit of request.visits) if (visit.portId === portId && visit.binId === binId && visit.state === 'atPort') return visit;
-    }
-    return undefined;
+  /** Visits at this port for the bin that have not started, highest priority first, then first accepted. */
+  private joinable(port: PortStation, binId: string): Visit[] {
+    const waiting = this.core.requests.visitsOfBin(binId).filter((v) => v.portId === port.id && v.state === 'queued');
+    const priority = (v: Visit) => this.core.requests.get(v.requestId)?.priority ?? 0;
+    return waiting.map((visit, order) => ({ visit, order })).sort((a, b) => priority(b.visit) - priority(a.visit) || a.order - b.order).map((w) => w.visit);
   }
+}
+
+/** The visits a presentation serves, in the order shown. */
+function visitIdsOf(shown: Presented): string[] {
+  return [...new Set(shown.lines.map((line) => line.visitId))];
+}
+
+/** Why `lines` do not confirm exactly the lines shown (each once, at most what it asked), or undefined. */
+function checkLines(shown: Presented, lines: readonly ConfirmedLine[]): string | undefined {
+  const asked = new Map(shown.lines.map((line) => [line.lineId, line.quantity]));
+  const seen = new Set<string>();
+  for (const line of lines) {
+    const quantity = asked.get(line.lineId);
+    if (quantity === undefined) return `line ${line.lineId} is not presented (lines: ${[...asked.keys()].join(', ')})`;
+    if (seen.has(line.lineId)) return `line ${line.lineId} is confirmed twice`;
+    seen.add(line.lineId);
+    if (line.quantity > quantity) return `line ${line.lineId}: ${line.quantity} confirmed, ${quantity} asked`;
+  }
+  const missing = [...asked.keys()].filter((id) => !seen.has(id));
+  if (missing.length > 0) return `every presented line must be confirmed; missing ${missing.join(', ')}`;
+  return undefined;
 }

@@ -13,12 +13,24 @@ describe('PortStation', () => {
     port.expectBins(1);
     port.binArrived('B1');
     expect([port.hasRoom(), port.load, port.queue]).toEqual([false, 2, ['B1']]);
-    port.present(port.takeNextWaiting()!, 'v1');
-    expect([port.hasRoom(), port.presented]).toEqual([false, { binId: 'B1', visitId: 'v1' }]);
+    const shown = { binId: port.takeNextWaiting()!, taskId: 't1', mode: 'pick' as const, lines: [{ lineId: 'v1:0', visitId: 'v1', requestId: 'R1', sku: 'S1', quantity: 1 }] };
+    port.present(shown);
+    expect([port.hasRoom(), port.presented]).toEqual([false, shown]);
     port.confirmed('B1');
     expect([port.hasRoom(), port.presented, [...port.awaitingReturn]]).toEqual([false, null, ['B1']]);
     port.returned('B1');
     expect([port.hasRoom(), port.load]).toEqual([true, 1]);
+  });
+
+  it('keeps a confirmed bin for the next visits waiting for it: it is presented next, and the load stays', () => {
+    const port = new PortStation('P1', 0, 'pick', 3);
+    port.expectBins(1);
+    port.expectBins(1);
+    port.binArrived('B1');
+    port.binArrived('B2');
+    port.present({ binId: port.takeNextWaiting()!, taskId: 't1', mode: 'pick', lines: [] });
+    port.confirmedAndKept('B1');
+    expect([port.presented, port.queue, port.load, [...port.awaitingReturn]]).toEqual([null, ['B1', 'B2'], 2, []]);
   });
 
   it('an operator closes and opens it; one closed in the layout stays closed', () => {

@@ -1,6 +1,6 @@
 import type { PortMode } from '../../protocol/layout/index.ts';
 import { MachineRecord } from '../machines/machine-record.ts';
-import { portMachine, type PortStateValue } from '../machines/port-machine.ts';
+import { portMachine, type PortStateValue, type Presented } from '../machines/port-machine.ts';
 
 /**
  * One port: the bins in it in arrival order, the one presented to the person there, and the
@@ -49,8 +49,8 @@ export class PortStation {
     return this.state.mode === 'closedByOperator';
   }
 
-  /** The bin presented to the person there, and for which visit; null when none is. */
-  get presented(): { readonly binId: string; readonly visitId: string } | null {
+  /** The bin presented to the person there, and for which visits; null when none is. */
+  get presented(): Presented | null {
     return this.lifecycle.snapshot.context.presented;
   }
 
@@ -107,10 +107,19 @@ export class PortStation {
     return this.waiting.shift();
   }
 
-  /** Presents a bin taken off the waiting line (the load stays). */
-  present(binId: string, visitId: string): void {
-    this.lifecycle.send({ type: 'PRESENT', binId, visitId });
+  /** Presents a bin taken off the waiting line, with every line it serves here (the load stays). */
+  present(presented: Presented): void {
+    this.lifecycle.send({ type: 'PRESENT', ...presented });
     this.presentations++;
+  }
+
+  /**
+   * The person is done with the presented bin, but it stays for more visits waiting for it
+   * here: it is the next bin presented (the load stays).
+   */
+  confirmedAndKept(binId: string): void {
+    this.lifecycle.send({ type: 'CONFIRMED' });
+    this.waiting.unshift(binId);
   }
 
   /** The person is done with the presented bin: it waits for a robot to take it back (the load stays). */

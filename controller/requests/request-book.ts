@@ -11,10 +11,12 @@ export type { VisitState } from '../machines/visit-machine.ts';
  */
 
 export interface VisitLine {
+  /** The request line it serves: an index into the request's `lines`. */
+  readonly line: number;
   readonly sku: string;
   /** Pieces to pick (pick) or to put in (putaway). */
   readonly quantity: number;
-  /** Inventory reservation behind a pick line. */
+  /** Inventory reservation behind a pick line: one per SKU of the visit's bin, shared by its lines of that SKU. */
   readonly reservationId?: string;
 }
 
@@ -49,20 +51,50 @@ export interface ActiveRequest {
   /** Clock ms at acceptance, for request-time percentiles. */
   readonly acceptedAtMs: number;
   readonly priority: number;
+  /** The lines asked for, in the request's order (a putaway has one). */
+  readonly lines: readonly RequestLine[];
   readonly visits: Visit[];
-  /** Pieces actually picked or put, per SKU, in confirmation order. */
-  readonly done: Map<string, number>;
+  /** Pieces actually picked or put per line (an index into `lines`), in confirmation order. */
+  readonly done: Map<number, number>;
   shortage: boolean;
+}
+
+export interface RequestLine {
+  readonly sku: string;
+  /** Pieces asked for. */
+  readonly quantity: number;
+}
+
+/** Pieces done per SKU, in the order first confirmed. */
+export function doneBySku(request: ActiveRequest): { sku: string; quantity: number }[] {
+  const bySku = new Map<string, number>();
+  for (const [line, quantity] of request.done) {
+    const sku = request.lines[line]!.sku;
+    bySku.set(sku, (bySku.get(sku) ?? 0) + quantity);
+  }
+  return [...bySku].map(([sku, quantity]) => ({ sku, quantity }));
+}
+
+/** Pieces done per line, in the request's order: every line, 0 for one not (yet) served. */
+export function doneByLine(request: ActiveRequest): { line: number; sku: string; quantity: number }[] {
+  return request.lines.map((line, i) => ({ line: i, sku: line.sku, quantity: request.done.get(i) ?? 0 }));
 }
 
 export class RequestBook {
   private readonly requests = new Map<string, ActiveRequest>();
   private readonly visits = new Map<string, Visit>();
+  /** The running requests' visits per bin, in the order their requests were added. */
+  private readonly byBin = new Map<string, Visit[]>();
 
   add(request: ActiveRequest): void {
     if (this.requests.has(request.requestId)) throw new Error(`request ${request.requestId} is already active`);
     this.requests.set(request.requestId, request);
-    for (const visit of request.visits) this.visits.set(visit.visitId, visit);
+    for (const visit of request.visits) {
+      this.visits.set(visit.visitId, visit);
+      const ofBin = this.byBin.get(visit.binId);
+      if (ofBin) ofBin.push(visit);
+      else this.byBin.set(visit.binId, [visit]);
+    }
   }
 
   get(requestId: string): ActiveRequest | undefined {
@@ -73,12 +105,24 @@ export class RequestBook {
     return this.visits.get(visitId);
   }
 
+  /** The running requests' visits to the bin (any state), in the order their requests were added. */
+  visitsOfBin(binId: string): readonly Visit[] {
+    return this.byBin.get(binId) ?? [];
+  }
+
   /** Ends a request: it leaves the book, with its visits. */
   remove(requestId: string): ActiveRequest | undefined {
     const request = this.requests.get(requestId);
     if (!request) return undefined;
     this.requests.delete(requestId);
-    for (const visit of request.visits) this.visits.delete(visit.visitId);
+    for (const visit of request.visits) {
+      this.visits.delete(visit.visitId);
+      const ofBin = this.byBin.get(visit.binId);
+      if (!ofBin) continue;
+      const left = ofBin.filter((v) => v !== visit);
+      if (left.length > 0) this.byBin.set(visit.binId, left);
+      else this.byBin.delete(visit.binId);
+    }
     return request;
   }
 

@@ -4,7 +4,7 @@ import type { RejectionCode } from '../../protocol/wms/reply-schemas.ts';
 import type { PickRequest, PutawayRequest } from '../../protocol/wms/request-schemas.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import type { PortStation } from '../ports/port-station.ts';
-import { settleVisit } from '../ports/visit-settlement.ts';
+import { settleVisit, type ConfirmedQuantity } from '../ports/visit-settlement.ts';
 import type { StoredInventory } from '../store/stored-inventory.ts';
 import { selectBinForPutaway, selectBinsForPick, type BinSelectionView } from '../work/bin-selection.ts';
 import { newVisit, type ActiveRequest, type RequestBook, type Visit } from './request-book.ts';
@@ -37,6 +37,8 @@ export interface StoredBody {
   readonly body: PickRequest | PutawayRequest;
   /** Pieces already picked or put, per SKU, as last kept. */
   readonly done: readonly { sku: string; quantity: number }[];
+  /** Pieces already picked or put per request line, as last kept (absent in records kept before lines were). */
+  readonly doneLines?: readonly { line: number; quantity: number }[];
 }
 
 export interface RequestServiceDeps {
@@ -116,7 +118,8 @@ export class RequestService {
         type: 'pick',
         acceptedAtMs: clock.now(),
         priority: pickPriority(request),
-        visits: this.pickVisits(request.requestId, wanted, port),
+        lines: request.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+        visits: this.pickVisits(request.requestId, request.lines, port),
         done: new Map(),
         shortage: false,
       }),
@@ -149,6 +152,7 @@ export class RequestService {
         type: 'putaway',
         acceptedAtMs: clock.now(),
         priority: 0,
+        lines: [{ sku: request.sku, quantity: request.quantity }],
         visits: [this.putawayVisit(request.requestId, into, port, request.sku, request.quantity)],
         done: new Map(),
         shortage: false,
@@ -200,7 +204,7 @@ export class RequestService {
     const active = this.deps.book.get(stored.requestId);
     if (active) this.dropQueued(stored.requestId);
     else this.deps.stock.releaseRequest(stored.requestId);
-    const request = active ?? { requestId: stored.requestId, clientId: stored.clientId, type: stored.type, acceptedAtMs: stored.acceptedAtMs ?? this.deps.clock.now(), priority: 0, visits: [], done: new Map(), shortage: false };
+    const request = active ?? { requestId: stored.requestId, clientId: stored.clientId, type: stored.type, acceptedAtMs: stored.acceptedAtMs ?? this.deps.clock.now(), priority: 0, lines: [], visits: [], done: new Map(), shortage: false };
     this.end(request, 'failed', reason);
   }
 
@@ -226,27 +230,40 @@ export class RequestService {
     this.observers.forEach((o) => o.visitStage?.(visit, stage, details));
   }
 
-  /** The visit's bin is presented to the person at the port. */
-  presented(visit: Visit): void {
-    visit.lifecycle.send({ type: 'PRESENTED' });
-    this.publish(visit.requestId, { stage: 'binAtPort', binId: visit.binId, port: visit.portId });
-    this.observers.forEach((o) => o.visitPresented?.(visit));
+  /** A bin is presented to the person at the port, for these visits (one or, batched, several). */
+  presented(portId: string, visits: readonly Visit[]): void {
+    for (const visit of visits) {
+      visit.lifecycle.send({ type: 'PRESENTED' });
+      this.publish(visit.requestId, { stage: 'binAtPort', binId: visit.binId, port: visit.portId });
+    }
+    this.observers.forEach((o) => o.binPresented?.(portId));
   }
 
   /**
-   * The person confirmed `quantity` pieces of the presented visit (inside the stock batch of
-   * the confirmation): the stock and the request's score change, the visit is done, and the
-   * request completes once all its visits are. Returns the pieces confirmed per line.
+   * The person confirmed the presented visit (inside the stock batch of the confirmation):
+   * `quantities[i]` pieces for its line `i`. The stock and the request's score change, the
+   * visit is done, and the request completes once all its visits are. Returns the pieces
+   * confirmed per line.
    */
-  settle(visit: Visit, quantity: number): { sku: string; quantity: number }[] {
-    return settleVisit(this.deps.stock, this.deps.book.get(visit.requestId), visit, quantity);
+  settle(visit: Visit, quantities: readonly number[]): ConfirmedQuantity[] {
+    return settleVisit(this.deps.stock, this.deps.book.get(visit.requestId), visit, quantities);
+  }
+
+  /** Every visit of the bin presented at the port is confirmed: the port's screen clears. */
+  binConfirmed(portId: string): void {
+    this.observers.forEach((o) => o.binConfirmed?.(portId));
+  }
+
+  /** The running requests' visits to the bin, in any state. */
+  visitsOfBin(binId: string): readonly Visit[] {
+    return this.deps.book.visitsOfBin(binId);
   }
 
   /** Tells of a settled visit (see `settle`), once the confirmation's other changes are registered. */
-  confirmed(visit: Visit, quantities: { sku: string; quantity: number }[]): void {
+  confirmed(visit: Visit, quantities: readonly ConfirmedQuantity[]): void {
     const request = this.deps.book.get(visit.requestId);
     if (request) {
-      for (const q of quantities) this.publish(visit.requestId, { stage: visit.mode === 'pick' ? 'linePicked' : 'binStored', binId: visit.binId, port: visit.portId, sku: q.sku, quantity: q.quantity });
+      for (const q of quantities) this.publish(visit.requestId, { stage: visit.mode === 'pick' ? 'linePicked' : 'binStored', binId: visit.binId, port: visit.portId, line: q.line, sku: q.sku, quantity: q.quantity });
       if (this.deps.book.finished(request.requestId)) this.end(request, 'completed', request.shortage ? 'short: fewer pieces were found than asked for' : undefined);
     }
     this.observers.forEach((o) => o.visitConfirmed?.(visit, quantities));
@@ -276,7 +293,8 @@ export class RequestService {
     for (const stored of open) {
       stock.releaseRequest(stored.requestId);
       const body = stored.body;
-      const done = new Map(stored.done.map((q) => [q.sku, q.quantity] as const));
+      const lines = body.type === 'pick' ? body.lines.map(({ sku, quantity }) => ({ sku, quantity })) : [{ sku: body.sku, quantity: body.quantity }];
+      const done = doneLinesOf(stored, lines);
       const active: ActiveRequest = {
         requestId: stored.requestId,
         clientId: stored.clientId,
@@ -284,17 +302,14 @@ export class RequestService {
         // A clock that restarted behind the stored time (simulated runs) must not give negative ages.
         acceptedAtMs: Math.min(stored.acceptedAtMs ?? Infinity, clock.now()),
         priority: body.type === 'pick' ? pickPriority(body) : 0,
+        lines,
         visits: [],
         done,
         shortage: false,
       };
-      const remaining = new Map<string, number>();
-      const lines = body.type === 'pick' ? body.lines : [{ sku: body.sku, quantity: body.quantity }];
-      for (const line of lines) remaining.set(line.sku, (remaining.get(line.sku) ?? 0) + line.quantity);
-      for (const [sku, quantity] of done) remaining.set(sku, (remaining.get(sku) ?? 0) - quantity);
-      for (const [sku, quantity] of remaining) if (quantity <= 0) remaining.delete(sku);
+      const remaining = lines.map((line, i) => ({ sku: line.sku, quantity: Math.max(0, line.quantity - (done.get(i) ?? 0)) }));
       book.add(active);
-      if (remaining.size === 0) {
+      if (remaining.every((line) => line.quantity === 0)) {
         this.end(active, 'completed');
         continue;
       }
@@ -302,13 +317,13 @@ export class RequestService {
       let problem: string | undefined;
       if ('code' in port) problem = port.reason;
       else if (body.type === 'pick') {
-        const short = [...remaining].find(([sku, q]) => inventory.available(sku) < q);
+        const short = [...totalsBySku(remaining)].find(([sku, q]) => inventory.available(sku) < q);
         if (short) problem = `SKU "${short[0]}" no longer has the ${short[1]} pieces still to pick`;
         else active.visits.push(...this.pickVisits(stored.requestId, remaining, port));
       } else {
         const binId = body.binId ?? selectBinForPutaway(this.deps.bins, port.cell, (id) => this.binBusy(id));
         if (binId === undefined) problem = 'no empty bin is free in storage';
-        else active.visits.push(this.putawayVisit(stored.requestId, binId, port, body.sku, remaining.get(body.sku)!));
+        else active.visits.push(this.putawayVisit(stored.requestId, binId, port, body.sku, remaining[0]!.quantity));
       }
       if (problem) {
         this.end(active, 'failed', `the controller restarted and ${problem}`);
@@ -324,23 +339,29 @@ export class RequestService {
 
   // ---------------------------------------------------------------- policies
 
-  /** Visits serving `wanted` (pieces per SKU) at the port, with their stock reserved; availability is checked. */
-  private pickVisits(requestId: string, wanted: ReadonlyMap<string, number>, port: { id: string; cell: number }): Visit[] {
+  /**
+   * Visits serving the request's lines (pieces per line, in the request's order; a line with
+   * none left is skipped) at the port, with their stock reserved; availability is checked.
+   */
+  private pickVisits(requestId: string, lines: readonly { sku: string; quantity: number }[], port: { id: string; cell: number }): Visit[] {
     const { stock, newId } = this.deps;
-    return selectBinsForPick(this.deps.bins, wanted, port.cell).map((bin) =>
-      newVisit({
+    return selectBinsForPick(this.deps.bins, lines, port.cell).map((bin) => {
+      // One reservation per SKU in the bin, shared by the lines of that SKU (settlement releases it once).
+      const reservations = new Map<string, string>();
+      for (const [sku, quantity] of totalsBySku(bin.lines)) reservations.set(sku, stock.reserve(bin.binId, sku, quantity, requestId).reservationId);
+      return newVisit({
         visitId: newId('visit'),
         requestId,
         binId: bin.binId,
         portId: port.id,
         mode: 'pick',
-        lines: bin.lines.map((line) => ({ ...line, reservationId: stock.reserve(bin.binId, line.sku, line.quantity, requestId).reservationId })),
-      }),
-    );
+        lines: bin.lines.map((line) => ({ ...line, reservationId: reservations.get(line.sku)! })),
+      });
+    });
   }
 
   private putawayVisit(requestId: string, binId: string, port: { id: string }, sku: string, quantity: number): Visit {
-    return newVisit({ visitId: this.deps.newId('visit'), requestId, binId, portId: port.id, mode: 'putaway', lines: [{ sku, quantity }] });
+    return newVisit({ visitId: this.deps.newId('visit'), requestId, binId, portId: port.id, mode: 'putaway', lines: [{ line: 0, sku, quantity }] });
   }
 
   /**
@@ -368,7 +389,7 @@ export class RequestService {
 
   /** Whether another request's visit still needs the bin, or it is out of storage. */
   private binBusy(binId: string): boolean {
-    for (const request of this.deps.book.all()) for (const visit of request.visits) if (visit.binId === binId && visit.state !== 'done' && visit.state !== 'cancelled') return true;
+    if (this.deps.book.visitsOfBin(binId).some((visit) => visit.state !== 'done' && visit.state !== 'cancelled')) return true;
     return this.deps.inventory.location(binId).kind !== 'column';
   }
 
@@ -388,6 +409,30 @@ export class RequestService {
     if (this.publisher) this.publisher.ended(request, type, reason, leaveBook);
     else leaveBook();
   }
+}
+
+/** Pieces per SKU over the lines. */
+function totalsBySku(lines: readonly { sku: string; quantity: number }[]): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const line of lines) totals.set(line.sku, (totals.get(line.sku) ?? 0) + line.quantity);
+  return totals;
+}
+
+/**
+ * Pieces already done per line of a stored request: as kept per line, or, from a record kept
+ * per SKU only, each SKU's pieces given to its lines in the request's order.
+ */
+function doneLinesOf(stored: StoredBody, lines: readonly { sku: string; quantity: number }[]): Map<number, number> {
+  if (stored.doneLines) return new Map(stored.doneLines.filter((d) => d.line < lines.length).map((d) => [d.line, d.quantity] as const));
+  const left = totalsBySku(stored.done);
+  const done = new Map<number, number>();
+  lines.forEach((line, i) => {
+    const take = Math.min(line.quantity, left.get(line.sku) ?? 0);
+    if (take <= 0) return;
+    done.set(i, take);
+    left.set(line.sku, left.get(line.sku)! - take);
+  });
+  return done;
 }
 
 function pickPriority(request: PickRequest): number {

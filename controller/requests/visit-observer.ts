@@ -1,3 +1,4 @@
+import type { ConfirmedQuantity } from '../ports/visit-settlement.ts';
 import type { Visit } from './request-book.ts';
 
 /**
@@ -6,8 +7,11 @@ import type { Visit } from './request-book.ts';
  */
 export interface VisitObserver {
   visitStage?(visit: Visit, stage: 'digging' | 'binInTransit', details: { depth?: number }): void;
-  visitPresented?(visit: Visit): void;
-  /** The person at the port confirmed the visit: pieces picked (or put) per SKU. */
-  visitConfirmed?(visit: Visit, quantities: { sku: string; quantity: number }[]): void;
+  /** A bin is presented at the port: what it serves there is the port's `presented`. */
+  binPresented?(portId: string): void;
+  /** The person at the port confirmed the visit: pieces picked (or put) per line. */
+  visitConfirmed?(visit: Visit, quantities: readonly ConfirmedQuantity[]): void;
+  /** Every visit of the bin presented at the port is confirmed: nothing is presented until the next bin. */
+  binConfirmed?(portId: string): void;
   visitFailed?(visit: Visit, reason: string): void;
 }

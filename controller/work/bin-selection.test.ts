@@ -7,7 +7,7 @@ const apples = (quantity: number) => [{ sku: 'apple', quantity }];
 
 function pick(bins: TinyBin[], wanted: Record<string, number>, options = {}) {
   const controller = tinyController(bins, options);
-  return selectBinsForPick(controller, new Map(Object.entries(wanted)), controller.grid.index(TINY_PORT.x, TINY_PORT.y));
+  return selectBinsForPick(controller, Object.entries(wanted).map(([sku, quantity]) => ({ sku, quantity })), controller.grid.index(TINY_PORT.x, TINY_PORT.y));
 }
 
 describe('selectBinsForPick', () => {
@@ -21,7 +21,7 @@ describe('selectBinsForPick', () => {
       ],
       { apple: 2 },
     );
-    expect(selected).toEqual([{ binId: 'TOP', lines: [{ sku: 'apple', quantity: 2 }] }]);
+    expect(selected).toEqual([{ binId: 'TOP', lines: [{ line: 0, sku: 'apple', quantity: 2 }] }]);
   });
 
   it('prefers a near bin one level down over a top bin more than depthWeightCells cells further', () => {
@@ -70,8 +70,8 @@ describe('selectBinsForPick', () => {
       { apple: 7 },
     );
     expect(selected).toEqual([
-      { binId: 'B-NEAR', lines: [{ sku: 'apple', quantity: 4 }] },
-      { binId: 'B-MID', lines: [{ sku: 'apple', quantity: 3 }] },
+      { binId: 'B-NEAR', lines: [{ line: 0, sku: 'apple', quantity: 4 }] },
+      { binId: 'B-MID', lines: [{ line: 0, sku: 'apple', quantity: 3 }] },
     ]);
   });
 
@@ -87,10 +87,33 @@ describe('selectBinsForPick', () => {
       {
         binId: 'MIXED',
         lines: [
-          { sku: 'apple', quantity: 1 },
-          { sku: 'pear', quantity: 2 },
+          { line: 0, sku: 'apple', quantity: 1 },
+          { line: 1, sku: 'pear', quantity: 2 },
         ],
       },
+    ]);
+  });
+
+  it('keeps each request line apart: lines of one SKU sharing a bin, and a line split over two bins', () => {
+    const controller = tinyController([
+      { id: 'B-NEAR', x: 1, y: 0, level: 0, contents: apples(4) },
+      { id: 'B-FAR', x: 6, y: 0, level: 0, contents: apples(9) },
+    ]);
+    const lines = [
+      { sku: 'apple', quantity: 1 },
+      { sku: 'apple', quantity: 2 },
+      { sku: 'apple', quantity: 3 },
+    ];
+    expect(selectBinsForPick(controller, lines, controller.grid.index(0, 0))).toEqual([
+      {
+        binId: 'B-NEAR',
+        lines: [
+          { line: 0, sku: 'apple', quantity: 1 },
+          { line: 1, sku: 'apple', quantity: 2 },
+          { line: 2, sku: 'apple', quantity: 1 },
+        ],
+      },
+      { binId: 'B-FAR', lines: [{ line: 2, sku: 'apple', quantity: 2 }] },
     ]);
   });
 
@@ -100,10 +123,10 @@ describe('selectBinsForPick', () => {
       { id: 'B-FAR', x: 6, y: 0, level: 0, contents: apples(9) },
     ]);
     controller.stock.reserve('B-NEAR', 'apple', 3, 'earlier-request');
-    const selected = selectBinsForPick(controller, new Map([['apple', 3]]), controller.grid.index(0, 0));
+    const selected = selectBinsForPick(controller, [{ sku: 'apple', quantity: 3 }], controller.grid.index(0, 0));
     expect(selected).toEqual([
-      { binId: 'B-NEAR', lines: [{ sku: 'apple', quantity: 1 }] },
-      { binId: 'B-FAR', lines: [{ sku: 'apple', quantity: 2 }] },
+      { binId: 'B-NEAR', lines: [{ line: 0, sku: 'apple', quantity: 1 }] },
+      { binId: 'B-FAR', lines: [{ line: 0, sku: 'apple', quantity: 2 }] },
     ]);
   });
 
@@ -113,7 +136,7 @@ describe('selectBinsForPick', () => {
       { id: 'B-FAR', x: 6, y: 0, level: 0, contents: apples(9) },
     ]);
     controller.stock.reserve('B-NEAR', 'apple', 4, 'earlier-request');
-    const selected = selectBinsForPick(controller, new Map([['apple', 2]]), controller.grid.index(0, 0));
+    const selected = selectBinsForPick(controller, [{ sku: 'apple', quantity: 2 }], controller.grid.index(0, 0));
     expect(selected.map((s) => s.binId)).toEqual(['B-FAR']);
   });
 
@@ -123,7 +146,7 @@ describe('selectBinsForPick', () => {
       { id: 'B-FAR', x: 7, y: 3, level: 0, contents: apples(4) },
     ]);
     controller.stock.liftFromColumn('B-NEAR', 1, 0, 'R1');
-    const selected = selectBinsForPick(controller, new Map([['apple', 1]]), controller.grid.index(0, 0));
+    const selected = selectBinsForPick(controller, [{ sku: 'apple', quantity: 1 }], controller.grid.index(0, 0));
     expect(selected.map((s) => s.binId)).toEqual(['B-FAR']);
   });
 
@@ -200,7 +223,7 @@ function laneController(bins: TinyBin[]): GridController {
 
 describe('selectBinsForPick near a port with a lane', () => {
   const pickAt = (controller: GridController, wanted: Record<string, number>) =>
-    selectBinsForPick(controller, new Map(Object.entries(wanted)), controller.grid.index(5, 0)).map((s) => s.binId);
+    selectBinsForPick(controller, Object.entries(wanted).map(([sku, quantity]) => ({ sku, quantity })), controller.grid.index(5, 0)).map((s) => s.binId);
 
   it('takes a bin from beside the lane only when no other bin is within 50 cells more', () => {
     // LANE is on the lane's entry, 1 cell from the port; BESIDE 2 cells away; FAR is 9 cells

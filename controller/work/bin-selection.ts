@@ -12,35 +12,49 @@ export interface BinSelectionView {
 
 export interface SelectedBin {
   binId: string;
-  lines: { sku: string; quantity: number }[];
+  /** What the bin serves: pieces of a request line (`line`, an index into the request's lines). */
+  lines: { line: number; sku: string; quantity: number }[];
 }
 
 /**
- * Chooses the bins a pick is served from (DESIGN.md §2: prefer shallow and near). A bin
- * costs its depth (bins to lift off first) times `depthWeightCells` plus its distance to
+ * Chooses the bins a pick is served from (DESIGN.md §2: prefer shallow and near), line by
+ * line in the request's order, so that each bin's lines keep the request line they serve. A
+ * bin costs its depth (bins to lift off first) times `depthWeightCells` plus its distance to
  * the port in cells; bins not in storage right now (on a robot, at a port) cost extra, as
- * they must come back first, and so do bins near a port's lane (LANE_ZONE_COST_CELLS). The caller has checked that enough stock is available.
+ * they must come back first, and so do bins near a port's lane (LANE_ZONE_COST_CELLS). The
+ * caller has checked that enough stock is available.
  */
-export function selectBinsForPick(view: BinSelectionView, wanted: ReadonlyMap<string, number>, portCell: number): SelectedBin[] {
+export function selectBinsForPick(view: BinSelectionView, lines: readonly { sku: string; quantity: number }[], portCell: number): SelectedBin[] {
   const inventory = view.inventory;
   const byBin = new Map<string, SelectedBin>();
-  for (const [sku, quantity] of wanted) {
-    const candidates = inventory
-      .binsWithSku(sku)
-      .map((binId) => ({ binId, available: inventory.availableInBin(binId, sku), cost: binCost(view, binId, portCell) }))
-      .filter((c) => c.available > 0)
-      .sort((a, b) => a.cost - b.cost || (a.binId < b.binId ? -1 : 1));
+  /** Pieces of a SKU already given to earlier lines, per bin. */
+  const given = new Map<string, number>();
+  const candidatesBySku = new Map<string, { binId: string; cost: number }[]>();
+  lines.forEach((wanted, line) => {
+    const { sku, quantity } = wanted;
+    let candidates = candidatesBySku.get(sku);
+    if (!candidates) {
+      candidates = inventory
+        .binsWithSku(sku)
+        .map((binId) => ({ binId, cost: binCost(view, binId, portCell) }))
+        .sort((a, b) => a.cost - b.cost || (a.binId < b.binId ? -1 : 1));
+      candidatesBySku.set(sku, candidates);
+    }
     let remaining = quantity;
     for (const candidate of candidates) {
       if (remaining === 0) break;
-      const take = Math.min(remaining, candidate.available);
+      const key = `${candidate.binId}\u0000${sku}`;
+      const available = inventory.availableInBin(candidate.binId, sku) - (given.get(key) ?? 0);
+      if (available <= 0) continue;
+      const take = Math.min(remaining, available);
       remaining -= take;
+      given.set(key, (given.get(key) ?? 0) + take);
       const selected = byBin.get(candidate.binId) ?? { binId: candidate.binId, lines: [] };
-      selected.lines.push({ sku, quantity: take });
+      selected.lines.push({ line, sku, quantity: take });
       byBin.set(candidate.binId, selected);
     }
     if (remaining > 0) throw new Error(`selectBinsForPick: ${remaining} of ${sku} not covered; availability was not checked`);
-  }
+  });
   return [...byBin.values()];
 }
 

@@ -36,6 +36,11 @@ export class JobRunner {
     this.queue.dropRetrievalsOf(requestId);
   }
 
+  /** Takes a visit's retrieval out of the queue: the visit joined its bin at the port (PortDesk). */
+  dropQueuedRetrieval(visitId: string): void {
+    this.queue.dropRetrieval(visitId);
+  }
+
   /** Gives a robot a job (queued before or not) and starts it. */
   assign(robot: RobotRecord, job: Job): void {
     const { clock, inventory, claims, grid, ports, requests } = this.core;

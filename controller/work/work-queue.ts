@@ -28,6 +28,12 @@ export class WorkQueue {
     }
   }
 
+  /** Drops the queued retrieval with this id (a visit's id), if queued. */
+  dropRetrieval(id: string): void {
+    const i = this.jobs.findIndex((job) => job.kind === 'retrieve' && job.id === id);
+    if (i >= 0) this.jobs.splice(i, 1);
+  }
+
   get size(): number {
     return this.jobs.length;
   }

@@ -10,10 +10,11 @@ import { consoleStateTopic, parsePortTopic, portConfirmSubscription, portConfirm
 const presentation: PortPresentation = {
   taskId: 'T1',
   binId: 'B00042',
-  requestId: 'order-1',
   mode: 'pick',
-  sku: 'SKU-00042',
-  quantity: 2,
+  lines: [
+    { lineId: 'T1:0', requestId: 'order-1', sku: 'SKU-00042', quantity: 2 },
+    { lineId: 'T2:0', requestId: 'order-2', sku: 'SKU-00042', quantity: 1 },
+  ],
   contents: [{ sku: 'SKU-00042', quantity: 5 }],
 };
 
@@ -43,16 +44,17 @@ describe('port message parsing', () => {
     expect(parsePortPresentation(JSON.stringify({ ...message, presentation: null }))).toEqual({ ok: true, message: { ...message, presentation: null } });
   });
 
-  it('accepts a confirmation, with or without a shortage', () => {
-    expect(parsePortConfirm('{"taskId":"T1","binId":"B1","quantity":2}')).toEqual({ ok: true, message: { taskId: 'T1', binId: 'B1', quantity: 2 } });
-    expect(parsePortConfirm('{"taskId":"T1","binId":"B1","quantity":0,"shortage":true}').ok).toBe(true);
+  it('accepts a confirmation of every line, a shortage being fewer units than asked', () => {
+    expect(parsePortConfirm('{"taskId":"T1","binId":"B1","lines":[{"lineId":"L1","quantity":2}]}')).toEqual({ ok: true, message: { taskId: 'T1', binId: 'B1', lines: [{ lineId: 'L1', quantity: 2 }] } });
+    expect(parsePortConfirm('{"taskId":"T1","binId":"B1","lines":[{"lineId":"L1","quantity":0},{"lineId":"L2","quantity":3}]}').ok).toBe(true);
   });
 
   it('turns bad confirmations into readable errors', () => {
-    expect(parsePortConfirm('{"taskId":"T1","binId":"B1","quantity":-1}')).toEqual({ ok: false, errors: ['quantity must be an integer >= 0'] });
-    expect(parsePortConfirm('{"binId":"B1","quantity":1,"shortage":"yes"}')).toEqual({
+    expect(parsePortConfirm('{"taskId":"T1","binId":"B1","lines":[{"lineId":"L1","quantity":-1}]}')).toEqual({ ok: false, errors: ['lines[0].quantity must be an integer >= 0'] });
+    expect(parsePortConfirm('{"taskId":"T1","binId":"B1","quantity":2}')).toEqual({ ok: false, errors: ['lines is required'] });
+    expect(parsePortConfirm('{"binId":"B1","lines":[{"quantity":1}]}')).toEqual({
       ok: false,
-      errors: ['taskId is required', 'shortage must be a boolean'],
+      errors: ['taskId is required', 'lines[0].lineId is required'],
     });
     expect(parsePortConfirm('{')).toMatchObject({ ok: false, errors: [expect.stringMatching(/^confirm is not valid JSON/)] });
     expect(parsePortConfirm(`"${'x'.repeat(70_000)}"`)).toEqual({ ok: false, errors: ['confirm is 70002 bytes; the limit is 65536 bytes'] });
@@ -102,26 +104,31 @@ describe('PortServerLink and PortScreenLink over the memory broker', () => {
     const screen = new PortScreenLink(w.broker.connect({ clientId: 'picker-P2' }), w.clock, { site: 'site1', portId: 'P2' });
     await screen.start();
     w.clock.advance(1000);
-    screen.confirm({ taskId: 'T1', binId: 'B00042', quantity: 1, shortage: true });
+    screen.confirm({ taskId: 'T1', binId: 'B00042', lines: [{ lineId: 'T1:0', quantity: 1 }, { lineId: 'T2:0', quantity: 1 }] });
     w.clock.advance(5);
     expect(w.confirms).toEqual([
-      ['P2', { ok: true, message: { taskId: 'T1', binId: 'B00042', quantity: 1, shortage: true, timestamp: '2026-01-01T08:00:01.000Z' } }],
+      ['P2', { ok: true, message: { taskId: 'T1', binId: 'B00042', lines: [{ lineId: 'T1:0', quantity: 1 }, { lineId: 'T2:0', quantity: 1 }], timestamp: '2026-01-01T08:00:01.000Z' } }],
     ]);
   });
 
   it('hand a bad confirmation to the controller as errors, not a crash', async () => {
     const w = await wired();
     const screen = new PortScreenLink(w.broker.connect({ clientId: 'picker-P1' }), w.clock, { site: 'site1', portId: 'P1' });
-    screen.confirmRaw('{"taskId":"T1","binId":"B1","quantity":1.5}');
+    screen.confirmRaw('{"taskId":"T1","binId":"B1","lines":[{"lineId":"L1","quantity":1.5}]}');
+    screen.confirmRaw('{"taskId":"T1","binId":"B1","lines":[]}');
     w.clock.advance(5);
-    expect(w.confirms).toEqual([['P1', { ok: false, errors: ['quantity must be an integer >= 0'] }]]);
+    expect(w.confirms).toEqual([
+      ['P1', { ok: false, errors: ['lines[0].quantity must be an integer >= 0'] }],
+      ['P1', { ok: false, errors: [expect.stringContaining('lines')] }],
+    ]);
   });
 
   it('refuse to send messages that break the schema (programming mistakes)', async () => {
     const w = await wired();
     const screen = new PortScreenLink(w.broker.connect({ clientId: 'picker-P1' }), w.clock, { site: 'site1', portId: 'P1' });
-    expect(() => w.server.present('P1', { ...presentation, quantity: 0 })).toThrow();
-    expect(() => screen.confirm({ taskId: 'T1', binId: 'B1', quantity: -1 })).toThrow();
+    expect(() => w.server.present('P1', { ...presentation, lines: [{ ...presentation.lines[0]!, quantity: 0 }] })).toThrow();
+    expect(() => w.server.present('P1', { ...presentation, lines: [] })).toThrow();
+    expect(() => screen.confirm({ taskId: 'T1', binId: 'B1', lines: [{ lineId: 'L1', quantity: -1 }] })).toThrow();
   });
 
   it('report an invalid presentation to onInvalidMessage', async () => {

@@ -10,17 +10,30 @@ import { utf8Length } from './console-messages.ts';
 
 const idSchema = z.string().min(1).max(64);
 
-/** The bin at a port and what the person there should do with it. */
+/** Lines one presentation lists at most: every line of every request the bin serves there. */
+export const MAX_PRESENTATION_LINES = 200;
+
+/** One line the person works from the presented bin: an order line (pick) or an inbound line (putaway). */
+export const presentationLineSchema = z.object({
+  /** The line's id within the presentation; echoed in the confirmation. */
+  lineId: idSchema,
+  /** The WMS request (the order) the line belongs to. */
+  requestId: idSchema,
+  sku: idSchema,
+  /** Units to take out (pick) or to put in (putaway), >= 1. */
+  quantity: z.int().min(1),
+});
+
+/**
+ * The bin at a port and what the person there should do with it: every line it serves at
+ * this port, of one request or of several (batched: one trip of the bin serves them all).
+ */
 export const portPresentationSchema = z.object({
   /** The controller's task for this bin at this port; echoed in the confirmation. */
   taskId: idSchema,
   binId: idSchema,
-  /** The WMS request the task serves. */
-  requestId: idSchema,
   mode: z.enum(['pick', 'putaway']),
-  sku: idSchema,
-  /** Units to take out (pick) or to put in (putaway), >= 1. */
-  quantity: z.int().min(1),
+  lines: z.array(presentationLineSchema).min(1).max(MAX_PRESENTATION_LINES),
   /** What the bin holds now, before the pick or putaway. */
   contents: z.array(skuQuantitySchema),
 });
@@ -33,22 +46,35 @@ export const portPresentationMessageSchema = z.object({
   presentation: portPresentationSchema.nullable(),
 });
 
-/** The person's confirmation: how many units were actually picked or put. */
+const unitsSchema = z.int({ error: (issue) => (issue.input === undefined ? undefined : 'must be an integer >= 0') }).min(0, { error: 'must be an integer >= 0' });
+
+/** How many units of one presented line were actually picked or put. */
+export const confirmedLineSchema = z.object({
+  lineId: idSchema,
+  /** Units actually picked or put, >= 0: fewer than the line asked is a shortage on that line. */
+  quantity: unitsSchema,
+});
+
+/** The person's confirmation: every presented line, each with the units actually picked or put. */
 export const portConfirmSchema = z.object({
   taskId: idSchema,
   binId: idSchema,
-  /** Units actually picked or put, >= 0 (less than asked for a shortage). */
-  quantity: z.int({ error: (issue) => (issue.input === undefined ? undefined : 'must be an integer >= 0') }).min(0, { error: 'must be an integer >= 0' }),
-  /** True when the bin held fewer units than the presentation asked for. */
-  shortage: z.boolean().optional(),
+  lines: z.array(confirmedLineSchema).min(1).max(MAX_PRESENTATION_LINES),
   timestamp: timestampSchema.optional(),
 });
 
 /** One SKU line of a bin's contents: the same shape as the WMS's SkuQuantity. */
 export type BinLine = SkuQuantity;
+export type PresentationLine = z.infer<typeof presentationLineSchema>;
 export type PortPresentation = z.infer<typeof portPresentationSchema>;
 export type PortPresentationMessage = z.infer<typeof portPresentationMessageSchema>;
 export type PortConfirm = z.infer<typeof portConfirmSchema>;
+export type ConfirmedLine = z.infer<typeof confirmedLineSchema>;
+
+/** Units a presentation asks for in all, over its lines. */
+export function presentedUnits(presentation: Pick<PortPresentation, 'lines'>): number {
+  return presentation.lines.reduce((sum, line) => sum + line.quantity, 0);
+}
 
 /** Largest port message accepted, in bytes of UTF-8. */
 export const MAX_PORT_MESSAGE_BYTES = 65_536;

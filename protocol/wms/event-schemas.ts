@@ -20,6 +20,7 @@ export const progressEventSchema = z
     stage: progressStageSchema,
     binId: binIdSchema.optional(),
     port: portIdSchema.optional(),
+    line: z.int().min(0).optional().describe('The request line (0-based, in the request\'s order) the units of a linePicked or binStored count for.'),
     sku: skuSchema.optional(),
     quantity: z.int().min(0).optional().describe('Units picked or put at this stage.'),
     depth: z.int().min(0).optional().describe('Bins above the selected bin when it was chosen (digging work).'),
@@ -35,6 +36,10 @@ export const terminalEventSchema = z
     reason: z.string().optional().describe('Why it was cancelled or failed, or why a pick came up short.'),
     picked: z.array(skuQuantitySchema).optional().describe('Units actually picked per SKU (pick requests).'),
     stored: z.array(skuQuantitySchema).optional().describe('Units actually put away per SKU (putaway requests).'),
+    lines: z
+      .array(z.object({ line: z.int().min(0), sku: skuSchema, quantity: z.int().min(0) }))
+      .optional()
+      .describe('Units actually picked or put per request line, every line in the request\'s order (0 for a line not served).'),
   })
   .describe('The last event of a request: exactly one per accepted pick or putaway.');
 

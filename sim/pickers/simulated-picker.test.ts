@@ -10,8 +10,9 @@ import { SimulatedPicker, type PickerScreen, type SimulatedPickerOptions } from 
 
 const START_MS = Date.UTC(2026, 0, 1, 8);
 
-function bin(overrides: Partial<PortPresentation> = {}): PortPresentation {
-  return { taskId: 'T1', binId: 'B00042', requestId: 'wms-000001', mode: 'pick', sku: 'SKU-00042', quantity: 2, contents: [{ sku: 'SKU-00042', quantity: 9 }], ...overrides };
+/** A bin presented with one line of `quantity` units (line id L1), unless `lines` are given. */
+function bin({ quantity = 2, ...overrides }: Partial<PortPresentation> & { quantity?: number } = {}): PortPresentation {
+  return { taskId: 'T1', binId: 'B00042', mode: 'pick', lines: [{ lineId: 'L1', requestId: 'wms-000001', sku: 'SKU-00042', quantity }], contents: [{ sku: 'SKU-00042', quantity: 9 }], ...overrides };
 }
 
 /** A port screen in memory: the test presents bins, the picker's confirmations are recorded with their clock time. */
@@ -47,7 +48,7 @@ describe('SimulatedPicker', () => {
     expect(screen.confirms).toEqual([]);
     clock.advance(1);
     // 4 s handling + 2 units x 1.5 s
-    expect(screen.confirms).toEqual([{ atMs: 7_000, confirm: { taskId: 'T1', binId: 'B00042', quantity: 2 } }]);
+    expect(screen.confirms).toEqual([{ atMs: 7_000, confirm: { taskId: 'T1', binId: 'B00042', lines: [{ lineId: 'L1', quantity: 2 }] } }]);
   });
 
   it('keeps its working time within ±20% of the nominal time by default', () => {
@@ -85,18 +86,36 @@ describe('SimulatedPicker', () => {
       clock.advance(60_000);
     }
     for (const { confirm } of screen.confirms) {
-      expect(confirm.shortage).toBe(true);
-      expect(confirm.quantity).toBeGreaterThanOrEqual(0);
-      expect(confirm.quantity).toBeLessThan(4);
+      expect(confirm.lines).toHaveLength(1);
+      expect(confirm.lines[0]!.quantity).toBeGreaterThanOrEqual(0);
+      expect(confirm.lines[0]!.quantity).toBeLessThan(4);
     }
     expect(picker.stats()).toMatchObject({ confirmations: 20, shortages: 20 });
+  });
+
+  it('confirms every line of a bin serving several, after time for all their units; a shortage falls on the first line', () => {
+    const { clock, screen } = setUp({ jitterFraction: 0 });
+    const lines = [
+      { lineId: 'L1', requestId: 'wms-1', sku: 'SKU-00042', quantity: 2 },
+      { lineId: 'L2', requestId: 'wms-2', sku: 'SKU-00042', quantity: 3 },
+    ];
+    screen.present(bin({ lines }));
+    clock.advance(60_000);
+    // 4 s handling + 5 units x 1.5 s
+    expect(screen.confirms).toEqual([{ atMs: 11_500, confirm: { taskId: 'T1', binId: 'B00042', lines: [{ lineId: 'L1', quantity: 2 }, { lineId: 'L2', quantity: 3 }] } }]);
+    const short = setUp({ jitterFraction: 0, shortageProbability: 1 });
+    short.screen.present(bin({ lines }));
+    short.clock.advance(60_000);
+    const confirmed = short.screen.confirms[0]!.confirm.lines;
+    expect(confirmed[0]!.quantity).toBeLessThan(2);
+    expect(confirmed[1]).toEqual({ lineId: 'L2', quantity: 3 });
   });
 
   it('never reports a shortage on a putaway', () => {
     const { clock, screen } = setUp({ shortageProbability: 1 });
     screen.present(bin({ mode: 'putaway', quantity: 12 }));
     clock.advance(60_000);
-    expect(screen.confirms.map((c) => c.confirm)).toEqual([{ taskId: 'T1', binId: 'B00042', quantity: 12 }]);
+    expect(screen.confirms.map((c) => c.confirm)).toEqual([{ taskId: 'T1', binId: 'B00042', lines: [{ lineId: 'L1', quantity: 12 }] }]);
   });
 
   it('drops the bin it was working on when a new one replaces it, and confirms only the new one', () => {
@@ -105,7 +124,7 @@ describe('SimulatedPicker', () => {
     clock.advance(5_000);
     screen.present(bin({ taskId: 'T2', binId: 'B00007', quantity: 1 }));
     clock.advance(60_000);
-    expect(screen.confirms).toEqual([{ atMs: 5_000 + 5_500, confirm: { taskId: 'T2', binId: 'B00007', quantity: 1 } }]);
+    expect(screen.confirms).toEqual([{ atMs: 5_000 + 5_500, confirm: { taskId: 'T2', binId: 'B00007', lines: [{ lineId: 'L1', quantity: 1 }] } }]);
     expect(picker.stats()).toMatchObject({ presentations: 2, confirmations: 1, abandoned: 1, busyMs: 5_500 });
   });
 
@@ -162,8 +181,8 @@ describe('createPickers over the memory broker with the real port links', () => 
     server.present('P2', bin({ taskId: 'T2', binId: 'B00002', quantity: 4 }));
     clock.advance(60_000);
     expect(confirms).toEqual([
-      ['P1', { ok: true, message: { taskId: 'T1', binId: 'B00042', quantity: 1, timestamp: '2026-01-01T08:00:05.505Z' } }],
-      ['P2', { ok: true, message: { taskId: 'T2', binId: 'B00002', quantity: 4, timestamp: '2026-01-01T08:00:10.005Z' } }],
+      ['P1', { ok: true, message: { taskId: 'T1', binId: 'B00042', lines: [{ lineId: 'L1', quantity: 1 }], timestamp: '2026-01-01T08:00:05.505Z' } }],
+      ['P2', { ok: true, message: { taskId: 'T2', binId: 'B00002', lines: [{ lineId: 'L1', quantity: 4 }], timestamp: '2026-01-01T08:00:10.005Z' } }],
     ]);
     expect([...crew.pickers.keys()]).toEqual(['P1', 'P2']);
     await crew.close();

@@ -1,5 +1,5 @@
 import type { Clock, TimerHandle } from '../../protocol/clock.ts';
-import type { PortConfirm, PortPresentation } from '../../protocol/console/port-messages.ts';
+import { presentedUnits, type PortConfirm, type PortPresentation } from '../../protocol/console/port-messages.ts';
 import type { SeededRandom } from '../../protocol/random.ts';
 
 /**
@@ -60,9 +60,10 @@ export interface PickerStats {
 
 /**
  * The person at one port, in software. When a bin is presented, the picker works on it for
- * `handlingSeconds + quantity * pickSecondsPerUnit` (scaled by seeded jitter) of clock time,
- * then confirms the quantity asked, or, with `shortageProbability`, fewer with
- * `shortage: true` (picks only: in a putaway the units are in the person's hands).
+ * `handlingSeconds + units * pickSecondsPerUnit` (units over all its lines, scaled by seeded
+ * jitter) of clock time, then confirms every line with the quantity asked, or, with
+ * `shortageProbability`, fewer on the first line (picks only: in a putaway the units are in
+ * the person's hands).
  *
  * A new presentation replaces the bin being worked on (its timer is cancelled); `null`
  * withdraws it. The same task and bin presented again while being worked on (a retained
@@ -131,15 +132,15 @@ export class SimulatedPicker {
     const jitter = 1 + (this.random.next() * 2 - 1) * this.timing.jitterFraction;
     const shortageDraw = this.random.next();
     const shortage = presentation.mode === 'pick' && shortageDraw < this.timing.shortageProbability;
-    // Below the probability, shortageDraw / p is uniform in [0, 1): 0..quantity-1 units found.
-    const quantity = shortage ? Math.floor((shortageDraw / this.timing.shortageProbability) * presentation.quantity) : presentation.quantity;
-    const workMs = this.nominalWorkMs(presentation.quantity) * jitter;
+    // A shortage is on the first line. Below the probability, shortageDraw / p is uniform in [0, 1): 0..quantity-1 units found.
+    const found = presentation.lines.map((line, i) => (shortage && i === 0 ? Math.floor((shortageDraw / this.timing.shortageProbability) * line.quantity) : line.quantity));
+    const workMs = this.nominalWorkMs(presentedUnits(presentation)) * jitter;
     const startMs = this.clock.now();
-    const timer = this.clock.setTimeout(() => this.finish(presentation, quantity, shortage), workMs);
+    const timer = this.clock.setTimeout(() => this.finish(presentation, found, shortage), workMs);
     this.working = { presentation, startMs, timer };
   }
 
-  private finish(presentation: PortPresentation, quantity: number, shortage: boolean): void {
+  private finish(presentation: PortPresentation, found: readonly number[], shortage: boolean): void {
     const working = this.working;
     if (!working || working.presentation !== presentation) return;
     this.working = null;
@@ -147,7 +148,7 @@ export class SimulatedPicker {
     this.counters.confirmations++;
     if (shortage) this.counters.shortages++;
     this.counters.busyMs += this.clock.now() - working.startMs;
-    this.link.confirm({ taskId: presentation.taskId, binId: presentation.binId, quantity, ...(shortage ? { shortage: true } : {}) });
+    this.link.confirm({ taskId: presentation.taskId, binId: presentation.binId, lines: presentation.lines.map((line, i) => ({ lineId: line.lineId, quantity: found[i]! })) });
   }
 
   private abandonWork(): void {

@@ -106,7 +106,7 @@ describe('the operator console in a browser, with logins', () => {
     await p.screenshot({ path: path.join(SCREENSHOTS, '1-console.png') });
 
     // A pick makes a robot move; its row follows the cell it reports.
-    pick = runGridline(['wms', 'pick', '--sku', 'SKU-00002', '--qty', '1', '--port', 'P1', '--broker', brokerUrl, '--data', dataDir, '--id', 'console-e2e-pick']);
+    pick = runGridline(['wms', 'pick', '--line', 'SKU-00002:1', '--line', 'SKU-00002:2', '--port', 'P1', '--broker', brokerUrl, '--data', dataDir, '--id', 'console-e2e-pick']);
     const cellsBefore = await robotCells(p);
     await expect
       .poll(async () => {
@@ -189,10 +189,18 @@ describe('the operator console in a browser, with logins', () => {
     const screen = port.page;
     expect(screen.url()).toBe(`${consoleUrl}port.html?port=P1`);
     await expect.poll(async () => (await screen.getByTestId('port-bin').textContent())?.trim() ?? '', { timeout: 120_000, interval: 500 }).not.toBe('');
+    // The bin serves both lines of the order: the screen lists them, and the person reports one short.
+    await expect.poll(() => screen.getByTestId('port-line').count(), { timeout: 10_000 }).toBe(2);
+    expect(await screen.getByTestId('port-lines').locator('td.units').allTextContents()).toEqual(['1', '2']);
+    expect(await screen.getByTestId('port-status').textContent()).toBe('Pick 2 lines (3 units) from bin ' + (await screen.getByTestId('port-bin').textContent()));
     await screen.screenshot({ path: path.join(SCREENSHOTS, '6-port-screen.png') });
-    await screen.getByTestId('port-confirm').click();
+    await screen.getByTestId('port-shortage').click();
+    await screen.getByTestId('port-line-found').nth(1).fill('1');
+    await screen.getByTestId('port-shortage-send').click();
     expect(await pick!.exited).toBe(0);
-    expect(pick!.lines.at(-1)).toMatch(/^event .*"type":"completed"/);
+    const completed = JSON.parse(pick!.lines.at(-1)!.replace(/^event /, '')) as { type: string; lines: unknown };
+    expect(completed).toMatchObject({ type: 'completed', lines: [{ line: 0, sku: 'SKU-00002', quantity: 1 }, { line: 1, sku: 'SKU-00002', quantity: 1 }] });
+    await expect.poll(() => screen.getByTestId('port-status').textContent(), { timeout: 10_000 }).toMatch(/^(Shortage confirmed on 1 line: 2 of 3 picked|No bin at the port)/);
 
     // The session ends elsewhere (here: logged out by another tab): the server closes the
     // screen's MQTT, and the screen finds its session gone and asks for a login.

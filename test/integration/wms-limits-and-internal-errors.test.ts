@@ -10,109 +10,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadLayout } from '../../cli/load-layout.ts';
-import { startFacility, type Facility } from '../../cli/facility.ts';
 import { ConsoleClientLink } from '../../protocol/console/console-links.ts';
 import type { ConsoleReply } from '../../protocol/console/console-messages.ts';
-import { PortScreenLink } from '../../protocol/console/links.ts';
-import type { PortPresentation } from '../../protocol/console/port-messages.ts';
-import { WmsClientLink } from '../../protocol/wms/links.ts';
-import type { WmsEvent } from '../../protocol/wms/event-schemas.ts';
-import type { WmsReply } from '../../protocol/wms/reply-schemas.ts';
 import { openStore } from '../../controller/store/sqlite-store.ts';
 import { memoryState, storeState } from '../../controller/test-support/store-and-memory.ts';
+import { rig } from '../support/wms-port-rig.ts';
 
-const CLIENT = 'wms-test';
 const MAX_SAFE = Number.MAX_SAFE_INTEGER; // 2^53 - 1
-
-interface Rig {
-  f: Facility;
-  replies: WmsReply[];
-  events: WmsEvent[];
-  /** What each manual port's screen shows now. */
-  screens: Map<string, PortPresentation | null>;
-  confirm(portId: string, quantity?: number): void;
-  /** Sends a request as raw text (so the limits of the schema can be crossed) and returns its reply. */
-  ask(request: object): WmsReply;
-  /** Runs until `condition` holds, at most `limitMs` of facility time; returns whether it held. */
-  until(condition: () => boolean, limitMs?: number): boolean;
-  terminalEventsOf(requestId: string): WmsEvent[];
-  /** Every request accepted so far has ended with exactly one terminal event; nothing is left open; store and memory agree; §5 invariants hold. */
-  expectAllEnded(): void;
-  stop(): Promise<void>;
-}
 
 const dataDirs: string[] = [];
 afterEach(() => {
   vi.restoreAllMocks();
   for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-async function rig(options: { manualPorts?: string[]; dataDir?: string; seed?: number } = {}): Promise<Rig> {
-  const f = await startFacility({
-    layout: await loadLayout(undefined),
-    transport: { kind: 'in-process' },
-    seed: options.seed ?? 11,
-    wms: false,
-    checkEveryMs: 500,
-    ...(options.manualPorts ? { manualPorts: options.manualPorts } : {}),
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-  });
-  const client = new WmsClientLink(await f.connectBus(CLIENT), { site: 'demo', clientId: CLIENT });
-  const replies: WmsReply[] = [];
-  const events: WmsEvent[] = [];
-  client.onReply((r) => void replies.push(r));
-  client.onEvent((e) => void events.push(e));
-  await client.start();
-  const screens = new Map<string, PortPresentation | null>();
-  const links = new Map<string, PortScreenLink>();
-  for (const portId of options.manualPorts ?? []) {
-    const link = new PortScreenLink(await f.connectBus(`screen-${portId}`), f.clock, { site: 'demo', portId });
-    link.onPresentation((presentation) => void screens.set(portId, presentation));
-    await link.start();
-    links.set(portId, link);
-  }
-  f.advance(1);
-  const core = f.controller.controller;
-  const until = (condition: () => boolean, limitMs = 10 * 60_000) => {
-    for (let t = 0; t < limitMs && !condition(); t += 250) f.advance(250);
-    return condition();
-  };
-  const idle = () => core.requests.size === 0 && core.robotSerials().every((serial) => core.robotStatus(serial)?.job === null);
-  const terminalEventsOf = (requestId: string) => events.filter((e) => e.requestId === requestId && e.type !== 'progress');
-  return {
-    f,
-    replies,
-    events,
-    screens,
-    until,
-    terminalEventsOf,
-    confirm(portId, quantity) {
-      const shown = screens.get(portId)!;
-      links.get(portId)!.confirm({ taskId: shown.taskId, binId: shown.binId, quantity: quantity ?? shown.quantity });
-      f.advance(1);
-    },
-    ask(request) {
-      const before = replies.length;
-      client.sendRaw(JSON.stringify(request));
-      f.advance(1);
-      expect(replies.length, `one reply to ${JSON.stringify(request)}`).toBe(before + 1);
-      return replies[before]!;
-    },
-    expectAllEnded() {
-        expect(until(idle, 20 * 60_000), 'every request ends and every robot is idle').toBe(true);
-      for (const reply of replies.filter((r) => r.type === 'accepted' && (r.requestType === 'pick' || r.requestType === 'putaway'))) {
-        expect(terminalEventsOf(reply.requestId!), reply.requestId!).toHaveLength(1);
-      }
-      expect(f.controller.store.openRequests().filter((stored) => stored.type === 'pick' || stored.type === 'putaway')).toEqual([]);
-      expect(storeState(f.controller.store)).toEqual(memoryState(core));
-      expect(core.inventory.checkConsistency()).toEqual([]);
-      f.checker.checkNow(f.elapsedMs());
-      expect(f.checker.violations).toEqual([]);
-    },
-    stop: () => f.stop(),
-  };
-}
 
 describe('a WMS client putting away huge quantities (limits at the WMS edge)', () => {
   it('puts away a huge quantity, then queries and puts away again: clear rejections, no request left open', async () => {
@@ -123,7 +33,7 @@ describe('a WMS client putting away huge quantities (limits at the WMS edge)', (
 
     // The most one request may put away fills an empty bin to the cap.
     expect(r.ask({ type: 'putaway', requestId: 'in-2', sku: 'SKU-HUGE', quantity: 1_000_000 })).toMatchObject({ type: 'accepted' });
-    expect(r.until(() => r.screens.get('P3')?.requestId === 'in-2')).toBe(true);
+    expect(r.until(() => r.screens.get('P3')?.lines[0]!.requestId === 'in-2')).toBe(true);
     r.confirm('P3');
     expect(r.until(() => r.terminalEventsOf('in-2').length > 0)).toBe(true);
     expect(r.terminalEventsOf('in-2')).toEqual([expect.objectContaining({ type: 'completed', stored: [{ sku: 'SKU-HUGE', quantity: 1_000_000 }] })]);
@@ -142,7 +52,7 @@ describe('a WMS client putting away huge quantities (limits at the WMS edge)', (
     expect(r.ask({ type: 'pick', requestId: 'out-1', lines: [{ sku: 'SKU-HUGE', quantity: MAX_SAFE }] })).toMatchObject({ type: 'rejected', code: 'INVALID_QUANTITY' });
     // Another putaway goes into another bin and completes.
     expect(r.ask({ type: 'putaway', requestId: 'in-5', sku: 'SKU-HUGE', quantity: 5 })).toMatchObject({ type: 'accepted' });
-    expect(r.until(() => r.screens.get('P3')?.requestId === 'in-5')).toBe(true);
+    expect(r.until(() => r.screens.get('P3')?.lines[0]!.requestId === 'in-5')).toBe(true);
     r.confirm('P3');
     r.expectAllEnded();
     expect(r.ask({ type: 'inventory', requestId: 'q-2', sku: 'SKU-HUGE' })).toMatchObject({ type: 'accepted', inventory: { totalQuantity: 1_000_005 } });
@@ -172,7 +82,7 @@ describe('a WMS client putting away huge quantities (limits at the WMS edge)', (
     // A pick from that stock and a putaway elsewhere run to their end.
     expect(r.ask({ type: 'pick', requestId: 'out-1', lines: [{ sku: 'SKU-OLD', quantity: 3 }] })).toMatchObject({ type: 'accepted' });
     expect(r.ask({ type: 'putaway', requestId: 'in-2', sku: 'SKU-OLD', quantity: 7 })).toMatchObject({ type: 'accepted' });
-    expect(r.until(() => r.screens.get('P1')?.requestId === 'out-1' && r.screens.get('P3')?.requestId === 'in-2')).toBe(true);
+    expect(r.until(() => r.screens.get('P1')?.lines[0]!.requestId === 'out-1' && r.screens.get('P3')?.lines[0]!.requestId === 'in-2')).toBe(true);
     r.confirm('P1');
     r.confirm('P3');
     r.expectAllEnded();
@@ -203,7 +113,7 @@ describe('an internal error in each kind of handler', () => {
     // Sent again, the first is handled as new and completes; the second gets its kept reply.
     expect(r.ask({ type: 'pick', requestId: 'o-1', lines: [{ sku, quantity: 2 }] })).toMatchObject({ type: 'accepted' });
     expect(r.ask({ type: 'pick', requestId: 'o-2', lines: [{ sku, quantity: 2 }] })).toMatchObject({ type: 'accepted' });
-    expect(r.until(() => r.screens.get('P1')?.requestId === 'o-1')).toBe(true);
+    expect(r.until(() => r.screens.get('P1')?.lines[0]!.requestId === 'o-1')).toBe(true);
     r.confirm('P1');
     r.expectAllEnded();
     expect(r.terminalEventsOf('o-1')).toEqual([expect.objectContaining({ type: 'completed' })]);
@@ -215,7 +125,7 @@ describe('an internal error in each kind of handler', () => {
     const core = r.f.controller.controller;
     const sku = core.inventory.knownSkus().find((s) => core.inventory.available(s) >= 4)!;
     expect(r.ask({ type: 'pick', requestId: 'o-1', lines: [{ sku, quantity: 1 }] })).toMatchObject({ type: 'accepted' });
-    expect(r.until(() => r.screens.get('P1')?.requestId === 'o-1')).toBe(true);
+    expect(r.until(() => r.screens.get('P1')?.lines[0]!.requestId === 'o-1')).toBe(true);
     const shown = r.screens.get('P1')!;
     const contents = core.inventory.contents(shown.binId);
     expect(core.inventory.reservationsOfRequest('o-1')).toHaveLength(1);
@@ -235,7 +145,7 @@ describe('an internal error in each kind of handler', () => {
     expect(storeState(r.f.controller.store)).toEqual(memoryState(core));
     // The port takes the next bin and its confirmation.
     expect(r.ask({ type: 'pick', requestId: 'o-2', lines: [{ sku, quantity: 1 }] })).toMatchObject({ type: 'accepted' });
-    expect(r.until(() => r.screens.get('P1')?.requestId === 'o-2')).toBe(true);
+    expect(r.until(() => r.screens.get('P1')?.lines[0]!.requestId === 'o-2')).toBe(true);
     r.confirm('P1');
     r.expectAllEnded();
     expect(r.terminalEventsOf('o-2')).toEqual([expect.objectContaining({ type: 'completed', picked: [{ sku, quantity: 1 }] })]);

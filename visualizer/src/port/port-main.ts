@@ -4,12 +4,14 @@ import { BrokerConnection } from '../mqtt/broker-connection.ts';
 import { h, setText } from '../panels/dom.ts';
 import { portScreenAccess } from '../session/port-access.ts';
 import { goToLogin, logOut, sessionWatch } from '../session/session-client.ts';
+import { presentedUnits } from '../../../protocol/console/port-messages.ts';
 import { describePortStatus, PortScreenModel } from '../view-model/port-screen-model.ts';
 
 /**
- * A port screen (`port.html?port=P1`): the bin presented at the port, what to pick from it
- * (or put into it) and how many, and the bin's contents. "Confirm" confirms the quantity
- * asked; "Shortage" asks how many were actually there and confirms that with shortage: true.
+ * A port screen (`port.html?port=P1`): the bin presented at the port, every line to pick from
+ * it (or put into it) with its order, SKU and quantity, and the bin's contents. "Confirm"
+ * confirms every line as asked; "Shortage" asks, line by line, how many were actually there,
+ * and confirms those counts.
  * It needs the port's own screen login (the broker shows a port to no one else): without a
  * session it sends the browser to the login page; logged in as anyone else, it says so
  * (`port-access`) and subscribes to nothing.
@@ -28,26 +30,34 @@ function main(): void {
   const title = h('h1', { text: portId ? `Port ${portId}` : 'Port' });
   const message = h('div', { className: 'port-status', testId: 'port-status', text: 'Waiting for the controller' });
   const action = h('div', { className: 'action', testId: 'port-action' });
-  const quantity = h('div', { className: 'quantity', testId: 'port-quantity' });
-  const sku = h('div', { className: 'sku', testId: 'port-sku' });
+  const units = h('div', { className: 'quantity', testId: 'port-units' });
   const bin = h('span', { className: 'bin', testId: 'port-bin' });
+  const lineRows = h('tbody', {});
+  const linesTable = h(
+    'table',
+    { className: 'lines', testId: 'port-lines' },
+    h('thead', {}, h('tr', {}, h('th', { text: 'Order' }), h('th', { text: 'SKU' }), h('th', { text: 'Units' }), h('th', { className: 'found', text: 'Found' }))),
+    lineRows,
+  );
   const contents = h('tbody', {});
   const contentsTable = h('table', { className: 'contents', testId: 'port-contents' }, h('thead', {}, h('tr', {}, h('th', { text: 'SKU' }), h('th', { text: 'Units in the bin' }))), contents);
   const confirm = h('button', { className: 'confirm', testId: 'port-confirm', text: 'Confirm' });
   const shortage = h('button', { className: 'shortage', testId: 'port-shortage', text: 'Shortage' });
-  const shortageInput = h('input', { testId: 'port-shortage-quantity', attrs: { type: 'number', min: '0', step: '1', inputmode: 'numeric' } });
   const shortageSend = h('button', { className: 'confirm', testId: 'port-shortage-send', text: 'Send shortage' });
   const shortageCancel = h('button', { className: 'quiet', testId: 'port-shortage-cancel', text: 'Cancel' });
-  const shortageLabel = h('label', { text: 'How many were actually there?' });
-  const shortageForm = h('form', { className: 'shortage-form', testId: 'port-shortage-form' }, shortageLabel, shortageInput, shortageSend, shortageCancel);
+  const shortageLabel = h('label', { text: 'Enter how many of each line were actually there, then send.' });
+  const shortageForm = h('form', { className: 'shortage-form', testId: 'port-shortage-form' }, shortageLabel, shortageSend, shortageCancel);
   shortageForm.hidden = true;
+  /** The "found" inputs of the lines shown, in order; rebuilt when another task is presented. */
+  let foundInputs: HTMLInputElement[] = [];
+  let linesShownFor: string | null = null;
   const error = h('div', { className: 'error', testId: 'port-error' });
 
   root.append(
     h('header', {}, title, h('span', { className: 'header-right' }, status, who, logout)),
     access,
     message,
-    h('div', { className: 'card' }, h('div', { className: 'what' }, action, quantity), h('div', { className: 'which' }, sku, h('div', { className: 'bin-line' }, 'Bin ', bin)), contentsTable),
+    h('div', { className: 'card' }, h('div', { className: 'what' }, action, units), h('div', { className: 'which' }, h('div', { className: 'bin-line' }, 'Bin ', bin)), linesTable, contentsTable),
     h('div', { className: 'buttons' }, confirm, shortage),
     shortageForm,
     error,
@@ -62,22 +72,39 @@ function main(): void {
   let model: PortScreenModel | null = null;
   let connection: BrokerConnection | null = null;
 
+  const showLines = (p: NonNullable<PortScreenModel['presentation']> | null) => {
+    const key = p ? `${p.taskId}\u0000${p.binId}` : null;
+    if (key === linesShownFor) return;
+    linesShownFor = key;
+    foundInputs = [];
+    lineRows.replaceChildren(
+      ...(p?.lines ?? []).map((line) => {
+        const found = h('input', { testId: 'port-line-found', attrs: { type: 'number', min: '0', max: String(line.quantity), step: '1', inputmode: 'numeric', 'aria-label': `Units of ${line.sku} found` } });
+        found.value = String(line.quantity);
+        foundInputs.push(found);
+        return h('tr', { testId: 'port-line' }, h('td', { text: line.requestId }), h('td', { className: 'sku', text: line.sku }), h('td', { className: 'units', text: String(line.quantity) }), h('td', { className: 'found' }, found));
+      }),
+    );
+  };
+
   const render = () => {
     if (!model) return;
     const p = model.presentation;
     setText(message, describePortStatus(model));
     setText(bin, p?.binId ?? '');
-    setText(quantity, p ? String(p.quantity) : '');
-    setText(sku, p?.sku ?? '');
+    setText(units, p ? String(presentedUnits(p)) : '');
     setText(action, p ? (p.mode === 'pick' ? 'Pick' : 'Put') : '');
-    contents.replaceChildren(...(p?.contents ?? []).map((line) => h('tr', { className: line.sku === p?.sku ? 'wanted' : '' }, h('td', { text: line.sku }), h('td', { text: String(line.quantity) }))));
+    showLines(p);
+    linesTable.hidden = !p;
+    const wanted = new Set(p?.lines.map((line) => line.sku));
+    contents.replaceChildren(...(p?.contents ?? []).map((line) => h('tr', { className: wanted.has(line.sku) ? 'wanted' : '' }, h('td', { text: line.sku }), h('td', { text: String(line.quantity) }))));
     contentsTable.hidden = !p;
     const can = model.canConfirm() && connection !== null && connection.connected;
     confirm.disabled = !can;
     shortage.disabled = !can;
     if (!can) shortageForm.hidden = true;
-    if (p) setText(shortageLabel, `How many were actually ${p.mode === 'pick' ? 'there to pick' : 'put'}? (0 to ${p.quantity - 1})`);
     document.body.classList.toggle('presented', p !== null);
+    document.body.classList.toggle('counting', !shortageForm.hidden);
   };
 
   const send = (text: string): void => {
@@ -99,17 +126,24 @@ function main(): void {
   });
   shortage.addEventListener('click', () => {
     shortageForm.hidden = false;
-    shortageInput.value = '';
-    shortageInput.focus();
+    render();
+    foundInputs[0]?.focus();
+    foundInputs[0]?.select();
   });
   shortageCancel.addEventListener('click', (e) => {
     e.preventDefault();
     shortageForm.hidden = true;
+    const p = model?.presentation;
+    foundInputs.forEach((input, i) => (input.value = String(p?.lines[i]?.quantity ?? '')));
+    render();
   });
   shortageForm.addEventListener('submit', (e) => {
     e.preventDefault();
     if (!model || offline()) return;
-    const result = model.confirmShortage(shortageInput.value, new Date().toISOString());
+    const result = model.confirmShortage(
+      foundInputs.map((input) => input.value),
+      new Date().toISOString(),
+    );
     if (!result.ok) return setText(error, result.error);
     send(JSON.stringify(result.confirm));
     setText(error, '');

@@ -5,10 +5,8 @@ import { describePortStatus, PortScreenModel } from './port-screen-model.ts';
 const presentation: PortPresentation = {
   taskId: 'T1',
   binId: 'B00042',
-  requestId: 'order-1',
   mode: 'pick',
-  sku: 'SKU-00042',
-  quantity: 3,
+  lines: [{ lineId: 'T1:0', requestId: 'order-1', sku: 'SKU-00042', quantity: 3 }],
   contents: [{ sku: 'SKU-00042', quantity: 5 }],
 };
 
@@ -41,35 +39,65 @@ describe('port screen model', () => {
   it('confirms the quantity asked, once per task', () => {
     const model = new PortScreenModel('demo', 'P1');
     model.handlePresentation(message(presentation));
-    expect(model.confirmAll(NOW)).toEqual({ taskId: 'T1', binId: 'B00042', quantity: 3, timestamp: NOW });
+    expect(model.confirmAll(NOW)).toEqual({ taskId: 'T1', binId: 'B00042', lines: [{ lineId: 'T1:0', quantity: 3 }], timestamp: NOW });
     expect(describePortStatus(model)).toBe('Confirmed 3; waiting for the next bin');
     expect(model.confirmAll(NOW)).toBeNull();
     // The same task presented again (a retained repeat) is not confirmed twice; the next one is.
     model.handlePresentation(message(presentation));
     expect(model.canConfirm()).toBe(false);
-    model.handlePresentation(message({ ...presentation, taskId: 'T2', mode: 'putaway', quantity: 2 }));
+    model.handlePresentation(message({ ...presentation, taskId: 'T2', mode: 'putaway', lines: [{ ...presentation.lines[0]!, lineId: 'T2:0', quantity: 2 }] }));
     expect(describePortStatus(model)).toBe('Put 2 × SKU-00042 into bin B00042');
-    expect(model.confirmAll(NOW)).toMatchObject({ taskId: 'T2', quantity: 2 });
+    expect(model.confirmAll(NOW)).toMatchObject({ taskId: 'T2', lines: [{ lineId: 'T2:0', quantity: 2 }] });
   });
 
-  it('confirms a shortage with the count actually there, from 0 to one less than asked', () => {
+  it('shows a bin serving several lines of several orders, and confirms each line', () => {
     const model = new PortScreenModel('demo', 'P1');
-    model.handlePresentation(message(presentation));
-    expect(model.confirmShortage('3', NOW)).toEqual({ ok: false, error: 'Enter a whole number from 0 to 2' });
-    expect(model.confirmShortage('-1', NOW)).toEqual({ ok: false, error: 'Enter a whole number from 0 to 2' });
-    expect(model.confirmShortage('1.5', NOW)).toEqual({ ok: false, error: 'Enter a whole number from 0 to 2' });
-    expect(model.confirmShortage('', NOW)).toEqual({ ok: false, error: 'Enter a whole number from 0 to 2' });
+    const batched: PortPresentation = {
+      ...presentation,
+      lines: [
+        { lineId: 'T1:0', requestId: 'order-1', sku: 'SKU-00042', quantity: 3 },
+        { lineId: 'T1:1', requestId: 'order-1', sku: 'SKU-00042', quantity: 1 },
+        { lineId: 'T7:0', requestId: 'order-2', sku: 'SKU-00042', quantity: 2 },
+      ],
+    };
+    model.handlePresentation(message(batched));
+    expect(describePortStatus(model)).toBe('Pick 3 lines (6 units, 2 orders) from bin B00042');
+    expect(model.confirmAll(NOW)).toEqual({
+      taskId: 'T1',
+      binId: 'B00042',
+      lines: [
+        { lineId: 'T1:0', quantity: 3 },
+        { lineId: 'T1:1', quantity: 1 },
+        { lineId: 'T7:0', quantity: 2 },
+      ],
+      timestamp: NOW,
+    });
+  });
+
+  it('confirms a shortage with the count actually there per line, each from 0 to what the line asked', () => {
+    const model = new PortScreenModel('demo', 'P1');
+    const two: PortPresentation = { ...presentation, lines: [...presentation.lines, { lineId: 'T1:1', requestId: 'order-1', sku: 'SKU-00042', quantity: 2 }] };
+    model.handlePresentation(message(two));
+    expect(model.confirmShortage(['4', '2'], NOW)).toEqual({ ok: false, error: 'Line 1 (SKU-00042): enter a whole number from 0 to 3' });
+    expect(model.confirmShortage(['-1', '2'], NOW)).toEqual({ ok: false, error: 'Line 1 (SKU-00042): enter a whole number from 0 to 3' });
+    expect(model.confirmShortage(['1.5', '2'], NOW)).toEqual({ ok: false, error: 'Line 1 (SKU-00042): enter a whole number from 0 to 3' });
+    expect(model.confirmShortage(['3', ''], NOW)).toEqual({ ok: false, error: 'Line 2 (SKU-00042): enter a whole number from 0 to 2' });
+    expect(model.confirmShortage(['3'], NOW)).toEqual({ ok: false, error: 'Enter a count for each of the 2 lines' });
+    expect(model.confirmShortage(['3', '2'], NOW)).toEqual({ ok: false, error: 'No line is short: use Confirm' });
     expect(model.canConfirm()).toBe(true);
-    expect(model.confirmShortage(' 1 ', NOW)).toEqual({ ok: true, confirm: { taskId: 'T1', binId: 'B00042', quantity: 1, shortage: true, timestamp: NOW } });
-    expect(describePortStatus(model)).toBe('Shortage confirmed: 1 picked; waiting for the next bin');
-    expect(model.confirmShortage('0', NOW)).toEqual({ ok: false, error: 'No bin waits for confirmation' });
+    expect(model.confirmShortage([' 3 ', '0'], NOW)).toEqual({
+      ok: true,
+      confirm: { taskId: 'T1', binId: 'B00042', lines: [{ lineId: 'T1:0', quantity: 3 }, { lineId: 'T1:1', quantity: 0 }], timestamp: NOW },
+    });
+    expect(describePortStatus(model)).toBe('Shortage confirmed on 1 line: 3 of 5 picked; waiting for the next bin');
+    expect(model.confirmShortage(['0', '0'], NOW)).toEqual({ ok: false, error: 'No bin waits for confirmation' });
   });
 
   it('counts bad presentations and those for another port, and keeps what it showed', () => {
     const model = new PortScreenModel('demo', 'P1');
     model.handlePresentation(message(presentation));
     expect(model.handlePresentation('{')).toBe(false);
-    expect(model.handlePresentation(message({ ...presentation, quantity: 0 }))).toBe(false);
+    expect(model.handlePresentation(message({ ...presentation, lines: [{ ...presentation.lines[0]!, quantity: 0 }] }))).toBe(false);
     expect(model.handlePresentation(message(presentation, 'P2'))).toBe(false);
     expect(model.badMessages).toBe(3);
     expect(model.lastError).toBe('presentation for port P2, this screen is port P1');

@@ -1,17 +1,18 @@
-import { parsePortPresentation, portConfirmSchema, type PortConfirm, type PortPresentation } from '../../../protocol/console/port-messages.ts';
+import { parsePortPresentation, portConfirmSchema, presentedUnits, type PortConfirm, type PortPresentation } from '../../../protocol/console/port-messages.ts';
 import { portConfirmTopic, portPresentationTopic } from '../../../protocol/console/topics.ts';
 
 /**
- * A port screen's state: the bin presented at one port (its retained presentation), and the
- * person's confirmation of what they picked or put. Pure: the page feeds it messages and
- * publishes the confirmations it builds.
+ * A port screen's state: the bin presented at one port (its retained presentation) with every
+ * line it serves there, and the person's confirmation of what they picked or put per line.
+ * Pure: the page feeds it messages and publishes the confirmations it builds.
  */
 
 export type PortScreenStatus =
   | { readonly kind: 'waiting' } // no presentation received yet
   | { readonly kind: 'empty' } // presentation: null
   | { readonly kind: 'presented' }
-  | { readonly kind: 'confirmed'; readonly quantity: number; readonly shortage: boolean };
+  /** Units confirmed over all lines, units asked, and the lines confirmed short. */
+  | { readonly kind: 'confirmed'; readonly units: number; readonly asked: number; readonly shortLines: number };
 
 export type ShortageCheck = { readonly ok: true; readonly confirm: PortConfirm } | { readonly ok: false; readonly error: string };
 
@@ -51,32 +52,38 @@ export class PortScreenModel {
     return this.presentation !== null && this.status.kind === 'presented';
   }
 
-  /** The confirmation of the full quantity asked; null when there is nothing to confirm. */
+  /** The confirmation of every line with the quantity asked; null when there is nothing to confirm. */
   confirmAll(timestamp: string): PortConfirm | null {
     const p = this.presentation;
     if (!p || !this.canConfirm()) return null;
-    return this.confirmed(portConfirmSchema.parse({ taskId: p.taskId, binId: p.binId, quantity: p.quantity, timestamp }));
+    return this.confirmed(portConfirmSchema.parse({ taskId: p.taskId, binId: p.binId, lines: p.lines.map((line) => ({ lineId: line.lineId, quantity: line.quantity })), timestamp }));
   }
 
   /**
-   * A shortage: `actualText` is how many units were actually there (picked or put), a whole
-   * number from 0 to one less than asked.
+   * A shortage: `foundTexts[i]` is how many units of line `i` were actually there (picked or
+   * put), a whole number from 0 to the line's quantity; at least one line must be short.
    */
-  confirmShortage(actualText: string, timestamp: string): ShortageCheck {
+  confirmShortage(foundTexts: readonly string[], timestamp: string): ShortageCheck {
     const p = this.presentation;
     if (!p || !this.canConfirm()) return { ok: false, error: 'No bin waits for confirmation' };
-    const trimmed = actualText.trim();
-    const actual = /^\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
-    if (!Number.isInteger(actual) || actual < 0 || actual >= p.quantity) {
-      return { ok: false, error: `Enter a whole number from 0 to ${p.quantity - 1}` };
+    if (foundTexts.length !== p.lines.length) return { ok: false, error: `Enter a count for each of the ${p.lines.length} lines` };
+    const found: number[] = [];
+    for (const [i, line] of p.lines.entries()) {
+      const trimmed = foundTexts[i]!.trim();
+      const count = /^\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+      if (!Number.isInteger(count) || count < 0 || count > line.quantity) return { ok: false, error: `Line ${i + 1} (${line.sku}): enter a whole number from 0 to ${line.quantity}` };
+      found.push(count);
     }
-    const confirm = portConfirmSchema.parse({ taskId: p.taskId, binId: p.binId, quantity: actual, shortage: true, timestamp });
+    if (found.every((count, i) => count === p.lines[i]!.quantity)) return { ok: false, error: 'No line is short: use Confirm' };
+    const confirm = portConfirmSchema.parse({ taskId: p.taskId, binId: p.binId, lines: p.lines.map((line, i) => ({ lineId: line.lineId, quantity: found[i]! })), timestamp });
     return { ok: true, confirm: this.confirmed(confirm) };
   }
 
   private confirmed(confirm: PortConfirm): PortConfirm {
+    const p = this.presentation!;
     this.confirmedTasks.add(confirm.taskId);
-    this.status = { kind: 'confirmed', quantity: confirm.quantity, shortage: confirm.shortage === true };
+    const shortLines = confirm.lines.filter((line, i) => line.quantity < p.lines[i]!.quantity).length;
+    this.status = { kind: 'confirmed', units: confirm.lines.reduce((sum, line) => sum + line.quantity, 0), asked: presentedUnits(p), shortLines };
     return confirm;
   }
 
@@ -95,11 +102,20 @@ export function describePortStatus(model: PortScreenModel): string {
       return 'Waiting for the controller';
     case 'empty':
       return 'No bin at the port';
-    case 'presented':
-      return p ? `${p.mode === 'pick' ? 'Pick' : 'Put'} ${p.quantity} × ${p.sku} ${p.mode === 'pick' ? 'from' : 'into'} bin ${p.binId}` : 'No bin at the port';
-    case 'confirmed':
-      return model.status.shortage
-        ? `Shortage confirmed: ${model.status.quantity} ${p?.mode === 'putaway' ? 'put' : 'picked'}; waiting for the next bin`
-        : `Confirmed ${model.status.quantity}; waiting for the next bin`;
+    case 'presented': {
+      if (!p) return 'No bin at the port';
+      const verb = p.mode === 'pick' ? 'Pick' : 'Put';
+      const where = `${p.mode === 'pick' ? 'from' : 'into'} bin ${p.binId}`;
+      if (p.lines.length === 1) return `${verb} ${p.lines[0]!.quantity} × ${p.lines[0]!.sku} ${where}`;
+      const orders = new Set(p.lines.map((line) => line.requestId)).size;
+      return `${verb} ${p.lines.length} lines (${presentedUnits(p)} units${orders > 1 ? `, ${orders} orders` : ''}) ${where}`;
+    }
+    case 'confirmed': {
+      const { units, asked, shortLines } = model.status;
+      const done = p?.mode === 'putaway' ? 'put' : 'picked';
+      return shortLines > 0
+        ? `Shortage confirmed on ${shortLines} line${shortLines === 1 ? '' : 's'}: ${units} of ${asked} ${done}; waiting for the next bin`
+        : `Confirmed ${units}; waiting for the next bin`;
+    }
   }
 }
