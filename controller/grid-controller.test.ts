@@ -52,7 +52,7 @@ describe('GridController, a retrieval', () => {
     controller.handleConnection('R1', { headerId: 0, timestamp: '2026-01-01T00:00:00.000Z', version: '2.0.0', manufacturer: 'gridline', serialNumber: 'R1', connectionState: 'ONLINE' });
     controller.handleState('R1', idleState('R1', 'c1_2'));
     controller.requests.add({ requestId: 'q1', clientId: 'c', type: 'pick', acceptedAtMs: 0, priority: 0, lines: [{ sku: 'S1', quantity: 1 }], done: new Map(), shortage: false, visits: [newVisit({ visitId: 'v1', requestId: 'q1', binId: 'B1', portId: 'P1', mode: 'pick', lines: [{ line: 0, sku: 'S1', quantity: 1 }] })] });
-    controller.queueVisit(controller.requests.visit('v1')!, 0);
+    controller.queueVisit(controller.requests.visit('v1')!, { priority: 0 });
     controller.controlCycle();
 
     expect(commands.orders).toHaveLength(1);
@@ -108,7 +108,7 @@ describe('GridController, batteries', () => {
     controller.handleConnection('R1', online);
     controller.handleState('R1', idleState('R1', 'c1_2', 5));
     controller.requests.add({ requestId: 'q1', clientId: 'c', type: 'pick', acceptedAtMs: 0, priority: 0, lines: [{ sku: 'S1', quantity: 1 }], done: new Map(), shortage: false, visits: [newVisit({ visitId: 'v1', requestId: 'q1', binId: 'B1', portId: 'P1', mode: 'pick', lines: [{ line: 0, sku: 'S1', quantity: 1 }] })] });
-    controller.queueVisit(controller.requests.visit('v1')!, 0);
+    controller.queueVisit(controller.requests.visit('v1')!, { priority: 0 });
     controller.controlCycle();
     expect(controller.robotStatus('R1')!.job).toBeNull();
     expect(commands.orders.filter((o) => o.serial === 'R1')).toEqual([]);

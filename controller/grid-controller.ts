@@ -1,3 +1,4 @@
+import type { Urgency } from './work/urgency.ts';
 import type { ConfirmedLine } from '../protocol/console/port-messages.ts';
 import type { Clock, TimerHandle } from '../protocol/clock.ts';
 import { fleetSerials, type GridLayout } from '../protocol/layout/index.ts';
@@ -123,9 +124,10 @@ export class GridController {
     this.requestService = new RequestService({
       book: requests, stock, inventory: this.inventory, ports: this.ports, clock, bins: this, maxUnitsPerBin: options.maxUnitsPerBin,
       newId: (prefix) => this.newId(prefix),
-      queueVisit: (visit, priority) => this.queueVisit(visit, priority),
+      queueVisit: (visit, urgency) => this.queueVisit(visit, urgency),
       dropQueuedRetrievals: (requestId) => this.jobs.dropQueuedRetrievals(requestId),
-      requestFinished: (acceptedAtMs) => this.kpi.requestFinished(acceptedAtMs, clock.now()),
+      requestFinished: (request, completed) => this.kpi.requestFinished(request, completed, clock.now()),
+      typicalRequestMs: () => this.kpi.typicalRequestMs(),
     });
     const core: CoreServices = {
       layout, options, clock, grid: this.grid, stock, inventory: this.inventory, requests: this.requestService, edge: this.edge, ports: this.ports, zones: this.zones,
@@ -210,6 +212,8 @@ export class GridController {
   controlCycle(): void {
     // Time limits at the robot edge run whatever else happens (an unanswered stop included).
     this.edge.tick();
+    // A request late for its cut-off is late whatever else happens.
+    this.requestService.watchCutoffs();
     // Under an emergency stop nothing is decided: robots keep their cells and jobs. Nor is
     // anything decided before the controller knows where every robot stands.
     if (this.facility.emergencyStop || !this.fleetWait.fleetKnown()) return;
@@ -224,8 +228,8 @@ export class GridController {
   // ---------------------------------------------------------------- work intake (the request service)
 
   /** Queues the retrieval of a visit's bin. */
-  queueVisit(visit: Visit, priority: number): void {
-    this.jobs.queueVisit(visit, priority);
+  queueVisit(visit: Visit, urgency: Urgency): void {
+    this.jobs.queueVisit(visit, urgency);
   }
 
   newId(prefix: string): string {

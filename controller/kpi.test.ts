@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatKpi, insertSorted, percentile } from './kpi.ts';
+import { formatKpi, KpiRecorder, insertSorted, percentile } from './kpi.ts';
 
 describe('insertSorted', () => {
   it('keeps the values ascending, whatever order they come in', () => {
@@ -77,12 +77,30 @@ describe('formatKpi', () => {
       requestTimeP95S: 40,
       loadsVerified: 30,
       loadsUnverified: 0,
+      withCutoff: 0,
+      onTime: 0,
+      onTimeShare: null,
     });
     expect(line).toBe('t=61s  bins/port-h=123  presented=42  utilisation=46%  open=3  done=17  p50=12.3s  p95=40.0s');
   });
 
+  it('gives the share of requests with a cut-off done by it, once one has ended', () => {
+    const recorder = new KpiRecorder(0);
+    const snapshot = () => recorder.snapshot({ nowMs: 60_000, ports: [], robotCount: 1, busyMs: 0, openRequests: 0 });
+    recorder.requestFinished({ acceptedAtMs: 0 }, true, 10_000);
+    expect(snapshot()).toMatchObject({ withCutoff: 0, onTimeShare: null });
+    recorder.requestFinished({ acceptedAtMs: 0, dueAtMs: 20_000 }, true, 20_000);
+    recorder.requestFinished({ acceptedAtMs: 0, dueAtMs: 20_000 }, true, 20_001);
+    recorder.requestFinished({ acceptedAtMs: 0, dueAtMs: 30_000 }, false, 25_000);
+    recorder.requestFinished({ acceptedAtMs: 0, dueAtMs: 30_000 }, true, 25_000);
+    const k = snapshot();
+    expect(k).toMatchObject({ withCutoff: 4, onTime: 2, onTimeShare: 0.5 });
+    expect(formatKpi(k)).toMatch(/ {2}on-time=50% of 4$/);
+    expect(recorder.typicalRequestMs()).toBe(20_001);
+  });
+
   it('counts picks and drops whose bin could not be identified, when there are any', () => {
-    const k = { elapsedMs: 1_000, binsPresented: 0, ports: [], binsPerPortHour: 0, robotUtilisation: 0, openRequests: 0, completedRequests: 0, requestTimeP50S: 0, requestTimeP95S: 0, loadsVerified: 4, loadsUnverified: 6 };
+    const k = { elapsedMs: 1_000, binsPresented: 0, ports: [], binsPerPortHour: 0, robotUtilisation: 0, openRequests: 0, completedRequests: 0, requestTimeP50S: 0, requestTimeP95S: 0, loadsVerified: 4, loadsUnverified: 6, withCutoff: 0, onTime: 0, onTimeShare: null };
     expect(formatKpi(k)).toMatch(/ {2}unverified-loads=6$/);
   });
 });

@@ -17,6 +17,11 @@ export interface KpiSnapshot {
   /** Request time from acceptance to terminal event, seconds. */
   requestTimeP50S: number;
   requestTimeP95S: number;
+  /** Requests with a cut-off (dueTime) that have ended, and those completed by it. */
+  withCutoff: number;
+  onTime: number;
+  /** onTime / withCutoff, 0..1; null while none with a cut-off has ended. */
+  onTimeShare: number | null;
   /** Picks whose load the robot showed by the bin's id. */
   loadsVerified: number;
   /** Picks checked only for a load being there: the vehicle cannot read bin ids. */
@@ -51,6 +56,7 @@ export function formatKpi(k: KpiSnapshot): string {
     `done=${k.completedRequests}`,
     `p50=${k.requestTimeP50S.toFixed(1)}s`,
     `p95=${k.requestTimeP95S.toFixed(1)}s`,
+    ...(k.onTimeShare !== null ? [`on-time=${(k.onTimeShare * 100).toFixed(0)}% of ${k.withCutoff}`] : []),
     ...(k.loadsUnverified > 0 ? [`unverified-loads=${k.loadsUnverified}`] : []),
   ].join('  ');
 }
@@ -62,13 +68,25 @@ export class KpiRecorder {
   private completedRequests = 0;
   /** Picks whose loads were checked: the robot named the bin, or only showed it held one. */
   private readonly loadChecks = { verified: 0, unverified: 0 };
+  private readonly cutoffs = { withCutoff: 0, onTime: 0 };
 
   constructor(private readonly startedAtMs: number) {}
 
-  /** A request accepted at clock ms `acceptedAtMs` finished at `nowMs`. */
-  requestFinished(acceptedAtMs: number, nowMs: number): void {
+  /**
+   * A request accepted at clock ms `acceptedAtMs` ended at `nowMs`; with a cut-off (`dueAtMs`)
+   * it counts as on time when it completed by then.
+   */
+  requestFinished(request: { acceptedAtMs: number; dueAtMs?: number | undefined }, completed: boolean, nowMs: number): void {
     this.completedRequests++;
-    insertSorted(this.requestTimesS, (nowMs - acceptedAtMs) / 1000);
+    insertSorted(this.requestTimesS, (nowMs - request.acceptedAtMs) / 1000);
+    if (request.dueAtMs === undefined) return;
+    this.cutoffs.withCutoff++;
+    if (completed && nowMs <= request.dueAtMs) this.cutoffs.onTime++;
+  }
+
+  /** The median request time so far, clock ms (0 while none has ended). */
+  typicalRequestMs(): number {
+    return percentile(this.requestTimesS, 50) * 1000;
   }
 
   /** A pick's load was checked, by the bin's id (`identityVerified`) or only for a load being there. */
@@ -103,6 +121,9 @@ export class KpiRecorder {
       completedRequests: this.completedRequests,
       requestTimeP50S: percentile(times, 50),
       requestTimeP95S: percentile(times, 95),
+      withCutoff: this.cutoffs.withCutoff,
+      onTime: this.cutoffs.onTime,
+      onTimeShare: this.cutoffs.withCutoff > 0 ? this.cutoffs.onTime / this.cutoffs.withCutoff : null,
       loadsVerified: this.loadChecks.verified,
       loadsUnverified: this.loadChecks.unverified,
     };

@@ -4,6 +4,7 @@ import type { Presented } from '../machines/port-machine.ts';
 import type { Visit } from '../requests/request-book.ts';
 import type { JobRunner } from '../work/job-runner.ts';
 import type { Slotting } from '../work/slotting.ts';
+import { compareUrgency, type Urgency } from '../work/urgency.ts';
 import type { PortStation } from './port-station.ts';
 
 /**
@@ -118,7 +119,8 @@ export class PortDesk {
    */
   private presentNext(port: PortStation): void {
     if (port.presented || port.queue.length === 0 || !port.open) return;
-    const binId = port.takeNextWaiting()!;
+    const binId = this.mostUrgentWaiting(port);
+    port.takeWaiting(binId);
     const arrived = this.core.requests.visitsOfBin(binId).filter((v) => v.portId === port.id && v.state === 'atPort');
     const visits: Visit[] = [];
     let lineCount = 0;
@@ -144,11 +146,42 @@ export class PortDesk {
     this.core.requests.presented(port.id, visits);
   }
 
-  /** Visits at this port for the bin that have not started, highest priority first, then first accepted. */
+  /** Visits at this port for the bin that have not started, most urgent first (see compareUrgency), then first accepted. */
   private joinable(port: PortStation, binId: string): Visit[] {
     const waiting = this.core.requests.visitsOfBin(binId).filter((v) => v.portId === port.id && v.state === 'queued');
-    const priority = (v: Visit) => this.core.requests.get(v.requestId)?.priority ?? 0;
-    return waiting.map((visit, order) => ({ visit, order })).sort((a, b) => priority(b.visit) - priority(a.visit) || a.order - b.order).map((w) => w.visit);
+    return waiting
+      .map((visit, order) => ({ visit, order, urgency: this.urgencyOf([visit]) }))
+      .sort((a, b) => compareUrgency(a.urgency, b.urgency) || a.order - b.order)
+      .map((w) => w.visit);
+  }
+
+  /**
+   * The bin waiting at the port to present next: the one whose visits are most urgent (first
+   * come among equals). A bin with no visit left goes first: it only goes back.
+   */
+  private mostUrgentWaiting(port: PortStation): string {
+    let best = port.queue[0]!;
+    let bestUrgency: Urgency | null = null;
+    for (const binId of port.queue) {
+      const visits = this.core.requests.visitsOfBin(binId).filter((v) => v.portId === port.id && v.state === 'atPort');
+      if (visits.length === 0) return binId;
+      const urgency = this.urgencyOf(visits);
+      if (bestUrgency === null || compareUrgency(urgency, bestUrgency) < 0) {
+        best = binId;
+        bestUrgency = urgency;
+      }
+    }
+    return best;
+  }
+
+  /** The most urgent of the visits' requests. */
+  private urgencyOf(visits: readonly Visit[]): Urgency {
+    let most: Urgency = { priority: -1 };
+    for (const visit of visits) {
+      const request = this.core.requests.get(visit.requestId);
+      if (request && compareUrgency(request, most) < 0) most = request;
+    }
+    return most;
   }
 }
 

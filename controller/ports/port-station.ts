@@ -107,6 +107,14 @@ export class PortStation {
     return this.waiting.shift();
   }
 
+  /** Takes a bin off the waiting line out of turn (a more urgent one); false when it is not waiting. */
+  takeWaiting(binId: string): boolean {
+    const i = this.waiting.indexOf(binId);
+    if (i < 0) return false;
+    this.waiting.splice(i, 1);
+    return true;
+  }
+
   /** Presents a bin taken off the waiting line, with every line it serves here (the load stays). */
   present(presented: Presented): void {
     this.lifecycle.send({ type: 'PRESENT', ...presented });

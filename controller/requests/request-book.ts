@@ -51,6 +51,8 @@ export interface ActiveRequest {
   /** Clock ms at acceptance, for request-time percentiles. */
   readonly acceptedAtMs: number;
   readonly priority: number;
+  /** Clock ms of the request's cut-off (the WMS's dueTime), if it has one. */
+  readonly dueAtMs?: number;
   /** The lines asked for, in the request's order (a putaway has one). */
   readonly lines: readonly RequestLine[];
   readonly visits: Visit[];

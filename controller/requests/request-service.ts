@@ -1,3 +1,4 @@
+import type { Urgency } from '../work/urgency.ts';
 import type { Clock } from '../../protocol/clock.ts';
 import type { WmsEventDraft } from '../../protocol/wms/links.ts';
 import type { RejectionCode } from '../../protocol/wms/reply-schemas.ts';
@@ -11,6 +12,9 @@ import { newVisit, type ActiveRequest, type RequestBook, type Visit } from './re
 import type { VisitObserver } from './visit-observer.ts';
 
 export type Rejection = { code: RejectionCode; reason: string };
+
+/** Clock ms between checks of the running requests' cut-offs. */
+const CUTOFF_CHECK_MS = 1_000;
 
 /** A progress event's fields, beside its type and request id. */
 export type ProgressFields = Omit<Extract<WmsEventDraft, { type: 'progress' }>, 'type' | 'requestId'>;
@@ -51,11 +55,13 @@ export interface RequestServiceDeps {
   readonly maxUnitsPerBin: number;
   newId(prefix: string): string;
   /** Queues the retrieval of a visit's bin. */
-  queueVisit(visit: Visit, priority: number): void;
+  queueVisit(visit: Visit, urgency: Urgency): void;
   /** Takes the request's retrievals that have not started out of the queue. */
   dropQueuedRetrievals(requestId: string): void;
-  /** A request accepted at clock ms `acceptedAtMs` has ended, for the KPIs. */
-  requestFinished(acceptedAtMs: number): void;
+  /** A request has ended (`completed` or not), for the KPIs. */
+  requestFinished(request: ActiveRequest, completed: boolean): void;
+  /** How long a request typically takes from acceptance to its end, clock ms (0 while none has ended). */
+  typicalRequestMs(): number;
 }
 
 /**
@@ -68,6 +74,10 @@ export interface RequestServiceDeps {
 export class RequestService {
   private publisher: RequestPublisher | undefined;
   private readonly observers: VisitObserver[] = [];
+  /** Running requests with a cut-off not yet flagged as at risk, by id. */
+  private readonly cutoffWatch = new Map<string, ActiveRequest>();
+  /** Clock ms of the next cut-off check. */
+  private nextCutoffCheckMs = 0;
 
   constructor(private readonly deps: RequestServiceDeps) {}
 
@@ -118,6 +128,7 @@ export class RequestService {
         type: 'pick',
         acceptedAtMs: clock.now(),
         priority: pickPriority(request),
+        ...(request.dueTime ? { dueAtMs: Date.parse(request.dueTime) } : {}),
         lines: request.lines.map(({ sku, quantity }) => ({ sku, quantity })),
         visits: this.pickVisits(request.requestId, request.lines, port),
         done: new Map(),
@@ -163,10 +174,11 @@ export class RequestService {
   /** An accepted request starts: it is in the book, its visits queued. */
   start(active: ActiveRequest): void {
     this.deps.book.add(active);
+    if (active.dueAtMs !== undefined) this.cutoffWatch.set(active.requestId, active);
     this.publish(active.requestId, { stage: 'queued' });
     for (const visit of active.visits) {
       this.publish(active.requestId, { stage: 'binSelected', binId: visit.binId, port: visit.portId, depth: this.deps.inventory.depthFromTop(visit.binId) ?? 0 });
-      this.deps.queueVisit(visit, active.priority);
+      this.deps.queueVisit(visit, active);
     }
   }
 
@@ -279,6 +291,28 @@ export class RequestService {
     this.observers.forEach((o) => o.visitFailed?.(visit, reason));
   }
 
+  // ---------------------------------------------------------------- cut-offs
+
+  /**
+   * Flags, once each, the running requests that will miss their cut-off (at most once per
+   * CUTOFF_CHECK_MS of clock time): those past it, and those with a bin not yet presented
+   * that a typical request time from their acceptance would take past it. The WMS gets a
+   * `cutoffAtRisk` progress event with the time the request is expected to end.
+   */
+  watchCutoffs(): void {
+    const now = this.deps.clock.now();
+    if (now < this.nextCutoffCheckMs || this.cutoffWatch.size === 0) return;
+    this.nextCutoffCheckMs = now + CUTOFF_CHECK_MS;
+    const typicalMs = this.deps.typicalRequestMs();
+    for (const request of [...this.cutoffWatch.values()]) {
+      const waitingForBins = request.visits.some((v) => v.state === 'queued' || v.state === 'underway' || v.state === 'atPort');
+      const expectedAtMs = Math.max(now, waitingForBins ? request.acceptedAtMs + typicalMs : now);
+      if (expectedAtMs <= request.dueAtMs! && now <= request.dueAtMs!) continue;
+      this.cutoffWatch.delete(request.requestId);
+      this.publish(request.requestId, { stage: 'cutoffAtRisk', dueTime: new Date(request.dueAtMs!).toISOString(), expectedAt: new Date(expectedAtMs).toISOString() });
+    }
+  }
+
   // ---------------------------------------------------------------- a restart
 
   /**
@@ -302,6 +336,7 @@ export class RequestService {
         // A clock that restarted behind the stored time (simulated runs) must not give negative ages.
         acceptedAtMs: Math.min(stored.acceptedAtMs ?? Infinity, clock.now()),
         priority: body.type === 'pick' ? pickPriority(body) : 0,
+        ...(body.type === 'pick' && body.dueTime ? { dueAtMs: Date.parse(body.dueTime) } : {}),
         lines,
         visits: [],
         done,
@@ -403,8 +438,10 @@ export class RequestService {
     const { book, stock } = this.deps;
     const leaveBook = () => {
       const removed = book.remove(request.requestId);
+      const watched = this.cutoffWatch.delete(request.requestId);
       if (removed) stock.onRollback(() => book.add(removed));
-      stock.afterCommit(() => this.deps.requestFinished(request.acceptedAtMs));
+      if (watched) stock.onRollback(() => this.cutoffWatch.set(request.requestId, request));
+      stock.afterCommit(() => this.deps.requestFinished(request, type === 'completed'));
     };
     if (this.publisher) this.publisher.ended(request, type, reason, leaveBook);
     else leaveBook();

@@ -36,7 +36,7 @@ export function recordingRig(bins: TinyBin[] = [{ id: 'B1', x: 5, y: 2, level: 0
   /** A pick request of one piece from the bin, queued for retrieval to P1. */
   const queueRetrieval = (binId = 'B1') => {
     controller.requests.add({ requestId: `q-${binId}`, clientId: 'c', type: 'pick', acceptedAtMs: 0, priority: 0, lines: [{ sku: 'S1', quantity: 1 }], done: new Map(), shortage: false, visits: [newVisit({ visitId: `v-${binId}`, requestId: `q-${binId}`, binId, portId: 'P1', mode: 'pick', lines: [{ line: 0, sku: 'S1', quantity: 1 }] })] });
-    controller.queueVisit(controller.requests.visit(`v-${binId}`)!, 0);
+    controller.queueVisit(controller.requests.visit(`v-${binId}`)!, { priority: 0 });
   };
   const actionTypes = (serial: string) => instant.filter((i) => i.serial === serial).flatMap((i) => i.actions.map((a) => a.actionType));
   return { controller, clock, orders, instant, addRobot, queueRetrieval, actionTypes };

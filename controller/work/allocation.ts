@@ -1,3 +1,4 @@
+import { compareUrgency } from './urgency.ts';
 import type { CoreServices } from '../core-services.ts';
 import type { RobotRecord } from '../fleet/robot-record.ts';
 import { digHelpers, type DigUnderway } from './job-decisions.ts';
@@ -70,7 +71,7 @@ export class Allocation {
   private assignQueued(idle: RobotRecord[]): void {
     const order = this.queue.jobs
       .map((job, index) => ({ job, index }))
-      .sort((a, b) => jobRank(a.job) - jobRank(b.job) || (b.job.kind === 'retrieve' && a.job.kind === 'retrieve' ? b.job.priority - a.job.priority : 0) || a.job.queuedAtMs - b.job.queuedAtMs || a.index - b.index);
+      .sort((a, b) => jobRank(a.job) - jobRank(b.job) || (b.job.kind === 'retrieve' && a.job.kind === 'retrieve' ? compareUrgency(a.job, b.job) : 0) || a.job.queuedAtMs - b.job.queuedAtMs || a.index - b.index);
     const taken = new Set<Job>();
     const activeRobots = this.core.fleet.activeRobots();
     for (const { job } of order) {

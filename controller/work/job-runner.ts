@@ -1,3 +1,4 @@
+import type { Urgency } from './urgency.ts';
 import type { CoreServices } from '../core-services.ts';
 import type { RobotRecord } from '../fleet/robot-record.ts';
 import type { Visit } from '../requests/request-book.ts';
@@ -21,8 +22,8 @@ export class JobRunner {
   ) {}
 
   /** Queues the retrieval of a visit's bin. */
-  queueVisit(visit: Visit, priority: number): void {
-    const job: RetrieveJob = { kind: 'retrieve', id: visit.visitId, binId: visit.binId, portId: visit.portId, requestId: visit.requestId, priority, queuedAtMs: this.core.clock.now() };
+  queueVisit(visit: Visit, urgency: Urgency): void {
+    const job: RetrieveJob = { kind: 'retrieve', id: visit.visitId, binId: visit.binId, portId: visit.portId, requestId: visit.requestId, priority: urgency.priority, dueAtMs: urgency.dueAtMs, queuedAtMs: this.core.clock.now() };
     this.queue.enqueue(job);
   }
 

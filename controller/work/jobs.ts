@@ -15,6 +15,8 @@ export interface RetrieveJob {
   readonly requestId: string;
   /** 0..9, higher first (the WMS line priority). */
   readonly priority: number;
+  /** Clock ms of the request's cut-off (its dueTime), if it has one: earliest first within a priority. */
+  readonly dueAtMs?: number | undefined;
   /** Clock ms when the job was queued: first come, first served within a priority. */
   readonly queuedAtMs: number;
 }

@@ -7,7 +7,7 @@ import { binIdSchema, portIdSchema, requestIdSchema, siteSchema, skuQuantitySche
  * (completed, cancelled or failed) per accepted request (DESIGN.md §5 invariant 3).
  */
 
-export const PROGRESS_STAGES = ['queued', 'binSelected', 'digging', 'binInTransit', 'binAtPort', 'linePicked', 'binStored'] as const;
+export const PROGRESS_STAGES = ['queued', 'binSelected', 'digging', 'binInTransit', 'binAtPort', 'linePicked', 'binStored', 'cutoffAtRisk'] as const;
 export const progressStageSchema = z.enum(PROGRESS_STAGES);
 export type ProgressStage = z.infer<typeof progressStageSchema>;
 
@@ -24,6 +24,8 @@ export const progressEventSchema = z
     sku: skuSchema.optional(),
     quantity: z.int().min(0).optional().describe('Units picked or put at this stage.'),
     depth: z.int().min(0).optional().describe('Bins above the selected bin when it was chosen (digging work).'),
+    dueTime: timestampSchema.optional().describe('cutoffAtRisk: the request\'s cut-off, as the WMS gave it.'),
+    expectedAt: timestampSchema.optional().describe('cutoffAtRisk: when the request is now expected to end, after its cut-off.'),
   })
   .describe('A step of a pick or putaway.');
 

@@ -18,6 +18,8 @@ export interface Rig {
   f: Facility;
   replies: WmsReply[];
   events: WmsEvent[];
+  /** Facility clock ms at which each request's terminal event arrived. */
+  endedAtMs: Map<string, number>;
   /** What each manual port's screen shows now. */
   screens: Map<string, PortPresentation | null>;
   /** Confirms what the port's screen shows: every line as asked, or with `quantities` (one per line, in order). */
@@ -47,7 +49,11 @@ export async function rig(options: { manualPorts?: string[]; dataDir?: string; s
   const replies: WmsReply[] = [];
   const events: WmsEvent[] = [];
   client.onReply((r) => void replies.push(r));
-  client.onEvent((e) => void events.push(e));
+  const endedAtMs = new Map<string, number>();
+  client.onEvent((e) => {
+    events.push(e);
+    if (e.type !== 'progress') endedAtMs.set(e.requestId, f.clock.now());
+  });
   await client.start();
   const screens = new Map<string, PortPresentation | null>();
   const links = new Map<string, PortScreenLink>();
@@ -69,6 +75,7 @@ export async function rig(options: { manualPorts?: string[]; dataDir?: string; s
     f,
     replies,
     events,
+    endedAtMs,
     screens,
     until,
     terminalEventsOf,
