@@ -17,6 +17,7 @@ import type { Inventory } from './inventory/inventory.ts';
 import { KpiRecorder, type KpiSnapshot } from './kpi.ts';
 import { OperatorCommands, type OperatorOutcome, type OutcomeListener } from './operator/operator-commands.ts';
 import { RobotStops } from './operator/robot-stops.ts';
+import { applyOperatorState, OperatorStateKeeper, type OperatorStateStore } from './operator/operator-state.ts';
 import { Facility } from './operator/facility.ts';
 import { PortDesk } from './ports/port-desk.ts';
 import { PortStation } from './ports/port-station.ts';
@@ -92,6 +93,10 @@ export class GridController {
   private readonly holds: RobotHolds;
   private readonly desk: PortDesk;
   private readonly operator: OperatorCommands;
+  /** Keeps what operators set in the store, once `keepOperatorStateIn` gave it one. */
+  private operatorKeeper: OperatorStateKeeper | null = null;
+  /** What the rooms share. */
+  private readonly core: CoreServices;
   private readonly kpi: KpiRecorder;
   private readonly zones: PortZones;
   private nextId = 1;
@@ -136,6 +141,7 @@ export class GridController {
       facility: this.facility, allocation: this.allocationDue,
       newId: (prefix) => this.newId(prefix), alarm,
     };
+    this.core = core;
     const slotting = new Slotting(this.grid, portCells, options.popularSkuShare);
     const view = createWorkView(core, this.queue, slotting);
     const stops = new RobotStops(core);
@@ -244,31 +250,31 @@ export class GridController {
   }
 
   emergencyStopAll(done?: OutcomeListener): OperatorOutcome {
-    return this.operator.emergencyStopAll(done);
+    return this.operatorCommand(() => this.operator.emergencyStopAll(done));
   }
 
   resumeAll(done?: OutcomeListener): OperatorOutcome {
-    return this.operator.resumeAll(done);
+    return this.operatorCommand(() => this.operator.resumeAll(done));
   }
 
   pauseRobot(serial: string, done?: OutcomeListener): OperatorOutcome {
-    return this.operator.pauseRobot(serial, done);
+    return this.operatorCommand(() => this.operator.pauseRobot(serial, done));
   }
 
   resumeRobot(serial: string, done?: OutcomeListener): OperatorOutcome {
-    return this.operator.resumeRobot(serial, done);
+    return this.operatorCommand(() => this.operator.resumeRobot(serial, done));
   }
 
   sendToService(serial: string): OperatorOutcome {
-    return this.settled(() => this.operator.sendToService(serial));
+    return this.operatorCommand(() => this.settled(() => this.operator.sendToService(serial)));
   }
 
   returnFromService(serial: string): OperatorOutcome {
-    return this.settled(() => this.operator.returnFromService(serial));
+    return this.operatorCommand(() => this.settled(() => this.operator.returnFromService(serial)));
   }
 
   setPortOpen(portId: string, open: boolean): OperatorOutcome {
-    return this.settled(() => this.operator.setPortOpen(portId, open));
+    return this.operatorCommand(() => this.settled(() => this.operator.setPortOpen(portId, open)));
   }
 
   portTakesVisits(portId: string): boolean {
@@ -276,11 +282,37 @@ export class GridController {
   }
 
   blockCell(x: number, y: number): OperatorOutcome {
-    return this.operator.blockCell(x, y);
+    return this.operatorCommand(() => this.operator.blockCell(x, y));
   }
 
   unblockCell(x: number, y: number): OperatorOutcome {
-    return this.operator.unblockCell(x, y);
+    return this.operatorCommand(() => this.operator.unblockCell(x, y));
+  }
+
+  /**
+   * Keeps what operators set in `store` from now on, after setting again what it kept last
+   * (a restart: see operator-state.ts); what cannot be set again is raised as an alarm.
+   */
+  keepOperatorStateIn(store: OperatorStateStore): void {
+    let kept = null;
+    try {
+      kept = store.loadOperatorState();
+    } catch (error) {
+      this.alarm('operator', `operator state not restored: ${(error as Error).message}`);
+    }
+    if (kept) {
+      const problems = applyOperatorState(kept, this, new Set(fleetSerials(this.layout)), (serial) => this.fleet.register(serial));
+      for (const problem of problems) this.alarm('operator', `operator state not restored: ${problem}`);
+    }
+    this.operatorKeeper = new OperatorStateKeeper(this.core, store);
+    this.operatorKeeper.keep();
+  }
+
+  /** Runs an operator's command, then keeps the operator state if it changed. */
+  private operatorCommand(command: () => OperatorOutcome): OperatorOutcome {
+    const outcome = command();
+    this.operatorKeeper?.keep();
+    return outcome;
   }
 
   clearQuarantine(binId: string): OperatorOutcome {

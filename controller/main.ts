@@ -103,6 +103,8 @@ export async function startController(start: ControllerStartOptions): Promise<Ru
 
   const resumed = gateway.resumeOpenRequests();
   await Promise.all([robotLink.start(), wmsLink.start(), portLink.start(), consoleLink.start()]);
+  // What operators set before a restart (stop, pauses, service, closed ports, blocked cells) holds again.
+  controller.keepOperatorStateIn(store.operatorState);
   controller.start();
   consoleGateway.start();
   return {

@@ -89,6 +89,34 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- What operators set that outlives a restart (operator-state.ts): one row, JSON.
+      CREATE TABLE operator_state (
+        id    INTEGER PRIMARY KEY CHECK (id = 1),
+        state TEXT NOT NULL
+      );
+
+      -- Every alarm raised, with its severity and whether (and by whom) it was acknowledged.
+      CREATE TABLE alarms (
+        alarm_id        INTEGER PRIMARY KEY,     -- in the order raised
+        at_ms           INTEGER NOT NULL,        -- clock ms
+        source          TEXT NOT NULL,
+        severity        TEXT NOT NULL CHECK (severity IN ('critical', 'warning', 'info')),
+        message         TEXT NOT NULL,
+        acknowledged_at INTEGER,                 -- clock ms; null until acknowledged
+        acknowledged_by TEXT
+      );
+      CREATE INDEX alarms_unacknowledged ON alarms (alarm_id) WHERE acknowledged_at IS NULL;
+
+      -- KPI figures sampled over time (the console's charts, gridline report): one row a sample.
+      CREATE TABLE kpi_samples (
+        at_ms  INTEGER PRIMARY KEY,              -- clock ms
+        sample TEXT NOT NULL                     -- JSON
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

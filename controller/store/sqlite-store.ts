@@ -12,6 +12,7 @@ import type {
 } from '../inventory/types.ts';
 import { migrate } from './schema.ts';
 import { AuditLog } from './audit-log.ts';
+import { OperatorStateTable } from './operator-state-table.ts';
 import { StoreError } from './store-error.ts';
 
 /** File name of the store inside the controller's data directory. */
@@ -146,6 +147,8 @@ export class SqliteStore {
   private readonly statements;
   /** Operators' commands (schema v3). */
   readonly audit: AuditLog;
+  /** What operators set that outlives a restart. */
+  readonly operatorState: OperatorStateTable;
   /** The batches running (applyBatch), innermost last. */
   private readonly frames: BatchFrame[] = [];
 
@@ -169,6 +172,7 @@ export class SqliteStore {
     }
     const db = this.db;
     this.audit = new AuditLog(db);
+    this.operatorState = new OperatorStateTable(db);
     this.statements = {
       countBins: db.prepare('SELECT COUNT(*) AS n FROM bins').pluck(),
       insertBin: db.prepare(
