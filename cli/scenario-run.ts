@@ -1,6 +1,7 @@
 import type { GridLayout } from '../protocol/layout/index.ts';
 import type { KpiSnapshot } from '../controller/kpi.ts';
-import type { ControllerOptions } from '../controller/controller-options.ts';
+import { defaultControllerOptions, type ControllerOptions } from '../controller/controller-options.ts';
+import { numberOption, type CommandArgs } from './errors.ts';
 import type { CycleProfiler } from '../controller/grid-controller.ts';
 import type { DemoWmsOptions, DemoWmsStats } from '../sim/wms/demo-wms.ts';
 import { startFacility, type Facility } from './facility.ts';
@@ -117,4 +118,16 @@ export function scenarioSummaryLines(result: ScenarioResult): string[] {
     `speed-up                ${(result.simulatedMs / result.wallMs).toFixed(1)}x real time`,
     `invariants              ${result.violations.length === 0 ? 'all held' : result.violations.slice(0, 20).join('\n                        ')}`,
   ];
+}
+
+/** The benchmarks' `--prepare-look-ahead N` (bin preparation; 0 turns it off): a controller option, or none for the default. */
+export function prepareOption(values: CommandArgs): Partial<ControllerOptions> {
+  if (values['prepare-look-ahead'] === undefined) return {};
+  return { prepareLookAhead: numberOption(values, 'prepare-look-ahead', 0, (n) => Number.isInteger(n) && n >= 0) };
+}
+
+/** Bin preparation as a benchmark runs it, in words. */
+export function describePreparation(values: CommandArgs): string {
+  const lookAhead = prepareOption(values).prepareLookAhead ?? defaultControllerOptions().prepareLookAhead;
+  return lookAhead > 0 ? `bin preparation ${lookAhead} retrievals ahead per port` : 'no bin preparation';
 }

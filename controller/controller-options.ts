@@ -58,6 +58,13 @@ export interface ControllerOptions {
    * room for the bin anyway), so that bins at full ports always get taken back.
    */
   robotsKeptForReturns: number;
+  /**
+   * Bin preparation (PrepareJob): the queued retrievals per port, next to start first, whose
+   * bins free robots dig up and bring near the port ahead of time; 0 turns it off.
+   */
+  prepareLookAhead: number;
+  /** A bin on top of a column within this many moves of its port needs no preparation. */
+  prepareNearPortCells: number;
   /** A drop the robot reports failed is tried on another column this many times in all. */
   maxDropAttempts: number;
   /** An idle robot whose battery is below this goes to charge, percent. */
@@ -143,6 +150,8 @@ function withDefaults(overrides: Partial<ControllerOptions>): ControllerOptions 
     takeBackWaitMs: 15_000, // 15 s: about two pickings at a port
     digHelpersPerRetrieval: 1,
     robotsKeptForReturns: 1,
+    prepareLookAhead: 0,
+    prepareNearPortCells: 8,
     maxDropAttempts: 3,
     chargeBelowPercent: 25,
     chargeCriticalPercent: 10,

@@ -3,7 +3,7 @@ import { parseLayout, type GridLayout } from '../../protocol/layout/index.ts';
 import { numberOption, type CommandArgs } from '../errors.ts';
 import { layoutKinematics } from '../../sim/kinematics/robot-kinematics.ts';
 import { demoUnitsPerBin, portCapacity } from '../port-capacity.ts';
-import { runInProcessScenario, scenarioSummaryLines } from '../scenario-run.ts';
+import { describePreparation, prepareOption, runInProcessScenario, scenarioSummaryLines } from '../scenario-run.ts';
 
 const GRID_SIDE = 100; // columns along x and along y
 const DEPTH = 16; // bins per column at most
@@ -46,13 +46,13 @@ export async function runBenchGrid(values: CommandArgs): Promise<number> {
   const seed = numberOption(values, 'seed', 1, Number.isInteger);
   const layout = benchGridLayout();
   const cycleMs: number[] = [];
-  process.stderr.write(`bench grid: ${GRID_SIDE} x ${GRID_SIDE} columns, ${DEPTH} deep, ${PORTS} ports, ${ROBOTS} robots, ${hours} simulated hour(s), seed ${seed}\n`);
+  process.stderr.write(`bench grid: ${GRID_SIDE} x ${GRID_SIDE} columns, ${DEPTH} deep, ${PORTS} ports, ${ROBOTS} robots, ${hours} simulated hour(s), seed ${seed}, ${describePreparation(values)}\n`);
   const result = await runInProcessScenario({
     layout,
     seed,
     durationMs: hours * 3_600_000,
     wms: { requestsPerHour: REQUESTS_PER_HOUR, maxOpenRequests: MAX_OPEN_REQUESTS },
-    controller: { retrievalsInFlightPerPort: 12, portCapacityBins: 4 },
+    controller: { retrievalsInFlightPerPort: 12, portCapacityBins: 4, ...prepareOption(values) },
     checkEveryMs: 5_000,
     profiler: { now: () => performance.now(), record: (ms) => void cycleMs.push(ms) },
     onProgress: (f) => {
@@ -67,6 +67,7 @@ export async function runBenchGrid(values: CommandArgs): Promise<number> {
     `control cycle           p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms (${sorted.length} cycles)`,
     `bins per port-hour      ${k.binsPerPortHour.toFixed(1)} of ${capacity.binsPerHour.toFixed(1)} (${((100 * k.binsPerPortHour) / capacity.binsPerHour).toFixed(1)}%; picker ${capacity.pickerBinsPerHour.toFixed(0)}, port cell ${capacity.portCellBinsPerHour.toFixed(0)})`,
     `robot utilisation       ${(k.robotUtilisation * 100).toFixed(1)}%`,
+    `request time            p50 ${k.requestTimeP50S.toFixed(1)} s, p95 ${k.requestTimeP95S.toFixed(1)} s (${MAX_OPEN_REQUESTS} open at a time: time includes queueing)`,
     ...scenarioSummaryLines(result),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

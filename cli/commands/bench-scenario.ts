@@ -2,7 +2,7 @@ import { formatKpi } from '../../controller/kpi.ts';
 import { layoutKinematics } from '../../sim/kinematics/robot-kinematics.ts';
 import { numberOption, type CommandArgs } from '../errors.ts';
 import { loadLayout } from '../load-layout.ts';
-import { runInProcessScenario, scenarioSummaryLines } from '../scenario-run.ts';
+import { describePreparation, prepareOption, runInProcessScenario, scenarioSummaryLines } from '../scenario-run.ts';
 import { demoUnitsPerBin, portCapacity } from '../port-capacity.ts';
 import type { PortMode } from '../../protocol/layout/index.ts';
 
@@ -20,12 +20,13 @@ export async function runBenchScenario(values: CommandArgs): Promise<number> {
   const layout = await loadLayout(values.layout as string | undefined);
   const hours = numberOption(values, 'hours', 1);
   const seed = numberOption(values, 'seed', 1, Number.isInteger);
-  process.stderr.write(`bench scenario: ${layout.name}, ${layout.robots.count} robots, ${layout.ports.length} ports, ${hours} simulated hour(s), seed ${seed}, ${REQUESTS_PER_HOUR} requests/h offered\n`);
+  process.stderr.write(`bench scenario: ${layout.name}, ${layout.robots.count} robots, ${layout.ports.length} ports, ${hours} simulated hour(s), seed ${seed}, ${REQUESTS_PER_HOUR} requests/h offered, ${describePreparation(values)}\n`);
   const result = await runInProcessScenario({
     layout,
     seed,
     durationMs: hours * 3_600_000,
     wms: { requestsPerHour: REQUESTS_PER_HOUR, maxOpenRequests: MAX_OPEN_REQUESTS },
+    controller: prepareOption(values),
     checkEveryMs: 1000,
     onProgress: (f) => process.stderr.write(`  ${formatKpi(f.controller.controller.kpis())}\n`),
   });

@@ -22,6 +22,9 @@ export function describeJob(job: Job, gridWidth: number, inService = false): str
     case 'dig':
       words = `help dig column ${at(job.column, gridWidth)}`;
       break;
+    case 'prepare':
+      words = `prepare bin ${job.binId} for port ${job.portId}`;
+      break;
     case 'charge':
       words = `charge at ${at(job.charger, gridWidth)}`;
       break;

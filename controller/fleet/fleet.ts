@@ -165,7 +165,7 @@ export class Fleet {
     if (robot.leg?.leg.goal === cell) return true;
     const job = robot.job;
     if (!job) return false;
-    return (job.kind === 'park' && job.cell === cell) || (job.kind === 'charge' && job.charger === cell) || (job.kind === 'dig' && job.column === cell);
+    return (job.kind === 'park' && job.cell === cell) || (job.kind === 'charge' && job.charger === cell) || ((job.kind === 'dig' || job.kind === 'prepare') && job.column === cell);
   }
 
   /** Retrievals started for all ports. */

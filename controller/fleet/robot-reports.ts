@@ -275,7 +275,7 @@ export class RobotReports {
         stock.liftFromColumn(binId, x, y, robot.serial);
         this.columnMoves++;
         const job = robot.job;
-        if (job?.kind === 'retrieve' && job.binId === binId) claims.unlockDig(grid.index(x, y), job.id);
+        if ((job?.kind === 'retrieve' || job?.kind === 'prepare') && job.binId === binId) claims.unlockDig(grid.index(x, y), job.id);
       }
     } else if (action.portId !== undefined) {
       stock.placeAtPort(binId, action.portId, robot.serial);

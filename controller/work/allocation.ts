@@ -1,4 +1,5 @@
 import { compareUrgency } from './urgency.ts';
+import { BinPreparation } from './bin-preparation.ts';
 import type { CoreServices } from '../core-services.ts';
 import type { RobotRecord } from '../fleet/robot-record.ts';
 import { digHelpers, type DigUnderway } from './job-decisions.ts';
@@ -8,12 +9,13 @@ import { jobRank, type QueuedJob, type WorkQueue } from './work-queue.ts';
 
 /**
  * Gives free robots work: queued returns and retrievals (by rank, priority, age) to the nearest
- * free robot where the job can start, then dig help, charging, service, and parking away from
+ * free robot where the job can start, then dig help, bin preparation, charging, service, and parking away from
  * the places where robots come and go.
  */
 export class Allocation {
   private readonly chargerCells: number[];
   private readonly serviceCells: number[];
+  private readonly preparation: BinPreparation;
 
   constructor(
     private readonly core: CoreServices,
@@ -23,6 +25,7 @@ export class Allocation {
     const { layout, grid } = core;
     this.chargerCells = layout.chargers.map((c) => grid.index(c.x, c.y));
     this.serviceCells = layout.service.map((c) => grid.index(c.x, c.y));
+    this.preparation = new BinPreparation(core, queue, jobs);
   }
 
   get hasServiceCells(): boolean {
@@ -59,6 +62,7 @@ export class Allocation {
     }
     if (idle.length > 0 && this.queue.size > 0) this.assignQueued(idle);
     this.assignDigHelpers(idle);
+    if (idle.length > 0 && this.queue.size > 0) this.preparation.assign(idle);
     // Idle robots never stay on or next to a port, nor where robots queue for one, nor on a dug column.
     for (const robot of [...idle, ...movers]) {
       if (robot.job) continue;

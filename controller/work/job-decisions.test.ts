@@ -28,6 +28,8 @@ interface World {
   blockersLeft: number;
   blockerColumn: number | undefined;
   returnColumn: number | undefined;
+  preparedColumn: number | undefined;
+  visitWaits: boolean;
 }
 
 function port(fields: Partial<PortFacts> = {}): PortFacts {
@@ -37,7 +39,7 @@ function port(fields: Partial<PortFacts> = {}): PortFacts {
 function world(fields: Partial<World> = {}): World {
   return {
     positions: {}, port: port(), hasLane: true, nowMs: 1_000, held: new Set(), legGoals: new Set(), digLocked: new Set(), blocked: new Set(),
-    locations: {}, carried: {}, stacks: {}, deliverersNear: 0, blockersLeft: 0, blockerColumn: undefined, returnColumn: undefined, ...fields,
+    locations: {}, carried: {}, stacks: {}, deliverersNear: 0, blockersLeft: 0, blockerColumn: undefined, returnColumn: undefined, preparedColumn: undefined, visitWaits: true, ...fields,
   };
 }
 
@@ -45,7 +47,7 @@ function world(fields: Partial<World> = {}): World {
 function viewOf(w: World): WorkView {
   return {
     grid,
-    options: { stagingDistanceCells: 4, stagingMinCells: 2, chargeUntilPercent: 90 },
+    options: { stagingDistanceCells: 4, stagingMinCells: 2, chargeUntilPercent: 90, prepareNearPortCells: 3 },
     now: () => w.nowMs,
     location: (binId) => w.locations[binId]!,
     binOnRobot: (serial) => w.carried[serial],
@@ -66,12 +68,13 @@ function viewOf(w: World): WorkView {
     legGoals: () => w.legGoals,
     digLocked: (cell) => w.digLocked.has(cell),
     blockedByOperator: (cell) => w.blocked.has(cell),
-    visitWaits: () => true,
+    visitWaits: () => w.visitWaits,
     retrievalBlocked: () => undefined,
     deliverersNear: () => w.deliverersNear,
     blockersLeftFor: () => w.blockersLeft,
     blockerColumnFor: () => w.blockerColumn,
     returnColumnFor: () => w.returnColumn,
+    preparedColumnFor: () => w.preparedColumn,
   };
 }
 
@@ -202,5 +205,42 @@ describe('a failed drop', () => {
     const elsewhere = world({ ...carrying, returnColumn: at(8, 4), stacks: { '8,4': ['X', 'Y'] } });
     expect(nextStep(robot(), job, viewOf(elsewhere))).toEqual({ kind: 'leg', leg: { goal: at(8, 4), action: { type: 'drop', binId: 'B1', x: 8, y: 4, level: 2 } } });
     expect(nextStep(robot(), job, viewOf(world({ ...carrying, returnColumn: undefined })))).toEqual({ kind: 'wait' });
+  });
+});
+
+describe('bin preparation', () => {
+  // The bin B sits under one blocker X in the column at (5, 5), 5 moves from the port.
+  const COLUMN = at(5, 5);
+  const job: Job = { kind: 'prepare', id: 'prep-1', retrievalId: 'v1', binId: 'B', portId: 'P1', column: COLUMN, queuedAtMs: 0 };
+  const buried = { locations: { B: { kind: 'column', x: 5, y: 5, level: 0 }, X: { kind: 'column', x: 5, y: 5, level: 1 } } as Record<string, BinLocation>, stacks: { '5,5': ['B', 'X'] } };
+
+  it('digs the blocker off first, standing on the column to lift whatever is on top', () => {
+    expect(nextStep(robot(), job, viewOf(world({ ...buried, positions: { R1: at(0, 5) } })))).toEqual({ kind: 'leg', leg: { goal: COLUMN } });
+    expect(nextStep(robot(), job, viewOf(world({ ...buried, positions: { R1: COLUMN } })))).toEqual({ kind: 'leg', leg: { goal: COLUMN, action: { type: 'pick', binId: 'X', x: 5, y: 5, level: 1 } } });
+  });
+
+  it('sets a blocker down on a blocker column, and the bin itself near its port', () => {
+    const blockerColumn = at(8, 5);
+    const preparedColumn = at(2, 1);
+    const w = (carried: string) => world({ ...buried, positions: { R1: COLUMN }, carried: { R1: carried }, blockerColumn, preparedColumn });
+    expect(nextStep(robot(), job, viewOf(w('X')))).toEqual({ kind: 'leg', leg: { goal: blockerColumn, action: { type: 'drop', binId: 'X', x: 8, y: 5, level: 0 } } });
+    expect(nextStep(robot(), job, viewOf(w('B')))).toEqual({ kind: 'leg', leg: { goal: preparedColumn, action: { type: 'drop', binId: 'B', x: 2, y: 1, level: 0 } } });
+  });
+
+  it('lifts a bin on top of a far column to move it near the port; one on top near the port is prepared', () => {
+    const onTop = { locations: { B: { kind: 'column', x: 5, y: 5, level: 0 } } as Record<string, BinLocation>, stacks: { '5,5': ['B'] } };
+    expect(nextStep(robot(), job, viewOf(world({ ...onTop, positions: { R1: COLUMN } })))).toEqual({ kind: 'leg', leg: { goal: COLUMN, action: { type: 'pick', binId: 'B', x: 5, y: 5, level: 0 } } });
+    const near = { locations: { B: { kind: 'column', x: 5, y: 2, level: 0 } } as Record<string, BinLocation>, stacks: { '5,2': ['B'] } };
+    expect(nextStep(robot(), job, viewOf(world({ ...near, positions: { R1: COLUMN } })))).toEqual({ kind: 'done' });
+  });
+
+  it('is done once the bin was set down off its column, wherever that is (never lifted twice)', () => {
+    const moved = { locations: { B: { kind: 'column', x: 0, y: 5, level: 0 } } as Record<string, BinLocation>, stacks: { '0,5': ['B'] } };
+    expect(nextStep(robot(), job, viewOf(world({ ...moved, positions: { R1: at(0, 5) } })))).toEqual({ kind: 'done' });
+  });
+
+  it('stops when the request no longer waits for the bin, or the bin left storage', () => {
+    expect(nextStep(robot(), job, viewOf(world({ ...buried, positions: { R1: COLUMN }, visitWaits: false })))).toEqual({ kind: 'done' });
+    expect(nextStep(robot(), job, viewOf(world({ locations: { B: { kind: 'robot', serial: 'R2' } }, positions: { R1: COLUMN } })))).toEqual({ kind: 'done' });
   });
 });

@@ -7,7 +7,7 @@
 import type { GridMap } from '../grid/grid-map.ts';
 import type { BinLocation } from '../inventory/types.ts';
 import type { PortLane } from '../traffic/port-lanes.ts';
-import type { DigJob, Job, Leg, RetrieveJob } from './jobs.ts';
+import type { DigJob, Job, Leg, PrepareJob, RetrieveJob } from './jobs.ts';
 
 /** A port as the decisions see it. */
 export interface PortFacts {
@@ -39,6 +39,7 @@ export interface WorkView {
     readonly stagingDistanceCells: number;
     readonly stagingMinCells: number;
     readonly chargeUntilPercent: number;
+    readonly prepareNearPortCells: number;
   };
   now(): number;
   location(binId: string): BinLocation;
@@ -71,6 +72,8 @@ export interface WorkView {
   blockerColumnFor(dugCell: number): number | undefined;
   /** Where to store a bin, for a robot at `from`, or undefined when nowhere. */
   returnColumnFor(binId: string, from: number): number | undefined;
+  /** Where to set down a prepared bin near its port, for a robot at `from`, or undefined when nowhere. */
+  preparedColumnFor(portId: string, from: number): number | undefined;
 }
 
 /** Progress of a retrieval the WMS hears of when the step is taken. */
@@ -96,6 +99,7 @@ export function nextStep(robot: RobotFacts, job: Job, view: WorkView): NextStep 
     return waits ? WAIT : DONE;
   }
   if (job.kind === 'dig') return nextDigStep(robot, job, view);
+  if (job.kind === 'prepare') return nextPrepareStep(robot, job, view);
   if (job.kind === 'charge') {
     if (position !== job.charger) return leg({ goal: job.charger, startCharging: true });
     return robot.charging && robot.batteryPercent < view.options.chargeUntilPercent ? WAIT : DONE;
@@ -145,6 +149,27 @@ function nextDigStep(robot: RobotFacts, job: DigJob, view: WorkView): NextStep {
   if (carried) return dropStep(carried, view.blockerColumnFor(job.column), view);
   if (view.blockersLeftFor(job.retrievalId) < 2) return DONE;
   return leg(pickTopLeg(robot.serial, job.column, view));
+}
+
+/**
+ * Bin preparation (see PrepareJob): blockers go to a nearby column, the bin itself to a
+ * column near its port; done once the bin is on top of its column within
+ * `prepareNearPortCells` of the port or set down elsewhere, or when its request no longer
+ * waits for it.
+ */
+function nextPrepareStep(robot: RobotFacts, job: PrepareJob, view: WorkView): NextStep {
+  const carried = view.binOnRobot(robot.serial);
+  if (carried === job.binId) return dropStep(job.binId, view.preparedColumnFor(job.portId, view.positionOf(robot.serial)), view);
+  if (carried) return dropStep(carried, view.blockerColumnFor(job.column), view);
+  const location = view.location(job.binId);
+  if (location.kind !== 'column' || !view.visitWaits(job.retrievalId)) return DONE;
+  // Moved off its column already (set down near the port): prepared. Only the column the job
+  // holds is ever dug; the retrieval may take the bin from where it was set down.
+  const column = view.grid.index(location.x, location.y);
+  if (column !== job.column) return DONE;
+  const near = view.distance(view.port(job.portId).cell, column) <= view.options.prepareNearPortCells;
+  if (view.depthFromTop(job.binId) === 0 && near) return DONE;
+  return leg(pickTopLeg(robot.serial, column, view));
 }
 
 /**

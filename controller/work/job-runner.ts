@@ -57,6 +57,7 @@ export class JobRunner {
       ports.get(job.portId)!.retrievalsUnderway++;
       requests.started(requests.visit(job.id));
     }
+    if (job.kind === 'prepare') claims.lockForDig(job.column, job.id);
     this.advance(robot);
   }
 
@@ -162,7 +163,7 @@ export class JobRunner {
         this.finish(robot);
         continue;
       }
-      const needed = job.kind === 'dig' ? job.column : job.kind === 'park' ? job.cell : job.kind === 'charge' ? job.charger : undefined;
+      const needed = job.kind === 'dig' || job.kind === 'prepare' ? job.column : job.kind === 'park' ? job.cell : job.kind === 'charge' ? job.charger : undefined;
       if (needed !== undefined && cells.has(needed)) this.giveBack(robot);
     }
   }
@@ -209,6 +210,7 @@ export class JobRunner {
 
   /** The robot has no job any more: its busy time is counted and its machine told. */
   private leaveJob(robot: RobotRecord): void {
+    if (robot.job?.kind === 'prepare') this.core.claims.unlockDig(robot.job.column, robot.job.id);
     const now = this.core.clock.now();
     if (robot.busySinceMs !== null) robot.busyMs += now - robot.busySinceMs;
     robot.busySinceMs = null;

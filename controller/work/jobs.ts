@@ -5,7 +5,7 @@
  * to a cell, then optionally pick or drop a bin there. The next leg is derived from where the bin
  * is now, so a job resumes correctly after any interruption, a controller restart included.
  */
-export type Job = RetrieveJob | ReturnJob | DigJob | ChargeJob | ParkJob | TakeBackWaitJob;
+export type Job = RetrieveJob | ReturnJob | DigJob | PrepareJob | ChargeJob | ParkJob | TakeBackWaitJob;
 
 export interface RetrieveJob {
   readonly kind: 'retrieve';
@@ -40,6 +40,25 @@ export interface DigJob {
   /** The retrieval this dig helps. */
   readonly retrievalId: string;
   /** The column dug. */
+  readonly column: number;
+  readonly queuedAtMs: number;
+}
+
+/**
+ * Bin preparation: while robots are free, a queued retrieval's bin is dug up to the top of its
+ * stack (blockers set aside nearby) and, when its column is far from its port, moved onto a
+ * column near the port; the retrieval, once its port has room, is then a short lift and
+ * drive. Holds the bin's column (a dig lock) until the bin is lifted or the job ends; the
+ * retrieval starts only once it is let go.
+ */
+export interface PrepareJob {
+  readonly kind: 'prepare';
+  readonly id: string;
+  /** The queued retrieval whose bin is prepared (its visit's id). */
+  readonly retrievalId: string;
+  readonly binId: string;
+  readonly portId: string;
+  /** The column the bin was in when the job started (the one it locks). */
   readonly column: number;
   readonly queuedAtMs: number;
 }

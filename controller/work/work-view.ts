@@ -1,6 +1,6 @@
 import type { CoreServices } from '../core-services.ts';
 import type { RobotRecord } from '../fleet/robot-record.ts';
-import { chooseBlockerColumn, type ColumnChoiceContext } from './column-choice.ts';
+import { chooseBlockerColumn, chooseDropColumn, type ColumnChoiceContext } from './column-choice.ts';
 import type { WorkView } from './job-decisions.ts';
 import type { RetrieveJob } from './jobs.ts';
 import type { Slotting } from './slotting.ts';
@@ -51,6 +51,11 @@ export function createWorkView(core: CoreServices, queue: WorkQueue, slotting: S
     blockersLeftFor: (retrievalId) => fleet.blockersLeftFor(retrievalId),
     blockerColumnFor: (dugCell) => chooseBlockerColumn(columnContext(), dugCell),
     returnColumnFor: (binId, from) => slotting.returnColumn(columnContext(), from, inventory.contents(binId)),
+    // Near the port, but not where robots queue for it or come and go (no bin is dropped there).
+    preparedColumnFor: (portId, from) => {
+      const portCell = ports.get(portId)!.cell;
+      return chooseDropColumn(columnContext(), (cell) => 3 * grid.manhattan(cell, portCell) + grid.manhattan(cell, from) + (zones.area.has(cell) ? 20 : 0), (cell) => zones.zone.has(cell));
+    },
     /**
      * Why a retrieval cannot go on now and may not for long: its bin's column (or, with the bin on
      * its way, its port's cell) held by a stuck robot, or its column in doubt. Undefined if it can.
