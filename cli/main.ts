@@ -74,6 +74,7 @@ ${IDENTITIES_USAGE}${AUDIT_USAGE}${SIM_BOARD_USAGE}  gridline scenario [--seed N
                                         the default facility for H simulated hours at full speed
   gridline bench grid [--hours H] [--seed N]
                                         the controller on a 100 x 100 grid, 1,000 robots, 20 ports
+      (both: --prepare-look-ahead N, bin preparation N queued retrievals ahead per port; 0 off)
   gridline bench lorr PROBLEM.json [--steps N] [--plan-time-limit-ms L] [--output OUT.json]
                      [--entry pibt|greedy]
                                         a League of Robot Runners 2024 problem under the start kit's
@@ -105,6 +106,7 @@ const OPTIONS = {
   sku: { type: 'string' },
   qty: { type: 'string' },
   line: { type: 'string', multiple: true },
+  'prepare-look-ahead': { type: 'string' },
   priority: { type: 'string' },
   due: { type: 'string' },
   bin: { type: 'string' },
