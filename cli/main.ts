@@ -7,6 +7,7 @@ import { runBenchLorr } from './commands/bench-lorr.ts';
 import { runBenchBridge } from './commands/bench-bridge.ts';
 import { runBenchConsole } from './commands/bench-console.ts';
 import { runBenchBroker } from './commands/bench-broker.ts';
+import { runBenchWms } from './commands/bench-wms.ts';
 import { runLorrProblem } from './commands/lorr-problem.ts';
 import { runScenario } from './commands/scenario.ts';
 import { runBridge } from './commands/bridge.ts';
@@ -87,6 +88,9 @@ ${IDENTITIES_USAGE}${AUDIT_USAGE}${SIM_BOARD_USAGE}  gridline scenario [--seed N
                                         what authorisation costs the embedded broker: N robot
                                         states (200,000) from R robots (50) with access control
                                         and without, K rounds (3) alternating; messages/s, ratio
+  gridline bench wms [--count N] [--seed S]
+                                        an order wave: N mixed requests (2,000) from WMS clients over
+                                        the real broker within 2 s; reply time p50/p95/p99/max
   gridline bench lorr-problem FROM.json --team-size N [--seed S] [--out-dir DIR]
                                         the same problem with N robots on seeded random free cells
 `;
@@ -193,7 +197,8 @@ export async function main(argv: string[]): Promise<number> {
         if (sub === 'bridge') return await runBenchBridge(parsed.values);
         if (sub === 'console') return await runBenchConsole(parsed.values);
         if (sub === 'broker') return await runBenchBroker(parsed.values);
-        process.stderr.write(`gridline: unknown benchmark "${sub ?? ''}"; try: gridline bench scenario, grid, lorr, lorr-problem, bridge, console or broker\n`);
+        if (sub === 'wms') return await runBenchWms(parsed.values);
+        process.stderr.write(`gridline: unknown benchmark "${sub ?? ''}"; try: gridline bench scenario, grid, lorr, lorr-problem, bridge, console, broker or wms\n`);
         return 2;
       default:
         process.stderr.write(`gridline: unknown command "${command}"\n\n${USAGE}`);

@@ -8,6 +8,7 @@ import { PortServerLink } from '../protocol/console/links.ts';
 import { ConsoleServerLink } from '../protocol/console/console-links.ts';
 import { defaultControllerOptions, type ControllerOptions } from './controller-options.ts';
 import { internalErrorReason } from './error-boundary.ts';
+import { WmsIntake } from './gateway/wms-intake.ts';
 import { WmsGateway } from './gateway/wms-gateway.ts';
 import { PortScreenGateway } from './gateway/port-screen-gateway.ts';
 import { ConsoleGateway } from './gateway/console-gateway.ts';
@@ -97,7 +98,9 @@ export async function startController(start: ControllerStartOptions): Promise<Ru
   );
   robotLink.onFactsheet(boundary.wrap('robot link', (serial, factsheet) => controller.edge.onFactsheet(serial, factsheet)));
   robotLink.onInvalidMessage(boundary.wrap('robot link', (topic, errors) => controller.edge.onInvalidMessage(topic, errors)));
-  wmsLink.onRequest(boundary.wrap('wms link', (clientId, parsed) => gateway.handle(clientId, parsed), (error, clientId, parsed) => gateway.recover(clientId, parsed, error)));
+  // Requests that arrive together are kept with one commit (a wave of orders: see WmsIntake).
+  const wmsIntake = new WmsIntake(gateway, store, boundary, clock);
+  wmsLink.onRequest((clientId, parsed) => wmsIntake.receive(clientId, parsed));
   portLink.onConfirm(boundary.wrap((portId) => `port ${portId}`, (portId, result) => portScreens.handle(portId, result), (error, portId, result) => portScreens.recover(portId, result, error)));
   consoleLink.onCommand(boundary.wrap('console', (command) => void consoleGateway.handle(command), (error, command) => consoleGateway.recover(command, error)));
 

@@ -183,24 +183,39 @@ describe('WMS gateway: internal errors', () => {
     await w.running.stop();
   });
 
-  it('ends an accepted pick that fails while starting with one failed event, its stock released', async () => {
+  it('keeps nothing of a pick that fails while starting: INTERNAL_ERROR, its stock released, and the same request sent again is handled as new', async () => {
     const w = await rig();
     vi.spyOn(w.core, 'queueVisit').mockImplementationOnce(() => {
       throw new Error('injected: queue broken');
     });
     const [reply] = w.ask('wms-a', pick('o-1', 2));
-    expect(reply).toMatchObject({ type: 'accepted', requestId: 'o-1' });
-    const events = w.clients.get('wms-a')!.events;
-    const terminal = events.filter((e) => e.type !== 'progress');
-    expect(terminal).toEqual([expect.objectContaining({ type: 'failed', requestId: 'o-1', reason: 'internal error: injected: queue broken', picked: [] })]);
-    expect(w.store.getRequest('o-1')).toMatchObject({ status: 'terminal' });
+    expect(reply).toMatchObject({ type: 'rejected', requestId: 'o-1', code: 'INTERNAL_ERROR', reason: 'internal error: injected: queue broken; nothing was changed, the request may be sent again' });
+    expect(w.clients.get('wms-a')!.events).toEqual([]);
+    expect(w.store.getRequest('o-1')).toBeUndefined();
     expect(w.core.requests.size).toBe(0);
     expect(w.core.inventory.reservations()).toEqual([]);
     expect(w.core.queuedJobCount).toBe(0);
     w.consistent();
-    // A repeat gets the same reply; the status says why it failed.
     expect(w.ask('wms-a', pick('o-1', 2))[0]).toMatchObject({ type: 'accepted', requestId: 'o-1' });
-    expect(w.ask('wms-a', { type: 'status', requestId: 's-1', targetRequestId: 'o-1' })[0]).toMatchObject({ status: { state: 'failed', reason: 'internal error: injected: queue broken' } });
+    expect(w.core.requests.get('o-1')).toBeDefined();
     await w.running.stop();
   });
 });
+
+describe('WMS gateway: an order wave', () => {
+  it('handles requests that arrive together as one group, kept with one commit, answered in the order sent', async () => {
+    const w = await rig();
+    const groups = vi.spyOn(w.store, 'applyGroup');
+    const replies = w.ask('wms-a', pick('w-1'), { type: 'putaway', requestId: 'w-2', sku: 'S1', quantity: 1 }, { type: 'pick', requestId: 'w-3', lines: [{ sku: 'NOPE', quantity: 1 }] }, pick('w-4'));
+    expect(groups).toHaveBeenCalledTimes(1);
+    expect(groups.mock.calls[0]![0]).toHaveLength(4);
+    expect(replies.map((r) => `${r.type} ${r.requestId}`)).toEqual(['accepted w-1', 'accepted w-2', 'rejected w-3', 'accepted w-4']);
+    // Each saw the ones before it: both picks hold their own reservation.
+    expect(w.core.inventory.reservationsOfRequest('w-1')).toHaveLength(1);
+    expect(w.core.inventory.reservationsOfRequest('w-4')).toHaveLength(1);
+    expect([...w.core.requests.all()].map((r) => r.requestId)).toEqual(['w-1', 'w-2', 'w-4']);
+    w.consistent();
+    await w.running.stop();
+  });
+});
+

@@ -29,7 +29,7 @@ export interface WmsOutput {
 type ProgressRecord = Extract<WmsEventDraft, { type: 'progress' }> & { done: { sku: string; quantity: number }[]; doneLines?: { line: number; quantity: number }[] };
 
 /** The request being handled: what of it is already kept and sent, for `recover`. */
-interface Turn {
+export interface Turn {
   readonly requestId: string | null;
   /** Its record is in the store (committed). */
   recorded: boolean;
@@ -76,9 +76,17 @@ export class WmsGateway implements RequestPublisher {
     this.shuttingDown = true;
   }
 
-  handle(clientId: string, parsed: ParseWmsRequestResult): void {
+  /** Handles one request; returns its turn (what was kept and answered), for `recover`. */
+  handle(clientId: string, parsed: ParseWmsRequestResult): Turn {
     const requestId = parsed.ok ? parsed.request.requestId : parsed.requestId;
-    this.turn = { requestId, recorded: false, replied: false, touched: [] };
+    const turn: Turn = { requestId, recorded: false, replied: false, touched: [] };
+    this.turn = turn;
+    this.dispatch(clientId, parsed);
+    return turn;
+  }
+
+  private dispatch(clientId: string, parsed: ParseWmsRequestResult): void {
+    const requestId = parsed.ok ? parsed.request.requestId : parsed.requestId;
     const key = parsed.ok ? canonicalRequestKey(parsed.request) : ''; // '' is no request's key
     const earlier = parsed.ok ? this.store.getRequest(parsed.request.requestId) : undefined;
     // A repeat (a client retrying after a lost reply) gets its first answer, over the rate limit
@@ -116,9 +124,9 @@ export class WmsGateway implements RequestPublisher {
    * it started ends with a `failed` event, and it is answered: with its reply if that was kept
    * but not sent, else with an INTERNAL_ERROR rejection (nothing of it was kept).
    */
-  recover(clientId: string, parsed: ParseWmsRequestResult, error: Error): void {
+  recover(clientId: string, parsed: ParseWmsRequestResult, error: Error, handled?: Turn): void {
     const requestId = parsed.ok ? parsed.request.requestId : parsed.requestId;
-    const turn = this.turn?.requestId === requestId ? this.turn : { requestId, recorded: false, replied: false, touched: [] };
+    const turn = handled ?? (this.turn?.requestId === requestId ? this.turn : { requestId, recorded: false, replied: false, touched: [] });
     this.turn = null;
     const reason = internalErrorReason(error);
     try {
@@ -154,8 +162,9 @@ export class WmsGateway implements RequestPublisher {
     if (target.status === 'terminal') return this.reject(clientId, request.requestId, 'NOT_CANCELLABLE', `"${request.targetRequestId}" has already ended`);
     const refusal = this.requests.whyNotCancellable(request.targetRequestId);
     if (refusal) return this.reject(clientId, request.requestId, refusal.code, refusal.reason);
+    const turn = this.turn;
     this.keep(clientId, request, key, this.acceptedReply(request), () => {
-      this.turn?.touched.push(request.targetRequestId);
+      turn?.touched.push(request.targetRequestId);
       this.requests.cancel(request.targetRequestId, request.requestId);
     });
   }
@@ -222,16 +231,19 @@ export class WmsGateway implements RequestPublisher {
   }
 
   /**
-   * Accepts a pick or putaway: its record, its reply and the stock `plan` reserves are kept in
-   * one batch; once that is durable the reply goes out and the request starts.
+   * Accepts a pick or putaway: its record, its reply, the stock `plan` reserves and its start
+   * (in the book, its retrievals queued, its first progress) are kept in one batch, so the
+   * next request handled sees it (in a group commit, before this one is durable); once that is
+   * durable the reply goes out, then the progress.
    */
   private accept(clientId: string, request: PickRequest | PutawayRequest, key: string, acceptance: Acceptance): void {
+    const turn = this.turn;
     this.store.applyBatch(() => {
       const active = acceptance.plan();
-      this.keep(clientId, request, key, this.acceptedReply(request), () => {
-        this.turn?.touched.push(active.requestId);
-        this.requests.start(active);
-      });
+      this.keep(clientId, request, key, this.acceptedReply(request));
+      // Ended by `recover` if what follows fails once the request is kept (if it is not, nothing is ended).
+      turn?.touched.push(active.requestId);
+      this.requests.start(active);
     });
   }
 
@@ -241,10 +253,15 @@ export class WmsGateway implements RequestPublisher {
    */
   private keep(clientId: string, request: WmsRequest, key: string, reply: WmsReplyDraft, then?: () => void): void {
     const built = this.out.buildReply(reply);
+    // Run once durable: in a group commit (WmsIntake) that is after later requests were handled.
+    const turn = this.turn;
     const recorded = () => {
-      if (this.turn) this.turn.recorded = true;
+      if (turn) turn.recorded = true;
     };
-    const replied = () => this.send(clientId, built);
+    const replied = () => {
+      this.out.sendReply(clientId, built);
+      if (turn) turn.replied = true;
+    };
     this.store.keepRequest({ requestId: request.requestId, clientId, type: request.type, canonicalKey: key, body: request, status: 'accepted', acceptedAtMs: this.clock.now(), reply }, recorded, replied, ...(then ? [then] : []));
   }
 
@@ -256,14 +273,17 @@ export class WmsGateway implements RequestPublisher {
     this.answer(clientId, { type: 'rejected', requestId, code, reason });
   }
 
-  /** Sends a reply that needs nothing kept (a rejection, a repeat's stored reply). */
+  /**
+   * Sends a reply that needs nothing kept (a rejection, a repeat's stored reply): in a group
+   * commit once the requests before it are durable, so a client's replies keep their order.
+   */
   private answer(clientId: string, reply: WmsReplyDraft): void {
-    this.send(clientId, this.out.buildReply(reply));
-  }
-
-  private send(clientId: string, reply: WmsReply): void {
-    this.out.sendReply(clientId, reply);
-    if (this.turn) this.turn.replied = true;
+    const built = this.out.buildReply(reply);
+    const turn = this.turn;
+    this.store.afterCommit(() => {
+      this.out.sendReply(clientId, built);
+      if (turn) turn.replied = true;
+    });
   }
 
   /** An accepted pick or putaway whose handling broke off ends `failed` (unless it has ended), its stock released. */

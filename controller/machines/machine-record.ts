@@ -12,6 +12,8 @@ import { createActor, type Actor, type AnyStateMachine, type EventFromLogic, typ
 export class MachineRecord<TMachine extends AnyStateMachine> {
   /** The current snapshot: read it freely; only `send` and `restore` move it. */
   snapshot: SnapshotFrom<TMachine>;
+  /** Told after every change of the snapshot (a send or a restore): an index kept beside it. */
+  onChange: (() => void) | null = null;
   private actor: Actor<TMachine>;
   private readonly input: InputFrom<TMachine> | undefined;
 
@@ -28,6 +30,7 @@ export class MachineRecord<TMachine extends AnyStateMachine> {
   send(event: EventFromLogic<TMachine>): void {
     this.actor.send(event);
     this.snapshot = this.actor.getSnapshot();
+    this.onChange?.();
   }
 
   /** The state now, to put back with `restore`. */
@@ -41,6 +44,7 @@ export class MachineRecord<TMachine extends AnyStateMachine> {
     this.actor = createActor(this.machine, { snapshot: captured, input: this.input } as never);
     this.actor.start();
     this.snapshot = this.actor.getSnapshot();
+    this.onChange?.();
   }
 }
 

@@ -87,6 +87,8 @@ export class RequestBook {
   private readonly visits = new Map<string, Visit>();
   /** The running requests' visits per bin, in the order their requests were added. */
   private readonly byBin = new Map<string, Visit[]>();
+  /** The running requests' visits not done nor cancelled, per port (a port's load, for choosing one). */
+  private readonly openAtPort = new Map<string, Set<Visit>>();
 
   add(request: ActiveRequest): void {
     if (this.requests.has(request.requestId)) throw new Error(`request ${request.requestId} is already active`);
@@ -96,7 +98,21 @@ export class RequestBook {
       const ofBin = this.byBin.get(visit.binId);
       if (ofBin) ofBin.push(visit);
       else this.byBin.set(visit.binId, [visit]);
+      visit.lifecycle.onChange = () => this.countOpen(visit);
+      this.countOpen(visit);
     }
+  }
+
+  /** Visits of running requests at the port that are not done nor cancelled. */
+  openVisitsAt(portId: string): number {
+    return this.openAtPort.get(portId)?.size ?? 0;
+  }
+
+  private countOpen(visit: Visit): void {
+    let open = this.openAtPort.get(visit.portId);
+    if (!open) this.openAtPort.set(visit.portId, (open = new Set()));
+    if (visit.state === 'done' || visit.state === 'cancelled') open.delete(visit);
+    else open.add(visit);
   }
 
   get(requestId: string): ActiveRequest | undefined {
@@ -119,6 +135,8 @@ export class RequestBook {
     this.requests.delete(requestId);
     for (const visit of request.visits) {
       this.visits.delete(visit.visitId);
+      visit.lifecycle.onChange = null;
+      this.openAtPort.get(visit.portId)?.delete(visit);
       const ofBin = this.byBin.get(visit.binId);
       if (!ofBin) continue;
       const left = ofBin.filter((v) => v !== visit);

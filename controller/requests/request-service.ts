@@ -171,9 +171,18 @@ export class RequestService {
     };
   }
 
-  /** An accepted request starts: it is in the book, its visits queued. */
+  /**
+   * An accepted request starts: it is in the book, its visits queued. In a batch (the one
+   * that keeps the request), all of it is taken back if the batch rolls back.
+   */
   start(active: ActiveRequest): void {
-    this.deps.book.add(active);
+    const { book, stock } = this.deps;
+    book.add(active);
+    stock.onRollback(() => {
+      this.deps.dropQueuedRetrievals(active.requestId);
+      this.cutoffWatch.delete(active.requestId);
+      book.remove(active.requestId);
+    });
     if (active.dueAtMs !== undefined) this.cutoffWatch.set(active.requestId, active);
     this.publish(active.requestId, { stage: 'queued' });
     for (const visit of active.visits) {
@@ -416,9 +425,8 @@ export class RequestService {
     const open = ofMode.filter((p) => p.takesVisits);
     const candidates = open.length > 0 ? open : ofMode;
     if (candidates.length === 0) return { code: 'PORT_UNAVAILABLE', reason: `no port is open for ${mode}` };
-    const load = new Map(candidates.map((p) => [p.id, 0]));
-    for (const request of this.deps.book.all()) for (const visit of request.visits) if (load.has(visit.portId) && visit.state !== 'done' && visit.state !== 'cancelled') load.set(visit.portId, load.get(visit.portId)! + 1);
-    const best = candidates.reduce((a, b) => (load.get(b.id)! < load.get(a.id)! ? b : a));
+    const load = (port: PortStation) => this.deps.book.openVisitsAt(port.id);
+    const best = candidates.reduce((a, b) => (load(b) < load(a) ? b : a));
     return { id: best.id, cell: best.cell };
   }
 

@@ -12,6 +12,7 @@ import type {
 } from '../inventory/types.ts';
 import { migrate } from './schema.ts';
 import { AuditLog } from './audit-log.ts';
+import { Batches } from './batches.ts';
 import { OperatorStateTable } from './operator-state-table.ts';
 import { StoreError } from './store-error.ts';
 
@@ -103,25 +104,6 @@ function locationOf(row: BinRow): BinLocation {
   }
 }
 
-/** What a running batch owes memory if it rolls back, and the world once it commits. */
-interface BatchFrame {
-  readonly undo: (() => void)[];
-  readonly afterCommit: (() => void)[];
-}
-
-/** Runs every action even if some throw; returns what they threw. */
-function runAll(actions: readonly (() => void)[]): unknown[] {
-  const failures: unknown[] = [];
-  for (const action of actions) {
-    try {
-      action();
-    } catch (error) {
-      failures.push(error);
-    }
-  }
-  return failures;
-}
-
 function parseJson(text: string | null): unknown {
   return text === null ? null : JSON.parse(text);
 }
@@ -150,7 +132,7 @@ export class SqliteStore {
   /** What operators set that outlives a restart. */
   readonly operatorState: OperatorStateTable;
   /** The batches running (applyBatch), innermost last. */
-  private readonly frames: BatchFrame[] = [];
+  private readonly batches: Batches;
 
   /**
    * Opens (creating if needed) the store at `filename`, or ':memory:' for tests. Throws
@@ -171,6 +153,7 @@ export class SqliteStore {
       throw error;
     }
     const db = this.db;
+    this.batches = new Batches(db);
     this.audit = new AuditLog(db);
     this.operatorState = new OperatorStateTable(db);
     this.statements = {
@@ -221,46 +204,26 @@ export class SqliteStore {
   }
 
   /**
-   * Runs `fn` in one transaction: all its writes commit together or none do. Nests: a batch
-   * inside another that throws takes back its own writes only. What `fn` registers keeps the
-   * rest in step with the store: `onRollback` undoes a change in memory if the writes are
-   * taken back, `afterCommit` runs once they are durable (a message that reports them).
-   * Throws what `fn` threw, after the undoing (an AggregateError if an undo failed too).
+   * Runs `fn` in one transaction: all its writes commit together or none do; nests (see
+   * Batches.apply). `onRollback` and `afterCommit` keep memory and the world in step with it.
    */
   applyBatch<T>(fn: () => T): T {
-    const frame: BatchFrame = { undo: [], afterCommit: [] };
-    this.frames.push(frame);
-    let result: T;
-    try {
-      result = this.db.transaction(fn)();
-    } catch (error) {
-      this.frames.pop();
-      const failures = runAll(frame.undo.reverse());
-      if (failures.length > 0) throw new AggregateError([error, ...failures], 'a batch was rolled back, but its changes in memory could not all be undone');
-      throw error;
-    }
-    this.frames.pop();
-    const outer = this.frames.at(-1);
-    if (outer) {
-      outer.undo.push(...frame.undo);
-      outer.afterCommit.push(...frame.afterCommit);
-    } else {
-      const failures = runAll(frame.afterCommit);
-      if (failures.length > 0) throw failures[0];
-    }
-    return result;
+    return this.batches.apply(fn);
+  }
+
+  /** Runs the steps in one transaction, one commit for all (see Batches.group). */
+  applyGroup(steps: readonly (() => void)[], failed: (index: number, error: unknown) => void): void {
+    this.batches.group(steps, failed);
   }
 
   /** Registers the undoing of a change in memory made with the current batch's writes; nothing outside a batch. */
   onRollback(undo: () => void): void {
-    this.frames.at(-1)?.undo.push(undo);
+    this.batches.onRollback(undo);
   }
 
   /** Runs `action` once the current batch has committed (at once outside a batch); dropped if it rolls back. */
   afterCommit(action: () => void): void {
-    const frame = this.frames.at(-1);
-    if (frame) frame.afterCommit.push(action);
-    else action();
+    this.batches.afterCommit(action);
   }
 
   /** A pragma's value, for diagnostics and tests (e.g. 'journal_mode' -> 'wal'). */

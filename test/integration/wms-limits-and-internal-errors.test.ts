@@ -103,11 +103,13 @@ describe('an internal error in each kind of handler', () => {
     });
     expect(r.ask({ type: 'pick', requestId: 'o-1', lines: [{ sku, quantity: 2 }] })).toMatchObject({ type: 'rejected', code: 'INTERNAL_ERROR' });
     expect(core.inventory.reservationsOfRequest('o-1')).toEqual([]);
-    vi.spyOn(core, 'queueVisit').mockImplementationOnce(() => {
-      throw new Error('injected: queue broken');
+    // Kept, but its reply fails to go out: it is answered all the same, then ends failed.
+    const out = (r.f.controller.gateway as unknown as { out: { sendReply: (...args: unknown[]) => void } }).out;
+    vi.spyOn(out, 'sendReply').mockImplementationOnce(() => {
+      throw new Error('injected: reply lost');
     });
     expect(r.ask({ type: 'pick', requestId: 'o-2', lines: [{ sku, quantity: 2 }] })).toMatchObject({ type: 'accepted' });
-    expect(r.terminalEventsOf('o-2')).toEqual([expect.objectContaining({ type: 'failed', reason: 'internal error: injected: queue broken', picked: [] })]);
+    expect(r.terminalEventsOf('o-2')).toEqual([expect.objectContaining({ type: 'failed', reason: 'internal error: injected: reply lost', picked: [] })]);
     expect(storeState(r.f.controller.store)).toEqual(memoryState(core));
     expect(core.alarms.map((a) => a.source)).toEqual(['wms link', 'wms link']);
     // Sent again, the first is handled as new and completes; the second gets its kept reply.
