@@ -211,6 +211,7 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
     onOrderSent: (serial, order) => checker?.checkOrder(clock.now() - startedMs, serial, order),
     ...(options.profiler ? { profiler: options.profiler } : {}),
     ...(identities ? { identities: identities.store } : {}),
+    brokerStats: () => broker?.stats() ?? null,
   });
   const core = controller.controller;
 

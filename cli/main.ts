@@ -13,6 +13,7 @@ import { runScenario } from './commands/scenario.ts';
 import { runBridge } from './commands/bridge.ts';
 import { IDENTITIES_USAGE, runIdentities } from './commands/identities.ts';
 import { AUDIT_USAGE, runAudit } from './commands/audit.ts';
+import { REPORT_USAGE, runReport } from './commands/report.ts';
 import { runSimBoard, SIM_BOARD_OPTIONS, SIM_BOARD_USAGE } from './commands/sim-board.ts';
 import { UsageError } from './errors.ts';
 import { StoreError } from '../controller/store/store-error.ts';
@@ -68,7 +69,7 @@ Usage:
     both log in with --password-file FILE or GRIDLINE_PASSWORD; beside a facility, its
     --data DIR (default ./data) holds the passwords of its own parts; --ca FILE trusts the
     site CA for an mqtts:// broker
-${IDENTITIES_USAGE}${AUDIT_USAGE}${SIM_BOARD_USAGE}  gridline scenario [--seed N] [--duration S] [--robots N] [--requests-per-hour N]
+${IDENTITIES_USAGE}${AUDIT_USAGE}${REPORT_USAGE}${SIM_BOARD_USAGE}  gridline scenario [--seed N] [--duration S] [--robots N] [--requests-per-hour N]
                                         run the facility in-process on a simulated clock and print
                                         the event log's hash, KPIs and invariant results
   gridline bench scenario [--hours H] [--seed N]
@@ -142,6 +143,8 @@ const OPTIONS = {
   'client-id': { type: 'string' },
   role: { type: 'string' },
   out: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
   host: { type: 'string' },
   'websockets-port': { type: 'string' },
   limit: { type: 'string' },
@@ -185,6 +188,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runIdentities(sub, parsed.positionals[2], parsed.values);
       case 'audit':
         return await runAudit(parsed.values);
+      case 'report':
+        return await runReport(parsed.values);
       case 'sim':
         if (sub === 'board') return await runSimBoard(parsed.values);
         process.stderr.write(`gridline: unknown sim command "${sub ?? ''}"; try: gridline sim board\n`);

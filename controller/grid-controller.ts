@@ -1,3 +1,4 @@
+import { AlarmBook, MAX_ALARMS_KEPT, type ControllerAlarm } from './alarms.ts';
 import type { Urgency } from './work/urgency.ts';
 import type { ConfirmedLine } from '../protocol/console/port-messages.ts';
 import type { Clock, TimerHandle } from '../protocol/clock.ts';
@@ -39,6 +40,7 @@ import { WorkQueue } from './work/work-queue.ts';
 
 export type { RobotCommandPort } from './robot-edge/robot-edge.ts';
 export type { VisitObserver } from './requests/visit-observer.ts';
+export type { ControllerAlarm } from './alarms.ts';
 export type { RobotView } from './fleet/fleet.ts';
 export type { OperatorOutcome, OutcomeListener } from './operator/operator-commands.ts';
 
@@ -53,13 +55,7 @@ export interface CycleProfiler {
   record(ms: number): void;
 }
 
-export interface ControllerAlarm {
-  atMs: number;
-  source: string;
-  message: string;
-}
 
-const MAX_ALARMS_KEPT = 1000;
 
 /**
  * The controller, composed of its rooms (see controller/README.md): robot reports, picker
@@ -71,9 +67,8 @@ export class GridController {
   readonly grid: GridMap;
   readonly traffic: Traffic;
   readonly ports = new Map<string, PortStation>();
-  /** The most recent alarms, at most MAX_ALARMS_KEPT; `alarmCount` counts all ever raised. */
-  readonly alarms: ControllerAlarm[] = [];
-  alarmCount = 0;
+  /** Alarms: the latest in memory, every one in the store once `keepAlarmsIn` gave it one. */
+  readonly alarmBook = new AlarmBook();
   /** Where every internal error of the controller and of its message handlers ends (main.ts wires the links through it). */
   readonly boundary = new ErrorBoundary((source, message) => this.alarm(source, message));
   /** Read side of the inventory; every change goes through `stock`, which commits it. */
@@ -97,7 +92,8 @@ export class GridController {
   private operatorKeeper: OperatorStateKeeper | null = null;
   /** What the rooms share. */
   private readonly core: CoreServices;
-  private readonly kpi: KpiRecorder;
+  /** What the KPIs are computed from (kpi.ts). */
+  readonly kpiRecorder: KpiRecorder;
   private readonly zones: PortZones;
   private nextId = 1;
   private timer: TimerHandle | null = null;
@@ -125,14 +121,14 @@ export class GridController {
     this.facility = new Facility((frozen) => this.traffic.setFrozen(frozen));
     const robotLogic = robotMachine.provide({ actions: robotEffects({ alarm, traffic: this.traffic, edge: this.edge }, () => this.legs) });
     this.fleet = new Fleet(this.edge, this.traffic, this.inventory, this.ports, options, robotLogic);
-    this.kpi = new KpiRecorder(clock.now());
+    this.kpiRecorder = new KpiRecorder(clock.now());
     this.requestService = new RequestService({
       book: requests, stock, inventory: this.inventory, ports: this.ports, clock, bins: this, maxUnitsPerBin: options.maxUnitsPerBin,
       newId: (prefix) => this.newId(prefix),
       queueVisit: (visit, urgency) => this.queueVisit(visit, urgency),
       dropQueuedRetrievals: (requestId) => this.jobs.dropQueuedRetrievals(requestId),
-      requestFinished: (request, completed) => this.kpi.requestFinished(request, completed, clock.now()),
-      typicalRequestMs: () => this.kpi.typicalRequestMs(),
+      requestFinished: (request, completed) => this.kpiRecorder.requestFinished(request, completed, clock.now()),
+      typicalRequestMs: () => this.kpiRecorder.typicalRequestMs(),
     });
     const core: CoreServices = {
       layout, options, clock, grid: this.grid, stock, inventory: this.inventory, requests: this.requestService, edge: this.edge, ports: this.ports, zones: this.zones,
@@ -151,7 +147,7 @@ export class GridController {
     this.desk = new PortDesk(core, this.jobs, slotting);
     this.holds = new RobotHolds(core, this.legs, this.jobs);
     this.fleetWait = new FleetWait(fleetSerials(layout), options.fleetWaitMs, clock, alarm);
-    this.reports = new RobotReports(core, this.legs, this.jobs, this.holds, this.desk, stops, this.kpi, view, (serial) => this.fleetWait.placed(serial));
+    this.reports = new RobotReports(core, this.legs, this.jobs, this.holds, this.desk, stops, this.kpiRecorder, view, (serial) => this.fleetWait.placed(serial));
     this.motion = new FleetMotion(this.fleet, this.traffic, this.ports, this.jobs, this.legs, clock);
     this.operator = new OperatorCommands(core, stops, this.jobs, this.legs, this.allocation, (serial) => this.fleet.register(serial));
     this.edge.listen({
@@ -367,13 +363,28 @@ export class GridController {
 
   kpis(): KpiSnapshot {
     const now = this.clock.now();
-    return this.kpi.snapshot({ nowMs: now, ports: [...this.ports.values()], robotCount: this.fleet.size, busyMs: this.fleet.busyMs(now), openRequests: this.requests.size });
+    return this.kpiRecorder.snapshot({ nowMs: now, ports: [...this.ports.values()], robotCount: this.fleet.size, busyMs: this.fleet.busyMs(now), openRequests: this.requests.size });
   }
 
   alarm(source: string, message: string): void {
-    this.alarmCount++;
-    this.alarms.push({ atMs: this.clock.now(), source, message });
-    if (this.alarms.length > MAX_ALARMS_KEPT) this.alarms.shift();
+    this.alarmBook.raise(this.clock.now(), source, message);
+  }
+
+  /** The most recent alarms, oldest first, at most MAX_ALARMS_KEPT (alarms.ts). */
+  get alarms(): readonly ControllerAlarm[] {
+    return this.alarmBook.latest;
+  }
+
+  /** Alarms raised since start, all told. */
+  get alarmCount(): number {
+    return this.alarmBook.count;
+  }
+
+  /** An operator (`by`) acknowledged an alarm. */
+  acknowledgeAlarm(id: number, by: string): OperatorOutcome {
+    const result = this.alarmBook.acknowledge(id, this.clock.now(), by);
+    if (!result.ok) return { ok: false, code: 'UNKNOWN_ALARM', message: `alarm ${id} is not among the latest ${MAX_ALARMS_KEPT}` };
+    return { ok: true, message: result.alreadyBy ? `alarm ${id} was already acknowledged by ${result.alreadyBy}` : `alarm ${id} acknowledged` };
   }
 
   // ---------------------------------------------------------------- composition

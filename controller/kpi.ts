@@ -69,6 +69,10 @@ export class KpiRecorder {
   /** Picks whose loads were checked: the robot named the bin, or only showed it held one. */
   private readonly loadChecks = { verified: 0, unverified: 0 };
   private readonly cutoffs = { withCutoff: 0, onTime: 0 };
+  /** Request times, seconds, since the last `takeIntervalTimes` (a KPI sample's interval). */
+  private intervalTimesS: number[] = [];
+  /** Told each request time, seconds, as it is recorded (the metrics' histogram). */
+  onRequestTime: ((seconds: number) => void) | null = null;
 
   constructor(private readonly startedAtMs: number) {}
 
@@ -78,10 +82,20 @@ export class KpiRecorder {
    */
   requestFinished(request: { acceptedAtMs: number; dueAtMs?: number | undefined }, completed: boolean, nowMs: number): void {
     this.completedRequests++;
-    insertSorted(this.requestTimesS, (nowMs - request.acceptedAtMs) / 1000);
+    const seconds = (nowMs - request.acceptedAtMs) / 1000;
+    insertSorted(this.requestTimesS, seconds);
+    this.intervalTimesS.push(seconds);
+    this.onRequestTime?.(seconds);
     if (request.dueAtMs === undefined) return;
     this.cutoffs.withCutoff++;
     if (completed && nowMs <= request.dueAtMs) this.cutoffs.onTime++;
+  }
+
+  /** The request times, seconds, recorded since the last call (in the order recorded). */
+  takeIntervalTimes(): number[] {
+    const times = this.intervalTimesS;
+    this.intervalTimesS = [];
+    return times;
   }
 
   /** The median request time so far, clock ms (0 while none has ended). */

@@ -8,6 +8,9 @@ import { PortServerLink } from '../protocol/console/links.ts';
 import { ConsoleServerLink } from '../protocol/console/console-links.ts';
 import { defaultControllerOptions, type ControllerOptions } from './controller-options.ts';
 import { internalErrorReason } from './error-boundary.ts';
+import { FacilityMetrics, type BrokerStats } from './metrics/facility-metrics.ts';
+import { KpiSampler } from './kpi-history.ts';
+import type { WmsOutput } from './gateway/wms-gateway.ts';
 import { WmsIntake } from './gateway/wms-intake.ts';
 import { WmsGateway } from './gateway/wms-gateway.ts';
 import { PortScreenGateway } from './gateway/port-screen-gateway.ts';
@@ -38,6 +41,8 @@ export interface ControllerStartOptions {
   identities?: IdentityStore;
   /** Wall-clock ms for the audit log's entries (the facility's clock may run faster); Date.now when absent. */
   wallClockMs?: () => number;
+  /** The embedded broker's traffic, for /metrics; absent with an external broker. */
+  brokerStats?: () => BrokerStats | null;
 }
 
 export interface RunningController {
@@ -48,6 +53,10 @@ export interface RunningController {
   readonly store: SqliteStore;
   /** Open requests found in the store at start and planned again. */
   readonly resumed: { resumed: number; failed: number };
+  /** The site's figures in Prometheus text (/metrics). */
+  readonly metrics: FacilityMetrics;
+  /** Takes the KPI samples the store keeps (the console's charts, gridline report). */
+  readonly kpiSampler: KpiSampler;
   stop(): Promise<void>;
 }
 
@@ -72,9 +81,34 @@ export async function startController(start: ControllerStartOptions): Promise<Ru
         sendInstantActions: robotLink.sendInstantActions.bind(robotLink),
       }
     : robotLink;
-  const controller = new GridController(layout, new StoredInventory(inventory, store), new RequestBook(), commands, clock, options, start.profiler);
+  // Every control cycle's wall time goes to /metrics (and to a benchmark's own profiler, if given).
+  let metrics: FacilityMetrics | null = null;
+  const profiler: CycleProfiler = {
+    now: start.profiler ? () => start.profiler!.now() : () => performance.now(),
+    record: (ms) => {
+      metrics?.cycle(ms);
+      start.profiler?.record(ms);
+    },
+  };
+  const controller = new GridController(layout, new StoredInventory(inventory, store), new RequestBook(), commands, clock, options, profiler);
+  metrics = new FacilityMetrics(controller, start.brokerStats);
+  const facilityMetrics = metrics;
+  controller.kpiRecorder.onRequestTime = (seconds) => facilityMetrics.requestFinished(seconds);
   const wmsLink = new WmsServerLink(bus, clock, { site: options.site, maxRequestBytes: options.maxWmsPayloadBytes });
-  const gateway = new WmsGateway(controller, store, wmsLink, clock);
+  // What goes out to the WMS is counted for /metrics.
+  const wmsOut: WmsOutput = {
+    buildReply: (reply) => wmsLink.buildReply(reply),
+    buildEvent: (event) => wmsLink.buildEvent(event),
+    sendReply: (clientId, reply) => {
+      wmsLink.sendReply(clientId, reply);
+      facilityMetrics.reply(reply);
+    },
+    sendEvent: (clientId, event) => {
+      wmsLink.sendEvent(clientId, event);
+      facilityMetrics.event(event);
+    },
+  };
+  const gateway = new WmsGateway(controller, store, wmsOut, clock);
   const portLink = new PortServerLink(bus, clock, { site: options.site });
   const portScreens = new PortScreenGateway(controller, portLink);
   const consoleLink = new ConsoleServerLink(bus, clock, { site: options.site });
@@ -100,7 +134,10 @@ export async function startController(start: ControllerStartOptions): Promise<Ru
   robotLink.onInvalidMessage(boundary.wrap('robot link', (topic, errors) => controller.edge.onInvalidMessage(topic, errors)));
   // Requests that arrive together are kept with one commit (a wave of orders: see WmsIntake).
   const wmsIntake = new WmsIntake(gateway, store, boundary, clock);
-  wmsLink.onRequest((clientId, parsed) => wmsIntake.receive(clientId, parsed));
+  wmsLink.onRequest((clientId, parsed) => {
+    facilityMetrics.request(parsed.ok ? parsed.request.requestId : parsed.requestId, parsed.ok ? parsed.request.type : undefined);
+    wmsIntake.receive(clientId, parsed);
+  });
   portLink.onConfirm(boundary.wrap((portId) => `port ${portId}`, (portId, result) => portScreens.handle(portId, result), (error, portId, result) => portScreens.recover(portId, result, error)));
   consoleLink.onCommand(boundary.wrap('console', (command) => void consoleGateway.handle(command), (error, command) => consoleGateway.recover(command, error)));
 
@@ -108,15 +145,21 @@ export async function startController(start: ControllerStartOptions): Promise<Ru
   await Promise.all([robotLink.start(), wmsLink.start(), portLink.start(), consoleLink.start()]);
   // What operators set before a restart (stop, pauses, service, closed ports, blocked cells) holds again.
   controller.keepOperatorStateIn(store.operatorState);
+  controller.alarmBook.keepIn(store.alarms);
   controller.start();
   consoleGateway.start();
+  const kpiSampler = new KpiSampler(controller, store.kpiHistory, clock);
+  kpiSampler.start();
   return {
     controller,
     gateway,
     console: consoleGateway,
     store,
     resumed,
+    metrics: facilityMetrics,
+    kpiSampler,
     async stop() {
+      kpiSampler.stop();
       gateway.beginShutdown();
       consoleGateway.stop();
       controller.stop();

@@ -79,6 +79,11 @@ export async function runStart(values: CommandArgs): Promise<number> {
         identities: facility.identities!.store,
         ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
         auditLog: (limit) => facility.controller.store.audit.entries(limit),
+        metrics: () => facility.controller.metrics.render(),
+        kpiHistory: (hours) => {
+          const now = facility.clock.now();
+          return facility.controller.store.kpiHistory.samplesBetween(now - hours * 3_600_000, now + 1);
+        },
         ...(facility.broker ? { mqttStream: facility.broker.handleStream } : {}),
       });
     } catch (error) {

@@ -19,6 +19,8 @@ export interface EmbeddedBroker {
   handleStream(stream: Duplex, request: IncomingMessage, vouched?: Identity): void;
   /** Checks identities and topics; null for a broker started with `access: 'anonymous'`. */
   readonly access: BrokerAccess | null;
+  /** Its traffic: messages clients published since it started, and clients connected now (/metrics). */
+  stats(): { published: number; clients: number };
   close(): Promise<void>;
 }
 
@@ -47,6 +49,11 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const host = options.host ?? '127.0.0.1';
   const broker = await Aedes.createBroker();
   keepRetainedInOrder(broker);
+  let published = 0;
+  // Clients' messages only: the broker's own ($SYS, wills it publishes) have no client.
+  broker.on('publish', (_packet, client) => {
+    if (client) published++;
+  });
   const access = options.access === 'anonymous' ? null : new BrokerAccess(options.access);
   access?.install(broker);
   const serve = (stream: Duplex, address: string, request?: IncomingMessage) => {
@@ -97,6 +104,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       serve(stream, `${request.socket.remoteAddress} (console WebSocket)`, request);
     },
     access,
+    stats: () => ({ published, clients: broker.connectedClients }),
     async close() {
       await stopBroker();
       // Connected clients keep a server open; aedes.close() has ended them.

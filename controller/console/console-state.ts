@@ -99,7 +99,7 @@ export class ConsoleStateBuilder {
       },
       requests: this.requests(),
       alarms: c.alarms.slice(-MAX_CONSOLE_ALARMS).map(
-        (a): ConsoleAlarm => ({ at: new Date(a.atMs).toISOString(), source: clip(a.source, 100), message: clip(a.message, 2000) }),
+        (a): ConsoleAlarm => ({ id: a.id, at: new Date(a.atMs).toISOString(), source: clip(a.source, 100), severity: a.severity, message: clip(a.message, 2000), acknowledgedBy: a.acknowledged ? clip(a.acknowledged.by, 64) : null }),
       ),
     };
   }

@@ -147,7 +147,7 @@ export class ConsoleGateway {
     let deferred = false;
     // The robots' outcome may come in a robot's state: an error in answering it is the console's
     // (answered by recover), not that robot's.
-    const result = this.run(command, (outcome) =>
+    const result = this.run(command, user, (outcome) =>
       this.controller.boundary.run(
         'console',
         () => {
@@ -201,7 +201,7 @@ export class ConsoleGateway {
    * Runs a command: its reply, or 'awaiting robots' when `verified` will get the outcome (a
    * stop, a pause or their end; refused at once, e.g. an unknown robot, it replies at once).
    */
-  private run(command: ConsoleCommand, verified: OutcomeListener): Omit<ConsoleReplyDraft, 'commandId'> | 'awaiting robots' {
+  private run(command: ConsoleCommand, user: string, verified: OutcomeListener): Omit<ConsoleReplyDraft, 'commandId'> | 'awaiting robots' {
     const c = this.controller;
     const awaiting = (outcome: OperatorOutcome) => (outcome.ok ? 'awaiting robots' : answer(outcome));
     switch (command.type) {
@@ -229,6 +229,8 @@ export class ConsoleGateway {
         return this.queryColumn(command.x, command.y);
       case 'clearQuarantine':
         return answer(c.clearQuarantine(command.binId));
+      case 'acknowledgeAlarm':
+        return answer(c.acknowledgeAlarm(command.alarmId, user));
     }
   }
 

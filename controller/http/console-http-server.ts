@@ -17,6 +17,8 @@ import type { Duplex } from 'node:stream';
 import { createWebSocketStream, WebSocketServer, type WebSocket } from 'ws';
 import type { Identity } from '../security/identities.ts';
 import type { IdentityStore } from '../security/identity-store.ts';
+import { EXPOSITION_CONTENT_TYPE } from '../metrics/prometheus.ts';
+import { spendVerifyTime, verifyPassword } from '../security/password-hash.ts';
 import { ConsoleSessions, type ConsoleSession } from './console-sessions.ts';
 
 export interface ConsoleHttpOptions {
@@ -37,6 +39,10 @@ export interface ConsoleHttpOptions {
   tls?: { cert: string; key: string };
   /** The newest entries of the operators' audit log, newest first, for GET /audit. */
   auditLog?: (limit: number) => unknown[];
+  /** The site's figures in Prometheus text, for GET /metrics. */
+  metrics?: () => string;
+  /** KPI samples of the last `hours` (at most 24), oldest first, for GET /kpi-history?hours=H. */
+  kpiHistory?: (hours: number) => unknown;
 }
 
 export interface ConsoleHttpServer {
@@ -50,13 +56,15 @@ export const SESSION_COOKIE = 'gridline_session';
 /** Pages and files anyone may fetch: the login page, the benchmark page and the built code (no facility data in them). */
 const PUBLIC_PATHS = /^\/(login\.html|bench\.html|assets\/.*|favicon\.ico)$/;
 const MAX_LOGIN_BODY_BYTES = 4096;
+/** Who may read /metrics with HTTP Basic auth: a site's monitoring, and people. */
+const METRICS_ROLES: ReadonlySet<string> = new Set(['monitor', 'viewer', 'operator', 'supervisor']);
 /** How often open WebSockets are checked against their sessions (expired, logged out, identity changed), ms. */
 const SESSION_CHECK_MS = 2_000;
 const PAGE_HEADERS = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
-  // The pages talk only to this server (config.json, /session, /audit, /mqtt): not to another broker.
+  // The pages talk only to this server (config.json, /session, /audit, /kpi-history, /mqtt): not to another broker.
   'content-security-policy': "frame-ancestors 'none'; connect-src 'self'",
 };
 
@@ -104,6 +112,8 @@ export async function startConsoleHttpServer(options: ConsoleHttpOptions): Promi
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'text/plain; charset=utf-8', 'only GET, HEAD and POST\n');
     if (PUBLIC_PATHS.test(url.pathname)) return serveFile(request, response, url);
+    // A site's monitoring scrapes with HTTP Basic auth (a monitor identity, or a person's); a person's browser with its session.
+    if (url.pathname === '/metrics' && request.headers.authorization?.startsWith('Basic ')) return metricsWithBasicAuth(request, response);
     const session = sessions.lookup(sessionToken(request));
     if (!session) {
       if (url.pathname === '/' || url.pathname.endsWith('.html')) {
@@ -118,12 +128,36 @@ export async function startConsoleHttpServer(options: ConsoleHttpOptions): Promi
       const mqttUrl = `${options.tls ? 'wss' : 'ws'}://${request.headers.host ?? `${options.host}:${address().port}`}/mqtt`;
       return send(response, 200, CONTENT_TYPES['.json']!, JSON.stringify({ mqttUrl, site: options.site, user }));
     }
+    if (url.pathname === '/metrics' || url.pathname === '/kpi-history') {
+      if (session.identity.role === 'port') return send(response, 403, 'text/plain; charset=utf-8', 'port screens do not read the facility\'s figures\n');
+      if (url.pathname === '/metrics') return sendMetrics(response);
+      const hours = Math.min(24, Math.max(0.1, Number(url.searchParams.get('hours') ?? 1) || 1));
+      return send(response, 200, CONTENT_TYPES['.json']!, JSON.stringify(options.kpiHistory?.(hours) ?? []));
+    }
     if (url.pathname === '/audit') {
       if (session.identity.role === 'port') return send(response, 403, 'text/plain; charset=utf-8', 'port screens do not read the audit log\n');
       const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get('limit') ?? 100) || 100));
       return send(response, 200, CONTENT_TYPES['.json']!, JSON.stringify(options.auditLog?.(limit) ?? []));
     }
     return serveFile(request, response, url);
+  }
+
+  function sendMetrics(response: ServerResponse): void {
+    if (!options.metrics) return send(response, 404, 'text/plain; charset=utf-8', 'no metrics here\n');
+    send(response, 200, EXPOSITION_CONTENT_TYPE, options.metrics());
+  }
+
+  async function metricsWithBasicAuth(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const decoded = Buffer.from(request.headers.authorization!.slice('Basic '.length), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const name = colon < 0 ? '' : decoded.slice(0, colon);
+    const record = options.identities.get(name);
+    const ok = record !== undefined && METRICS_ROLES.has(record.role) ? await verifyPassword(decoded.slice(colon + 1), record.passwordHash) : (await spendVerifyTime(decoded), false);
+    if (!ok) {
+      response.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Basic realm="gridline metrics"', 'cache-control': 'no-store' });
+      return void response.end('a monitor identity (or a person\'s) and its password, please\n');
+    }
+    sendMetrics(response);
   }
 
   async function login(request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -16,7 +16,7 @@ import type { RobotStops } from './robot-stops.ts';
  */
 export type OperatorOutcome =
   | { ok: true; message: string; robots?: StopOutcome[] }
-  | { ok: false; code: 'UNKNOWN_ROBOT' | 'UNKNOWN_PORT' | 'UNKNOWN_BIN' | 'OUTSIDE_GRID' | 'NOT_ALLOWED'; message: string };
+  | { ok: false; code: 'UNKNOWN_ROBOT' | 'UNKNOWN_PORT' | 'UNKNOWN_BIN' | 'UNKNOWN_ALARM' | 'OUTSIDE_GRID' | 'NOT_ALLOWED'; message: string };
 
 /** Called once with a stop's or pause's outcome once every robot has confirmed it or its time ran out. */
 export type OutcomeListener = (outcome: OperatorOutcome) => void;

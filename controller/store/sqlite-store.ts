@@ -14,6 +14,8 @@ import { migrate } from './schema.ts';
 import { AuditLog } from './audit-log.ts';
 import { Batches } from './batches.ts';
 import { OperatorStateTable } from './operator-state-table.ts';
+import { AlarmTable } from './alarm-table.ts';
+import { KpiHistoryTable } from './kpi-history-table.ts';
 import { StoreError } from './store-error.ts';
 
 /** File name of the store inside the controller's data directory. */
@@ -131,6 +133,10 @@ export class SqliteStore {
   readonly audit: AuditLog;
   /** What operators set that outlives a restart. */
   readonly operatorState: OperatorStateTable;
+  /** Every alarm raised, and its acknowledgement. */
+  readonly alarms: AlarmTable;
+  /** KPI samples over time (the console's charts, gridline report). */
+  readonly kpiHistory: KpiHistoryTable;
   /** The batches running (applyBatch), innermost last. */
   private readonly batches: Batches;
 
@@ -156,6 +162,8 @@ export class SqliteStore {
     this.batches = new Batches(db);
     this.audit = new AuditLog(db);
     this.operatorState = new OperatorStateTable(db);
+    this.alarms = new AlarmTable(db);
+    this.kpiHistory = new KpiHistoryTable(db);
     this.statements = {
       countBins: db.prepare('SELECT COUNT(*) AS n FROM bins').pluck(),
       insertBin: db.prepare(

@@ -119,7 +119,16 @@ export const consoleKpisSchema = z.object({
   loadsUnverified: z.int().min(0),
 });
 
-export const consoleAlarmSchema = z.object({ at: timestampSchema, source: z.string().max(100), message: z.string().max(2000) });
+export const consoleAlarmSchema = z.object({
+  /** The alarm's id, for acknowledging it. */
+  id: z.int().min(1),
+  at: timestampSchema,
+  source: z.string().max(100),
+  severity: z.enum(['critical', 'warning', 'info']),
+  message: z.string().max(2000),
+  /** Who acknowledged it, or null while no one has. */
+  acknowledgedBy: z.string().max(64).nullable(),
+});
 
 /** Retained on `console/state`, every `consoleStatePeriodMs` (default 500 ms of clock time). */
 export const consoleStateSchema = z.object({
@@ -154,6 +163,7 @@ export const consoleCommandSchema = z.discriminatedUnion('type', [
   z.object({ commandId: idSchema, type: z.literal('unblockCell'), x: z.int().min(0), y: z.int().min(0) }),
   z.object({ commandId: idSchema, type: z.literal('queryColumn'), x: z.int().min(0), y: z.int().min(0) }),
   z.object({ commandId: idSchema, type: z.literal('clearQuarantine'), binId: idSchema }),
+  z.object({ commandId: idSchema, type: z.literal('acknowledgeAlarm'), alarmId: z.int().min(1) }),
 ]);
 
 /** A column's bins, bottom first, for `queryColumn`. */
@@ -185,7 +195,7 @@ export const robotStopOutcomeSchema = z.object({
 export const consoleReplySchema = z.object({
   commandId: z.string().max(64),
   ok: z.boolean(),
-  code: z.enum(['OK', 'INVALID_COMMAND', 'UNKNOWN_ROBOT', 'UNKNOWN_PORT', 'UNKNOWN_BIN', 'OUTSIDE_GRID', 'NOT_ALLOWED', 'INTERNAL_ERROR']),
+  code: z.enum(['OK', 'INVALID_COMMAND', 'UNKNOWN_ROBOT', 'UNKNOWN_PORT', 'UNKNOWN_BIN', 'UNKNOWN_ALARM', 'OUTSIDE_GRID', 'NOT_ALLOWED', 'INTERNAL_ERROR']),
   message: z.string().max(2000),
   column: columnDetailSchema.optional(),
   robots: z.array(robotStopOutcomeSchema).max(100_000).optional(),

@@ -7,6 +7,7 @@ import { launchChromium } from '../../cli/chromium.ts';
 import { connectMqttBus } from '../../protocol/bus/mqtt-bus.ts';
 import type { MessageBus } from '../../protocol/bus/message-bus.ts';
 import { REPO_ROOT, runGridline, type RunningProcess } from '../support/processes.ts';
+import { parsePrometheusText } from '../support/prometheus-text.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 interface RobotState {
@@ -42,6 +43,7 @@ describe('the operator console in a browser, with logins', () => {
   let bus: MessageBus | undefined;
   let consoleUrl = '';
   let brokerUrl = '';
+  let observerPassword = '';
   let robotCount = 0;
   const passwords = new Map<string, string>();
   const latest = new Map<string, RobotState>();
@@ -50,7 +52,7 @@ describe('the operator console in a browser, with logins', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     // Added before the first start, which still creates the facility's parts and its console users.
     const added = runGridline(['identities', 'add', OBSERVER, '--role', 'monitor', '--data', dataDir]);
-    const observerPassword = (await added.waitForLine(/^password: (\S+)$/, 30_000))[1]!;
+    observerPassword = (await added.waitForLine(/^password: (\S+)$/, 30_000))[1]!;
     expect(await added.exited).toBe(0);
 
     facility = runGridline(['start', '--port', '0', '--console-port', '0', '--data', dataDir, '--no-wms', '--manual-ports', 'P1', '--speed', '2']);
@@ -209,6 +211,46 @@ describe('the operator console in a browser, with logins', () => {
     expect(await screen.getByTestId('login-note').textContent()).toBe('Your session has ended: log in again.');
     await port.context.close();
     await page!.screenshot({ path: path.join(SCREENSHOTS, '7-after-pick.png') });
+  }, 180_000);
+
+  it('shows the KPI trends as charts, and serves /metrics as Prometheus text whose counters move', async () => {
+    const p = page!;
+    for (const id of ['throughput', 'utilisation', 'requestTime', 'onTime']) expect(await p.locator(`[data-testid="trend-${id}"]`).count(), id).toBe(1);
+    // A sample is kept each facility minute (30 s here, at twice real time); the chart draws it once reloaded.
+    await expect
+      .poll(
+        async () => {
+          await p.getByTestId('trends-1h').click();
+          await expect.poll(() => p.getByTestId('trends-status').getAttribute('data-state'), { timeout: 10_000 }).toBe('loaded');
+          return Number(await p.locator('[data-testid="trend-throughput"]').getAttribute('data-points'));
+        },
+        { timeout: 120_000, interval: 3_000 },
+      )
+      .toBeGreaterThan(0);
+    expect(await p.locator('[data-testid="trend-throughput"] polyline').count()).toBeGreaterThan(0);
+    await p.getByTestId('trends').screenshot({ path: path.join(SCREENSHOTS, '8-trends.png') });
+
+    // A site's monitoring scrapes with HTTP Basic auth as a monitor identity.
+    const scrape = async () => {
+      const response = await fetch(`${consoleUrl}metrics`, { headers: { authorization: `Basic ${Buffer.from(`${OBSERVER}:${observerPassword}`).toString('base64')}` } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+      return parsePrometheusText(await response.text());
+    };
+    const before = await scrape();
+    expect(before.sum('gridline_wms_replies_total', { type: 'pick', outcome: 'accepted' })).toBeGreaterThanOrEqual(1);
+    expect(before.sum('gridline_wms_requests_ended_total', { outcome: 'completed' })).toBeGreaterThanOrEqual(1);
+    expect(before.sum('gridline_robots', { state: 'idle' }) + before.sum('gridline_robots', { state: 'working' })).toBe(robotCount);
+    const query = runGridline(['wms', 'inventory', '--sku', 'SKU-00002', '--broker', brokerUrl, '--data', dataDir, '--id', 'console-e2e-inventory']);
+    expect(await query.exited).toBe(0);
+    const after = await scrape();
+    expect(after.sum('gridline_wms_replies_total')).toBe(before.sum('gridline_wms_replies_total') + 1);
+    expect(after.sum('gridline_broker_messages_total')).toBeGreaterThan(before.sum('gridline_broker_messages_total'));
+    expect(after.sum('gridline_control_cycle_seconds_count')).toBeGreaterThan(before.sum('gridline_control_cycle_seconds_count'));
+    expect((await fetch(`${consoleUrl}metrics`, { headers: { authorization: `Basic ${Buffer.from(`${OBSERVER}:wrong`).toString('base64')}` } })).status).toBe(401);
+    expect((await fetch(`${consoleUrl}metrics`)).status).toBe(401);
+    // A person's session reads it too.
+    expect((await supervisorContext!.request.get(`${consoleUrl}metrics`)).status()).toBe(200);
   }, 180_000);
 
   it("made no page ask the broker for anything outside its user's rules", () => {

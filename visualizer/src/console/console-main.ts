@@ -1,3 +1,5 @@
+import { TrendsPanel } from '../panels/trends-panel.ts';
+import { parseKpiHistory } from '../view-model/kpi-charts.ts';
 import '../styles/console.css';
 import { loadConfig } from '../config/console-config.ts';
 import { BrokerConnection } from '../mqtt/broker-connection.ts';
@@ -96,8 +98,12 @@ async function main(): Promise<void> {
     return answer.ok ? parseAudit(answer.json) : { ok: false, error: answer.error };
   });
   const quarantine = new QuarantinePanel(actions);
-  const alarms = new AlarmsPanel();
-  side.append(details.element, commandLog.element, audit.element, kpis.element, robotList.element, requests.element, quarantine.element, alarms.element);
+  const alarms = new AlarmsPanel(actions);
+  const trends = new TrendsPanel(async (hours) => {
+    const answer = await getJson(`kpi-history?hours=${hours}`);
+    return answer.ok ? parseKpiHistory(answer.json) : { ok: false, error: answer.error };
+  });
+  side.append(details.element, commandLog.element, audit.element, kpis.element, trends.element, robotList.element, requests.element, quarantine.element, alarms.element);
 
   const { mqttUrl, site } = config.config;
   const model = new ConsoleViewModel({ site, user: signedIn.name, commandIdPrefix: newCommandIdPrefix(), queryColumns: refusal('queryColumn') === null });

@@ -1,7 +1,13 @@
 import type { ConsoleViewModel } from '../view-model/console-view-model.ts';
+import { commandButton } from './command-button.ts';
+import type { ConsoleActions } from './console-actions.ts';
 import { formatTime, h, panel, setText } from './dom.ts';
 
-/** The controller's alarms, newest first, and the messages this console could not read. */
+/**
+ * The controller's alarms, newest first (`alarm-{id}`, `data-severity`), each with who
+ * acknowledged it or an "Acknowledge" control (`alarm-ack-{id}`), and the messages this
+ * console could not read.
+ */
 export class AlarmsPanel {
   readonly element: HTMLElement;
   private readonly list: HTMLElement;
@@ -10,7 +16,7 @@ export class AlarmsPanel {
   private shownAlarms = '';
   private shownBad = -1;
 
-  constructor() {
+  constructor(private readonly actions: ConsoleActions) {
     const { section, body } = panel('Alarms', 'alarms');
     this.list = h('ol', { className: 'alarm-list' });
     this.bad = h('div', { className: 'bad-messages', testId: 'bad-messages', text: 'Bad messages: 0' });
@@ -21,13 +27,27 @@ export class AlarmsPanel {
 
   update(vm: ConsoleViewModel): void {
     const alarms = vm.alarms;
-    const signature = alarms.length === 0 ? '' : `${alarms.length}|${alarms[alarms.length - 1]!.at}|${alarms[alarms.length - 1]!.message}`;
+    const signature = alarms.map((a) => `${a.id}:${a.acknowledgedBy ?? ''}`).join('|');
     if (signature !== this.shownAlarms) {
       this.shownAlarms = signature;
       this.list.replaceChildren(
         ...(alarms.length === 0
           ? [h('li', { className: 'none', text: 'No alarms' })]
-          : [...alarms].reverse().map((a) => h('li', {}, h('time', { text: formatTime(a.at) }), h('span', { className: 'source', text: a.source }), h('span', { text: a.message })))),
+          : [...alarms].reverse().map((a) => {
+              const item = h(
+                'li',
+                { testId: `alarm-${a.id}`, className: `severity-${a.severity}${a.acknowledgedBy ? ' acknowledged' : ''}` },
+                h('time', { text: formatTime(a.at) }),
+                h('span', { className: 'severity', text: a.severity }),
+                h('span', { className: 'source', text: a.source }),
+                h('span', { className: 'message', text: a.message }),
+                a.acknowledgedBy
+                  ? h('span', { className: 'ack', text: `acknowledged by ${a.acknowledgedBy}` })
+                  : commandButton(this.actions, { testId: `alarm-ack-${a.id}`, text: 'Acknowledge', className: 'quiet' }, { type: 'acknowledgeAlarm', alarmId: a.id }),
+              );
+              item.dataset['severity'] = a.severity;
+              return item;
+            })),
       );
     }
     if (vm.versions.bad !== this.shownBad) {

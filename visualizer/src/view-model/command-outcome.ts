@@ -79,6 +79,8 @@ export function commandWhat(command: ConsoleCommand): string {
       return `query column (${command.x}, ${command.y})`;
     case 'clearQuarantine':
       return `clear quarantine of bin ${command.binId}`;
+    case 'acknowledgeAlarm':
+      return `acknowledge alarm ${command.alarmId}`;
   }
 }
 
