@@ -60,7 +60,7 @@ export class Allocation {
         movers.push(robot);
       }
     }
-    if (idle.length > 0 && this.queue.size > 0) this.assignQueued(idle);
+    if (this.queue.size > 0) this.assignQueued(idle);
     this.assignDigHelpers(idle);
     if (idle.length > 0 && this.queue.size > 0) this.preparation.assign(idle);
     // Idle robots never stay on or next to a port, nor where robots queue for one, nor on a dug column.
@@ -78,8 +78,21 @@ export class Allocation {
       .sort((a, b) => jobRank(a.job) - jobRank(b.job) || (b.job.kind === 'retrieve' && a.job.kind === 'retrieve' ? compareUrgency(a.job, b.job) : 0) || a.job.queuedAtMs - b.job.queuedAtMs || a.index - b.index);
     const taken = new Set<Job>();
     const activeRobots = this.core.fleet.activeRobots();
+    const preparers = this.preparers();
     for (const { job } of order) {
-      if (idle.length === 0) break;
+      // A retrieval whose bin is being prepared goes to the robot preparing it, once its port takes it.
+      const preparer = job.kind === 'retrieve' ? preparers.get(job.id) : undefined;
+      if (preparer) {
+        if (job.kind === 'retrieve' && this.portTakesRetrieval(job.portId, activeRobots)) {
+          this.jobs.handOver(preparer, job);
+          taken.add(job);
+        }
+        continue;
+      }
+      if (idle.length === 0) {
+        if (preparers.size === 0) break;
+        continue;
+      }
       const target = this.startableAt(job, activeRobots);
       if (target === undefined) continue;
       const robot = idle.splice(this.core.fleet.nearestTo(target, idle), 1)[0]!;
@@ -107,18 +120,34 @@ export class Allocation {
       if (waitedMs < options.takeBackWaitMs && fleet.deliverersNear(port, this.core.zones.hasLane(port.cell)) >= port.awaitingReturn.size) return undefined;
       return port.cell;
     }
-    const port = ports.get(job.portId)!;
-    if (location.kind !== 'column' || !port.takesVisits || quarantine.columnInDoubt(grid.index(location.x, location.y))) return undefined;
-    if (port.retrievalsUnderway >= options.retrievalsInFlightPerPort) return undefined;
-    // A robot with a bin for a full port waits for a robot to take a bin away from it. No
-    // circular wait: a retrieval starts only if robots stay free for returns, or if the port
-    // has room for its bin even when every retrieval under way has delivered (a lone robot).
-    const returnsStayServed = fleet.retrievalsUnderway() < activeRobots - options.robotsKeptForReturns;
-    const roomReserved = port.binsHeld + port.retrievalsUnderway < options.portCapacityBins;
-    if (!returnsStayServed && !roomReserved) return undefined;
+    if (location.kind !== 'column' || quarantine.columnInDoubt(grid.index(location.x, location.y))) return undefined;
+    if (!this.portTakesRetrieval(job.portId, activeRobots)) return undefined;
     const cell = grid.index(location.x, location.y);
     if (!claims.canDig(cell, job.id)) return undefined;
     return cell;
+  }
+
+  /**
+   * Whether one more retrieval for the port may start now: the port takes visits and has a
+   * retrieval place free. A robot with a bin for a full port waits for a robot to take a bin
+   * away from it. No circular wait: a retrieval starts only if robots stay free for returns,
+   * or if the port has room for its bin even when every retrieval under way has delivered (a
+   * lone robot).
+   */
+  private portTakesRetrieval(portId: string, activeRobots: number): boolean {
+    const { ports, fleet, options } = this.core;
+    const port = ports.get(portId)!;
+    if (!port.takesVisits || port.retrievalsUnderway >= options.retrievalsInFlightPerPort) return false;
+    const returnsStayServed = fleet.retrievalsUnderway() < activeRobots - options.robotsKeptForReturns;
+    const roomReserved = port.binsHeld + port.retrievalsUnderway < options.portCapacityBins;
+    return returnsStayServed || roomReserved;
+  }
+
+  /** Robots preparing a queued retrieval's bin, by the retrieval's id. */
+  private preparers(): Map<string, RobotRecord> {
+    const preparers = new Map<string, RobotRecord>();
+    for (const robot of this.core.fleet.all()) if (robot.job?.kind === 'prepare' && !robot.inService && !robot.hold && !robot.paused) preparers.set(robot.job.retrievalId, robot);
+    return preparers;
   }
 
   /**

@@ -42,6 +42,16 @@ export class JobRunner {
     this.queue.dropRetrieval(visitId);
   }
 
+  /**
+   * The robot preparing a retrieval's bin takes the retrieval itself (its port takes it now):
+   * the preparation ends (its column let go) and the retrieval goes on from where the bin is,
+   * once the robot's current leg is done.
+   */
+  handOver(robot: RobotRecord, retrieval: RetrieveJob): void {
+    this.leaveJob(robot);
+    this.assign(robot, retrieval);
+  }
+
   /** Gives a robot a job (queued before or not) and starts it. */
   assign(robot: RobotRecord, job: Job): void {
     const { clock, inventory, claims, grid, ports, requests } = this.core;

@@ -207,7 +207,7 @@ describe('operator commands on the default facility', () => {
     }
     expect(arrivedAtMs).toBeDefined();
     expect(w.core.inventory.binOnRobot(serial)).toBeUndefined();
-    expect(w.core.inventory.location(carried).kind).not.toBe('robot');
+    expect(w.core.inventory.location(carried)).not.toEqual({ kind: 'robot', serial });
     for (let t = 0; t < 120; t++) {
       w.f.advance(1_000);
       expect(w.view(serial)).toMatchObject({ inService: true, job: null });
