@@ -65,6 +65,10 @@ export interface ControllerOptions {
   prepareLookAhead: number;
   /** A bin on top of a column within this many moves of its port needs no preparation. */
   prepareNearPortCells: number;
+  /** Below this many available units a SKU is low (a `low` stock event), unless `lowStockUnitsBySku` names it. */
+  lowStockUnits: number;
+  /** Low-stock thresholds of particular SKUs, units. */
+  lowStockUnitsBySku: Readonly<Record<string, number>>;
   /** A drop the robot reports failed is tried on another column this many times in all. */
   maxDropAttempts: number;
   /** An idle robot whose battery is below this goes to charge, percent. */
@@ -152,6 +156,8 @@ function withDefaults(overrides: Partial<ControllerOptions>): ControllerOptions 
     robotsKeptForReturns: 1,
     prepareLookAhead: 1, // measured against 0, 2 and 4 with bench:grid and bench:scenario: the best throughput and request times
     prepareNearPortCells: 8,
+    lowStockUnits: 5,
+    lowStockUnitsBySku: {},
     maxDropAttempts: 3,
     chargeBelowPercent: 25,
     chargeCriticalPercent: 10,

@@ -11,6 +11,8 @@ import { internalErrorReason } from './error-boundary.ts';
 import { FacilityMetrics, type BrokerStats } from './metrics/facility-metrics.ts';
 import { KpiSampler } from './kpi-history.ts';
 import type { WmsOutput } from './gateway/wms-gateway.ts';
+import { StockPublisher } from './gateway/stock-publisher.ts';
+import { StockServerLink } from '../protocol/wms/stock-links.ts';
 import { WmsIntake } from './gateway/wms-intake.ts';
 import { WmsGateway } from './gateway/wms-gateway.ts';
 import { PortScreenGateway } from './gateway/port-screen-gateway.ts';
@@ -150,6 +152,9 @@ export async function startController(start: ControllerStartOptions): Promise<Ru
   consoleGateway.start();
   const kpiSampler = new KpiSampler(controller, store.kpiHistory, clock);
   kpiSampler.start();
+  // Stock levels for the WMS: a retained snapshot, changes, low stock (stock-publisher.ts).
+  const stock = new StockPublisher(controller.inventory, clock, options, new StockServerLink(bus, options.site));
+  stock.start();
   return {
     controller,
     gateway,
@@ -160,6 +165,7 @@ export async function startController(start: ControllerStartOptions): Promise<Ru
     kpiSampler,
     async stop() {
       kpiSampler.stop();
+      stock.stop();
       gateway.beginShutdown();
       consoleGateway.stop();
       controller.stop();

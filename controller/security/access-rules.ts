@@ -6,6 +6,7 @@
  */
 import { CONSOLE_TOPIC_LAYOUT } from '../../protocol/console/topics.ts';
 import { fillTopicLayout } from '../../protocol/topic-levels.ts';
+import { stockTopic } from '../../protocol/wms/stock-links.ts';
 import { WMS_TOPIC_LAYOUT } from '../../protocol/wms/topics.ts';
 import { VDA_TOPIC_LAYOUT, DEFAULT_MAJOR_VERSION } from '../../protocol/vda5050/topics.ts';
 import type { VdaTopicKind } from '../../protocol/vda5050/types.ts';
@@ -53,6 +54,7 @@ export function accessRules(identity: Identity, context: TopicContext): AccessRu
         read(wms('+', 'request')),
         write(wms('+', 'reply')),
         write(wms('+', 'event')),
+        write(stockTopic(site, '+'), true),
         read(port('+', 'portConfirm')),
         write(port('+', 'portPresentation'), true),
         write(console('consoleLayout'), true),
@@ -73,7 +75,7 @@ export function accessRules(identity: Identity, context: TopicContext): AccessRu
       ];
     }
     case 'wms':
-      return [write(wms(identity.scope, 'request')), read(wms(identity.scope, 'reply')), read(wms(identity.scope, 'event'))];
+      return [write(wms(identity.scope, 'request')), read(wms(identity.scope, 'reply')), read(wms(identity.scope, 'event')), read(stockTopic(site, '+'))];
     case 'port':
       return [read(port(identity.scope, 'portPresentation')), write(port(identity.scope, 'portConfirm'))];
     case 'viewer':

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { progressEventSchema, terminalEventSchema, wmsEventSchema } from './event-schemas.ts';
+import { lowStockSchema, stockChangeSchema, stockSnapshotSchema } from './stock-schemas.ts';
 import { acceptedReplySchema, rejectedReplySchema, wmsReplySchema } from './reply-schemas.ts';
 import {
   cancelRequestSchema,
@@ -35,6 +36,9 @@ const SCHEMAS: Record<string, { title: string; schema: z.ZodType }> = {
   'wms-event': { title: 'gridline WMS event (progress or terminal)', schema: wmsEventSchema },
   'progress-event': { title: 'gridline WMS progress event', schema: progressEventSchema },
   'terminal-event': { title: 'gridline WMS terminal event', schema: terminalEventSchema },
+  'stock-snapshot': { title: 'gridline stock snapshot (retained)', schema: stockSnapshotSchema },
+  'stock-change': { title: 'gridline stock change', schema: stockChangeSchema },
+  'low-stock': { title: 'gridline low-stock event', schema: lowStockSchema },
 };
 
 /** File name -> file text for every schema (pure: the test compares it with the files). */

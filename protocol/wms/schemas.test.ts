@@ -6,6 +6,7 @@ import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { renderSchemaFiles, SCHEMA_DIRECTORY } from './generate-schemas.ts';
+import { STOCK_TOPIC_LAYOUT } from './stock-links.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -77,12 +78,16 @@ describe('asyncapi.yaml', () => {
     expect(document['servers']).toMatchObject({ embedded: { host: '127.0.0.1:1883', protocol: 'mqtt', protocolVersion: '3.1.1' } });
   });
 
-  it('has request, reply and event channels with the clientId parameter, following the topic layout', () => {
+  it('has request, reply and event channels with the clientId parameter, and site-wide stock channels, following the topic layouts', () => {
     const channels = document['channels'] as Record<string, { address: string; parameters: Record<string, unknown> }>;
     expect(channels['request']!.address).toBe('gridline/v1/{site}/wms/{clientId}/request');
     expect(channels['reply']!.address).toBe('gridline/v1/{site}/wms/{clientId}/reply');
     expect(channels['event']!.address).toBe('gridline/v1/{site}/wms/{clientId}/event');
-    for (const channel of Object.values(channels)) expect(Object.keys(channel.parameters).sort()).toEqual(['clientId', 'site']);
+    for (const name of ['request', 'reply', 'event']) expect(Object.keys(channels[name]!.parameters).sort()).toEqual(['clientId', 'site']);
+    expect(channels['stockSnapshot']!.address).toBe(STOCK_TOPIC_LAYOUT.replace('{kind}', 'snapshot'));
+    expect(channels['stockChange']!.address).toBe(STOCK_TOPIC_LAYOUT.replace('{kind}', 'change'));
+    expect(channels['lowStock']!.address).toBe(STOCK_TOPIC_LAYOUT.replace('{kind}', 'low'));
+    for (const name of ['stockSnapshot', 'stockChange', 'lowStock']) expect(Object.keys(channels[name]!.parameters)).toEqual(['site']);
   });
 
   it('refers only to schema files that exist and to parts of itself that exist', () => {
