@@ -153,7 +153,7 @@ export async function startController(start: ControllerStartOptions): Promise<Ru
   const kpiSampler = new KpiSampler(controller, store.kpiHistory, clock);
   kpiSampler.start();
   // Stock levels for the WMS: a retained snapshot, changes, low stock (stock-publisher.ts).
-  const stock = new StockPublisher(controller.inventory, clock, options, new StockServerLink(bus, options.site));
+  const stock = new StockPublisher(controller.inventory, clock, options, new StockServerLink(bus, options.site), (work) => controller.boundary.run('stock', work));
   stock.start();
   return {
     controller,

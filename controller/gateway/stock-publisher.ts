@@ -41,6 +41,8 @@ export class StockPublisher {
     private readonly clock: Clock,
     private readonly options: StockPublisherOptions,
     private readonly out: StockOutput,
+    /** Runs each look at the stock (the controller's error boundary: a failure is an alarm, not a stop). */
+    private readonly guard: (work: () => void) => void = (work) => work(),
   ) {
     this.since = new Date(clock.now()).toISOString();
     // The levels at start are the snapshot's; SKUs already low are not reported as newly low.
@@ -52,10 +54,10 @@ export class StockPublisher {
 
   start(): void {
     if (this.timer !== null) return;
-    this.publishSnapshot();
+    this.guard(() => this.publishSnapshot());
     const tick = () => {
       this.timer = this.clock.setTimeout(tick, STOCK_CHECK_MS);
-      this.check();
+      this.guard(() => this.check());
     };
     this.timer = this.clock.setTimeout(tick, STOCK_CHECK_MS);
   }
@@ -94,10 +96,12 @@ export class StockPublisher {
   }
 
   private levels(): StockLevel[] {
+    // A store written before quantities were capped may hold more than a message can carry exactly.
+    const units = (n: number) => Math.min(Math.max(0, n), Number.MAX_SAFE_INTEGER);
     return this.inventory.knownSkus().map((sku) => ({
       sku,
-      onHand: this.inventory.stockOf(sku),
-      available: Math.max(0, this.inventory.available(sku)),
+      onHand: units(this.inventory.stockOf(sku)),
+      available: units(this.inventory.available(sku)),
       lowStockThreshold: this.options.lowStockUnitsBySku[sku] ?? this.options.lowStockUnits,
     }));
   }
