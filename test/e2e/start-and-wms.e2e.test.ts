@@ -51,7 +51,7 @@ describe('gridline start and gridline wms', () => {
     expect(pick.lines.join('\n')).toMatch(/UNKNOWN_SKU/);
     const usage = runGridline(['wms', 'pick', '--qty', '1', '--broker', brokerUrl, '--data', dataDir]);
     expect(await usage.exited).toBe(2);
-    expect(usage.lines.join('\n')).toMatch(/--sku is required/);
+    expect(usage.lines.join('\n')).toMatch(/--sku \(or --line SKU:QTY\) is required/);
   }, 30_000);
 
   async function inventoryOf(sku: string): Promise<unknown> {
