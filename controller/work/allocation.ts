@@ -80,10 +80,13 @@ export class Allocation {
     const activeRobots = this.core.fleet.activeRobots();
     const preparers = this.preparers();
     for (const { job } of order) {
-      // A retrieval whose bin is being prepared goes to the robot preparing it, once its port takes it.
+      // A retrieval whose bin is being prepared goes to the robot preparing it, once its port
+      // takes it; not while that robot carries the bin to its column near the port: the bin
+      // lands there first (a retrieval holds the dig lock of its bin's column from its start,
+      // and a bin on its way to a column has none to hold).
       const preparer = job.kind === 'retrieve' ? preparers.get(job.id) : undefined;
       if (preparer) {
-        if (job.kind === 'retrieve' && this.portTakesRetrieval(job.portId, activeRobots)) {
+        if (job.kind === 'retrieve' && this.core.inventory.binOnRobot(preparer.serial) !== job.binId && this.portTakesRetrieval(job.portId, activeRobots)) {
           this.jobs.handOver(preparer, job);
           taken.add(job);
         }

@@ -28,4 +28,21 @@ describe('bin preparation', () => {
     expect(f.checker.violations).toEqual([]);
     await f.stop();
   }, 180_000);
+
+  it('keeps a retrieval whose prepared bin is on its way to a column near the port queued until the bin has landed', async () => {
+    // Under this load (seed 6) a port takes the retrieval while its preparer carries the bin:
+    // handed over then, the retrieval held no dig lock where the bin landed, another job dug
+    // that column, and the request failed with "bin … is on robot …".
+    const f = await startFacility({ layout: await loadLayout(undefined), transport: { kind: 'in-process' }, seed: 6, wms: { requestsPerHour: 3_000, maxOpenRequests: 60 }, controller: { retrievalsInFlightPerPort: 3 }, checkEveryMs: 2_000 });
+    const core = f.controller.controller;
+    for (let s = 0; s < 10 * 60; s++) f.advance(1_000);
+    f.wms!.stop();
+    for (let s = 0; s < 30 * 60 && core.requests.size > 0; s++) f.advance(1_000);
+    const stats = f.wms!.stats();
+    expect(stats.sent).toBeGreaterThan(100);
+    expect(stats.failed).toBe(0);
+    expect(stats.completed).toBe(stats.sent);
+    expect(f.checker.violations).toEqual([]);
+    await f.stop();
+  }, 180_000);
 });
