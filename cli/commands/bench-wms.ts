@@ -1,16 +1,16 @@
+import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { percentile } from '../../controller/kpi.ts';
-import { connectMqttBus } from '../../protocol/bus/mqtt-bus.ts';
 import { SeededRandom } from '../../protocol/random.ts';
-import { WmsClientLink } from '../../protocol/wms/links.ts';
-import type { WmsReply } from '../../protocol/wms/reply-schemas.ts';
 import type { WmsRequest } from '../../protocol/wms/request-schemas.ts';
 import { numberOption, type CommandArgs } from '../errors.ts';
 import { startFacility } from '../facility.ts';
 import { loadLayout } from '../load-layout.ts';
+import type { WaveOrder, WaveProgress, WaveResult } from './bench-wms-clients.ts';
 
 /** Each client's requests, sent at once: the controller's burst allowance per client. */
 const PER_CLIENT = 100;
@@ -21,7 +21,8 @@ const REPLY_TIMEOUT_MS = 120_000;
 
 /**
  * `npm run bench:wms`: an order wave. The default facility runs over its real broker (embedded
- * aedes on loopback) at real time; WMS clients, each logged in with its own identity, send a
+ * aedes on loopback) at real time; WMS clients, each logged in with its own identity and run in
+ * a process of their own (bench-wms-clients.ts) as a WMS is a system of its own, send a
  * burst of mixed requests (picks of one to three lines, putaways, status and inventory
  * queries, cancels) within about two seconds, `PER_CLIENT` each. Prints the time from each
  * request's publish to its reply (p50, p95, p99, max), the replies by outcome, and a digest
@@ -36,50 +37,24 @@ export async function runBenchWms(values: CommandArgs): Promise<number> {
   // A store on disk, as a site runs with: every reply waits for its request to be durable.
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gridline-bench-wms-'));
   const facility = await startFacility({ layout, transport: { kind: 'mqtt', port: 0, speed: 1 }, seed, wms: false, dataDir });
+  const wmsProcess = fork(fileURLToPath(new URL('./bench-wms-clients.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
     const clients = Math.ceil(count / PER_CLIENT);
-    progress(`${layout.name}: ${count} requests from ${clients} WMS clients over ${facility.brokerUrl}, within ${WAVE_MS / 1000} s`);
-    const wave = orderWave(facility.controller.controller.inventory, count, clients, seed);
-    const sentAt = new Map<string, number>();
-    const replies = new Map<string, { reply: WmsReply; ms: number }>();
-    const links: WmsClientLink[] = [];
-    for (let c = 0; c < clients; c++) {
-      const name = `bench-wms-${c + 1}`;
-      const bus = await connectMqttBus(facility.brokerUrl!, { clientId: `gridline-${name}`, credentials: await facility.identities!.add(name, 'wms') });
-      const link = new WmsClientLink(bus, { site: facility.controller.controller.options.site, clientId: name });
-      link.onReply((reply) => {
-        const id = reply.requestId;
-        if (id == null || replies.has(id) || !sentAt.has(id)) return;
-        replies.set(id, { reply, ms: performance.now() - sentAt.get(id)! });
-      });
-      await link.start();
-      links.push(link);
-    }
-    // Each client sends its burst at its moment of the wave.
-    const started = performance.now();
-    await Promise.all(
-      links.map(async (link, c) => {
-        await sleep((WAVE_MS * c) / clients);
-        for (const request of wave[c]!) {
-          sentAt.set(request.requestId, performance.now());
-          link.send(request);
-        }
-      }),
-    );
-    const sentMs = performance.now() - started;
-    progress(`all ${count} sent in ${(sentMs / 1000).toFixed(1)} s; waiting for replies`);
-    const deadline = performance.now() + REPLY_TIMEOUT_MS;
-    let shown = 0;
-    while (replies.size < count && performance.now() < deadline) {
-      await sleep(250);
-      if (replies.size - shown >= 500) {
-        shown = replies.size;
-        progress(`${replies.size} replies`);
-      }
-    }
-    const times = [...replies.values()].map((r) => r.ms).sort((a, b) => a - b);
+    progress(`${layout.name}: ${count} requests from ${clients} WMS clients (a process of their own) over ${facility.brokerUrl}, within ${WAVE_MS / 1000} s`);
+    const order: WaveOrder = {
+      type: 'order',
+      brokerUrl: facility.brokerUrl!,
+      site: facility.controller.controller.options.site,
+      clients: await Promise.all(Array.from({ length: clients }, async (_, c) => ({ name: `bench-wms-${c + 1}`, credentials: await facility.identities!.add(`bench-wms-${c + 1}`, 'wms') }))),
+      wave: orderWave(facility.controller.controller.inventory, count, clients, seed),
+      waveMs: WAVE_MS,
+      replyTimeoutMs: REPLY_TIMEOUT_MS,
+    };
+    const result = await runWave(wmsProcess, order, progress);
+    const replies = new Map(result.replies.map((r) => [r.requestId, r]));
+    const times = result.replies.map((r) => r.ms).sort((a, b) => a - b);
     const outcomes = new Map<string, number>();
-    for (const { reply } of replies.values()) {
+    for (const { reply } of result.replies) {
       const key = reply.type === 'accepted' ? `accepted ${reply.requestType ?? ''}`.trim() : `rejected ${reply.code}`;
       outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
     }
@@ -87,16 +62,31 @@ export async function runBenchWms(values: CommandArgs): Promise<number> {
     // target's bin, which depends on timing; every other outcome depends on the wave alone.
     const accepted = [...replies].filter(([, r]) => r.reply.type === 'accepted' && r.reply.requestType !== 'cancel').map(([id]) => id).sort();
     const out = (line: string) => process.stdout.write(`${line}\n`);
-    out(`order wave: ${count} requests from ${clients} clients in ${(sentMs / 1000).toFixed(1)} s over the broker, seed ${seed}`);
+    out(`order wave: ${count} requests from ${clients} clients in ${(result.sentMs / 1000).toFixed(1)} s over the broker, seed ${seed}`);
     out(`replies                 ${replies.size} of ${count}${replies.size < count ? ` (${count - replies.size} missing after ${REPLY_TIMEOUT_MS / 1000} s)` : ''}`);
     out(`reply time              p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms, max ${(times.at(-1) ?? 0).toFixed(1)} ms (publish to reply, target p99 <= 100 ms)`);
     out(`outcomes                ${[...outcomes].sort().map(([k, n]) => `${k} ${n}`).join(', ')}`);
     out(`accepted digest         ${createHash('sha256').update(accepted.join('\n')).digest('hex').slice(0, 16)} (${accepted.length} accepted, cancels left out)`);
     return replies.size === count ? 0 : 1;
   } finally {
+    if (wmsProcess.exitCode === null) wmsProcess.kill();
     await facility.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Has the WMS process log its clients in, send the wave once all are in, and report the reply times. */
+function runWave(wmsProcess: ChildProcess, order: WaveOrder, progress: (line: string) => void): Promise<WaveResult> {
+  return new Promise((resolve, reject) => {
+    wmsProcess.on('message', (message: WaveProgress | WaveResult) => {
+      if (message.type === 'ready') wmsProcess.send({ type: 'go' });
+      else if (message.type === 'progress') progress(message.line);
+      else resolve(message);
+    });
+    wmsProcess.on('exit', (code) => reject(new Error(`the WMS clients' process ended (exit code ${code}) before it reported`)));
+    wmsProcess.on('error', reject);
+    wmsProcess.send(order);
+  });
 }
 
 /**
@@ -126,6 +116,3 @@ function orderWave(inventory: { knownSkus(): string[]; available(sku: string): n
   return wave;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
