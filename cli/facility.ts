@@ -69,6 +69,11 @@ export interface FacilityOptions {
    * a browser). The others get a simulated picker each.
    */
   manualPorts?: string[];
+  /**
+   * What the simulated people counting a bin find in it, given the units the controller records
+   * (the simulated stock is the recorded stock unless a test says otherwise): a stock difference.
+   */
+  countedUnits?: (binId: string, sku: string, recorded: number) => number;
   /** Faults on the wire of these virtual robots, by serial number (tests of the robot edge). */
   vehicleFaults?: ReadonlyMap<string, VehicleFaults>;
   /**
@@ -281,7 +286,16 @@ export async function startFacility(options: FacilityOptions): Promise<Facility>
 
   const crew = await createPickers(
     layout.ports.map((p) => p.id).filter((id) => !manualPorts.has(id)),
-    { site: controllerOptions.site, clock, seed: options.seed, connectBus: (clientId) => connect(clientId) },
+    {
+      site: controllerOptions.site,
+      clock,
+      seed: options.seed,
+      connectBus: (clientId) => connect(clientId),
+      countUnits: (binId, sku) => {
+        const recorded = core.inventory.contents(binId).find((line) => line.sku === sku)?.quantity ?? 0;
+        return options.countedUnits ? options.countedUnits(binId, sku, recorded) : recorded;
+      },
+    },
   );
 
   let wms: DemoWms | null = null;

@@ -54,6 +54,7 @@ Usage:
   gridline wms pick --sku S --qty N [--port P]        send one pick and print its events
       (--line SKU:QTY, repeated, for an order of several lines; --priority 0-9; --due ISO-TIME)
   gridline wms putaway --sku S --qty N [--bin B]      send one putaway
+  gridline wms count (--bin B | --sku S) [--port P]   count a bin, or every bin of a SKU (a cycle count)
   gridline wms status --request-id ID                 ask for a request's state
   gridline wms inventory (--sku S | --bin B)          ask where stock is
   gridline wms cancel --request-id ID                 cancel a queued request

@@ -6,7 +6,7 @@ import { brokerLogin, brokerTls } from '../broker-login.ts';
 import { COMMAND_LINE_WMS_IDENTITY } from '../facility-identities.ts';
 
 /**
- * `gridline wms pick|putaway|status|inventory|cancel`: sends one request to a running system
+ * `gridline wms pick|putaway|count|status|inventory|cancel`: sends one request to a running system
  * and prints the reply and then the events until the terminal one.
  */
 export async function runWms(sub: string | undefined, values: CommandArgs): Promise<number> {
@@ -43,7 +43,7 @@ export async function runWms(sub: string | undefined, values: CommandArgs): Prom
         if (reply.requestId !== requestId) return;
         print('reply', reply);
         if (reply.type === 'rejected') done(1);
-        else if (request.type !== 'pick' && request.type !== 'putaway') done(0);
+        else if (request.type !== 'pick' && request.type !== 'putaway' && request.type !== 'count') done(0);
       });
       link.onEvent((event) => {
         if (event.requestId !== requestId) return;
@@ -90,6 +90,10 @@ function buildRequest(sub: string | undefined, requestId: string, values: Comman
       return { type: 'pick', requestId, lines: pickLines(values), ...(port ? { port } : {}), ...(values.due ? { dueTime: String(values.due) } : {}) };
     case 'putaway':
       return { type: 'putaway', requestId, sku: text('sku'), quantity: numberOption(values, 'qty', 1, (n) => Number.isInteger(n) && n >= 1), ...(values.bin ? { binId: String(values.bin) } : {}), ...(port ? { port } : {}) };
+    case 'count':
+      if (values.sku && values.bin) throw new UsageError('wms count: give --bin or --sku, not both');
+      if (values.sku) return { type: 'count', requestId, sku: String(values.sku), ...(port ? { port } : {}) };
+      return { type: 'count', requestId, binId: text('bin'), ...(port ? { port } : {}) };
     case 'status':
       return { type: 'status', requestId, targetRequestId: text('request-id') };
     case 'cancel':
@@ -98,6 +102,6 @@ function buildRequest(sub: string | undefined, requestId: string, values: Comman
       if (values.sku) return { type: 'inventory', requestId, sku: String(values.sku) };
       return { type: 'inventory', requestId, binId: text('bin') };
     default:
-      throw new UsageError(`wms: unknown request "${sub ?? ''}"; use pick, putaway, status, inventory or cancel`);
+      throw new UsageError(`wms: unknown request "${sub ?? ''}"; use pick, putaway, count, status, inventory or cancel`);
   }
 }

@@ -143,7 +143,8 @@ function describeRequest(request: ActiveRequest, outcome: 'completed' | 'failed'
   }
   const n = request.visits.length;
   const verb = request.type === 'pick' ? 'picked' : 'put away';
-  const words = `${binsDone} of ${n} bin${n === 1 ? '' : 's'} done, ${pieces} of ${wanted} pieces ${verb}`;
+  // A count has no pieces asked for (a blind count): its bins tell its progress.
+  const words = request.type === 'count' ? `${binsDone} of ${n} bin${n === 1 ? '' : 's'} counted` : `${binsDone} of ${n} bin${n === 1 ? '' : 's'} done, ${pieces} of ${wanted} pieces ${verb}`;
   const fraction = outcome === 'completed' ? 1 : n === 0 ? 0 : Math.min(1, progress / n);
   return {
     requestId: request.requestId,

@@ -52,7 +52,8 @@ export class PortScreenGateway implements VisitObserver {
       binId: shown.binId,
       mode: shown.mode,
       lines: shown.lines.map(({ lineId, requestId, sku, quantity }) => ({ lineId, requestId, sku, quantity })),
-      contents: this.controller.inventory.contents(shown.binId),
+      // A count is blind: the person is not told what the bin should hold.
+      contents: shown.mode === 'count' ? [] : this.controller.inventory.contents(shown.binId),
     });
   }
 

@@ -4,7 +4,7 @@ import type { WmsEventDraft, WmsReplyDraft } from '../../protocol/wms/links.ts';
 import type { ParseWmsRequestResult } from '../../protocol/wms/parse-wms-request.ts';
 import { canonicalRequestKey } from '../../protocol/wms/canonical-request-key.ts';
 import type { RejectionCode, WmsReply } from '../../protocol/wms/reply-schemas.ts';
-import type { CancelRequest, InventoryRequest, PickRequest, PutawayRequest, StatusRequest, WmsRequest } from '../../protocol/wms/request-schemas.ts';
+import { BIN_REQUEST_TYPES, type BinRequest, type BinRequestType, type CancelRequest, type CountRequest, type InventoryRequest, type PickRequest, type PutawayRequest, type StatusRequest, type WmsRequest } from '../../protocol/wms/request-schemas.ts';
 import { internalErrorReason } from '../error-boundary.ts';
 import type { GridController } from '../grid-controller.ts';
 import { doneByLine, type ActiveRequest } from '../requests/request-book.ts';
@@ -110,6 +110,8 @@ export class WmsGateway implements RequestPublisher {
         return this.pick(clientId, request, key);
       case 'putaway':
         return this.putaway(clientId, request, key);
+      case 'count':
+        return this.count(clientId, request, key);
       case 'cancel':
         return this.cancel(clientId, request, key);
       case 'status':
@@ -155,10 +157,16 @@ export class WmsGateway implements RequestPublisher {
     this.accept(clientId, request, key, acceptance);
   }
 
+  private count(clientId: string, request: CountRequest, key: string): void {
+    const acceptance = this.requests.acceptCount(clientId, request);
+    if ('code' in acceptance) return this.reject(clientId, request.requestId, acceptance.code, acceptance.reason);
+    this.accept(clientId, request, key, acceptance);
+  }
+
   private cancel(clientId: string, request: CancelRequest, key: string): void {
     const target = this.ownRequest(clientId, request.targetRequestId);
     if (!target) return this.reject(clientId, request.requestId, 'UNKNOWN_REQUEST', `no accepted request "${request.targetRequestId}"`);
-    if (target.type !== 'pick' && target.type !== 'putaway') return this.reject(clientId, request.requestId, 'NOT_CANCELLABLE', `"${request.targetRequestId}" is a ${target.type} request, which is answered at once`);
+    if (!isBinRequestType(target.type)) return this.reject(clientId, request.requestId, 'NOT_CANCELLABLE', `"${request.targetRequestId}" is a ${target.type} request, which is answered at once`);
     if (target.status === 'terminal') return this.reject(clientId, request.requestId, 'NOT_CANCELLABLE', `"${request.targetRequestId}" has already ended`);
     const refusal = this.requests.whyNotCancellable(request.targetRequestId);
     if (refusal) return this.reject(clientId, request.requestId, refusal.code, refusal.reason);
@@ -206,7 +214,7 @@ export class WmsGateway implements RequestPublisher {
       type,
       requestId: request.requestId,
       ...(reason ? { reason } : {}),
-      ...(request.type === 'pick' ? { picked: done } : { stored: done }),
+      ...(request.type === 'pick' ? { picked: done } : request.type === 'putaway' ? { stored: done } : { counted: request.counts ?? [] }),
       ...(request.lines.length > 0 ? { lines: doneByLine(request) } : {}),
     };
     const event = this.out.buildEvent(draft);
@@ -222,10 +230,10 @@ export class WmsGateway implements RequestPublisher {
   resumeOpenRequests(): { resumed: number; failed: number } {
     const open: StoredBody[] = [];
     for (const stored of this.store.openRequests()) {
-      if (stored.type !== 'pick' && stored.type !== 'putaway') continue;
+      if (!isBinRequestType(stored.type)) continue;
       const progress = stored.progress as ProgressRecord | null;
       const done = progress?.done ?? [];
-      open.push({ requestId: stored.requestId, clientId: stored.clientId, acceptedAtMs: stored.acceptedAtMs, body: stored.body as PickRequest | PutawayRequest, done, ...(progress?.doneLines ? { doneLines: progress.doneLines } : {}) });
+      open.push({ requestId: stored.requestId, clientId: stored.clientId, acceptedAtMs: stored.acceptedAtMs, body: stored.body as BinRequest, done, ...(progress?.doneLines ? { doneLines: progress.doneLines } : {}) });
     }
     return this.requests.resume(open);
   }
@@ -236,7 +244,7 @@ export class WmsGateway implements RequestPublisher {
    * next request handled sees it (in a group commit, before this one is durable); once that is
    * durable the reply goes out, then the progress.
    */
-  private accept(clientId: string, request: PickRequest | PutawayRequest, key: string, acceptance: Acceptance): void {
+  private accept(clientId: string, request: BinRequest, key: string, acceptance: Acceptance): void {
     const turn = this.turn;
     this.store.applyBatch(() => {
       const active = acceptance.plan();
@@ -289,7 +297,11 @@ export class WmsGateway implements RequestPublisher {
   /** An accepted pick or putaway whose handling broke off ends `failed` (unless it has ended), its stock released. */
   private endAfterError(requestId: string, reason: string): void {
     const stored = this.store.getRequest(requestId);
-    if (stored?.status !== 'accepted' || (stored.type !== 'pick' && stored.type !== 'putaway')) return;
+    if (stored?.status !== 'accepted' || !isBinRequestType(stored.type)) return;
     this.requests.failAfterError({ requestId, clientId: stored.clientId, type: stored.type, acceptedAtMs: stored.acceptedAtMs }, reason);
   }
+}
+
+function isBinRequestType(type: string): type is BinRequestType {
+  return (BIN_REQUEST_TYPES as readonly string[]).includes(type);
 }

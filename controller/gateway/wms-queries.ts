@@ -23,7 +23,7 @@ export function doneQuantities(request: ActiveRequest | undefined): { sku: strin
 export function requestStatus(target: StoredRequest, active: ActiveRequest | undefined): RequestStatus {
   const terminal = target.terminalEvent as TerminalEvent | null;
   const progress = target.progress as { stage?: RequestStatus['lastStage'] } | null;
-  const answeredAtOnce = target.type !== 'pick' && target.type !== 'putaway';
+  const answeredAtOnce = target.type !== 'pick' && target.type !== 'putaway' && target.type !== 'count';
   return {
     targetRequestId: target.requestId,
     requestType: target.type as RequestStatus['requestType'],
@@ -31,6 +31,7 @@ export function requestStatus(target: StoredRequest, active: ActiveRequest | und
     lastStage: progress?.stage ?? null,
     picked: target.type === 'pick' ? (terminal?.picked ?? doneQuantities(active)) : [],
     stored: target.type === 'putaway' ? (terminal?.stored ?? doneQuantities(active)) : [],
+    ...(target.type === 'count' ? { counted: terminal?.counted ?? active?.counts ?? [] } : {}),
     ...(terminal?.reason ? { reason: terminal.reason } : {}),
   };
 }

@@ -236,6 +236,11 @@ export class Inventory {
     return this.state.reservations.reservedOfSku(sku);
   }
 
+  /** Pieces of `sku` in a bin held in reservations. */
+  reservedInBin(binId: string, sku: string): number {
+    return this.state.reservations.reservedInBin(binId, sku);
+  }
+
   /** Pieces of `sku` in a bin not yet reserved; none in a quarantined bin. */
   availableInBin(binId: string, sku: string): number {
     return this.quarantined.has(binId) ? 0 : this.unreservedInBin(binId, sku);

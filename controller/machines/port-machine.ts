@@ -1,3 +1,4 @@
+import type { BinRequestType } from '../../protocol/wms/request-schemas.ts';
 import { assign, setup } from 'xstate';
 
 /**
@@ -23,7 +24,7 @@ export interface PresentedLine {
   readonly visitId: string;
   readonly requestId: string;
   readonly sku: string;
-  /** Pieces to pick (or put). */
+  /** Pieces to pick (or put); 0 on a count line (a blind count). */
   readonly quantity: number;
 }
 
@@ -31,7 +32,7 @@ export interface PresentedLine {
 export interface Presented {
   readonly binId: string;
   readonly taskId: string;
-  readonly mode: 'pick' | 'putaway';
+  readonly mode: BinRequestType;
   readonly lines: readonly PresentedLine[];
 }
 

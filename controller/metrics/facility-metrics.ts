@@ -24,8 +24,8 @@ export interface BrokerStats {
  */
 export class FacilityMetrics {
   private readonly replies = new Counter('gridline_wms_replies_total', 'WMS requests answered, by request type and reply (accepted, or the rejection code).');
-  private readonly ended = new Counter('gridline_wms_requests_ended_total', 'Accepted picks and putaways that ended, by outcome (completed, cancelled, failed).');
-  private readonly requestSeconds = new Histogram('gridline_request_seconds', 'Time from accepting a pick or putaway to its terminal event, seconds.', REQUEST_SECONDS);
+  private readonly ended = new Counter('gridline_wms_requests_ended_total', 'Accepted picks, putaways and counts that ended, by outcome (completed, cancelled, failed).');
+  private readonly requestSeconds = new Histogram('gridline_request_seconds', 'Time from accepting a pick, putaway or count to its terminal event, seconds.', REQUEST_SECONDS);
   private readonly cycleSeconds = new Histogram('gridline_control_cycle_seconds', 'Wall time of one control cycle (allocation, traffic planning, order updates), seconds.', CYCLE_SECONDS);
   private readonly types = new Map<string, string>();
   private readonly families: Family[];
@@ -65,7 +65,7 @@ export class FacilityMetrics {
     if (event.type !== 'progress') this.ended.inc({ outcome: event.type });
   }
 
-  /** A pick or putaway ended after `seconds`. */
+  /** A pick, putaway or count ended after `seconds`. */
   requestFinished(seconds: number): void {
     this.requestSeconds.observe(seconds);
   }

@@ -44,7 +44,7 @@ export class PortDesk {
     const shown = port.presented;
     if (!shown) return `port ${portId} presents no bin`;
     if (shown.taskId !== taskId || shown.binId !== binId) return `port ${portId} presents bin ${shown.binId} for task ${shown.taskId}, not ${binId} for ${taskId}`;
-    const problem = checkLines(shown, lines);
+    const problem = checkLines(shown, lines, this.core.options.maxUnitsPerBin);
     if (problem) return `port ${portId}, task ${taskId}: ${problem}`;
     const confirmed = new Map(lines.map((line) => [line.lineId, line.quantity]));
     const visits = visitIdsOf(shown).map((visitId) => requests.visit(visitId));
@@ -190,8 +190,8 @@ function visitIdsOf(shown: Presented): string[] {
   return [...new Set(shown.lines.map((line) => line.visitId))];
 }
 
-/** Why `lines` do not confirm exactly the lines shown (each once, at most what it asked), or undefined. */
-function checkLines(shown: Presented, lines: readonly ConfirmedLine[]): string | undefined {
+/** Why `lines` do not confirm exactly the lines shown (each once, at most what it asked; a count at most what a bin holds), or undefined. */
+function checkLines(shown: Presented, lines: readonly ConfirmedLine[], maxUnitsPerBin: number): string | undefined {
   const asked = new Map(shown.lines.map((line) => [line.lineId, line.quantity]));
   const seen = new Set<string>();
   for (const line of lines) {
@@ -199,7 +199,9 @@ function checkLines(shown: Presented, lines: readonly ConfirmedLine[]): string |
     if (quantity === undefined) return `line ${line.lineId} is not presented (lines: ${[...asked.keys()].join(', ')})`;
     if (seen.has(line.lineId)) return `line ${line.lineId} is confirmed twice`;
     seen.add(line.lineId);
-    if (line.quantity > quantity) return `line ${line.lineId}: ${line.quantity} confirmed, ${quantity} asked`;
+    if (shown.mode === 'count') {
+      if (line.quantity > maxUnitsPerBin) return `line ${line.lineId}: ${line.quantity} counted, more than the ${maxUnitsPerBin} units a bin may hold`;
+    } else if (line.quantity > quantity) return `line ${line.lineId}: ${line.quantity} confirmed, ${quantity} asked`;
   }
   const missing = [...asked.keys()].filter((id) => !seen.has(id));
   if (missing.length > 0) return `every presented line must be confirmed; missing ${missing.join(', ')}`;

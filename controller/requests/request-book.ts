@@ -1,3 +1,4 @@
+import type { BinRequestType } from '../../protocol/wms/request-schemas.ts';
 import { MachineRecord } from '../machines/machine-record.ts';
 import { visitMachine, type VisitState } from '../machines/visit-machine.ts';
 
@@ -14,9 +15,13 @@ export interface VisitLine {
   /** The request line it serves: an index into the request's `lines`. */
   readonly line: number;
   readonly sku: string;
-  /** Pieces to pick (pick) or to put in (putaway). */
+  /** Pieces to pick (pick) or to put in (putaway); 0 for a count line (a blind count). */
   readonly quantity: number;
-  /** Inventory reservation behind a pick line: one per SKU of the visit's bin, shared by its lines of that SKU. */
+  /**
+   * Inventory reservation behind a pick line (one per SKU of the visit's bin, shared by its
+   * lines of that SKU), or behind a count line (the SKU's every unit in the bin, so no pick
+   * takes from it before it is counted).
+   */
   readonly reservationId?: string;
 }
 
@@ -25,7 +30,7 @@ export interface Visit {
   readonly requestId: string;
   readonly binId: string;
   readonly portId: string;
-  readonly mode: 'pick' | 'putaway';
+  readonly mode: BinRequestType;
   readonly lines: readonly VisitLine[];
   /** Its lifecycle (visit-machine.ts): `state` reads it. */
   readonly lifecycle: MachineRecord<typeof visitMachine>;
@@ -47,7 +52,7 @@ export function newVisit(fields: Omit<Visit, 'lifecycle' | 'state'>): Visit {
 export interface ActiveRequest {
   readonly requestId: string;
   readonly clientId: string;
-  readonly type: 'pick' | 'putaway';
+  readonly type: BinRequestType;
   /** Clock ms at acceptance, for request-time percentiles. */
   readonly acceptedAtMs: number;
   readonly priority: number;
@@ -56,15 +61,27 @@ export interface ActiveRequest {
   /** The lines asked for, in the request's order (a putaway has one). */
   readonly lines: readonly RequestLine[];
   readonly visits: Visit[];
-  /** Pieces actually picked or put per line (an index into `lines`), in confirmation order. */
+  /** Pieces actually picked, put or counted per line (an index into `lines`), in confirmation order. */
   readonly done: Map<number, number>;
   shortage: boolean;
+  /** A count request's counts so far, in confirmation order. */
+  readonly counts?: BinCount[];
+}
+
+/** One SKU of a bin counted: the units the inventory recorded before, and the units counted (now recorded). */
+export interface BinCount {
+  readonly binId: string;
+  readonly sku: string;
+  readonly recorded: number;
+  readonly counted: number;
 }
 
 export interface RequestLine {
   readonly sku: string;
-  /** Pieces asked for. */
+  /** Pieces asked for; for a count, the units recorded in its bin when the count was accepted. */
   readonly quantity: number;
+  /** A count line's bin (a count request has a line per bin and SKU). */
+  readonly binId?: string;
 }
 
 /** Pieces done per SKU, in the order first confirmed. */

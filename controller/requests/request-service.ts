@@ -2,13 +2,13 @@ import type { Urgency } from '../work/urgency.ts';
 import type { Clock } from '../../protocol/clock.ts';
 import type { WmsEventDraft } from '../../protocol/wms/links.ts';
 import type { RejectionCode } from '../../protocol/wms/reply-schemas.ts';
-import type { PickRequest, PutawayRequest } from '../../protocol/wms/request-schemas.ts';
+import { MAX_COUNT_BINS, type BinRequest, type BinRequestType, type CountRequest, type PickRequest, type PutawayRequest } from '../../protocol/wms/request-schemas.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import type { PortStation } from '../ports/port-station.ts';
 import { settleVisit, type ConfirmedQuantity } from '../ports/visit-settlement.ts';
 import type { StoredInventory } from '../store/stored-inventory.ts';
 import { selectBinForPutaway, selectBinsForPick, type BinSelectionView } from '../work/bin-selection.ts';
-import { newVisit, type ActiveRequest, type RequestBook, type Visit } from './request-book.ts';
+import { newVisit, type ActiveRequest, type RequestBook, type RequestLine, type Visit } from './request-book.ts';
 import type { VisitObserver } from './visit-observer.ts';
 
 export type Rejection = { code: RejectionCode; reason: string };
@@ -33,12 +33,12 @@ export interface Acceptance {
   plan(): ActiveRequest;
 }
 
-/** The pick or putaway as the WMS sent it, kept in the store, for a restart. */
+/** The pick, putaway or count as the WMS sent it, kept in the store, for a restart. */
 export interface StoredBody {
   readonly requestId: string;
   readonly clientId: string;
   readonly acceptedAtMs: number | null;
-  readonly body: PickRequest | PutawayRequest;
+  readonly body: BinRequest;
   /** Pieces already picked or put, per SKU, as last kept. */
   readonly done: readonly { sku: string; quantity: number }[];
   /** Pieces already picked or put per request line, as last kept (absent in records kept before lines were). */
@@ -172,6 +172,43 @@ export class RequestService {
   }
 
   /**
+   * Checks a count: the port, and the bin (or every bin holding the SKU, at most
+   * MAX_COUNT_BINS), each holding stock and used by no other request (no visit, no stock
+   * reserved in it). Its plan reserves every unit of each SKU to count in its bin, so no pick
+   * takes from a bin before it is counted.
+   */
+  acceptCount(clientId: string, request: CountRequest): Acceptance | Rejection {
+    const port = this.choosePort(request.port, 'pick');
+    if ('code' in port) return port;
+    const lines = this.countLines(request);
+    if ('code' in lines) return lines;
+    return { plan: () => this.countRequest(clientId, request.requestId, this.deps.clock.now(), lines, port) };
+  }
+
+  /** The SKUs a count covers, bin by bin, each with the units recorded now; or why it cannot be counted now. */
+  private countLines(request: CountRequest): RequestLine[] | Rejection {
+    const { inventory } = this.deps;
+    let binIds: string[];
+    if (request.binId !== undefined) {
+      if (!inventory.has(request.binId)) return { code: 'UNKNOWN_BIN', reason: `bin "${request.binId}" does not exist` };
+      if (inventory.contents(request.binId).length === 0) return { code: 'BIN_UNAVAILABLE', reason: `bin "${request.binId}" is recorded empty: it has no SKU to count` };
+      binIds = [request.binId];
+    } else {
+      if (!inventory.knownSku(request.sku!)) return { code: 'UNKNOWN_SKU', reason: `SKU "${request.sku}" is not stocked in this grid` };
+      binIds = inventory.binsWithSku(request.sku!);
+      if (binIds.length === 0) return { code: 'INSUFFICIENT_STOCK', reason: `no bin holds SKU "${request.sku}"` };
+      if (binIds.length > MAX_COUNT_BINS) return { code: 'INVALID_REQUEST', reason: `${binIds.length} bins hold SKU "${request.sku}", more than the ${MAX_COUNT_BINS} one count may cover; count them by binId` };
+    }
+    const busy = binIds.filter((binId) => this.binBusy(binId) || inventory.quarantineOf(binId) !== undefined || inventory.contents(binId).some((line) => inventory.reservedInBin(binId, line.sku) > 0));
+    if (busy.length > 0) return { code: 'BIN_UNAVAILABLE', reason: `${busy.length === 1 ? 'bin' : 'bins'} ${busy.map((b) => `"${b}"`).join(', ')} ${busy.length === 1 ? 'is' : 'are'} in use by other requests or in quarantine; count again once they are free` };
+    return binIds.flatMap((binId) => inventory.contents(binId).filter((line) => request.sku === undefined || line.sku === request.sku).map((line) => ({ sku: line.sku, quantity: line.quantity, binId })));
+  }
+
+  private countRequest(clientId: string, requestId: string, acceptedAtMs: number, lines: readonly RequestLine[], port: { id: string }): ActiveRequest {
+    return { requestId, clientId, type: 'count', acceptedAtMs, priority: 0, lines, visits: this.countVisits(requestId, lines, port), done: new Map(), shortage: false, counts: [] };
+  }
+
+  /**
    * An accepted request starts: it is in the book, its visits queued. In a batch (the one
    * that keeps the request), all of it is taken back if the batch rolls back.
    */
@@ -221,7 +258,7 @@ export class RequestService {
   }
 
   /** An accepted request whose handling broke off ends `failed` with `reason` (unless it has ended), its stock released. */
-  failAfterError(stored: { requestId: string; clientId: string; type: 'pick' | 'putaway'; acceptedAtMs: number | null }, reason: string): void {
+  failAfterError(stored: { requestId: string; clientId: string; type: BinRequestType; acceptedAtMs: number | null }, reason: string): void {
     const active = this.deps.book.get(stored.requestId);
     if (active) this.dropQueued(stored.requestId);
     else this.deps.stock.releaseRequest(stored.requestId);
@@ -284,7 +321,10 @@ export class RequestService {
   confirmed(visit: Visit, quantities: readonly ConfirmedQuantity[]): void {
     const request = this.deps.book.get(visit.requestId);
     if (request) {
-      for (const q of quantities) this.publish(visit.requestId, { stage: visit.mode === 'pick' ? 'linePicked' : 'binStored', binId: visit.binId, port: visit.portId, line: q.line, sku: q.sku, quantity: q.quantity });
+      for (const q of quantities) {
+        const stage = visit.mode === 'pick' ? 'linePicked' : visit.mode === 'putaway' ? 'binStored' : 'binCounted';
+        this.publish(visit.requestId, { stage, binId: visit.binId, port: visit.portId, line: q.line, sku: q.sku, quantity: q.quantity, ...(q.recorded !== undefined ? { recorded: q.recorded } : {}) });
+      }
       if (this.deps.book.finished(request.requestId)) this.end(request, 'completed', request.shortage ? 'short: fewer pieces were found than asked for' : undefined);
     }
     this.observers.forEach((o) => o.visitConfirmed?.(visit, quantities));
@@ -336,7 +376,12 @@ export class RequestService {
     for (const stored of open) {
       stock.releaseRequest(stored.requestId);
       const body = stored.body;
-      const lines = body.type === 'pick' ? body.lines.map(({ sku, quantity }) => ({ sku, quantity })) : [{ sku: body.sku, quantity: body.quantity }];
+      if (body.type === 'count') {
+        if (this.resumeCount(stored, body)) resumed++;
+        else failed++;
+        continue;
+      }
+      const lines: RequestLine[] = body.type === 'pick' ? body.lines.map(({ sku, quantity }) => ({ sku, quantity })) : [{ sku: body.sku, quantity: body.quantity }];
       const done = doneLinesOf(stored, lines);
       const active: ActiveRequest = {
         requestId: stored.requestId,
@@ -381,6 +426,25 @@ export class RequestService {
     return { resumed, failed };
   }
 
+  /**
+   * A count open at the restart is planned afresh: every bin of it is counted (again, for one
+   * counted before the restart: the WMS was told of that count, and a second one changes
+   * nothing that is right). False when it cannot be (it fails).
+   */
+  private resumeCount(stored: StoredBody, body: CountRequest): boolean {
+    const acceptedAtMs = Math.min(stored.acceptedAtMs ?? Infinity, this.deps.clock.now());
+    const port = this.choosePort(body.port, 'pick');
+    const lines = 'code' in port ? port : this.countLines(body);
+    if ('code' in lines || 'code' in port) {
+      const active: ActiveRequest = { requestId: stored.requestId, clientId: stored.clientId, type: 'count', acceptedAtMs, priority: 0, lines: [], visits: [], done: new Map(), shortage: false, counts: [] };
+      this.deps.book.add(active);
+      this.end(active, 'failed', `the controller restarted and ${'code' in lines ? lines.reason : 'no port takes it'}`);
+      return false;
+    }
+    this.start(this.countRequest(stored.clientId, stored.requestId, acceptedAtMs, lines, port));
+    return true;
+  }
+
   // ---------------------------------------------------------------- policies
 
   /**
@@ -406,6 +470,23 @@ export class RequestService {
 
   private putawayVisit(requestId: string, binId: string, port: { id: string }, sku: string, quantity: number): Visit {
     return newVisit({ visitId: this.deps.newId('visit'), requestId, binId, portId: port.id, mode: 'putaway', lines: [{ line: 0, sku, quantity }] });
+  }
+
+  /**
+   * A count's visits, one per bin, each line a SKU to count there (shown with no quantity: a
+   * blind count), with every unit of it in the bin reserved until it is counted.
+   */
+  private countVisits(requestId: string, lines: readonly RequestLine[], port: { id: string }): Visit[] {
+    const { stock, newId } = this.deps;
+    const byBin = new Map<string, { line: number; sku: string; quantity: number; reservationId?: string }[]>();
+    lines.forEach((line, index) => {
+      const binId = line.binId!;
+      const reservationId = line.quantity > 0 ? stock.reserve(binId, line.sku, line.quantity, requestId).reservationId : undefined;
+      const ofBin = byBin.get(binId) ?? [];
+      ofBin.push({ line: index, sku: line.sku, quantity: 0, ...(reservationId ? { reservationId } : {}) });
+      byBin.set(binId, ofBin);
+    });
+    return [...byBin].map(([binId, binLines]) => newVisit({ visitId: newId('visit'), requestId, binId, portId: port.id, mode: 'count', lines: binLines }));
   }
 
   /**

@@ -29,7 +29,7 @@ export function storeState(store: SqliteStore): KeptState {
     quarantined: inventory.quarantinedBins(),
     openRequests: store
       .openRequests()
-      .filter((r) => r.type === 'pick' || r.type === 'putaway')
+      .filter((r) => r.type === 'pick' || r.type === 'putaway' || r.type === 'count')
       .map((r) => r.requestId)
       .sort(),
   };

@@ -95,7 +95,7 @@ export const consolePortSchema = z.object({
 
 export const consoleRequestSchema = z.object({
   requestId: z.string().min(1).max(128),
-  type: z.enum(['pick', 'putaway']),
+  type: z.enum(['pick', 'putaway', 'count']),
   status: z.enum(['queued', 'inProgress', 'completed', 'failed', 'cancelled']),
   /** Progress in words, e.g. "2 of 3 lines picked". */
   progress: z.string().max(200),

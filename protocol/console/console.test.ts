@@ -60,9 +60,9 @@ describe('port message parsing', () => {
     expect(parsePortConfirm(`"${'x'.repeat(70_000)}"`)).toEqual({ ok: false, errors: ['confirm is 70002 bytes; the limit is 65536 bytes'] });
   });
 
-  it('rejects a presentation with a mode other than pick or putaway', () => {
+  it('rejects a presentation with a mode other than pick, putaway or count', () => {
     const message = { site: 's', portId: 'P1', timestamp: '2026-01-01T00:00:00.000Z', presentation: { ...presentation, mode: 'closed' } };
-    expect(parsePortPresentation(JSON.stringify(message))).toEqual({ ok: false, errors: ['presentation.mode must be one of "pick", "putaway"'] });
+    expect(parsePortPresentation(JSON.stringify(message))).toEqual({ ok: false, errors: ['presentation.mode must be one of "pick", "putaway", "count"'] });
   });
 });
 

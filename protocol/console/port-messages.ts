@@ -13,30 +13,41 @@ const idSchema = z.string().min(1).max(64);
 /** Lines one presentation lists at most: every line of every request the bin serves there. */
 export const MAX_PRESENTATION_LINES = 200;
 
-/** One line the person works from the presented bin: an order line (pick) or an inbound line (putaway). */
+/** One line the person works from the presented bin: an order line (pick), an inbound line (putaway) or a SKU to count (count). */
 export const presentationLineSchema = z.object({
   /** The line's id within the presentation; echoed in the confirmation. */
   lineId: idSchema,
   /** The WMS request (the order) the line belongs to. */
   requestId: idSchema,
   sku: idSchema,
-  /** Units to take out (pick) or to put in (putaway), >= 1. */
-  quantity: z.int().min(1),
+  /**
+   * Units to take out (pick) or to put in (putaway), >= 1; 0 for a count line, whose person
+   * counts what is there without being told the recorded figure (a blind count).
+   */
+  quantity: z.int().min(0),
 });
 
 /**
  * The bin at a port and what the person there should do with it: every line it serves at
  * this port, of one request or of several (batched: one trip of the bin serves them all).
  */
-export const portPresentationSchema = z.object({
-  /** The controller's task for this bin at this port; echoed in the confirmation. */
-  taskId: idSchema,
-  binId: idSchema,
-  mode: z.enum(['pick', 'putaway']),
-  lines: z.array(presentationLineSchema).min(1).max(MAX_PRESENTATION_LINES),
-  /** What the bin holds now, before the pick or putaway. */
-  contents: z.array(skuQuantitySchema),
-});
+export const portPresentationSchema = z
+  .object({
+    /** The controller's task for this bin at this port; echoed in the confirmation. */
+    taskId: idSchema,
+    binId: idSchema,
+    mode: z.enum(['pick', 'putaway', 'count']),
+    lines: z.array(presentationLineSchema).min(1).max(MAX_PRESENTATION_LINES),
+    /** What the bin holds now, before the pick or putaway; empty for a count (a blind count). */
+    contents: z.array(skuQuantitySchema),
+  })
+  .superRefine((p, ctx) => {
+    p.lines.forEach((line, i) => {
+      if (p.mode === 'count' ? line.quantity !== 0 : line.quantity < 1) {
+        ctx.addIssue({ code: 'custom', path: ['lines', i, 'quantity'], message: p.mode === 'count' ? 'must be 0 on a count line (a blind count)' : 'must be an integer >= 1' });
+      }
+    });
+  });
 
 /** Published retained on the presentation topic; `presentation: null` when no bin is at the port. */
 export const portPresentationMessageSchema = z.object({
@@ -48,14 +59,14 @@ export const portPresentationMessageSchema = z.object({
 
 const unitsSchema = z.int({ error: (issue) => (issue.input === undefined ? undefined : 'must be an integer >= 0') }).min(0, { error: 'must be an integer >= 0' });
 
-/** How many units of one presented line were actually picked or put. */
+/** How many units of one presented line were actually picked, put or counted. */
 export const confirmedLineSchema = z.object({
   lineId: idSchema,
-  /** Units actually picked or put, >= 0: fewer than the line asked is a shortage on that line. */
+  /** Units actually picked or put, >= 0 (fewer than the line asked is a shortage on that line), or counted. */
   quantity: unitsSchema,
 });
 
-/** The person's confirmation: every presented line, each with the units actually picked or put. */
+/** The person's confirmation: every presented line, each with the units actually picked, put or counted. */
 export const portConfirmSchema = z.object({
   taskId: idSchema,
   binId: idSchema,

@@ -14,6 +14,7 @@ import { lowStockSchema, stockChangeSchema, stockSnapshotSchema } from './stock-
 import { acceptedReplySchema, rejectedReplySchema, wmsReplySchema } from './reply-schemas.ts';
 import {
   cancelRequestSchema,
+  countRequestSchema,
   inventoryRequestSchema,
   pickRequestSchema,
   putawayRequestSchema,
@@ -27,6 +28,7 @@ const SCHEMAS: Record<string, { title: string; schema: z.ZodType }> = {
   'wms-request': { title: 'gridline WMS request (any kind)', schema: wmsRequestSchema },
   'pick-request': { title: 'gridline WMS pick request', schema: pickRequestSchema },
   'putaway-request': { title: 'gridline WMS putaway request', schema: putawayRequestSchema },
+  'count-request': { title: 'gridline WMS count request (cycle count)', schema: countRequestSchema },
   'cancel-request': { title: 'gridline WMS cancel request', schema: cancelRequestSchema },
   'status-request': { title: 'gridline WMS status request', schema: statusRequestSchema },
   'inventory-request': { title: 'gridline WMS inventory request', schema: inventoryRequestSchema },
@@ -49,7 +51,7 @@ export function renderSchemaFiles(): Map<string, string> {
       target: 'draft-7',
       override: (ctx) => {
         // zod refinements do not translate: state "exactly one of sku or binId" in JSON Schema.
-        if (ctx.zodSchema === inventoryRequestSchema) ctx.jsonSchema.oneOf = [{ required: ['sku'] }, { required: ['binId'] }];
+        if (ctx.zodSchema === inventoryRequestSchema || ctx.zodSchema === countRequestSchema) ctx.jsonSchema.oneOf = [{ required: ['sku'] }, { required: ['binId'] }];
       },
     });
     const { $schema, ...rest } = json;

@@ -90,7 +90,7 @@ describe('parseWmsRequest: rejections (DESIGN.md §3 "WMS": a code and a reason 
       ok: false,
       requestId: 'r1',
       code: 'INVALID_REQUEST',
-      reason: 'type must be one of "pick", "putaway", "cancel", "status", "inventory"',
+      reason: 'type must be one of "pick", "putaway", "count", "cancel", "status", "inventory"',
     });
   });
 

@@ -74,6 +74,10 @@ export const requestStatusSchema = z.object({
   lastStage: progressStageSchema.nullable().describe('Most recent progress stage, null before any.'),
   picked: z.array(skuQuantitySchema).describe('Units picked so far (pick requests); empty otherwise.'),
   stored: z.array(skuQuantitySchema).describe('Units put away so far (putaway requests); empty otherwise.'),
+  counted: z
+    .array(z.object({ binId: binIdSchema, sku: skuSchema, recorded: z.int().min(0), counted: z.int().min(0) }))
+    .optional()
+    .describe('Count requests: the bins and SKUs counted so far, with the units recorded before and counted.'),
   reason: z.string().optional().describe('Why it was cancelled or failed.'),
 });
 export type RequestStatus = z.infer<typeof requestStatusSchema>;

@@ -38,9 +38,26 @@ export const putawayRequestSchema = z
       `(${MAX_QUANTITY_UNITS} by default); a putaway that would take it over the cap is rejected with BIN_CAPACITY_EXCEEDED.`,
   );
 
+/** Bins one count request may cover at most (a count by SKU covers every bin holding it). */
+export const MAX_COUNT_BINS = 50;
+
+export const countRequestSchema = z
+  .strictObject({
+    type: z.literal('count'),
+    requestId: requestIdSchema,
+    binId: binIdSchema.optional(),
+    sku: skuSchema.optional(),
+    port: portIdSchema.optional().describe('Port to present the bins at; any pick port when absent.'),
+  })
+  .refine((r) => (r.binId === undefined) !== (r.sku === undefined), { error: 'must name exactly one of "sku" or "binId"' })
+  .describe(
+    `Cycle count: present one bin (every SKU it holds), or every bin holding a SKU (at most ${MAX_COUNT_BINS}), at a port; ` +
+      'the person counts the units without being told the recorded figure, a difference adjusts the inventory, and each count is reported in events.',
+  );
+
 export const cancelRequestSchema = z
   .strictObject({ type: z.literal('cancel'), requestId: requestIdSchema, targetRequestId: requestIdSchema })
-  .describe('Cancel an earlier pick or putaway of the same client; another client\'s request counts as unknown.');
+  .describe('Cancel an earlier pick, putaway or count of the same client; another client\'s request counts as unknown.');
 
 export const statusRequestSchema = z
   .strictObject({ type: z.literal('status'), requestId: requestIdSchema, targetRequestId: requestIdSchema })
@@ -59,6 +76,7 @@ export const inventoryRequestSchema = z
 export const wmsRequestSchema = z.discriminatedUnion('type', [
   pickRequestSchema,
   putawayRequestSchema,
+  countRequestSchema,
   cancelRequestSchema,
   statusRequestSchema,
   inventoryRequestSchema,
@@ -67,9 +85,14 @@ export const wmsRequestSchema = z.discriminatedUnion('type', [
 export type PickLine = z.infer<typeof pickLineSchema>;
 export type PickRequest = z.infer<typeof pickRequestSchema>;
 export type PutawayRequest = z.infer<typeof putawayRequestSchema>;
+export type CountRequest = z.infer<typeof countRequestSchema>;
 export type CancelRequest = z.infer<typeof cancelRequestSchema>;
 export type StatusRequest = z.infer<typeof statusRequestSchema>;
 export type InventoryRequest = z.infer<typeof inventoryRequestSchema>;
 export type WmsRequest = z.infer<typeof wmsRequestSchema>;
 export type WmsRequestType = WmsRequest['type'];
-export const WMS_REQUEST_TYPES = ['pick', 'putaway', 'cancel', 'status', 'inventory'] as const satisfies readonly WmsRequestType[];
+export const WMS_REQUEST_TYPES = ['pick', 'putaway', 'count', 'cancel', 'status', 'inventory'] as const satisfies readonly WmsRequestType[];
+/** The request types that move bins: accepted, then followed by events until exactly one terminal event. */
+export type BinRequestType = 'pick' | 'putaway' | 'count';
+export const BIN_REQUEST_TYPES = ['pick', 'putaway', 'count'] as const satisfies readonly BinRequestType[];
+export type BinRequest = PickRequest | PutawayRequest | CountRequest;

@@ -39,6 +39,19 @@ describe('generated JSON Schemas', () => {
     expect(validate({ type: 'inventory', requestId: 'i', sku: 'A', binId: 'B1' })).toBe(false);
   });
 
+  it('state that a count names exactly one of sku and binId, and report counts in events', () => {
+    const validate = validatorFor('wms-request.schema.json');
+    expect(validate({ type: 'count', requestId: 'c', binId: 'B1' })).toBe(true);
+    expect(validate({ type: 'count', requestId: 'c', sku: 'A', port: 'P1' })).toBe(true);
+    expect(validate({ type: 'count', requestId: 'c' })).toBe(false);
+    expect(validate({ type: 'count', requestId: 'c', sku: 'A', binId: 'B1' })).toBe(false);
+    const event = validatorFor('wms-event.schema.json');
+    const stamp = { site: 's1', timestamp: '2026-01-01T00:00:00.000Z' };
+    expect(event({ type: 'progress', requestId: 'c', stage: 'binCounted', binId: 'B1', line: 0, sku: 'A', quantity: 3, recorded: 5, ...stamp })).toBe(true);
+    expect(event({ type: 'completed', requestId: 'c', counted: [{ binId: 'B1', sku: 'A', recorded: 5, counted: 3 }], ...stamp })).toBe(true);
+    expect(event({ type: 'completed', requestId: 'c', counted: [{ binId: 'B1', sku: 'A', recorded: 5, counted: -1 }], ...stamp })).toBe(false);
+  });
+
   it('accept replies and events as the controller sends them', () => {
     const reply = validatorFor('wms-reply.schema.json');
     const stamp = { site: 's1', timestamp: '2026-01-01T00:00:00.000Z' };

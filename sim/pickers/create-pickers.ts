@@ -17,6 +17,8 @@ export interface PickerCrewOptions {
   connectBus: (clientId: string) => MessageBus | Promise<MessageBus>;
   /** Same timing for every picker; unset fields take `defaultPickerTiming()`. */
   timing?: Partial<PickerTiming>;
+  /** What a person counting a bin finds in it (see SimulatedPickerOptions.countUnits). */
+  countUnits?: (binId: string, sku: string) => number;
 }
 
 export interface PickerCrew {
@@ -45,6 +47,7 @@ export async function createPickers(portIds: readonly string[], options: PickerC
       clock: options.clock,
       link,
       random: new SeededRandom(`${options.seed}:picker:${portId}`),
+      ...(options.countUnits ? { countUnits: options.countUnits } : {}),
       ...options.timing,
     });
     picker.start();

@@ -44,6 +44,8 @@ export interface SimulatedPickerOptions extends Partial<PickerTiming> {
   link: PickerScreen;
   /** This picker's own stream: jitter and shortages are drawn from it, two draws per bin. */
   random: SeededRandom;
+  /** The units of a SKU a person counting the bin finds in it (a count presentation is blind); none found without it. */
+  countUnits?: (binId: string, sku: string) => number;
 }
 
 /** What one picker has done so far, as `stats()` reports it; today only tests read it. */
@@ -63,7 +65,8 @@ export interface PickerStats {
  * `handlingSeconds + units * pickSecondsPerUnit` (units over all its lines, scaled by seeded
  * jitter) of clock time, then confirms every line with the quantity asked, or, with
  * `shortageProbability`, fewer on the first line (picks only: in a putaway the units are in
- * the person's hands).
+ * the person's hands). A count (blind: no quantity shown) is confirmed with the units
+ * `countUnits` says the bin holds, counted at the time per unit of a pick.
  *
  * A new presentation replaces the bin being worked on (its timer is cancelled); `null`
  * withdraws it. The same task and bin presented again while being worked on (a retained
@@ -76,13 +79,15 @@ export class SimulatedPicker {
   private readonly clock: Clock;
   private readonly link: PickerScreen;
   private readonly random: SeededRandom;
+  private readonly countUnits: (binId: string, sku: string) => number;
   private unsubscribe: (() => void) | null = null;
   private working: { presentation: PortPresentation; startMs: number; timer: TimerHandle } | null = null;
   private lastConfirmedKey: string | null = null;
   private readonly counters: PickerStats = { presentations: 0, confirmations: 0, shortages: 0, abandoned: 0, busyMs: 0 };
 
   constructor(options: SimulatedPickerOptions) {
-    const { portId, clock, link, random, ...timing } = options;
+    const { portId, clock, link, random, countUnits, ...timing } = options;
+    this.countUnits = countUnits ?? (() => 0);
     this.timing = { ...defaultPickerTiming(), ...definedOnly(timing) };
     checkTiming(this.timing);
     this.portId = portId;
@@ -133,8 +138,12 @@ export class SimulatedPicker {
     const shortageDraw = this.random.next();
     const shortage = presentation.mode === 'pick' && shortageDraw < this.timing.shortageProbability;
     // A shortage is on the first line. Below the probability, shortageDraw / p is uniform in [0, 1): 0..quantity-1 units found.
-    const found = presentation.lines.map((line, i) => (shortage && i === 0 ? Math.floor((shortageDraw / this.timing.shortageProbability) * line.quantity) : line.quantity));
-    const workMs = this.nominalWorkMs(presentedUnits(presentation)) * jitter;
+    const found =
+      presentation.mode === 'count'
+        ? presentation.lines.map((line) => this.countUnits(presentation.binId, line.sku))
+        : presentation.lines.map((line, i) => (shortage && i === 0 ? Math.floor((shortageDraw / this.timing.shortageProbability) * line.quantity) : line.quantity));
+    const units = presentation.mode === 'count' ? found.reduce((sum, n) => sum + n, 0) : presentedUnits(presentation);
+    const workMs = this.nominalWorkMs(units) * jitter;
     const startMs = this.clock.now();
     const timer = this.clock.setTimeout(() => this.finish(presentation, found, shortage), workMs);
     this.working = { presentation, startMs, timer };

@@ -35,7 +35,7 @@ export interface Rig {
 }
 
 
-export async function rig(options: { manualPorts?: string[]; dataDir?: string; seed?: number } = {}): Promise<Rig> {
+export async function rig(options: { manualPorts?: string[]; dataDir?: string; seed?: number; countedUnits?: (binId: string, sku: string, recorded: number) => number } = {}): Promise<Rig> {
   const f = await startFacility({
     layout: await loadLayout(undefined),
     transport: { kind: 'in-process' },
@@ -44,6 +44,7 @@ export async function rig(options: { manualPorts?: string[]; dataDir?: string; s
     checkEveryMs: 500,
     ...(options.manualPorts ? { manualPorts: options.manualPorts } : {}),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.countedUnits ? { countedUnits: options.countedUnits } : {}),
   });
   const client = new WmsClientLink(await f.connectBus(CLIENT), { site: 'demo', clientId: CLIENT });
   const replies: WmsReply[] = [];
@@ -94,10 +95,10 @@ export async function rig(options: { manualPorts?: string[]; dataDir?: string; s
     },
     expectAllEnded() {
         expect(until(idle, 20 * 60_000), 'every request ends and every robot is idle').toBe(true);
-      for (const reply of replies.filter((r) => r.type === 'accepted' && (r.requestType === 'pick' || r.requestType === 'putaway'))) {
+      for (const reply of replies.filter((r) => r.type === 'accepted' && (r.requestType === 'pick' || r.requestType === 'putaway' || r.requestType === 'count'))) {
         expect(terminalEventsOf(reply.requestId!), reply.requestId!).toHaveLength(1);
       }
-      expect(f.controller.store.openRequests().filter((stored) => stored.type === 'pick' || stored.type === 'putaway')).toEqual([]);
+      expect(f.controller.store.openRequests().filter((stored) => stored.type === 'pick' || stored.type === 'putaway' || stored.type === 'count')).toEqual([]);
       expect(storeState(f.controller.store)).toEqual(memoryState(core));
       expect(core.inventory.checkConsistency()).toEqual([]);
       f.checker.checkNow(f.elapsedMs());

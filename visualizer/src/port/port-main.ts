@@ -11,7 +11,8 @@ import { describePortStatus, PortScreenModel } from '../view-model/port-screen-m
  * A port screen (`port.html?port=P1`): the bin presented at the port, every line to pick from
  * it (or put into it) with its order, SKU and quantity, and the bin's contents. "Confirm"
  * confirms every line as asked; "Shortage" asks, line by line, how many were actually there,
- * and confirms those counts.
+ * and confirms those counts. A bin presented for a cycle count shows its SKUs without
+ * quantities (a blind count): the person enters the units counted per line, then Confirm.
  * It needs the port's own screen login (the broker shows a port to no one else): without a
  * session it sends the browser to the login page; logged in as anyone else, it says so
  * (`port-access`) and subscribes to nothing.
@@ -79,10 +80,12 @@ function main(): void {
     foundInputs = [];
     lineRows.replaceChildren(
       ...(p?.lines ?? []).map((line) => {
-        const found = h('input', { testId: 'port-line-found', attrs: { type: 'number', min: '0', max: String(line.quantity), step: '1', inputmode: 'numeric', 'aria-label': `Units of ${line.sku} found` } });
-        found.value = String(line.quantity);
+        // A count is blind: no quantity shown, the person enters what they counted.
+        const counting = p!.mode === 'count';
+        const found = h('input', { testId: 'port-line-found', attrs: { type: 'number', min: '0', ...(counting ? {} : { max: String(line.quantity) }), step: '1', inputmode: 'numeric', 'aria-label': `Units of ${line.sku} ${counting ? 'counted' : 'found'}` } });
+        found.value = counting ? '' : String(line.quantity);
         foundInputs.push(found);
-        return h('tr', { testId: 'port-line' }, h('td', { text: line.requestId }), h('td', { className: 'sku', text: line.sku }), h('td', { className: 'units', text: String(line.quantity) }), h('td', { className: 'found' }, found));
+        return h('tr', { testId: 'port-line' }, h('td', { text: line.requestId }), h('td', { className: 'sku', text: line.sku }), h('td', { className: 'units', text: counting ? '' : String(line.quantity) }), h('td', { className: 'found' }, found));
       }),
     );
   };
@@ -92,8 +95,9 @@ function main(): void {
     const p = model.presentation;
     setText(message, describePortStatus(model));
     setText(bin, p?.binId ?? '');
-    setText(units, p ? String(presentedUnits(p)) : '');
-    setText(action, p ? (p.mode === 'pick' ? 'Pick' : 'Put') : '');
+    const counting = p?.mode === 'count';
+    setText(units, p && !counting ? String(presentedUnits(p)) : '');
+    setText(action, p ? (p.mode === 'pick' ? 'Pick' : p.mode === 'putaway' ? 'Put' : 'Count') : '');
     showLines(p);
     linesTable.hidden = !p;
     const wanted = new Set(p?.lines.map((line) => line.sku));
@@ -102,9 +106,11 @@ function main(): void {
     const can = model.canConfirm() && connection !== null && connection.connected;
     confirm.disabled = !can;
     shortage.disabled = !can;
-    if (!can) shortageForm.hidden = true;
+    shortage.hidden = counting;
+    if (!can || counting) shortageForm.hidden = true;
     document.body.classList.toggle('presented', p !== null);
-    document.body.classList.toggle('counting', !shortageForm.hidden);
+    // The per-line inputs show while a shortage is entered, and always for a count.
+    document.body.classList.toggle('counting', !shortageForm.hidden || (counting && can));
   };
 
   const send = (text: string): void => {
@@ -118,9 +124,18 @@ function main(): void {
   };
 
   confirm.addEventListener('click', () => {
-    if (offline()) return;
-    const c = model?.confirmAll(new Date().toISOString());
-    if (c) send(JSON.stringify(c));
+    if (offline() || !model) return;
+    if (model.presentation?.mode === 'count') {
+      const result = model.confirmCount(
+        foundInputs.map((input) => input.value),
+        new Date().toISOString(),
+      );
+      if (!result.ok) return setText(error, result.error);
+      send(JSON.stringify(result.confirm));
+    } else {
+      const c = model.confirmAll(new Date().toISOString());
+      if (c) send(JSON.stringify(c));
+    }
     setText(error, '');
     render();
   });

@@ -105,4 +105,27 @@ describe('port screen model', () => {
     expect(model.handlePresentation('')).toBe(true); // a cleared retained message
     expect(model.presentation).toEqual(presentation);
   });
+
+  it('asks for a blind count: no figure shown, every line counted, any whole number up to a bin\'s cap', () => {
+    const model = new PortScreenModel('demo', 'P1');
+    const count: PortPresentation = { taskId: 'T9', binId: 'B00007', mode: 'count', lines: [{ lineId: 'T9:0', requestId: 'count-1', sku: 'SKU-00007', quantity: 0 }], contents: [] };
+    expect(model.handlePresentation(message(count))).toBe(true);
+    expect(describePortStatus(model)).toBe('Count the units of SKU-00007 in bin B00007');
+    expect(model.confirmAll(NOW)).toBeNull();
+    expect(model.confirmShortage(['3'], NOW)).toMatchObject({ ok: false });
+    expect(model.confirmCount([''], NOW)).toEqual({ ok: false, error: 'Line 1 (SKU-00007): enter the units counted, a whole number from 0 to 1000000' });
+    expect(model.confirmCount(['-1'], NOW)).toMatchObject({ ok: false });
+    expect(model.confirmCount(['1000001'], NOW)).toMatchObject({ ok: false });
+    expect(model.confirmCount(['12'], NOW)).toEqual({ ok: true, confirm: { taskId: 'T9', binId: 'B00007', lines: [{ lineId: 'T9:0', quantity: 12 }], timestamp: NOW } });
+    expect(describePortStatus(model)).toBe('Counted 12; waiting for the next bin');
+    expect(model.confirmCount(['12'], NOW)).toEqual({ ok: false, error: 'No bin waits for confirmation' });
+  });
+
+  it('refuses a count presentation that shows a figure, and a pick line with none', () => {
+    const model = new PortScreenModel('demo', 'P1');
+    const count: PortPresentation = { taskId: 'T9', binId: 'B00007', mode: 'count', lines: [{ lineId: 'T9:0', requestId: 'count-1', sku: 'SKU-00007', quantity: 4 }], contents: [] };
+    expect(model.handlePresentation(message(count))).toBe(false);
+    expect(model.lastError).toMatch(/must be 0 on a count line/);
+    expect(model.handlePresentation(message({ ...presentation, lines: [{ ...presentation.lines[0]!, quantity: 0 }] }))).toBe(false);
+  });
 });

@@ -1,3 +1,4 @@
+import { MAX_QUANTITY_UNITS } from '../../../protocol/wms/common-schemas.ts';
 import { parsePortPresentation, portConfirmSchema, presentedUnits, type PortConfirm, type PortPresentation } from '../../../protocol/console/port-messages.ts';
 import { portConfirmTopic, portPresentationTopic } from '../../../protocol/console/topics.ts';
 
@@ -52,10 +53,10 @@ export class PortScreenModel {
     return this.presentation !== null && this.status.kind === 'presented';
   }
 
-  /** The confirmation of every line with the quantity asked; null when there is nothing to confirm. */
+  /** The confirmation of every line with the quantity asked; null when there is nothing to confirm (or it is a count: see confirmCount). */
   confirmAll(timestamp: string): PortConfirm | null {
     const p = this.presentation;
-    if (!p || !this.canConfirm()) return null;
+    if (!p || !this.canConfirm() || p.mode === 'count') return null;
     return this.confirmed(portConfirmSchema.parse({ taskId: p.taskId, binId: p.binId, lines: p.lines.map((line) => ({ lineId: line.lineId, quantity: line.quantity })), timestamp }));
   }
 
@@ -74,8 +75,29 @@ export class PortScreenModel {
       if (!Number.isInteger(count) || count < 0 || count > line.quantity) return { ok: false, error: `Line ${i + 1} (${line.sku}): enter a whole number from 0 to ${line.quantity}` };
       found.push(count);
     }
+    if (p.mode === 'count') return { ok: false, error: 'This bin is counted: enter the count of each line and Confirm' };
     if (found.every((count, i) => count === p.lines[i]!.quantity)) return { ok: false, error: 'No line is short: use Confirm' };
     const confirm = portConfirmSchema.parse({ taskId: p.taskId, binId: p.binId, lines: p.lines.map((line, i) => ({ lineId: line.lineId, quantity: found[i]! })), timestamp });
+    return { ok: true, confirm: this.confirmed(confirm) };
+  }
+
+  /**
+   * A count (blind: the screen shows no quantity): `countTexts[i]` is how many units of line
+   * `i`'s SKU the person counted in the bin, a whole number from 0 to MAX_QUANTITY_UNITS.
+   */
+  confirmCount(countTexts: readonly string[], timestamp: string): ShortageCheck {
+    const p = this.presentation;
+    if (!p || !this.canConfirm()) return { ok: false, error: 'No bin waits for confirmation' };
+    if (p.mode !== 'count') return { ok: false, error: 'This bin is not counted: use Confirm or Shortage' };
+    if (countTexts.length !== p.lines.length) return { ok: false, error: `Enter a count for each of the ${p.lines.length} lines` };
+    const counted: number[] = [];
+    for (const [i, line] of p.lines.entries()) {
+      const trimmed = countTexts[i]!.trim();
+      const count = /^\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+      if (!Number.isInteger(count) || count > MAX_QUANTITY_UNITS) return { ok: false, error: `Line ${i + 1} (${line.sku}): enter the units counted, a whole number from 0 to ${MAX_QUANTITY_UNITS}` };
+      counted.push(count);
+    }
+    const confirm = portConfirmSchema.parse({ taskId: p.taskId, binId: p.binId, lines: p.lines.map((line, i) => ({ lineId: line.lineId, quantity: counted[i]! })), timestamp });
     return { ok: true, confirm: this.confirmed(confirm) };
   }
 
@@ -104,6 +126,7 @@ export function describePortStatus(model: PortScreenModel): string {
       return 'No bin at the port';
     case 'presented': {
       if (!p) return 'No bin at the port';
+      if (p.mode === 'count') return `Count ${p.lines.length === 1 ? `the units of ${p.lines[0]!.sku}` : `${p.lines.length} SKUs`} in bin ${p.binId}`;
       const verb = p.mode === 'pick' ? 'Pick' : 'Put';
       const where = `${p.mode === 'pick' ? 'from' : 'into'} bin ${p.binId}`;
       if (p.lines.length === 1) return `${verb} ${p.lines[0]!.quantity} × ${p.lines[0]!.sku} ${where}`;
@@ -112,6 +135,7 @@ export function describePortStatus(model: PortScreenModel): string {
     }
     case 'confirmed': {
       const { units, asked, shortLines } = model.status;
+      if (p?.mode === 'count') return `Counted ${units}; waiting for the next bin`;
       const done = p?.mode === 'putaway' ? 'put' : 'picked';
       return shortLines > 0
         ? `Shortage confirmed on ${shortLines} line${shortLines === 1 ? '' : 's'}: ${units} of ${asked} ${done}; waiting for the next bin`
