@@ -2,13 +2,15 @@ import type { Urgency } from '../work/urgency.ts';
 import type { Clock } from '../../protocol/clock.ts';
 import type { WmsEventDraft } from '../../protocol/wms/links.ts';
 import type { RejectionCode } from '../../protocol/wms/reply-schemas.ts';
-import { MAX_COUNT_BINS, type BinRequest, type BinRequestType, type CountRequest, type PickRequest, type PutawayRequest } from '../../protocol/wms/request-schemas.ts';
+import type { BinRequest, BinRequestType, CountRequest, PickRequest, PutawayRequest } from '../../protocol/wms/request-schemas.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import type { PortStation } from '../ports/port-station.ts';
 import { settleVisit, type ConfirmedQuantity } from '../ports/visit-settlement.ts';
 import type { StoredInventory } from '../store/stored-inventory.ts';
 import { selectBinForPutaway, selectBinsForPick, type BinSelectionView } from '../work/bin-selection.ts';
 import { newVisit, type ActiveRequest, type RequestBook, type RequestLine, type Visit } from './request-book.ts';
+import { countLines, countVisits } from './cycle-count.ts';
+import { doneLinesOf, pickPriority, totalsBySku } from './request-lines.ts';
 import type { VisitObserver } from './visit-observer.ts';
 
 export type Rejection = { code: RejectionCode; reason: string };
@@ -185,27 +187,14 @@ export class RequestService {
     return { plan: () => this.countRequest(clientId, request.requestId, this.deps.clock.now(), lines, port) };
   }
 
-  /** The SKUs a count covers, bin by bin, each with the units recorded now; or why it cannot be counted now. */
+  /** The SKUs a count covers, bin by bin (see countLines); bins other requests use are refused. */
   private countLines(request: CountRequest): RequestLine[] | Rejection {
-    const { inventory } = this.deps;
-    let binIds: string[];
-    if (request.binId !== undefined) {
-      if (!inventory.has(request.binId)) return { code: 'UNKNOWN_BIN', reason: `bin "${request.binId}" does not exist` };
-      if (inventory.contents(request.binId).length === 0) return { code: 'BIN_UNAVAILABLE', reason: `bin "${request.binId}" is recorded empty: it has no SKU to count` };
-      binIds = [request.binId];
-    } else {
-      if (!inventory.knownSku(request.sku!)) return { code: 'UNKNOWN_SKU', reason: `SKU "${request.sku}" is not stocked in this grid` };
-      binIds = inventory.binsWithSku(request.sku!);
-      if (binIds.length === 0) return { code: 'INSUFFICIENT_STOCK', reason: `no bin holds SKU "${request.sku}"` };
-      if (binIds.length > MAX_COUNT_BINS) return { code: 'INVALID_REQUEST', reason: `${binIds.length} bins hold SKU "${request.sku}", more than the ${MAX_COUNT_BINS} one count may cover; count them by binId` };
-    }
-    const busy = binIds.filter((binId) => this.binBusy(binId) || inventory.quarantineOf(binId) !== undefined || inventory.contents(binId).some((line) => inventory.reservedInBin(binId, line.sku) > 0));
-    if (busy.length > 0) return { code: 'BIN_UNAVAILABLE', reason: `${busy.length === 1 ? 'bin' : 'bins'} ${busy.map((b) => `"${b}"`).join(', ')} ${busy.length === 1 ? 'is' : 'are'} in use by other requests or in quarantine; count again once they are free` };
-    return binIds.flatMap((binId) => inventory.contents(binId).filter((line) => request.sku === undefined || line.sku === request.sku).map((line) => ({ sku: line.sku, quantity: line.quantity, binId })));
+    return countLines(this.deps.inventory, request, (binId) => this.binBusy(binId));
   }
 
   private countRequest(clientId: string, requestId: string, acceptedAtMs: number, lines: readonly RequestLine[], port: { id: string }): ActiveRequest {
-    return { requestId, clientId, type: 'count', acceptedAtMs, priority: 0, lines, visits: this.countVisits(requestId, lines, port), done: new Map(), shortage: false, counts: [] };
+    const visits = countVisits(lines, (binId, binLines) => newVisit({ visitId: this.deps.newId('visit'), requestId, binId, portId: port.id, mode: 'count', lines: binLines }), (binId, sku, units) => this.deps.stock.reserve(binId, sku, units, requestId).reservationId);
+    return { requestId, clientId, type: 'count', acceptedAtMs, priority: 0, lines, visits, done: new Map(), shortage: false, counts: [] };
   }
 
   /**
@@ -473,23 +462,6 @@ export class RequestService {
   }
 
   /**
-   * A count's visits, one per bin, each line a SKU to count there (shown with no quantity: a
-   * blind count), with every unit of it in the bin reserved until it is counted.
-   */
-  private countVisits(requestId: string, lines: readonly RequestLine[], port: { id: string }): Visit[] {
-    const { stock, newId } = this.deps;
-    const byBin = new Map<string, { line: number; sku: string; quantity: number; reservationId?: string }[]>();
-    lines.forEach((line, index) => {
-      const binId = line.binId!;
-      const reservationId = line.quantity > 0 ? stock.reserve(binId, line.sku, line.quantity, requestId).reservationId : undefined;
-      const ofBin = byBin.get(binId) ?? [];
-      ofBin.push({ line: index, sku: line.sku, quantity: 0, ...(reservationId ? { reservationId } : {}) });
-      byBin.set(binId, ofBin);
-    });
-    return [...byBin].map(([binId, binLines]) => newVisit({ visitId: newId('visit'), requestId, binId, portId: port.id, mode: 'count', lines: binLines }));
-  }
-
-  /**
    * The named port if it serves the mode; else the least loaded port of the mode that takes
    * work. Ports an operator closed are passed over while another port of the mode takes work;
    * if all are closed the request waits at one of them until it opens again.
@@ -535,32 +507,4 @@ export class RequestService {
     if (this.publisher) this.publisher.ended(request, type, reason, leaveBook);
     else leaveBook();
   }
-}
-
-/** Pieces per SKU over the lines. */
-function totalsBySku(lines: readonly { sku: string; quantity: number }[]): Map<string, number> {
-  const totals = new Map<string, number>();
-  for (const line of lines) totals.set(line.sku, (totals.get(line.sku) ?? 0) + line.quantity);
-  return totals;
-}
-
-/**
- * Pieces already done per line of a stored request: as kept per line, or, from a record kept
- * per SKU only, each SKU's pieces given to its lines in the request's order.
- */
-function doneLinesOf(stored: StoredBody, lines: readonly { sku: string; quantity: number }[]): Map<number, number> {
-  if (stored.doneLines) return new Map(stored.doneLines.filter((d) => d.line < lines.length).map((d) => [d.line, d.quantity] as const));
-  const left = totalsBySku(stored.done);
-  const done = new Map<number, number>();
-  lines.forEach((line, i) => {
-    const take = Math.min(line.quantity, left.get(line.sku) ?? 0);
-    if (take <= 0) return;
-    done.set(i, take);
-    left.set(line.sku, left.get(line.sku)! - take);
-  });
-  return done;
-}
-
-function pickPriority(request: PickRequest): number {
-  return Math.max(...request.lines.map((l) => l.priority ?? 0));
 }
