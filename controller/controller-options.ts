@@ -63,8 +63,14 @@ export interface ControllerOptions {
    * bins free robots dig up and bring near the port ahead of time; 0 turns it off.
    */
   prepareLookAhead: number;
-  /** A bin on top of a column within this many moves of its port needs no preparation. */
+  /** A bin on top of a column within this many cells of its port (Manhattan distance) needs no preparation. */
   prepareNearPortCells: number;
+  /**
+   * Empty bins kept staged for each putaway port that takes visits: on top of a column within
+   * `prepareNearPortCells` of it, moved there by free robots (PrepareJob), so an inbound putaway
+   * gets its bin in a short lift and drive; 0 turns it off.
+   */
+  stagedEmptyBinsPerPutawayPort: number;
   /** Below this many available units a SKU is low (a `low` stock event), unless `lowStockUnitsBySku` names it. */
   lowStockUnits: number;
   /** Low-stock thresholds of particular SKUs, units. */
@@ -156,6 +162,7 @@ function withDefaults(overrides: Partial<ControllerOptions>): ControllerOptions 
     robotsKeptForReturns: 1,
     prepareLookAhead: 1, // measured against 0, 2 and 4 with bench:grid and bench:scenario: the best throughput and request times
     prepareNearPortCells: 8,
+    stagedEmptyBinsPerPutawayPort: 2,
     lowStockUnits: 5,
     lowStockUnitsBySku: {},
     maxDropAttempts: 3,

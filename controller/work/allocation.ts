@@ -1,5 +1,6 @@
 import { compareUrgency } from './urgency.ts';
 import { BinPreparation } from './bin-preparation.ts';
+import { EmptyBinStaging } from './empty-bin-staging.ts';
 import type { CoreServices } from '../core-services.ts';
 import type { RobotRecord } from '../fleet/robot-record.ts';
 import { digHelpers, type DigUnderway } from './job-decisions.ts';
@@ -9,13 +10,14 @@ import { jobRank, type QueuedJob, type WorkQueue } from './work-queue.ts';
 
 /**
  * Gives free robots work: queued returns and retrievals (by rank, priority, age) to the nearest
- * free robot where the job can start, then dig help, bin preparation, charging, service, and parking away from
- * the places where robots come and go.
+ * free robot where the job can start, then dig help, bin preparation, empty bins staged for
+ * putaway ports, charging, service, and parking away from the places where robots come and go.
  */
 export class Allocation {
   private readonly chargerCells: number[];
   private readonly serviceCells: number[];
   private readonly preparation: BinPreparation;
+  private readonly staging: EmptyBinStaging;
 
   constructor(
     private readonly core: CoreServices,
@@ -26,6 +28,7 @@ export class Allocation {
     this.chargerCells = layout.chargers.map((c) => grid.index(c.x, c.y));
     this.serviceCells = layout.service.map((c) => grid.index(c.x, c.y));
     this.preparation = new BinPreparation(core, queue, jobs);
+    this.staging = new EmptyBinStaging(core, jobs);
   }
 
   get hasServiceCells(): boolean {
@@ -63,6 +66,7 @@ export class Allocation {
     if (this.queue.size > 0) this.assignQueued(idle);
     this.assignDigHelpers(idle);
     if (idle.length > 0 && this.queue.size > 0) this.preparation.assign(idle);
+    if (idle.length > 0) this.staging.assign(idle);
     // Idle robots never stay on or next to a port, nor where robots queue for one, nor on a dug column.
     for (const robot of [...idle, ...movers]) {
       if (robot.job) continue;
@@ -149,7 +153,7 @@ export class Allocation {
   /** Robots preparing a queued retrieval's bin, by the retrieval's id. */
   private preparers(): Map<string, RobotRecord> {
     const preparers = new Map<string, RobotRecord>();
-    for (const robot of this.core.fleet.all()) if (robot.job?.kind === 'prepare' && !robot.inService && !robot.hold && !robot.paused) preparers.set(robot.job.retrievalId, robot);
+    for (const robot of this.core.fleet.all()) if (robot.job?.kind === 'prepare' && robot.job.retrievalId !== undefined && !robot.inService && !robot.hold && !robot.paused) preparers.set(robot.job.retrievalId, robot);
     return preparers;
   }
 

@@ -8,6 +8,7 @@ import type { GridMap } from '../grid/grid-map.ts';
 import type { BinLocation } from '../inventory/types.ts';
 import type { PortLane } from '../traffic/port-lanes.ts';
 import type { DigJob, Job, Leg, PrepareJob, RetrieveJob } from './jobs.ts';
+import { nearPort } from './near-port.ts';
 
 /** A port as the decisions see it. */
 export interface PortFacts {
@@ -155,19 +156,19 @@ function nextDigStep(robot: RobotFacts, job: DigJob, view: WorkView): NextStep {
  * Bin preparation (see PrepareJob): blockers go to a nearby column, the bin itself to a
  * column near its port; done once the bin is on top of its column within
  * `prepareNearPortCells` of the port or set down elsewhere, or when its request no longer
- * waits for it.
+ * waits for it (an empty bin staged for a putaway port has no request yet).
  */
 function nextPrepareStep(robot: RobotFacts, job: PrepareJob, view: WorkView): NextStep {
   const carried = view.binOnRobot(robot.serial);
   if (carried === job.binId) return dropStep(job.binId, view.preparedColumnFor(job.portId, view.positionOf(robot.serial)), view);
   if (carried) return dropStep(carried, view.blockerColumnFor(job.column), view);
   const location = view.location(job.binId);
-  if (location.kind !== 'column' || !view.visitWaits(job.retrievalId)) return DONE;
+  if (location.kind !== 'column' || (job.retrievalId !== undefined && !view.visitWaits(job.retrievalId))) return DONE;
   // Moved off its column already (set down near the port): prepared. Only the column the job
   // holds is ever dug; the retrieval may take the bin from where it was set down.
   const column = view.grid.index(location.x, location.y);
   if (column !== job.column) return DONE;
-  const near = view.distance(view.port(job.portId).cell, column) <= view.options.prepareNearPortCells;
+  const near = nearPort(view.grid, view.port(job.portId).cell, column, view.options.prepareNearPortCells);
   if (view.depthFromTop(job.binId) === 0 && near) return DONE;
   return leg(pickTopLeg(robot.serial, column, view));
 }

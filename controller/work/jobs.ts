@@ -49,13 +49,14 @@ export interface DigJob {
  * stack (blockers set aside nearby) and, when its column is far from its port, moved onto a
  * column near the port; the retrieval, once its port has room, is then a short lift and
  * drive. Holds the bin's column (a dig lock) until the bin is lifted or the job ends; the
- * retrieval starts only once it is let go.
+ * retrieval starts only once it is let go. The same job stages empty bins near putaway ports
+ * (EmptyBinStaging), for retrievals not yet asked for.
  */
 export interface PrepareJob {
   readonly kind: 'prepare';
   readonly id: string;
-  /** The queued retrieval whose bin is prepared (its visit's id). */
-  readonly retrievalId: string;
+  /** The queued retrieval whose bin is prepared (its visit's id); absent for an empty bin staged for a putaway port. */
+  readonly retrievalId?: string;
   readonly binId: string;
   readonly portId: string;
   /** The column the bin was in when the job started (the one it locks). */

@@ -4,6 +4,7 @@ import { chooseBlockerColumn, chooseDropColumn, type ColumnChoiceContext } from 
 import type { WorkView } from './job-decisions.ts';
 import type { RetrieveJob } from './jobs.ts';
 import type { Slotting } from './slotting.ts';
+import { nearPort, preparedBinMayGo, stagedEmptyColumns } from './near-port.ts';
 import type { WorkQueue } from './work-queue.ts';
 
 /** The job decisions' view of the controller (job-decisions.ts), plus the checks the job runner shares with them. */
@@ -20,6 +21,8 @@ export function createWorkView(core: CoreServices, queue: WorkQueue, slotting: S
       const location = inventory.location(job.binId);
       if (location.kind === 'column') wanted.add(grid.index(location.x, location.y));
     }
+    // Empty bins staged for inbound (EmptyBinStaging) are wanted soon too: nothing is set on them.
+    if (core.options.stagedEmptyBinsPerPutawayPort > 0) for (const port of ports.values()) if (port.mode === 'putaway') for (const cell of stagedEmptyColumns(core, port.cell)) wanted.add(cell);
     return {
       grid,
       stacks: inventory,
@@ -51,10 +54,16 @@ export function createWorkView(core: CoreServices, queue: WorkQueue, slotting: S
     blockersLeftFor: (retrievalId) => fleet.blockersLeftFor(retrievalId),
     blockerColumnFor: (dugCell) => chooseBlockerColumn(columnContext(), dugCell),
     returnColumnFor: (binId, from) => slotting.returnColumn(columnContext(), from, inventory.contents(binId)),
-    // Near the port, but not where robots queue for it or come and go (no bin is dropped there).
+    // Near the port (within prepareNearPortCells, Manhattan, where there is room: BinPreparation
+    // and EmptyBinStaging start only then), but not where robots queue for it or come and go
+    // (no bin is dropped there), nor on an empty bin (one staged for inbound would be buried).
     preparedColumnFor: (portId, from) => {
       const portCell = ports.get(portId)!.cell;
-      return chooseDropColumn(columnContext(), (cell) => 3 * grid.manhattan(cell, portCell) + grid.manhattan(cell, from) + (zones.area.has(cell) ? 20 : 0), (cell) => zones.zone.has(cell));
+      return chooseDropColumn(
+        columnContext(),
+        (cell) => 3 * grid.manhattan(cell, portCell) + grid.manhattan(cell, from) + (zones.area.has(cell) ? 20 : 0),
+        (cell) => !preparedBinMayGo(inventory, grid, zones, cell) || !nearPort(grid, portCell, cell, core.options.prepareNearPortCells),
+      ) ?? chooseDropColumn(columnContext(), (cell) => grid.manhattan(cell, portCell) + grid.manhattan(cell, from), (cell) => !preparedBinMayGo(inventory, grid, zones, cell));
     },
     /**
      * Why a retrieval cannot go on now and may not for long: its bin's column (or, with the bin on
