@@ -14,7 +14,12 @@ export class MachineRecord<TMachine extends AnyStateMachine> {
   snapshot: SnapshotFrom<TMachine>;
   /** Told after every change of the snapshot (a send or a restore): an index kept beside it. */
   onChange: (() => void) | null = null;
-  private actor: Actor<TMachine>;
+  /**
+   * Made at the first `send` or `restore`: until then the record is in its machine's initial
+   * state, shared by every record of the machine made without input (a wave of requests makes
+   * thousands of visits, most of which wait a while before their first event).
+   */
+  private actor: Actor<TMachine> | null = null;
   private readonly input: InputFrom<TMachine> | undefined;
 
   constructor(
@@ -22,12 +27,16 @@ export class MachineRecord<TMachine extends AnyStateMachine> {
     ...[input]: undefined extends InputFrom<TMachine> ? [input?: InputFrom<TMachine>] : [input: InputFrom<TMachine>]
   ) {
     this.input = input;
-    this.actor = createActor(machine, { input } as never);
-    this.actor.start();
-    this.snapshot = this.actor.getSnapshot();
+    if (input === undefined) {
+      this.snapshot = initialStateOf(machine).snapshot as SnapshotFrom<TMachine>;
+    } else {
+      this.actor = this.started();
+      this.snapshot = this.actor.getSnapshot();
+    }
   }
 
   send(event: EventFromLogic<TMachine>): void {
+    this.actor ??= this.started();
     this.actor.send(event);
     this.snapshot = this.actor.getSnapshot();
     this.onChange?.();
@@ -35,17 +44,38 @@ export class MachineRecord<TMachine extends AnyStateMachine> {
 
   /** The state now, to put back with `restore`. */
   capture(): Snapshot<unknown> {
-    return this.actor.getPersistedSnapshot();
+    return this.actor ? this.actor.getPersistedSnapshot() : initialStateOf(this.machine).persisted;
   }
 
   /** Puts back a state captured earlier (a rolled-back batch): no effect runs. */
   restore(captured: Snapshot<unknown>): void {
-    this.actor.stop();
+    this.actor?.stop();
     this.actor = createActor(this.machine, { snapshot: captured, input: this.input } as never);
     this.actor.start();
     this.snapshot = this.actor.getSnapshot();
     this.onChange?.();
   }
+
+  private started(): Actor<TMachine> {
+    const actor = createActor(this.machine, { input: this.input } as never);
+    actor.start();
+    return actor;
+  }
+}
+
+/** Each machine's initial state without input (its snapshot, and that snapshot persisted), made once. */
+const initialStates = new WeakMap<AnyStateMachine, { snapshot: unknown; persisted: Snapshot<unknown> }>();
+
+function initialStateOf(machine: AnyStateMachine): { snapshot: unknown; persisted: Snapshot<unknown> } {
+  let state = initialStates.get(machine);
+  if (!state) {
+    const actor = createActor(machine);
+    actor.start();
+    state = { snapshot: actor.getSnapshot(), persisted: actor.getPersistedSnapshot() };
+    actor.stop();
+    initialStates.set(machine, state);
+  }
+  return state;
 }
 
 /**
