@@ -1,13 +1,15 @@
 import { connectMqttBus, type MqttCredentials } from '../../protocol/bus/mqtt-bus.ts';
 import type { MessageBus } from '../../protocol/bus/message-bus.ts';
-import { WmsClientLink } from '../../protocol/wms/links.ts';
+import { parseWmsReply } from '../../protocol/wms/parse-wms-messages.ts';
 import type { WmsReply } from '../../protocol/wms/reply-schemas.ts';
-import type { WmsRequest } from '../../protocol/wms/request-schemas.ts';
+import { wmsRequestSchema, type WmsRequest } from '../../protocol/wms/request-schemas.ts';
+import { wmsEventTopic, wmsReplyTopic, wmsRequestTopic } from '../../protocol/wms/topics.ts';
 
 /**
  * The WMS side of `npm run bench:wms`, in a process of its own (as a WMS is a system of its
- * own): it logs its clients in, sends the wave when told, times each request from its publish
- * to its reply on its own clock, and hands the times back. Spoken to over the IPC channel of
+ * own): it logs its clients in (each subscribed to its replies and events), sends the wave when
+ * told, times each request from its publish to its reply's arrival on its own clock, checks
+ * every reply against the schema, and hands the times back. Spoken to over the IPC channel of
  * `child_process.fork`: `WaveOrder` in, then `go`; `WaveProgress` and one `WaveResult` out.
  */
 export interface WaveOrder {
@@ -38,50 +40,76 @@ type ToClients = WaveOrder | { readonly type: 'go' };
 async function serve(): Promise<void> {
   const order = await nextMessage<WaveOrder>('order');
   const sentAt = new Map<string, number>();
-  const replies = new Map<string, { reply: WmsReply; ms: number }>();
+  /** Each reply as it came off the wire, with its ms since its request's publish; checked once the wave is over. */
+  const received = new Map<string, { text: string; ms: number }>();
   const buses: MessageBus[] = [];
-  const links: WmsClientLink[] = [];
+  const clients: { bus: MessageBus; topic: string; texts: string[] }[] = [];
+  let events = 0;
   try {
-    for (const { name, credentials } of order.clients) {
+    for (const [c, { name, credentials }] of order.clients.entries()) {
       const bus = await connectMqttBus(order.brokerUrl, { clientId: `gridline-${name}`, credentials });
       buses.push(bus);
-      const link = new WmsClientLink(bus, { site: order.site, clientId: name });
-      link.onReply((reply) => {
-        const id = reply.requestId;
-        const at = id == null ? undefined : sentAt.get(id);
-        if (id == null || at === undefined || replies.has(id)) return;
-        replies.set(id, { reply, ms: performance.now() - at });
-      });
-      await link.start();
-      links.push(link);
+      // Replies are timed as they arrive and checked against the schema after the wave, and
+      // events (which a WMS takes too) only counted: the WMS's own work is not timed.
+      await bus.subscribe(
+        wmsReplyTopic(order.site, name),
+        (_topic, text) => {
+          const id = requestIdOf(text);
+          const at = id === undefined ? undefined : sentAt.get(id);
+          if (id === undefined || at === undefined || received.has(id)) return;
+          received.set(id, { text, ms: performance.now() - at });
+        },
+        { qos: 1 },
+      );
+      await bus.subscribe(wmsEventTopic(order.site, name), () => void events++, { qos: 1 });
+      // Each request checked against the schema before the wave, as a WMS builds its orders before it sends them.
+      clients.push({ bus, topic: wmsRequestTopic(order.site, name), texts: (order.wave[c] ?? []).map((request) => JSON.stringify(wmsRequestSchema.parse(request))) });
     }
     send({ type: 'ready' });
     await nextMessage('go');
     const started = performance.now();
     await Promise.all(
-      links.map(async (link, c) => {
-        await sleep((order.waveMs * c) / links.length);
-        for (const request of order.wave[c] ?? []) {
-          sentAt.set(request.requestId, performance.now());
-          link.send(request);
+      clients.map(async (client, c) => {
+        await sleep((order.waveMs * c) / clients.length);
+        for (const [i, text] of client.texts.entries()) {
+          sentAt.set(order.wave[c]![i]!.requestId, performance.now());
+          client.bus.publish(client.topic, text, { qos: 1 });
         }
       }),
     );
     const sentMs = performance.now() - started;
-    const total = order.wave.reduce((n, requests) => n + requests.length, 0);
+    const total = clients.reduce((n, client) => n + client.texts.length, 0);
     send({ type: 'progress', line: `all ${total} sent in ${(sentMs / 1000).toFixed(1)} s; waiting for replies` });
     const deadline = performance.now() + order.replyTimeoutMs;
     let shown = 0;
-    while (replies.size < total && performance.now() < deadline) {
+    while (received.size < total && performance.now() < deadline) {
       await sleep(250);
-      if (replies.size - shown >= 500) {
-        shown = replies.size;
-        send({ type: 'progress', line: `${replies.size} replies` });
+      if (received.size - shown >= 500) {
+        shown = received.size;
+        send({ type: 'progress', line: `${received.size} replies` });
       }
     }
-    send({ type: 'result', sentMs, replies: [...replies].map(([requestId, r]) => ({ requestId, ...r })) });
+    const replies: WaveResult['replies'][number][] = [];
+    for (const [requestId, { text, ms }] of received) {
+      const parsed = parseWmsReply(text);
+      if (!parsed.ok) throw new Error(`the reply to ${requestId} breaks the schema: ${parsed.errors.join('; ')}`);
+      replies.push({ requestId, reply: parsed.message, ms });
+    }
+    send({ type: 'progress', line: `${events} events received meanwhile` });
+    // The result is large: the process ends only once it has gone out.
+    await new Promise<void>((resolve, reject) => process.send!({ type: 'result', sentMs, replies } satisfies WaveResult, (error: Error | null) => (error ? reject(error) : resolve())));
   } finally {
     await Promise.all(buses.map((bus) => bus.close()));
+  }
+}
+
+/** The requestId of a reply's JSON text, read without checking the rest (that comes after the wave). */
+function requestIdOf(text: string): string | undefined {
+  try {
+    const id = (JSON.parse(text) as { requestId?: unknown }).requestId;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
   }
 }
 
