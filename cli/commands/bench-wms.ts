@@ -18,13 +18,16 @@ const PER_CLIENT = 100;
 const WAVE_MS = 2_000;
 /** Longest wait for the last reply, ms. */
 const REPLY_TIMEOUT_MS = 120_000;
+/** Requests of the warm-up wave sent first (`--warm-up N`; 0 for none). */
+const WARM_UP_REQUESTS = 500;
 
 /**
  * `npm run bench:wms`: an order wave. The default facility runs over its real broker (embedded
  * aedes on loopback) at real time; WMS clients, each logged in with its own identity and run in
  * a process of their own (bench-wms-clients.ts) as a WMS is a system of its own, send a
  * burst of mixed requests (picks of one to three lines, putaways, status and inventory
- * queries, cancels) within about two seconds, `PER_CLIENT` each. Prints the time from each
+ * queries, cancels) within about two seconds, `PER_CLIENT` each, after a smaller warm-up wave
+ * (as a site's controller has served requests before; `--warm-up N`). Prints the time from each
  * request's publish to its reply (p50, p95, p99, max), the replies by outcome, and a digest
  * of which requests were accepted, cancels left out (the same seed gives the same wave: a
  * change that only speeds replies up keeps the digest).
@@ -32,25 +35,41 @@ const REPLY_TIMEOUT_MS = 120_000;
 export async function runBenchWms(values: CommandArgs): Promise<number> {
   const count = numberOption(values, 'count', 2_000, (n) => Number.isInteger(n) && n >= PER_CLIENT);
   const seed = numberOption(values, 'seed', 1, Number.isInteger);
+  const warmUp = numberOption(values, 'warm-up', WARM_UP_REQUESTS, (n) => Number.isInteger(n) && n >= 0);
   const progress = (line: string) => process.stderr.write(`bench wms: ${line}\n`);
+  const out = (line: string) => process.stdout.write(`${line}\n`);
   const layout = await loadLayout(values.layout as string | undefined);
   // A store on disk, as a site runs with: every reply waits for its request to be durable.
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gridline-bench-wms-'));
   const facility = await startFacility({ layout, transport: { kind: 'mqtt', port: 0, speed: 1 }, seed, wms: false, dataDir });
-  const wmsProcess = fork(fileURLToPath(new URL('./bench-wms-clients.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  try {
-    const clients = Math.ceil(count / PER_CLIENT);
-    progress(`${layout.name}: ${count} requests from ${clients} WMS clients (a process of their own) over ${facility.brokerUrl}, within ${WAVE_MS / 1000} s`);
+  const wmsProcesses: ChildProcess[] = [];
+  const wave = async (name: string, requests: number, waveSeed: number, waveMs: number): Promise<{ result: WaveResult; clients: number }> => {
+    const clients = Math.ceil(requests / PER_CLIENT);
+    const client = async (c: number) => ({ name: `${name}-${c + 1}`, credentials: await facility.identities!.add(`${name}-${c + 1}`, 'wms') });
     const order: WaveOrder = {
       type: 'order',
       brokerUrl: facility.brokerUrl!,
       site: facility.controller.controller.options.site,
-      clients: await Promise.all(Array.from({ length: clients }, async (_, c) => ({ name: `bench-wms-${c + 1}`, credentials: await facility.identities!.add(`bench-wms-${c + 1}`, 'wms') }))),
-      wave: orderWave(facility.controller.controller.inventory, count, clients, seed),
-      waveMs: WAVE_MS,
+      clients: await Promise.all(Array.from({ length: clients }, (_, c) => client(c))),
+      wave: orderWave(facility.controller.controller.inventory, requests, clients, waveSeed, name),
+      waveMs,
       replyTimeoutMs: REPLY_TIMEOUT_MS,
     };
-    const result = await runWave(wmsProcess, order, progress);
+    const wmsProcess = fork(fileURLToPath(new URL('./bench-wms-clients.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    wmsProcesses.push(wmsProcess);
+    return { result: await runWave(wmsProcess, order, progress), clients };
+  };
+  try {
+    if (warmUp > 0) {
+      // A site's controller has served requests before a wave comes: a first, smaller wave
+      // (other clients, other requests) warms it up; its figures are printed apart.
+      progress(`${layout.name}: warm-up, ${warmUp} requests`);
+      const { result } = await wave('bench-wms-warm-up', warmUp, seed + 1_000, Math.round((WAVE_MS * warmUp) / count));
+      const times = result.replies.map((r) => r.ms).sort((a, b) => a - b);
+      out(`warm-up wave: ${warmUp} requests, reply p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms (a controller just started; not counted below)`);
+    }
+    progress(`${layout.name}: ${count} requests from ${Math.ceil(count / PER_CLIENT)} WMS clients (a process of their own) over ${facility.brokerUrl}, within ${WAVE_MS / 1000} s`);
+    const { result, clients } = await wave('bench-wms', count, seed, WAVE_MS);
     const replies = new Map(result.replies.map((r) => [r.requestId, r]));
     const times = result.replies.map((r) => r.ms).sort((a, b) => a - b);
     const outcomes = new Map<string, number>();
@@ -59,9 +78,8 @@ export async function runBenchWms(values: CommandArgs): Promise<number> {
       outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
     }
     // Cancels are left out: whether one is accepted depends on whether a robot already took its
-    // target's bin, which depends on timing; every other outcome depends on the wave alone.
+    // target's bin, which depends on timing; every other outcome depends on the waves alone.
     const accepted = [...replies].filter(([, r]) => r.reply.type === 'accepted' && r.reply.requestType !== 'cancel').map(([id]) => id).sort();
-    const out = (line: string) => process.stdout.write(`${line}\n`);
     out(`order wave: ${count} requests from ${clients} clients in ${(result.sentMs / 1000).toFixed(1)} s over the broker, seed ${seed}`);
     out(`replies                 ${replies.size} of ${count}${replies.size < count ? ` (${count - replies.size} missing after ${REPLY_TIMEOUT_MS / 1000} s)` : ''}`);
     out(`reply time              p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms, max ${(times.at(-1) ?? 0).toFixed(1)} ms (publish to reply, target p99 <= 100 ms)`);
@@ -69,7 +87,7 @@ export async function runBenchWms(values: CommandArgs): Promise<number> {
     out(`accepted digest         ${createHash('sha256').update(accepted.join('\n')).digest('hex').slice(0, 16)} (${accepted.length} accepted, cancels left out)`);
     return replies.size === count ? 0 : 1;
   } finally {
-    if (wmsProcess.exitCode === null) wmsProcess.kill();
+    for (const wmsProcess of wmsProcesses) if (wmsProcess.exitCode === null) wmsProcess.kill();
     await facility.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -94,7 +112,7 @@ function runWave(wmsProcess: ChildProcess, order: WaveOrder, progress: (line: st
  * status (10 %) and inventory (10 %) queries, cancels of the client's own earlier picks (5 %).
  * Seeded; SKUs with stock to spare, so most picks are accepted.
  */
-function orderWave(inventory: { knownSkus(): string[]; available(sku: string): number }, count: number, clients: number, seed: number): WmsRequest[][] {
+function orderWave(inventory: { knownSkus(): string[]; available(sku: string): number }, count: number, clients: number, seed: number, prefix: string): WmsRequest[][] {
   const random = new SeededRandom(seed);
   const skus = inventory.knownSkus().filter((sku) => inventory.available(sku) >= 10);
   const pickOne = () => skus[Math.floor(random.next() * skus.length)]!;
@@ -102,7 +120,7 @@ function orderWave(inventory: { knownSkus(): string[]; available(sku: string): n
   for (let i = 0; i < count; i++) {
     const c = i % clients;
     const mine = wave[c]!;
-    const requestId = `wave-${seed}-${i}`;
+    const requestId = `${prefix}-${seed}-${i}`;
     const earlierPick = mine.find((r) => r.type === 'pick');
     const roll = random.next();
     if (roll < 0.6 || !earlierPick) {

@@ -76,6 +76,21 @@ async function rig(options: Partial<ControllerOptions> = {}) {
 const pick = (requestId: string, quantity = 1): WmsRequest => ({ type: 'pick', requestId, lines: [{ sku: 'S1', quantity }] });
 
 describe('WMS gateway: limits at the edge', () => {
+  it('answers a group of requests that arrive together before it sends their events, each event after its reply and a terminal one last', async () => {
+    const w = await rig();
+    const client = w.clients.get('wms-a')!;
+    const heard: string[] = [];
+    client.link.onReply((r) => void heard.push(`reply ${r.requestId}`));
+    client.link.onEvent((e) => void heard.push(`${e.type === 'progress' ? e.stage : e.type} ${e.requestId}`));
+    w.ask('wms-a', pick('a-1'), { type: 'putaway', requestId: 'a-2', sku: 'S9', quantity: 1 }, { type: 'cancel', requestId: 'a-3', targetRequestId: 'a-1' });
+    const lastReply = Math.max(...['a-1', 'a-2', 'a-3'].map((id) => heard.indexOf(`reply ${id}`)));
+    expect(lastReply).toBe(2);
+    expect(heard.slice(3).filter((h) => h.endsWith('a-1'))).toEqual(['queued a-1', 'binSelected a-1', 'cancelled a-1']);
+    expect(heard.slice(3).filter((h) => h.endsWith('a-2'))).toEqual(['queued a-2', 'binSelected a-2']);
+    w.consistent();
+    await w.running.stop();
+  });
+
   it('holds a client to its request rate with RATE_LIMITED, keeping nothing, so the same request sent later is handled as new', async () => {
     const w = await rig({ wmsRequestsPerSecond: 2, wmsRequestBurst: 2 });
     const replies = w.ask('wms-a', pick('a-1'), { type: 'inventory', requestId: 'a-2', sku: 'S1' }, pick('a-3'));

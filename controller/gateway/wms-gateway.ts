@@ -59,6 +59,8 @@ export class WmsGateway implements RequestPublisher {
   /** Where the picks and putaways are served. */
   private readonly requests: RequestService;
   private turn: Turn | null = null;
+  /** While a group of requests is handled (holdEvents): its events, kept and in order, to be sent after every reply of the group. */
+  private heldEvents: (() => void)[] | null = null;
 
   constructor(
     private readonly controller: GridController,
@@ -69,6 +71,22 @@ export class WmsGateway implements RequestPublisher {
     this.requests = controller.requestService;
     this.requests.setPublisher(this);
     this.limiter = new RateLimiter({ perSecond: controller.options.wmsRequestsPerSecond, burst: controller.options.wmsRequestBurst });
+  }
+
+  /**
+   * Runs `handleGroup` (a group of requests, WmsIntake) with their events held back until it is
+   * done: every reply of the group goes out first, then the events, each after its request's
+   * reply as ever. A reply does not wait behind the events of the requests before it.
+   */
+  holdEvents(handleGroup: () => void): void {
+    const held: (() => void)[] = [];
+    this.heldEvents = held;
+    try {
+      handleGroup();
+    } finally {
+      this.heldEvents = null;
+      for (const send of held) send();
+    }
   }
 
   /** From now on new requests are refused with SHUTTING_DOWN. */
@@ -204,7 +222,8 @@ export class WmsGateway implements RequestPublisher {
     const event = this.out.buildEvent(draft);
     const doneLines = [...request.done].map(([line, quantity]) => ({ line, quantity }));
     const record: ProgressRecord = { ...draft, done: doneQuantities(request), doneLines };
-    this.store.keepProgress(request.requestId, record, () => this.out.sendEvent(request.clientId, event));
+    const send = () => this.out.sendEvent(request.clientId, event);
+    this.store.keepProgress(request.requestId, record, () => (this.heldEvents ? this.heldEvents.push(send) : send()));
   }
 
   /** The one terminal event of a request: built, kept (with what the service does meanwhile: `whileKept`), then sent. */
@@ -218,7 +237,8 @@ export class WmsGateway implements RequestPublisher {
       ...(request.lines.length > 0 ? { lines: doneByLine(request) } : {}),
     };
     const event = this.out.buildEvent(draft);
-    this.store.keepTerminal(request.requestId, draft, whileKept, () => this.out.sendEvent(request.clientId, event));
+    const send = () => this.out.sendEvent(request.clientId, event);
+    this.store.keepTerminal(request.requestId, draft, whileKept, () => (this.heldEvents ? this.heldEvents.push(send) : send()));
   }
 
   // ---------------------------------------------------------------- helpers

@@ -22,15 +22,16 @@ export interface GroupCommitter {
  * broker's socket at once) are handled as one group, each on its own (a request that fails
  * takes back only its own writes) but kept with one commit for all (SqliteStore.applyGroup):
  * on a store on disk one flush instead of one per request, so a wave is answered in
- * milliseconds. Each reply still goes out only once its request is durable. A request is
- * handled at the latest on the next timer turn of the clock (0 ms), in the order received.
+ * milliseconds. Each reply still goes out only once its request is durable, and the group's
+ * replies before its events (WmsGateway.holdEvents). A request is handled at the latest on the
+ * next timer turn of the clock (0 ms), in the order received.
  */
 export class WmsIntake {
   private readonly waiting: Arrival[] = [];
   private timer: TimerHandle | null = null;
 
   constructor(
-    private readonly gateway: Pick<WmsGateway, 'handle' | 'recover'>,
+    private readonly gateway: Pick<WmsGateway, 'handle' | 'recover' | 'holdEvents'>,
     private readonly store: GroupCommitter,
     private readonly boundary: ErrorBoundary,
     private readonly clock: Clock,
@@ -50,17 +51,19 @@ export class WmsIntake {
     if (group.length === 0) return;
     const turns: (Turn | undefined)[] = group.map(() => undefined);
     const failed = (index: number, error: unknown) => this.recover(group[index]!, asError(error), turns[index]);
-    try {
-      this.store.applyGroup(
-        group.map((arrival, index) => () => {
-          turns[index] = this.gateway.handle(arrival.clientId, arrival.parsed);
-        }),
-        failed,
-      );
-    } catch (error) {
-      // A commit failed (the disk): each request is answered and what it started ended, by its turn.
-      group.forEach((arrival, index) => this.recover(arrival, asError(error), turns[index]));
-    }
+    this.gateway.holdEvents(() => {
+      try {
+        this.store.applyGroup(
+          group.map((arrival, index) => () => {
+            turns[index] = this.gateway.handle(arrival.clientId, arrival.parsed);
+          }),
+          failed,
+        );
+      } catch (error) {
+        // A commit failed (the disk): each request is answered and what it started ended, by its turn.
+        group.forEach((arrival, index) => this.recover(arrival, asError(error), turns[index]));
+      }
+    });
   }
 
   /** One request's handling failed: raised as an alarm, and the gateway ends what it left unfinished. */

@@ -58,17 +58,16 @@ export function selectBinsForPick(view: BinSelectionView, lines: readonly { sku:
   return [...byBin.values()];
 }
 
-/** The cheapest empty bin in storage that `busy` does not exclude, for a putaway. */
+/** The cheapest empty bin in storage that `busy` does not exclude, for a putaway; of equal ones, the lowest id. */
 export function selectBinForPutaway(view: BinSelectionView, portCell: number, busy: (binId: string) => boolean): string | undefined {
   let best: string | undefined;
   let bestCost = Infinity;
-  for (const binId of view.inventory.emptyBins()) {
-    if (busy(binId)) continue;
+  for (const binId of view.inventory.emptyBinsUnordered()) {
     const cost = binCost(view, binId, portCell);
-    if (cost < bestCost) {
-      bestCost = cost;
-      best = binId;
-    }
+    // Busy is asked last: it costs more than the cost.
+    if (cost > bestCost || (cost === bestCost && best !== undefined && binId > best) || busy(binId)) continue;
+    bestCost = cost;
+    best = binId;
   }
   return best;
 }
