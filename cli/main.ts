@@ -90,9 +90,10 @@ ${IDENTITIES_USAGE}${AUDIT_USAGE}${REPORT_USAGE}${SIM_BOARD_USAGE}  gridline sce
                                         what authorisation costs the embedded broker: N robot
                                         states (200,000) from R robots (50) with access control
                                         and without, K rounds (3) alternating; messages/s, ratio
-  gridline bench wms [--count N] [--seed S]
+  gridline bench wms [--count N] [--seed S] [--warm-up N]
                                         an order wave: N mixed requests (2,000) from WMS clients over
-                                        the real broker within 2 s; reply time p50/p95/p99/max
+                                        the real broker within 2 s, after a warm-up wave of N (500);
+                                        reply time p50/p95/p99/max
   gridline bench lorr-problem FROM.json --team-size N [--seed S] [--out-dir DIR]
                                         the same problem with N robots on seeded random free cells
 `;
