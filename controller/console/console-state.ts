@@ -96,6 +96,8 @@ export class ConsoleStateBuilder {
         requestTimeP95S: k.requestTimeP95S,
         loadsVerified: k.loadsVerified,
         loadsUnverified: k.loadsUnverified,
+        ordersWithCutoff: k.withCutoff,
+        onTimeShare: k.onTimeShare,
       },
       requests: this.requests(),
       alarms: c.alarms.slice(-MAX_CONSOLE_ALARMS).map(

@@ -41,7 +41,7 @@ const state: ConsoleStateDraft = {
   ports: [{ id: 'P1', mode: 'pick', open: true, machine: 'mode open, presentation idle, room hasRoom', queue: ['B1'], presented: null }],
   blockedCells: [[0, 2]],
   quarantinedBins: [{ binId: 'B9', reason: 'robot R001 reports load B7 after picking bin B9' }],
-  kpis: { binsPerPortHour: 100, robotUtilisation: 0.5, openRequests: 1, completedRequests: 2, binsPresented: 3, requestTimeP50S: 40, requestTimeP95S: 90, loadsVerified: 3, loadsUnverified: 0 },
+  kpis: { binsPerPortHour: 100, robotUtilisation: 0.5, openRequests: 1, completedRequests: 2, binsPresented: 3, requestTimeP50S: 40, requestTimeP95S: 90, loadsVerified: 3, loadsUnverified: 0, ordersWithCutoff: 4, onTimeShare: 0.75 },
   requests: [{ requestId: 'r-1', type: 'pick', status: 'inProgress', progress: '0 of 1 bin done, 0 of 2 pieces picked', fraction: 0.25, acceptedAt: '2026-01-01T00:00:00.000Z' }],
   alarms: [{ id: 1, at: '2026-01-01T00:00:00.000Z', source: 'R001', severity: 'warning', message: 'fault', acknowledgedBy: null }],
 };

@@ -117,6 +117,9 @@ export const consoleKpisSchema = z.object({
   /** Picks and drops whose loads the robot showed by the bin's id, and those only by a load being there (the vehicle cannot read ids). */
   loadsVerified: z.int().min(0),
   loadsUnverified: z.int().min(0),
+  /** Orders with a cut-off (dueTime) that have ended, and the share of them that ended by it (null while none has). */
+  ordersWithCutoff: z.int().min(0),
+  onTimeShare: z.number().min(0).max(1).nullable(),
 });
 
 export const consoleAlarmSchema = z.object({

@@ -4,6 +4,7 @@
  * simulated pickers at every port).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { ConsoleStateBuilder } from '../../controller/console/console-state.ts';
 import type { GridController } from '../../controller/grid-controller.ts';
 import { SeededRandom } from '../../protocol/random.ts';
 import type { ProgressEvent } from '../../protocol/wms/event-schemas.ts';
@@ -97,5 +98,7 @@ describe('priorities and cut-offs under load', () => {
     expect(kpi.withCutoff).toBe(61);
     expect(kpi.onTimeShare).toBe(kpi.onTime / 61);
     expect(kpi.onTime).toBeLessThan(61);
+    // The console's KPI panel shows the same share.
+    expect(new ConsoleStateBuilder(core).build().kpis).toMatchObject({ ordersWithCutoff: 61, onTimeShare: kpi.onTime / 61 });
   }, 180_000);
 });

@@ -73,7 +73,7 @@ export function syntheticConsoleState(site: string, robots: ConsoleRobot[], over
     ports: [],
     blockedCells: [],
     quarantinedBins: [],
-    kpis: { binsPerPortHour: 0, robotUtilisation: 0, openRequests: 0, completedRequests: 0, binsPresented: 0, requestTimeP50S: 0, requestTimeP95S: 0, loadsVerified: 0, loadsUnverified: 0 },
+    kpis: { binsPerPortHour: 0, robotUtilisation: 0, openRequests: 0, completedRequests: 0, binsPresented: 0, requestTimeP50S: 0, requestTimeP95S: 0, loadsVerified: 0, loadsUnverified: 0, ordersWithCutoff: 0, onTimeShare: null },
     requests: [],
     alarms: [],
     ...overrides,

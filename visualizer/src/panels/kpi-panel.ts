@@ -2,7 +2,7 @@ import type { ConsoleViewModel } from '../view-model/console-view-model.ts';
 import { formatPercent, formatSeconds, h, panel, setText } from './dom.ts';
 
 /**
- * The controller's KPIs, how many robots are in error or held in alarm, and how the loads of
+ * The controller's KPIs (with the share of orders with a cut-off done by it), how many robots are in error or held in alarm, and how the loads of
  * picks and drops were checked: by the bin's id the robot showed (verified), or only by a load
  * being there (unverified: the vehicle type cannot read bin ids; shown when there are any).
  */
@@ -21,6 +21,7 @@ export class KpiPanel {
       ['completedRequests', 'Completed requests'],
       ['binsPresented', 'Bins presented'],
       ['requestTime', 'Request time p50 / p95'],
+      ['onTime', 'Orders on time (with a cut-off)'],
       ['robotsInError', 'Robots in error'],
       ['robotsHeld', 'Robots held in alarm'],
       ['loadsVerified', 'Loads verified by bin id'],
@@ -45,6 +46,7 @@ export class KpiPanel {
     set('completedRequests', k ? String(k.completedRequests) : '–');
     set('binsPresented', k ? String(k.binsPresented) : '–');
     set('requestTime', k ? `${formatSeconds(k.requestTimeP50S)} / ${formatSeconds(k.requestTimeP95S)}` : '–');
+    set('onTime', k && k.onTimeShare !== null ? `${formatPercent(k.onTimeShare)} of ${k.ordersWithCutoff}` : '–');
     let inError = 0;
     let held = 0;
     for (const robot of vm.listedRobots()) {
