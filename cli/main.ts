@@ -39,6 +39,8 @@ Usage:
                           in memory
       --manual-ports P1[,P2...]   no simulated picker at these ports: a person confirms
                           there through the port screen
+      --low-stock N       a SKU with fewer available units is low: a stock/low event (default 5)
+      --low-stock-sku SKU:N   that SKU's own threshold (repeated for several)
       --external-robots R013[,R014...]   robots of the fleet not started here: VDA 5050
                           vehicles that connect on their own (the controller waits for them)
       --console-host H    interface of the operator console's web server (default 127.0.0.1)
@@ -139,6 +141,8 @@ const OPTIONS = {
   'hardware-in-the-loop': { type: 'string' },
   'hil-link': { type: 'string' },
   'manual-ports': { type: 'string' },
+  'low-stock': { type: 'string' },
+  'low-stock-sku': { type: 'string', multiple: true },
   'external-robots': { type: 'string' },
   user: { type: 'string' },
   'password-file': { type: 'string' },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { startFacility } from '../facility.ts';
 import { loadLayout } from '../load-layout.ts';
 import { UsageError } from '../errors.ts';
-import { externalRobotsOption, manualPortsOption } from './start.ts';
+import { externalRobotsOption, lowStockOption, manualPortsOption } from './start.ts';
 
 describe('gridline start --manual-ports', () => {
   it('reads comma-separated port ids of the layout, and refuses others', () => {
@@ -57,5 +57,15 @@ describe('gridline start --external-robots', () => {
 
   it('refuses a serial number of a robot the facility starts', async () => {
     await expect(startFacility({ layout: await loadLayout(undefined), transport: { kind: 'in-process' }, seed: 3, wms: false, externalRobots: ['R012'] })).rejects.toThrow('robots R012 are started with the facility');
+  });
+});
+
+describe('low-stock thresholds', () => {
+  it('takes a site-wide threshold and thresholds per SKU, and refuses anything but whole units', () => {
+    expect(lowStockOption({})).toEqual({});
+    expect(lowStockOption({ 'low-stock': '12', 'low-stock-sku': ['SKU-1:0', 'A:B:40'] })).toEqual({ lowStockUnits: 12, lowStockUnitsBySku: { 'SKU-1': 0, 'A:B': 40 } });
+    expect(() => lowStockOption({ 'low-stock': '-1' })).toThrow(/--low-stock: "-1" must be a whole number of units >= 0/);
+    expect(() => lowStockOption({ 'low-stock-sku': ['SKU-1'] })).toThrow(/must be SKU:UNITS/);
+    expect(() => lowStockOption({ 'low-stock-sku': ['SKU-1:2.5'] })).toThrow(/whole number/);
   });
 });

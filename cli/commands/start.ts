@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { formatKpi } from '../../controller/kpi.ts';
+import type { ControllerOptions } from '../../controller/controller-options.ts';
 import { numberOption, UsageError, type CommandArgs } from '../errors.ts';
 import { startFacility } from '../facility.ts';
 import { startConsoleHttpServer, type ConsoleHttpServer } from '../../controller/http/console-http-server.ts';
@@ -55,6 +56,7 @@ export async function runStart(values: CommandArgs): Promise<number> {
     ...(hilCount > 0 ? { hardwareInTheLoop: { count: hilCount, link: hilLink } } : {}),
     ...(manualPorts.length > 0 ? { manualPorts } : {}),
     identities: { people: consoleWanted, commandLineWms: true },
+    controller: lowStockOption(values),
     log: (line) => out(`gridline: ${line}`),
   });
   const core = facility.controller.controller;
@@ -200,6 +202,30 @@ export function manualPortsOption(raw: unknown, layoutPorts: readonly string[]):
   const unknown = ids.filter((id) => !layoutPorts.includes(id));
   if (unknown.length > 0) throw new UsageError(`--manual-ports: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a port' : 'are not ports'} of the layout; its ports are ${layoutPorts.join(', ')}`);
   return ids;
+}
+
+/**
+ * Low-stock thresholds, units: `--low-stock N` for every SKU, `--low-stock-sku SKU:N` (repeated)
+ * for one; a SKU whose available units fall below its threshold gets a low-stock event.
+ */
+export function lowStockOption(values: CommandArgs): Partial<Pick<ControllerOptions, 'lowStockUnits' | 'lowStockUnitsBySku'>> {
+  const units = (text: string, what: string): number => {
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new UsageError(`${what}: "${text}" must be a whole number of units >= 0`);
+    return Number(text);
+  };
+  const options: Partial<Pick<ControllerOptions, 'lowStockUnits' | 'lowStockUnitsBySku'>> = {};
+  if (values['low-stock'] !== undefined) options.lowStockUnits = units(String(values['low-stock']), '--low-stock');
+  const bySku = values['low-stock-sku'];
+  if (Array.isArray(bySku) && bySku.length > 0) {
+    const thresholds: Record<string, number> = {};
+    for (const entry of bySku) {
+      const match = /^(.+):([^:]+)$/.exec(String(entry));
+      if (!match) throw new UsageError(`--low-stock-sku "${String(entry)}" must be SKU:UNITS, e.g. --low-stock-sku SKU-00001:20`);
+      thresholds[match[1]!] = units(match[2]!, `--low-stock-sku ${match[1]}`);
+    }
+    options.lowStockUnitsBySku = thresholds;
+  }
+  return options;
 }
 
 /** A comma-separated option's values, trimmed and each once; none when the option is absent. */
