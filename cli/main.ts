@@ -141,6 +141,7 @@ const OPTIONS = {
   'hardware-in-the-loop': { type: 'string' },
   'hil-link': { type: 'string' },
   'manual-ports': { type: 'string' },
+  'warm-up': { type: 'string' },
   'low-stock': { type: 'string' },
   'low-stock-sku': { type: 'string', multiple: true },
   'external-robots': { type: 'string' },
