@@ -123,14 +123,15 @@ export async function runStart(values: CommandArgs): Promise<number> {
     out(`gridline: ${facility.controller.resumed.resumed} open requests resumed from the store, ${facility.controller.resumed.failed} failed`);
   }
 
-  // What people at the ports do, as it happens: the picks (and putaways) being completed.
+  // What people at the ports do, as it happens: the picks, putaways and counts being confirmed.
   const startedMs = facility.clock.now();
   const stamp = () => `t=${((facility.clock.now() - startedMs) / 1000).toFixed(1)}s`;
   core.addObserver({
     visitFailed: (visit, reason) => out(`${stamp()}  failed   ${visit.requestId}: ${reason}`),
     visitConfirmed: (visit, quantities) => {
-      const what = quantities.map((q) => `${q.quantity} x ${q.sku}`).join(', ');
-      out(`${stamp()}  ${visit.mode === 'pick' ? 'picked' : 'stored'}   ${what} ${visit.mode === 'pick' ? 'from' : 'into'} bin ${visit.binId} at ${visit.portId} for ${visit.requestId}`);
+      const what = quantities.map((q) => `${q.quantity} x ${q.sku}${q.recorded !== undefined && q.recorded !== q.quantity ? ` (${q.recorded} recorded)` : ''}`).join(', ');
+      const [verb, preposition] = visit.mode === 'pick' ? ['picked ', 'from'] : visit.mode === 'putaway' ? ['stored ', 'into'] : ['counted', 'in'];
+      out(`${stamp()}  ${verb}  ${what} ${preposition} bin ${visit.binId} at ${visit.portId} for ${visit.requestId}`);
     },
   });
 
