@@ -1,6 +1,6 @@
 import { connectMqttBus } from '../../protocol/bus/mqtt-bus.ts';
 import { WmsClientLink } from '../../protocol/wms/links.ts';
-import type { WmsRequest } from '../../protocol/wms/request-schemas.ts';
+import { isBinRequestType, type WmsRequest } from '../../protocol/wms/request-schemas.ts';
 import { numberOption, UsageError, type CommandArgs } from '../errors.ts';
 import { brokerLogin, brokerTls } from '../broker-login.ts';
 import { COMMAND_LINE_WMS_IDENTITY } from '../facility-identities.ts';
@@ -43,7 +43,7 @@ export async function runWms(sub: string | undefined, values: CommandArgs): Prom
         if (reply.requestId !== requestId) return;
         print('reply', reply);
         if (reply.type === 'rejected') done(1);
-        else if (request.type !== 'pick' && request.type !== 'putaway' && request.type !== 'count') done(0);
+        else if (!isBinRequestType(request.type)) done(0);
       });
       link.onEvent((event) => {
         if (event.requestId !== requestId) return;

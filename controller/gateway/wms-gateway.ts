@@ -4,7 +4,7 @@ import type { WmsEventDraft, WmsReplyDraft } from '../../protocol/wms/links.ts';
 import type { ParseWmsRequestResult } from '../../protocol/wms/parse-wms-request.ts';
 import { canonicalRequestKey } from '../../protocol/wms/canonical-request-key.ts';
 import type { RejectionCode, WmsReply } from '../../protocol/wms/reply-schemas.ts';
-import { BIN_REQUEST_TYPES, type BinRequest, type BinRequestType, type CancelRequest, type CountRequest, type InventoryRequest, type PickRequest, type PutawayRequest, type StatusRequest, type WmsRequest } from '../../protocol/wms/request-schemas.ts';
+import { isBinRequestType, type BinRequest, type CancelRequest, type CountRequest, type InventoryRequest, type PickRequest, type PutawayRequest, type StatusRequest, type WmsRequest } from '../../protocol/wms/request-schemas.ts';
 import { internalErrorReason } from '../error-boundary.ts';
 import type { GridController } from '../grid-controller.ts';
 import { doneByLine, type ActiveRequest } from '../requests/request-book.ts';
@@ -223,7 +223,13 @@ export class WmsGateway implements RequestPublisher {
     const doneLines = [...request.done].map(([line, quantity]) => ({ line, quantity }));
     const record: ProgressRecord = { ...draft, done: doneQuantities(request), doneLines };
     const send = () => this.out.sendEvent(request.clientId, event);
-    this.store.keepProgress(request.requestId, record, () => (this.heldEvents ? this.heldEvents.push(send) : send()));
+    this.store.keepProgress(request.requestId, record, () => this.sendOrHold(send));
+  }
+
+  /** Sends an event now, or after the replies of the group being handled (holdEvents). */
+  private sendOrHold(send: () => void): void {
+    if (this.heldEvents) this.heldEvents.push(send);
+    else send();
   }
 
   /** The one terminal event of a request: built, kept (with what the service does meanwhile: `whileKept`), then sent. */
@@ -238,7 +244,7 @@ export class WmsGateway implements RequestPublisher {
     };
     const event = this.out.buildEvent(draft);
     const send = () => this.out.sendEvent(request.clientId, event);
-    this.store.keepTerminal(request.requestId, draft, whileKept, () => (this.heldEvents ? this.heldEvents.push(send) : send()));
+    this.store.keepTerminal(request.requestId, draft, whileKept, () => this.sendOrHold(send));
   }
 
   // ---------------------------------------------------------------- helpers
@@ -320,8 +326,4 @@ export class WmsGateway implements RequestPublisher {
     if (stored?.status !== 'accepted' || !isBinRequestType(stored.type)) return;
     this.requests.failAfterError({ requestId, clientId: stored.clientId, type: stored.type, acceptedAtMs: stored.acceptedAtMs }, reason);
   }
-}
-
-function isBinRequestType(type: string): type is BinRequestType {
-  return (BIN_REQUEST_TYPES as readonly string[]).includes(type);
 }

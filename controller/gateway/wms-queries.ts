@@ -1,6 +1,6 @@
 import type { TerminalEvent } from '../../protocol/wms/event-schemas.ts';
 import type { InventoryAnswer, InventoryBin, RequestStatus } from '../../protocol/wms/reply-schemas.ts';
-import type { InventoryRequest } from '../../protocol/wms/request-schemas.ts';
+import { isBinRequestType, type InventoryRequest } from '../../protocol/wms/request-schemas.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { doneBySku, type ActiveRequest } from '../requests/request-book.ts';
 import type { StoredRequest } from '../store/sqlite-store.ts';
@@ -23,7 +23,7 @@ export function doneQuantities(request: ActiveRequest | undefined): { sku: strin
 export function requestStatus(target: StoredRequest, active: ActiveRequest | undefined): RequestStatus {
   const terminal = target.terminalEvent as TerminalEvent | null;
   const progress = target.progress as { stage?: RequestStatus['lastStage'] } | null;
-  const answeredAtOnce = target.type !== 'pick' && target.type !== 'putaway' && target.type !== 'count';
+  const answeredAtOnce = !isBinRequestType(target.type);
   return {
     targetRequestId: target.requestId,
     requestType: target.type as RequestStatus['requestType'],

@@ -337,6 +337,12 @@ export class Inventory {
     return [...this.state.knownSkuSet].sort(compareCodeUnits);
   }
 
+  /** Whether the bin holds nothing (without copying its contents). */
+  isEmpty(binId: string): boolean {
+    this.state.requireBin(binId);
+    return this.state.emptyBinIds.has(binId);
+  }
+
   /** Stock lines of a bin (a copy). */
   contents(binId: string): ContentLine[] {
     return this.state.requireBin(binId).contents.map((line) => ({ ...line }));

@@ -17,7 +17,9 @@ export class MachineRecord<TMachine extends AnyStateMachine> {
   /**
    * Made at the first `send` or `restore`: until then the record is in its machine's initial
    * state, shared by every record of the machine made without input (a wave of requests makes
-   * thousands of visits, most of which wait a while before their first event).
+   * thousands of visits, most of which wait a while before their first event). So a machine
+   * made without input must run no effect on entering its initial state: it would run once,
+   * not once per record.
    */
   private actor: Actor<TMachine> | null = null;
   private readonly input: InputFrom<TMachine> | undefined;

@@ -145,6 +145,11 @@ export class RequestBook {
     return this.byBin.get(binId) ?? [];
   }
 
+  /** Whether a running request still needs the bin: a visit of it neither done nor cancelled. */
+  binHasOpenVisit(binId: string): boolean {
+    return this.visitsOfBin(binId).some((visit) => visit.state !== 'done' && visit.state !== 'cancelled');
+  }
+
   /** Ends a request: it leaves the book, with its visits. */
   remove(requestId: string): ActiveRequest | undefined {
     const request = this.requests.get(requestId);

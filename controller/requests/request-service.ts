@@ -10,6 +10,7 @@ import type { StoredInventory } from '../store/stored-inventory.ts';
 import { selectBinForPutaway, selectBinsForPick, type BinSelectionView } from '../work/bin-selection.ts';
 import { newVisit, type ActiveRequest, type RequestBook, type RequestLine, type Visit } from './request-book.ts';
 import { countLines, countVisits } from './cycle-count.ts';
+import { choosePort } from './port-choice.ts';
 import { doneLinesOf, pickPriority, totalsBySku } from './request-lines.ts';
 import type { VisitObserver } from './visit-observer.ts';
 
@@ -306,6 +307,11 @@ export class RequestService {
     return this.deps.book.visitsOfBin(binId);
   }
 
+  /** Whether a running request still needs the bin (RequestBook.binHasOpenVisit). */
+  binHasOpenVisit(binId: string): boolean {
+    return this.deps.book.binHasOpenVisit(binId);
+  }
+
   /** Tells of a settled visit (see `settle`), once the confirmation's other changes are registered. */
   confirmed(visit: Visit, quantities: readonly ConfirmedQuantity[]): void {
     const request = this.deps.book.get(visit.requestId);
@@ -461,31 +467,14 @@ export class RequestService {
     return newVisit({ visitId: this.deps.newId('visit'), requestId, binId, portId: port.id, mode: 'putaway', lines: [{ line: 0, sku, quantity }] });
   }
 
-  /**
-   * The named port if it serves the mode; else the least loaded port of the mode that takes
-   * work. Ports an operator closed are passed over while another port of the mode takes work;
-   * if all are closed the request waits at one of them until it opens again.
-   */
+  /** The port a request is served at (see choosePort). */
   private choosePort(portId: string | undefined, mode: 'pick' | 'putaway'): { id: string; cell: number } | Rejection {
-    const ports = [...this.deps.ports.values()];
-    if (portId !== undefined) {
-      const port = this.deps.ports.get(portId);
-      if (!port) return { code: 'UNKNOWN_PORT', reason: `port "${portId}" does not exist; ports are ${ports.map((p) => p.id).join(', ')}` };
-      if (port.mode !== mode) return { code: 'PORT_UNAVAILABLE', reason: `port "${portId}" is ${port.mode === 'closed' ? 'closed' : `in ${port.mode} mode`}, not ${mode}` };
-      return { id: port.id, cell: port.cell };
-    }
-    const ofMode = ports.filter((p) => p.mode === mode);
-    const open = ofMode.filter((p) => p.takesVisits);
-    const candidates = open.length > 0 ? open : ofMode;
-    if (candidates.length === 0) return { code: 'PORT_UNAVAILABLE', reason: `no port is open for ${mode}` };
-    const load = (port: PortStation) => this.deps.book.openVisitsAt(port.id);
-    const best = candidates.reduce((a, b) => (load(b) < load(a) ? b : a));
-    return { id: best.id, cell: best.cell };
+    return choosePort(this.deps.ports, (id) => this.deps.book.openVisitsAt(id), portId, mode);
   }
 
   /** Whether another request's visit still needs the bin, or it is out of storage. */
   private binBusy(binId: string): boolean {
-    if (this.deps.book.visitsOfBin(binId).some((visit) => visit.state !== 'done' && visit.state !== 'cancelled')) return true;
+    if (this.deps.book.binHasOpenVisit(binId)) return true;
     return this.deps.inventory.location(binId).kind !== 'column';
   }
 

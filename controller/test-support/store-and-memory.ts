@@ -5,6 +5,7 @@
  */
 import type { GridController } from '../grid-controller.ts';
 import { Inventory } from '../inventory/inventory.ts';
+import { isBinRequestType } from '../../protocol/wms/request-schemas.ts';
 import type { SqliteStore } from '../store/sqlite-store.ts';
 
 export interface KeptState {
@@ -29,7 +30,7 @@ export function storeState(store: SqliteStore): KeptState {
     quarantined: inventory.quarantinedBins(),
     openRequests: store
       .openRequests()
-      .filter((r) => r.type === 'pick' || r.type === 'putaway' || r.type === 'count')
+      .filter((r) => isBinRequestType(r.type))
       .map((r) => r.requestId)
       .sort(),
   };

@@ -42,10 +42,10 @@ export class EmptyBinStaging {
       if (robot.job.retrievalId === undefined) underway.set(robot.job.portId, (underway.get(robot.job.portId) ?? 0) + 1);
     }
     const empty: { binId: string; column: number; depth: number }[] = [];
-    for (const binId of inventory.emptyBins()) {
+    // Unordered: the candidates are sorted below, ties by id.
+    for (const binId of inventory.emptyBinsUnordered()) {
       const location = inventory.location(binId);
-      if (location.kind !== 'column' || moving.has(binId)) continue;
-      if (requests.visitsOfBin(binId).some((visit) => visit.state !== 'done' && visit.state !== 'cancelled')) continue;
+      if (location.kind !== 'column' || moving.has(binId) || requests.binHasOpenVisit(binId)) continue;
       empty.push({ binId, column: grid.index(location.x, location.y), depth: inventory.depthFromTop(binId) ?? 0 });
     }
     // Bins near a putaway port stay where they are (one buried there is not dug out: its digging would bury another).

@@ -14,8 +14,13 @@ import type { ColumnClaims } from './column-claims.ts';
 export function preparedBinMayGo(inventory: Inventory, grid: GridMap, zones: PortZones, cell: number): boolean {
   if (!grid.isStorage(cell) || zones.zone.has(cell)) return false;
   const { x, y } = grid.cellOf(cell);
+  return !topIsEmptyBin(inventory, x, y);
+}
+
+/** Whether the column's top bin holds nothing. */
+function topIsEmptyBin(inventory: Inventory, x: number, y: number): boolean {
   const stack = inventory.stack(x, y);
-  return stack.length === 0 || inventory.contents(stack[stack.length - 1]!).length > 0;
+  return stack.length > 0 && inventory.isEmpty(stack[stack.length - 1]!);
 }
 
 export function nearPort(grid: GridMap, portCell: number, cell: number, cells: number): boolean {
@@ -28,8 +33,7 @@ export function stagedEmptyColumns(deps: { grid: GridMap; inventory: Inventory; 
   const cells = deps.options.prepareNearPortCells;
   const found: number[] = [];
   forEachCellNear(grid, portCell, cells, (cell, x, y) => {
-    const stack = inventory.stack(x, y);
-    if (stack.length > 0 && inventory.contents(stack[stack.length - 1]!).length === 0) found.push(cell);
+    if (topIsEmptyBin(inventory, x, y)) found.push(cell);
   });
   return found;
 }

@@ -96,3 +96,8 @@ export const WMS_REQUEST_TYPES = ['pick', 'putaway', 'count', 'cancel', 'status'
 export type BinRequestType = 'pick' | 'putaway' | 'count';
 export const BIN_REQUEST_TYPES = ['pick', 'putaway', 'count'] as const satisfies readonly BinRequestType[];
 export type BinRequest = PickRequest | PutawayRequest | CountRequest;
+
+/** Whether a request type moves bins (and so has events), as against one answered at once in its reply. */
+export function isBinRequestType(type: string): type is BinRequestType {
+  return (BIN_REQUEST_TYPES as readonly string[]).includes(type);
+}

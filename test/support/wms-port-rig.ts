@@ -10,6 +10,7 @@ import type { PortPresentation } from '../../protocol/console/port-messages.ts';
 import { WmsClientLink } from '../../protocol/wms/links.ts';
 import type { WmsEvent } from '../../protocol/wms/event-schemas.ts';
 import type { WmsReply } from '../../protocol/wms/reply-schemas.ts';
+import { isBinRequestType } from '../../protocol/wms/request-schemas.ts';
 import { memoryState, storeState } from '../../controller/test-support/store-and-memory.ts';
 
 export const CLIENT = 'wms-test';
@@ -95,10 +96,10 @@ export async function rig(options: { manualPorts?: string[]; dataDir?: string; s
     },
     expectAllEnded() {
         expect(until(idle, 20 * 60_000), 'every request ends and every robot is idle').toBe(true);
-      for (const reply of replies.filter((r) => r.type === 'accepted' && (r.requestType === 'pick' || r.requestType === 'putaway' || r.requestType === 'count'))) {
+      for (const reply of replies.filter((r) => r.type === 'accepted' && isBinRequestType(r.requestType))) {
         expect(terminalEventsOf(reply.requestId!), reply.requestId!).toHaveLength(1);
       }
-      expect(f.controller.store.openRequests().filter((stored) => stored.type === 'pick' || stored.type === 'putaway' || stored.type === 'count')).toEqual([]);
+      expect(f.controller.store.openRequests().filter((stored) => isBinRequestType(stored.type))).toEqual([]);
       expect(storeState(f.controller.store)).toEqual(memoryState(core));
       expect(core.inventory.checkConsistency()).toEqual([]);
       f.checker.checkNow(f.elapsedMs());
