@@ -1,5 +1,6 @@
+import net from 'node:net';
 import mqtt from 'mqtt';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.ts';
 
 let broker: EmbeddedBroker | undefined;
@@ -32,5 +33,24 @@ describe('the embedded broker', () => {
     });
     expect(retained).toBe('f9');
     await Promise.all([listener.endAsync(), robot.endAsync(), late.endAsync()]);
+  });
+
+  it("turns Nagle's algorithm off on each client's connection", async () => {
+    broker = await startEmbeddedBroker({ port: 0, access: 'anonymous' });
+    const port = broker.port;
+    const accepted: (boolean | undefined)[] = [];
+    const original = net.Socket.prototype.setNoDelay;
+    const spy = vi.spyOn(net.Socket.prototype, 'setNoDelay').mockImplementation(function (this: net.Socket, on?: boolean) {
+      if (this.localPort === port) accepted.push(on);
+      return original.call(this, on);
+    });
+    try {
+      // mqtt.js leaves Nagle on at its end: every call seen is the broker's.
+      const client = await mqtt.connectAsync(broker.url, { clientId: 'plain' });
+      expect(accepted).toEqual([true]);
+      await client.endAsync();
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

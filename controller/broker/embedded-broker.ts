@@ -59,6 +59,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const serve = (stream: Duplex, address: string, request?: IncomingMessage) => {
     // A client that vanishes mid-packet is the client's problem, not the broker's.
     stream.on('error', () => stream.destroy());
+    sendAtOnce(stream);
     const client = broker.handle(stream, request);
     access?.limitPackets(client, address);
   };
@@ -112,6 +113,16 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       if (tlsServer) await new Promise<void>((resolve) => tlsServer.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Turns Nagle's algorithm off on a TCP or TLS connection (other streams have nothing to turn
+ * off). MQTT's packets are small and each is awaited (a reply, a PUBACK): with Nagle on, a
+ * packet written while an earlier one is unacknowledged waits for the peer's delayed ACK, up to
+ * 40 ms on Linux; a wave of WMS requests waited that long at the broker, both ways.
+ */
+export function sendAtOnce(stream: Duplex): void {
+  (stream as Partial<Pick<net.Socket, 'setNoDelay'>>).setNoDelay?.(true);
 }
 
 /** Listens on `port`; a port in use is refused with `whatToDo` in the message. */

@@ -1,5 +1,6 @@
+import net from 'node:net';
 import mqtt from 'mqtt';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker/embedded-broker.ts';
 import { connectMqttBus } from './mqtt-bus.ts';
 
@@ -57,5 +58,28 @@ describe('MqttBus close', () => {
     expect(states.at(-1)).toBe('ONLINE');
     await link.close();
     await watcher.endAsync();
+  });
+
+  it("turns Nagle's algorithm off on its connection, and again on each reconnection", async () => {
+    broker = await startEmbeddedBroker({ port: 0, access: 'anonymous' });
+    const port = broker.port;
+    const calls: { remotePort: number | undefined; on: boolean | undefined }[] = [];
+    const original = net.Socket.prototype.setNoDelay;
+    const spy = vi.spyOn(net.Socket.prototype, 'setNoDelay').mockImplementation(function (this: net.Socket, on?: boolean) {
+      calls.push({ remotePort: this.remotePort, on });
+      return original.call(this, on);
+    });
+    try {
+      const bus = await connectMqttBus(broker.url, { clientId: 'wms-1', reconnectPeriodMs: 50 });
+      expect(calls.filter((c) => c.remotePort === port && c.on === true)).toHaveLength(1);
+      const reconnected = new Promise<void>((resolve) => bus.onReconnected!(() => resolve()));
+      const usurper = await mqtt.connectAsync(broker.url, { clientId: 'wms-1', reconnectPeriod: 0 });
+      await usurper.endAsync();
+      await reconnected;
+      expect(calls.filter((c) => c.remotePort === port && c.on === true).length).toBeGreaterThanOrEqual(2);
+      await bus.close();
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -66,6 +66,9 @@ export async function connectMqttBus(url: string, options: MqttBusOptions): Prom
       }
     });
   }
+  // Nagle's algorithm off on every connection (see sendAtOnce in the embedded broker): a
+  // request or reply written behind another would wait up to 40 ms for the broker's delayed ACK.
+  client.on('connect', () => (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true));
   // Listening before the connection is up: a persistent session's queued messages may come in
   // the same read as the broker's CONNACK.
   const bus = new MqttBus(client, options.clientId, options.persistentSession ?? false);
