@@ -4,6 +4,7 @@ import { runWms } from './commands/wms.ts';
 import { runBenchScenario } from './commands/bench-scenario.ts';
 import { runBenchGrid } from './commands/bench-grid.ts';
 import { runBenchLorr } from './commands/bench-lorr.ts';
+import { runBenchLorrVsStartKit } from './commands/bench-lorr-vs-startkit.ts';
 import { runBenchBridge } from './commands/bench-bridge.ts';
 import { runBenchConsole } from './commands/bench-console.ts';
 import { runBenchBroker } from './commands/bench-broker.ts';
@@ -84,6 +85,12 @@ ${IDENTITIES_USAGE}${AUDIT_USAGE}${REPORT_USAGE}${SIM_BOARD_USAGE}  gridline sce
                      [--entry pibt|greedy]
                                         a League of Robot Runners 2024 problem under the start kit's
                                         rules (default 1000 steps, 100 ms, pibt); OUT.json in its format
+  gridline bench lorr-vs-startkit PROBLEM.json [--steps N] [--plan-time-limit-ms L]
+                     (--start-kit DIR | --start-kit-binary FILE) [--build-dir DIR] [--out-dir DIR]
+                                        the LoRR start kit's default entry and Gridline's on the same
+                                        problem (1000 steps, 1000 ms), both replayed; counts, ratio.
+                                        DIR: a checkout of the start kit (or GRIDLINE_LORR_START_KIT),
+                                        built once into --build-dir (~/.cache/gridline/...)
   gridline bench bridge [--count N]      serial codec throughput, and the emergency stop's latency
                                         through the firmware bridge to a socat pty (N stops, 1000)
   gridline bench console [--frames N]    the console's scene in headless Chromium: 160,000 bins and
@@ -142,6 +149,9 @@ const OPTIONS = {
   'hil-link': { type: 'string' },
   'manual-ports': { type: 'string' },
   'warm-up': { type: 'string' },
+  'start-kit': { type: 'string' },
+  'start-kit-binary': { type: 'string' },
+  'build-dir': { type: 'string' },
   'low-stock': { type: 'string' },
   'low-stock-sku': { type: 'string', multiple: true },
   'external-robots': { type: 'string' },
@@ -205,12 +215,13 @@ export async function main(argv: string[]): Promise<number> {
         if (sub === 'scenario') return await runBenchScenario(parsed.values);
         if (sub === 'grid') return await runBenchGrid(parsed.values);
         if (sub === 'lorr') return await runBenchLorr(parsed.positionals[2], parsed.values);
+        if (sub === 'lorr-vs-startkit') return await runBenchLorrVsStartKit(parsed.positionals[2], parsed.values);
         if (sub === 'lorr-problem') return await runLorrProblem(parsed.positionals[2], parsed.values);
         if (sub === 'bridge') return await runBenchBridge(parsed.values);
         if (sub === 'console') return await runBenchConsole(parsed.values);
         if (sub === 'broker') return await runBenchBroker(parsed.values);
         if (sub === 'wms') return await runBenchWms(parsed.values);
-        process.stderr.write(`gridline: unknown benchmark "${sub ?? ''}"; try: gridline bench scenario, grid, lorr, lorr-problem, bridge, console, broker or wms\n`);
+        process.stderr.write(`gridline: unknown benchmark "${sub ?? ''}"; try: gridline bench scenario, grid, lorr, lorr-vs-startkit, lorr-problem, bridge, console, broker or wms\n`);
         return 2;
       default:
         process.stderr.write(`gridline: unknown command "${command}"\n\n${USAGE}`);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadLorrProblem } from '../../protocol/lorr/index.ts';
 import { REPO_ROOT, runGridline } from '../support/processes.ts';
-import { replayLorrOutput } from '../support/lorr-replay.ts';
+import { replayLorrOutput } from '../../sim/lorr/independent-replay.ts';
 
 const RANDOM_PROBLEM = path.resolve(REPO_ROOT, 'bench', 'lorr2024', 'random.domain', 'random_32_32_20_100.json');
 

@@ -5,7 +5,7 @@ import type { LorrEntry } from '../../protocol/lorr/lorr-entry.ts';
 import { writeLorrOutput, type LorrOutputJson } from '../../sim/lorr/lorr-output.ts';
 import { runLorr } from '../../sim/lorr/run-lorr.ts';
 import { waitingEntry } from '../../sim/lorr/waiting-entry.ts';
-import { replayLorrOutput } from '../support/lorr-replay.ts';
+import { replayLorrOutput } from '../../sim/lorr/independent-replay.ts';
 import { scriptedEntry, steadyClock, tinyProblem } from './fixtures/tiny-problem.ts';
 
 // Rules: bench/lorr2024/README.md, "Rules" and "Output".

@@ -2,9 +2,10 @@ import type { LorrProblem } from '../../protocol/lorr/lorr-problem.ts';
 
 /**
  * An independent check of a LoRR result file, written from the benchmark README's rules
- * (bench/lorr2024/README.md) without any sim/lorr code: replays `actualPaths` and
- * `actualSchedule` from the problem's starts, re-derives the task pool, errands and finished
- * tasks, and reports every broken rule and every disagreement with the file.
+ * (bench/lorr2024/README.md) without the rest of sim/lorr (it shares no code with run-lorr.ts
+ * and the step rules it checks): replays `actualPaths` and `actualSchedule` from the problem's
+ * starts, re-derives the task pool, errands and finished tasks, and reports every broken rule
+ * and every disagreement with the file. Checks Gridline's result files and the start kit's alike.
  *
  * Schedule entries `T:id` are read with the start kit's timing: they take effect at timestep T
  * before the errands are checked there (an assignment proposed with step T−1's actions).
