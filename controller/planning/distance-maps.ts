@@ -22,6 +22,11 @@ export interface DistanceMapOptions {
   maxBytes?: number;
   /** Hard cap on slots whatever the memory, for tests. */
   maxMaps?: number;
+  /**
+   * Extra cost of each move, per compact index × 4 directions (the move out of that cell that
+   * way), 0..254: guidance such as lanes (lanes.ts). Distances are then costs, not move counts.
+   */
+  moveCost?: Uint8Array;
 }
 
 export const DEFAULT_DISTANCE_MAP_BYTES = 512 * 1024 * 1024;
@@ -38,6 +43,9 @@ export class DistanceMaps {
   /** Cell → slot, -1 when the goal has no map. */
   private readonly slotOfGoal: Int32Array;
   private readonly queue: Int32Array;
+  private readonly moveCost: Uint8Array | null;
+  /** Buckets of Dial's algorithm for a search with move costs, one per cost of the dearest move + 1. */
+  private readonly buckets: number[][];
   private tick = 0;
   /** Searches run since construction. */
   computed = 0;
@@ -51,6 +59,14 @@ export class DistanceMaps {
     this.capacity = Math.max(1, Math.min(byMemory, options.maxMaps ?? Number.MAX_SAFE_INTEGER));
     this.slotOfGoal = new Int32Array(graph.cellCount).fill(-1);
     this.queue = new Int32Array(Math.max(1, graph.freeCount));
+    this.moveCost = options.moveCost ?? null;
+    if (this.moveCost && this.moveCost.length !== graph.freeCount * 4) throw new Error(`moveCost has ${this.moveCost.length} entries, expected ${graph.freeCount * 4}`);
+    let dearestMove = 0;
+    let dearestThrough = 0;
+    if (this.moveCost) for (const extra of this.moveCost) dearestMove = Math.max(dearestMove, extra);
+    if (this.moveCost && graph.compactThroughCost) for (const extra of graph.compactThroughCost) dearestThrough = Math.max(dearestThrough, extra);
+    // The dearest single step costs 1 + both extras; buckets cover one more than that.
+    this.buckets = this.moveCost ? Array.from({ length: dearestMove + dearestThrough + 2 }, () => []) : [];
   }
 
   /**
@@ -90,7 +106,8 @@ export class DistanceMaps {
     this.slotGoal[slot] = goal;
     this.slotLastUsed[slot] = this.tick;
     this.slotOfGoal[goal] = slot;
-    this.search(goal, this.maps[slot]!);
+    if (this.moveCost) this.searchWithMoveCosts(goal, this.maps[slot]!, this.moveCost);
+    else this.search(goal, this.maps[slot]!);
     return slot;
   }
 
@@ -168,6 +185,44 @@ export class DistanceMaps {
           let at = late.length;
           while (at > 0 && out[late[at - 1]!]! > out[nb]!) at--;
           late.splice(at, 0, nb);
+        }
+      }
+    }
+  }
+
+  /**
+   * The same search with a cost on every move (1 + moveCost of the move, + the through cost of
+   * the cell passed): Dial's algorithm, buckets by cost modulo the dearest move + 1, so cells
+   * are settled in increasing cost; a cell met again at a lower cost is queued again and its
+   * older entry skipped.
+   */
+  private searchWithMoveCosts(goal: number, out: DistanceArray, moveCost: Uint8Array): void {
+    this.computed++;
+    const { compactPredecessors, compactOf, compactThroughCost } = this.graph;
+    const { buckets, unreachable } = this;
+    const width = buckets.length;
+    out.fill(unreachable);
+    const start = compactOf[goal]!;
+    out[start] = 0;
+    buckets[0]!.push(start);
+    let pending = 1;
+    for (let cost = 0; pending > 0; cost++) {
+      const bucket = buckets[cost % width]!;
+      while (bucket.length > 0) {
+        const id = bucket.pop()!;
+        pending--;
+        if (out[id] !== cost) continue;
+        const base = id * 4;
+        for (let k = 0; k < 4; k++) {
+          const nb = compactPredecessors[base + k]!;
+          if (nb < 0) continue;
+          // nb moves into id the opposite way of k.
+          const through = compactThroughCost === null ? 0 : compactThroughCost[nb]!;
+          const next = Math.min(cost + 1 + moveCost[nb * 4 + ((k + 2) & 3)]! + through, unreachable - 1);
+          if (next >= out[nb]!) continue;
+          out[nb] = next;
+          buckets[next % width]!.push(nb);
+          pending++;
         }
       }
     }

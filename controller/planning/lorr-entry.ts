@@ -3,6 +3,7 @@ import type { GridGraph } from './grid-graph.ts';
 import { createGridGraph } from './grid-graph.ts';
 import type { LorrEntry, LorrProblem, LorrStepInput, LorrStepOutput, LorrTaskView } from '../../protocol/lorr/index.ts';
 import { ACTION_WAIT } from '../../protocol/lorr/index.ts';
+import { laneMoveCosts } from './lanes.ts';
 import { Pibt } from './pibt.ts';
 import { RotationConverter } from './rotation.ts';
 import { GreedyTaskAllocator } from './task-allocator.ts';
@@ -36,6 +37,10 @@ export interface PlanningOptions {
   maxPibtDepth?: number;
   /** PIBT swap manoeuvre for corridors and dead ends (on by default; see README). */
   pibtSwap?: boolean;
+  /** Weight of a task's own length against the distance to reach it, in the scheduler's cost (GreedyTaskAllocator). */
+  taskLengthWeight?: number;
+  /** Extra cost of a move against its lane in the distance maps (lanes.ts); 0 for no lanes. */
+  lanePenalty?: number;
 }
 
 export interface PlanningStats {
@@ -61,6 +66,8 @@ const DEFAULTS = {
   preprocessBudgetFraction: 0.5,
   maxPibtDepth: 1000,
   pibtSwap: true,
+  taskLengthWeight: 0.2,
+  lanePenalty: 2,
 };
 
 export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntry {
@@ -75,13 +82,13 @@ export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntr
       const started = now();
       const graph = createGridGraph(problem.map.width, problem.map.height, problem.map.passable);
       const n = problem.teamSize;
-      const maps = new DistanceMaps(graph, { maxBytes: o.distanceMapBytes });
+      const maps = new DistanceMaps(graph, { maxBytes: o.distanceMapBytes, ...(o.lanePenalty > 0 ? { moveCost: laneMoveCosts(graph, { penalty: o.lanePenalty }) } : {}) });
       state = {
         graph,
         maps,
         pibt: new Pibt(graph, maps, n, { maxDepth: o.maxPibtDepth, swap: o.pibtSwap }),
         converter: new RotationConverter(graph, n),
-        allocator: new GreedyTaskAllocator(graph),
+        allocator: new GreedyTaskAllocator(graph, { lengthWeight: o.taskLengthWeight }),
         assignment: new Int32Array(n),
         goals: new Int32Array(n),
         previousGoals: new Int32Array(n).fill(-1),
@@ -90,6 +97,7 @@ export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntr
         tieBreak: new Float64Array(n),
         slots: new Int32Array(n),
         taskById: new Map(),
+        slowestPlanMs: 0,
       };
       for (let a = 0; a < n; a++) state.tieBreak[a] = (Math.imul(a + 1, 0x9e3779b1) >>> 0) / 4294967296;
       // Warm the cache with the errands revealed at the start: first errands (the first goals)
@@ -162,7 +170,10 @@ export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntr
       stats.mapsComputed = s.maps.computed;
 
       const actions = new Uint8Array(n);
-      if (now() >= hardDeadline) {
+      // PIBT runs to its end once started: it starts only if a pass as slow as the recent
+      // slowest still ends before the deadline.
+      const beforePlan = now();
+      if (beforePlan + s.slowestPlanMs >= hardDeadline) {
         actions.fill(ACTION_WAIT);
         stats.budgetFallbacks++;
       } else {
@@ -175,6 +186,8 @@ export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntr
           timestep: input.timestep,
         });
         actions.set(s.converter.convert(positions, input.orientations, next));
+        // The slowest recent pass, forgotten slowly (halved in about 70 steps).
+        s.slowestPlanMs = Math.max(now() - beforePlan, s.slowestPlanMs * 0.99);
       }
       stats.steps++;
       stats.lastStepMs = now() - started;
@@ -199,6 +212,8 @@ interface EntryState {
   tieBreak: Float64Array;
   slots: Int32Array;
   taskById: Map<number, LorrTaskView>;
+  /** The slowest recent PIBT pass with its conversion to actions, ms. */
+  slowestPlanMs: number;
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

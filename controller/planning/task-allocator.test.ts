@@ -39,4 +39,16 @@ describe('GreedyTaskAllocator', () => {
     expect(Array.from(out)).toEqual([1, -1]);
     expect(allocator.deferredLastCall).toBe(1);
   });
+
+  it('with a length weight, takes a short task a little farther off over a long one next to it', () => {
+    const open = parseMiniMap(['..........', '..........']);
+    const g = createGridGraph(open.width, open.height, open.passable);
+    // Robot at (0,0). Task 1 starts next to it and runs to the far end (9 cells); task 2 starts
+    // two cells off and ends one cell on.
+    const tasks = [task(1, [1, 19]), task(2, [2, 3])];
+    const input = { timestep: 0, positions: Int32Array.of(0), tasks, assignment: Int32Array.of(-1) };
+    expect(Array.from(new GreedyTaskAllocator(g).assign(input, new Int32Array(1)))).toEqual([1]);
+    // Costs with weight 0.5: task 1 is 1 + 0.5 x 9 = 5.5, task 2 is 2 + 0.5 x 1 = 2.5.
+    expect(Array.from(new GreedyTaskAllocator(g, { lengthWeight: 0.5 }).assign(input, new Int32Array(1)))).toEqual([2]);
+  });
 });
