@@ -31,6 +31,9 @@ export interface DistanceMapOptions {
 
 export const DEFAULT_DISTANCE_MAP_BYTES = 512 * 1024 * 1024;
 
+/** Map arrays allocated together, in one buffer. */
+const MAPS_PER_CHUNK = 64;
+
 export class DistanceMaps {
   readonly graph: GridGraph;
   /** Entry value meaning "goal not reachable from here". */
@@ -43,6 +46,8 @@ export class DistanceMaps {
   /** Cell → slot, -1 when the goal has no map. */
   private readonly slotOfGoal: Int32Array;
   private readonly queue: Int32Array;
+  /** Map arrays allocated but not yet in a slot (see allocateChunk). */
+  private readonly spare: DistanceArray[] = [];
   private readonly moveCost: Uint8Array | null;
   /** Buckets of Dial's algorithm for a search with move costs, one per cost of the dearest move + 1. */
   private readonly buckets: number[][];
@@ -130,10 +135,24 @@ export class DistanceMaps {
     return this.maps[slot]![this.graph.compactOf[cell]!]!;
   }
 
+  /**
+   * Allocates the arrays of up to MAPS_PER_CHUNK more slots in one buffer: thousands of small
+   * buffers, allocated a few at a time while planning, made the garbage collector stop a step
+   * for tens of milliseconds now and then.
+   */
+  private allocateChunk(): void {
+    const n = this.graph.freeCount;
+    const count = Math.min(MAPS_PER_CHUNK, this.capacity - this.maps.length);
+    const bytes = this.useUint16 ? 2 : 4;
+    const buffer = new ArrayBuffer(n * bytes * count);
+    // Popped from the end: the chunk's first array goes into a slot first.
+    for (let i = count - 1; i >= 0; i--) this.spare.push(this.useUint16 ? new Uint16Array(buffer, i * n * bytes, n) : new Int32Array(buffer, i * n * bytes, n));
+  }
+
   private freeSlot(): number {
     if (this.maps.length < this.capacity) {
-      const n = this.graph.freeCount;
-      this.maps.push(this.useUint16 ? new Uint16Array(n) : new Int32Array(n));
+      if (this.spare.length === 0) this.allocateChunk();
+      this.maps.push(this.spare.pop()!);
       this.slotGoal.push(-1);
       this.slotLastUsed.push(-1);
       return this.maps.length - 1;
