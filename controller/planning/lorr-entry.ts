@@ -5,6 +5,7 @@ import type { LorrEntry, LorrProblem, LorrStepInput, LorrStepOutput, LorrTaskVie
 import { ACTION_WAIT } from '../../protocol/lorr/index.ts';
 import { laneMoveCosts } from './lanes.ts';
 import { Pibt } from './pibt.ts';
+import { ProgressWatch } from './progress-watch.ts';
 import { RotationConverter } from './rotation.ts';
 import { GreedyTaskAllocator } from './task-allocator.ts';
 
@@ -110,8 +111,7 @@ export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntr
         // Stuck robots are few: a quarter of the memory holds their plain maps.
         plainMaps: laned ? new DistanceMaps(graph, { maxBytes: o.distanceMapBytes / 4 }) : null,
         agentMaps: new Array<DistanceArray | null>(n).fill(null),
-        closest: new Float64Array(n).fill(Infinity),
-        sinceCloser: new Int32Array(n),
+        progress: new ProgressWatch(n),
       };
       for (let a = 0; a < n; a++) state.tieBreak[a] = (Math.imul(a + 1, 0x9e3779b1) >>> 0) / 4294967296;
       const tieBreak = state.tieBreak;
@@ -160,8 +160,7 @@ export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntr
         // below every busy one, a fixed per-robot fraction to break ties.
         if (goal !== s.previousGoals[a]) {
           s.waited[a] = 0;
-          s.closest[a] = Infinity;
-          s.sinceCloser[a] = 0;
+          s.progress.newGoal(a);
         } else if (goal !== positions[a]) s.waited[a] = s.waited[a]! + 1;
         s.previousGoals[a] = goal;
         s.priorities[a] = (task === undefined ? -1 : s.waited[a]!) + s.tieBreak[a]!;
@@ -187,11 +186,7 @@ export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntr
         s.agentMaps[a] = null;
         if (s.plainMaps === null) continue;
         const distance = slot >= 0 ? s.maps.map(slot)[s.graph.compactOf[positions[a]!]!]! : s.maps.distance(goal, positions[a]!);
-        if (distance < s.closest[a]!) {
-          s.closest[a] = distance;
-          s.sinceCloser[a] = 0;
-        } else s.sinceCloser[a] = s.sinceCloser[a]! + 1;
-        if (s.sinceCloser[a]! < o.stuckSteps) continue;
+        if (s.progress.observe(a, distance) < o.stuckSteps) continue;
         let plain = s.plainMaps.slotOf(goal);
         if (plain < 0 && newMaps < o.maxNewMapsPerStep && now() < mapDeadline) {
           plain = s.plainMaps.ensure(goal);
@@ -254,10 +249,8 @@ interface EntryState {
   plainMaps: DistanceMaps | null;
   /** Per robot: its plain map while it is stuck, else null (PIBT then uses its laned map). */
   agentMaps: (DistanceArray | null)[];
-  /** Per robot: the least distance to its goal seen since the goal was set. */
-  closest: Float64Array;
-  /** Per robot: steps since it last came closer to its goal. */
-  sinceCloser: Int32Array;
+  /** Steps since each robot last came closer to its goal. */
+  progress: ProgressWatch;
 }
 
 /**
