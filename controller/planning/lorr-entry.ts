@@ -185,8 +185,7 @@ export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntr
         s.slots[a] = slot;
         s.agentMaps[a] = null;
         if (s.plainMaps === null) continue;
-        const distance = slot >= 0 ? s.maps.map(slot)[s.graph.compactOf[positions[a]!]!]! : s.maps.distance(goal, positions[a]!);
-        if (s.progress.observe(a, distance) < o.stuckSteps) continue;
+        if (s.progress.observe(a, s.maps.distance(goal, positions[a]!)) < o.stuckSteps) continue;
         let plain = s.plainMaps.slotOf(goal);
         if (plain < 0 && newMaps < o.maxNewMapsPerStep && now() < mapDeadline) {
           plain = s.plainMaps.ensure(goal);
