@@ -17,6 +17,20 @@ describe('createPlanningEntry', () => {
     }
   });
 
+  it('plans guide paths when robots fill a fifth of the free cells or more, not below, unless told', () => {
+    const dense = randomProblem(3, 30, 20, 200, 0.15, 500);
+    const sparse = randomProblem(3, 30, 20, 40, 0.15, 500);
+    const guidePathsInFirstStep = (problem: LorrProblem, options: Parameters<typeof createPlanningEntry>[0] = {}) => {
+      const entry = createPlanningEntry(options);
+      runMiniWorld(entry, problem, 1);
+      return entry.stats.guidePathsLastStep;
+    };
+    expect(guidePathsInFirstStep(dense)).toBeGreaterThan(100);
+    expect(guidePathsInFirstStep(sparse)).toBe(0);
+    expect(guidePathsInFirstStep(dense, { guidePaths: false })).toBe(0);
+    expect(guidePathsInFirstStep(sparse, { guidePaths: true })).toBeGreaterThan(20);
+  });
+
   it('swaps two robots across the ends of a one-cell-wide loop corridor', () => {
     // Top row is the corridor; the bottom row is the only way around.
     const rows = ['..........', '.@@@@@@@@.', '..........'];

@@ -8,16 +8,20 @@ import { Pibt } from './pibt.ts';
 import { ProgressWatch } from './progress-watch.ts';
 import { RotationConverter } from './rotation.ts';
 import { GreedyTaskAllocator } from './task-allocator.ts';
+import { GuidePaths } from './guide-paths.ts';
 
 /**
- * A LoRR planning entry: greedy nearest-task scheduler + PIBT with rotations.
+ * A LoRR planning entry: greedy scheduler + PIBT with rotations, guided by lanes or, in dense
+ * grids, by guide paths that spread traffic.
  *
- * Each step: (1) free robots take the nearest free task, (2) every robot's goal is the next
- * errand of its task (its own cell when it has none), (3) missing distance maps are computed
- * for the highest-priority robots first while the step budget allows, (4) PIBT picks a next
- * cell per robot, (5) next cells become F / R / C / W with moves cancelled behind robots that
- * turn or wait. A step that finds its time already spent before (4) answers "all wait" (a valid
- * step), so a step never runs over `timeLimitMs - marginMs` by more than one PIBT pass.
+ * Each step: (1) free robots take the free task of least cost, (2) every robot's goal is the
+ * next errand of its task (its own cell when it has none), (3) missing distance maps are
+ * computed for the highest-priority robots first while the step budget allows, (4) with guide
+ * paths, robots get new ones and the others' are refined until the guide deadline (anytime: the
+ * more time, the more paths answer the traffic), (5) PIBT picks a next cell per robot, (6) next
+ * cells become F / R / C / W with moves cancelled behind robots that turn or wait. A step that
+ * finds its time already spent before (5) answers "all wait" (a valid step), so a step never
+ * runs over `timeLimitMs - marginMs` by more than one PIBT pass.
  */
 export interface PlanningOptions {
   /** Monotonic time in ms. Without it only the count caps below bound a step. */
@@ -47,6 +51,22 @@ export interface PlanningOptions {
    * distance) until it does: lanes alone let jams lock for good (see README).
    */
   stuckSteps?: number;
+  /**
+   * Traffic-spreading guide paths for PIBT (guide-paths.ts); off, PIBT follows the distance
+   * maps. 'auto': on when robots are at least `guideDensity` of the free cells, and then without
+   * lanes unless `lanePenalty` is given (see README: they pay in dense grids only).
+   */
+  guidePaths?: boolean | 'auto';
+  /** Robots per free cell from which 'auto' turns guide paths on. */
+  guideDensity?: number;
+  /**
+   * A robot keeps the next cell PIBT gave it (reserved, nobody else plans into it) until it
+   * gets there or for `commitSteps` steps at most, so a robot turning toward a cell does not
+   * change its mind halfway; 0 for no commitment.
+   */
+  commitSteps?: number;
+  /** Fraction of a step's limit up to which guide paths are planned and refined. */
+  guideBudgetFraction?: number;
 }
 
 export interface PlanningStats {
@@ -57,6 +77,8 @@ export interface PlanningStats {
   /** Robots planned with Manhattan distance because their goal's map was not ready. */
   manhattanAgentsLastStep: number;
   mapsComputed: number;
+  /** Guide paths planned in the last step. */
+  guidePathsLastStep: number;
 }
 
 export interface PlanningEntry extends LorrEntry {
@@ -76,13 +98,17 @@ const DEFAULTS = {
   taskLengthWeight: 0.2,
   lanePenalty: 2,
   stuckSteps: 10,
+  guidePaths: 'auto' as boolean | 'auto',
+  guideDensity: 0.2,
+  commitSteps: 0,
+  guideBudgetFraction: 0.85,
 };
 
 export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntry {
   const now = options.now ?? (() => 0);
   const o = { ...DEFAULTS, ...withoutUndefined(options) };
   let state: EntryState | null = null;
-  const stats: PlanningStats = { steps: 0, lastStepMs: 0, budgetFallbacks: 0, manhattanAgentsLastStep: 0, mapsComputed: 0 };
+  const stats: PlanningStats = { steps: 0, lastStepMs: 0, budgetFallbacks: 0, manhattanAgentsLastStep: 0, mapsComputed: 0, guidePathsLastStep: 0 };
 
   return {
     stats,
@@ -90,8 +116,10 @@ export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntr
       const started = now();
       const graph = createGridGraph(problem.map.width, problem.map.height, problem.map.passable);
       const n = problem.teamSize;
-      const laned = o.lanePenalty > 0;
-      const maps = new DistanceMaps(graph, { maxBytes: o.distanceMapBytes, ...(laned ? { moveCost: laneMoveCosts(graph, { penalty: o.lanePenalty }) } : {}) });
+      const guided = o.guidePaths === true || (o.guidePaths === 'auto' && n >= o.guideDensity * graph.freeCount);
+      const lanePenalty = guided && options.lanePenalty === undefined ? 0 : o.lanePenalty;
+      const laned = lanePenalty > 0;
+      const maps = new DistanceMaps(graph, { maxBytes: o.distanceMapBytes, ...(laned ? { moveCost: laneMoveCosts(graph, { penalty: lanePenalty }) } : {}) });
       state = {
         graph,
         maps,
@@ -112,6 +140,10 @@ export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntr
         plainMaps: laned ? new DistanceMaps(graph, { maxBytes: o.distanceMapBytes / 4 }) : null,
         agentMaps: new Array<DistanceArray | null>(n).fill(null),
         progress: new ProgressWatch(n),
+        guides: guided ? new GuidePaths(graph, n) : null,
+        refineNext: 0,
+        committed: new Int32Array(n).fill(-1),
+        committedFor: new Int32Array(n),
       };
       for (let a = 0; a < n; a++) state.tieBreak[a] = (Math.imul(a + 1, 0x9e3779b1) >>> 0) / 4294967296;
       const tieBreak = state.tieBreak;
@@ -195,6 +227,12 @@ export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntr
       }
       stats.manhattanAgentsLastStep = manhattanAgents;
       stats.mapsComputed = s.maps.computed;
+      if (s.guides) {
+        // Guide paths stop in time for PIBT: twice its recent slowest pass, a tenth of the step at least.
+        const pibtReserve = Math.max(2 * s.slowestPlanMs, 0.1 * timeLimitMs);
+        const guideDeadline = Math.min(started + timeLimitMs * o.guideBudgetFraction, hardDeadline - pibtReserve);
+        stats.guidePathsLastStep = planGuides(s, s.guides, positions, guideDeadline, now);
+      }
 
       const actions = new Uint8Array(n);
       // PIBT runs to its end once started: it starts only if a pass as slow as the recent
@@ -206,16 +244,27 @@ export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntr
         // Forgotten on skipped steps too, or one slow pass could keep PIBT from ever running again.
         s.slowestPlanMs *= 0.9;
       } else {
+        const commit = o.commitSteps > 0;
+        if (commit) releaseCommitments(s, positions, o.commitSteps);
         const next = s.pibt.plan({
+          ...(commit ? { committed: s.committed } : {}),
           positions,
           orientations: input.orientations,
           goals: s.goals,
           distanceSlots: s.slots,
           agentMaps: s.agentMaps,
+          ...(s.guides ? { guide: s.guides } : {}),
           priorities: s.priorities,
           timestep: input.timestep,
         });
         actions.set(s.converter.convert(positions, input.orientations, next));
+        if (commit) {
+          for (let a = 0; a < n; a++) {
+            if (s.committed[a]! >= 0 || next[a] === positions[a]) continue;
+            s.committed[a] = next[a]!;
+            s.committedFor[a] = 0;
+          }
+        }
         // The slowest recent pass, forgotten slowly (halved in about 70 steps).
         s.slowestPlanMs = Math.max(now() - beforePlan, s.slowestPlanMs * 0.99);
       }
@@ -252,6 +301,64 @@ interface EntryState {
   agentMaps: (DistanceArray | null)[];
   /** Steps since each robot last came closer to its goal. */
   progress: ProgressWatch;
+  /** Guide paths, null when off. */
+  guides: GuidePaths | null;
+  /** Next robot whose guide path is refined when time is left (round robin). */
+  refineNext: number;
+  /** Per robot: the next cell it is committed to, -1 none (see `commitSteps`). */
+  committed: Int32Array;
+  /** Per robot: steps its commitment has lasted. */
+  committedFor: Int32Array;
+}
+
+/** Ends the commitments of robots that arrived, and of those that waited `limit` steps. */
+function releaseCommitments(s: EntryState, positions: Int32Array, limit: number): void {
+  for (let a = 0; a < s.committed.length; a++) {
+    if (s.committed[a]! < 0) continue;
+    s.committedFor[a] = s.committedFor[a]! + 1;
+    if (positions[a] === s.committed[a] || s.committedFor[a]! > limit) s.committed[a] = -1;
+  }
+}
+
+/**
+ * Gives robots with a task a guide path to their goal while time is left before `deadline`:
+ * first robots whose goal changed (highest priority first), then robots that came off their
+ * path, then the others in turn (each new path answers the flow of all the others). Robots
+ * without a task lose theirs. Returns the paths planned.
+ */
+function planGuides(s: EntryState, guides: GuidePaths, positions: Int32Array, deadline: number, now: () => number): number {
+  const n = s.assignment.length;
+  const order = s.pibt.order;
+  guides.beginRound();
+  for (let a = 0; a < n; a++) {
+    if (s.assignment[a]! < 0 || guides.goal(a) !== s.goals[a]) guides.drop(a);
+    else guides.follow(a, positions[a]!);
+  }
+  let planned = 0;
+  const plan = (a: number) => {
+    const slot = s.slots[a]!;
+    const map = slot >= 0 ? s.maps.map(slot) : null;
+    // A goal out of reach gets no path (and costs no search).
+    if (map !== null && map[s.graph.compactOf[positions[a]!]!] === s.maps.unreachable) return;
+    if (guides.plan(a, positions[a]!, s.goals[a]!, map)) planned++;
+  };
+  for (let pass = 0; pass < 2; pass++) {
+    for (let i = 0; i < n; i++) {
+      const a = order[i]!;
+      if (s.assignment[a]! < 0 || s.goals[a] === positions[a]) continue;
+      const due = pass === 0 ? guides.goal(a) < 0 : !guides.guided(a);
+      if (!due) continue;
+      if (now() >= deadline) return planned;
+      plan(a);
+    }
+  }
+  for (let tried = 0; tried < n && now() < deadline; tried++) {
+    const a = s.refineNext;
+    s.refineNext = (a + 1) % n;
+    if (s.assignment[a]! < 0 || s.goals[a] === positions[a] || guides.age(a) === 0) continue;
+    plan(a);
+  }
+  return planned;
 }
 
 /**

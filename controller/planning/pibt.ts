@@ -67,6 +67,20 @@ export interface PibtInput {
   blocked?: Uint8Array;
   /** Per agent, a distance map that overrides `distanceSlots` (e.g. a detour map), or null. */
   agentMaps?: (DistanceArray | null)[];
+  /**
+   * Per agent, a neighbouring cell it is already committed to (reserved before anyone plans,
+   * and never pushed), or -1. Commitments must not share a cell.
+   */
+  committed?: Int32Array;
+  /** Distances along guide paths; for a `guided` agent they replace its map (guide-paths.ts). */
+  guide?: GuideDistance;
+}
+
+/** Per-agent distances that override the maps (e.g. along a guide path). */
+export interface GuideDistance {
+  guided(agent: number): boolean;
+  /** Distance to the goal as ranked from `cell`, a cell the agent is on or next to. */
+  distance(agent: number, cell: number): number;
 }
 
 const FAR = 1_000_000;
@@ -135,6 +149,16 @@ export class Pibt {
       occupiedNow[cell] = a;
       this.next[a] = NONE;
       this.order[a] = a;
+    }
+    const committed = input.committed;
+    if (committed !== undefined) {
+      for (let a = 0; a < n; a++) {
+        const to = committed[a]!;
+        if (to < 0) continue;
+        if (this.occupiedNext[to] !== NONE) throw new Error(`agents ${this.occupiedNext[to]} and ${a} committed to cell ${to}`);
+        this.next[a] = to;
+        this.occupiedNext[to] = a;
+      }
     }
     const order = n === this.agentCount ? this.order : this.order.subarray(0, n);
     order.sort((x, y) => priorities[y]! - priorities[x]! || x - y);
@@ -218,6 +242,7 @@ export class Pibt {
    */
   private distanceOf(agent: number, cell: number): number {
     const input = this.input!;
+    if (input.guide?.guided(agent)) return input.guide.distance(agent, cell);
     const slot = input.distanceSlots[agent]!;
     const own = input.agentMaps?.[agent] ?? null;
     if (own !== null || slot >= 0) {
@@ -343,11 +368,14 @@ export class Pibt {
     const base = a * 5;
     let count = 0;
     const seed = Math.imul(a + 1, 0x9e3779b1) ^ Math.imul(input.timestep + 1, 0x85ebca6b);
+    const guide = input.guide?.guided(a) ? input.guide : null;
     for (let dir = -1; dir < 4; dir++) {
       const cell = dir < 0 ? from : graph.neighbours[from * 4 + dir]!;
       if (cell < 0 || (dir >= 0 && blocked !== undefined && blocked[cell] === 1)) continue;
       let dist: number;
-      if (map !== null) {
+      if (guide !== null) {
+        dist = guide.distance(a, cell);
+      } else if (map !== null) {
         dist = map[compactOf[cell]!]!;
         if (dist === unreachable) dist = FAR;
       } else {
