@@ -78,8 +78,9 @@ ${IDENTITIES_USAGE}${AUDIT_USAGE}${REPORT_USAGE}${SIM_BOARD_USAGE}  gridline sce
                                         the event log's hash, KPIs and invariant results
   gridline bench scenario [--hours H] [--seed N]
                                         the default facility for H simulated hours at full speed
-  gridline bench grid [--hours H] [--seed N]
-                                        the controller on a 100 x 100 grid, 1,000 robots, 20 ports
+  gridline bench grid [--hours H] [--seed N] [--robots N]
+                                        the controller on a 100 x 100 grid, 1,000 robots (--robots
+                                        3000: the dense variant), 20 ports
       (both: --prepare-look-ahead N, bin preparation N queued retrievals ahead per port; 0 off)
   gridline bench lorr PROBLEM.json [--steps N] [--plan-time-limit-ms L] [--output OUT.json]
                      [--entry pibt|greedy]

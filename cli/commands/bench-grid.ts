@@ -8,12 +8,12 @@ import { describePreparation, prepareOption, runInProcessScenario, scenarioSumma
 const GRID_SIDE = 100; // columns along x and along y
 const DEPTH = 16; // bins per column at most
 const PORTS = 20; // pick ports, half on each of two opposite edges
-const ROBOTS = 1000;
+const ROBOTS = 1000; // the default; `--robots 3000` is the dense variant
 const REQUESTS_PER_HOUR = 6_000; // more than 20 ports can serve: the ports, not the WMS, set the pace
 const MAX_OPEN_REQUESTS = 300; // enough to keep every port busy; fewer to drain at the end
 
-/** The benchmark grid: 100 x 100 columns, 16 deep, 20 pick ports, 1,000 robots, about 96,000 bins. */
-export function benchGridLayout(): GridLayout {
+/** The benchmark grid: 100 x 100 columns, 16 deep, 20 pick ports, `robots` robots, about 96,000 bins. */
+export function benchGridLayout(robots = ROBOTS): GridLayout {
   const perEdge = PORTS / 2;
   const spacing = GRID_SIDE / perEdge;
   const ports = Array.from({ length: PORTS }, (_, i) => ({
@@ -27,7 +27,7 @@ export function benchGridLayout(): GridLayout {
     columns: { x: GRID_SIDE, y: GRID_SIDE },
     depth: DEPTH,
     ports,
-    robots: { count: ROBOTS },
+    robots: { count: robots },
     inventory: { generator: { seed: 100, fillRatio: 0.6, skuCount: 20_000, binsPerSku: 40, emptyBinRatio: 0.05 } },
   };
   const parsed = parseLayout(JSON.stringify(file), file.name);
@@ -36,7 +36,7 @@ export function benchGridLayout(): GridLayout {
 }
 
 /**
- * `npm run bench:grid`: the controller on a 100 x 100 grid with 1,000 robots and 20 ports,
+ * `npm run bench:grid`: the controller on a 100 x 100 grid with 1,000 robots (`--robots N`) and 20 ports,
  * realistic kinematics, in-process on a simulated clock for one simulated hour. Prints the
  * control cycle's wall time (p50/p99/max), bins per port-hour against the ports' capacity,
  * and the speed-up over real time; every invariant is checked throughout.
@@ -44,9 +44,10 @@ export function benchGridLayout(): GridLayout {
 export async function runBenchGrid(values: CommandArgs): Promise<number> {
   const hours = numberOption(values, 'hours', 1);
   const seed = numberOption(values, 'seed', 1, Number.isInteger);
-  const layout = benchGridLayout();
+  const robots = numberOption(values, 'robots', ROBOTS, (n) => Number.isInteger(n) && n >= 1 && n <= GRID_SIDE * GRID_SIDE);
+  const layout = benchGridLayout(robots);
   const cycleMs: number[] = [];
-  process.stderr.write(`bench grid: ${GRID_SIDE} x ${GRID_SIDE} columns, ${DEPTH} deep, ${PORTS} ports, ${ROBOTS} robots, ${hours} simulated hour(s), seed ${seed}, ${describePreparation(values)}\n`);
+  process.stderr.write(`bench grid: ${GRID_SIDE} x ${GRID_SIDE} columns, ${DEPTH} deep, ${PORTS} ports, ${robots} robots, ${hours} simulated hour(s), seed ${seed}, ${describePreparation(values)}\n`);
   const result = await runInProcessScenario({
     layout,
     seed,
