@@ -59,12 +59,6 @@ export interface PlanningOptions {
   guidePaths?: boolean | 'auto';
   /** Robots per free cell from which 'auto' turns guide paths on. */
   guideDensity?: number;
-  /**
-   * A robot keeps the next cell PIBT gave it (reserved, nobody else plans into it) until it
-   * gets there or for `commitSteps` steps at most, so a robot turning toward a cell does not
-   * change its mind halfway; 0 for no commitment.
-   */
-  commitSteps?: number;
   /** Fraction of a step's limit up to which guide paths are planned and refined. */
   guideBudgetFraction?: number;
 }
@@ -100,7 +94,6 @@ const DEFAULTS = {
   stuckSteps: 10,
   guidePaths: 'auto' as boolean | 'auto',
   guideDensity: 0.2,
-  commitSteps: 0,
   guideBudgetFraction: 0.85,
 };
 
@@ -142,8 +135,6 @@ export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntr
         progress: new ProgressWatch(n),
         guides: guided ? new GuidePaths(graph, n) : null,
         refineNext: 0,
-        committed: new Int32Array(n).fill(-1),
-        committedFor: new Int32Array(n),
       };
       for (let a = 0; a < n; a++) state.tieBreak[a] = (Math.imul(a + 1, 0x9e3779b1) >>> 0) / 4294967296;
       const tieBreak = state.tieBreak;
@@ -244,10 +235,7 @@ export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntr
         // Forgotten on skipped steps too, or one slow pass could keep PIBT from ever running again.
         s.slowestPlanMs *= 0.9;
       } else {
-        const commit = o.commitSteps > 0;
-        if (commit) releaseCommitments(s, positions, o.commitSteps);
         const next = s.pibt.plan({
-          ...(commit ? { committed: s.committed } : {}),
           positions,
           orientations: input.orientations,
           goals: s.goals,
@@ -258,13 +246,6 @@ export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntr
           timestep: input.timestep,
         });
         actions.set(s.converter.convert(positions, input.orientations, next));
-        if (commit) {
-          for (let a = 0; a < n; a++) {
-            if (s.committed[a]! >= 0 || next[a] === positions[a]) continue;
-            s.committed[a] = next[a]!;
-            s.committedFor[a] = 0;
-          }
-        }
         // The slowest recent pass, forgotten slowly (halved in about 70 steps).
         s.slowestPlanMs = Math.max(now() - beforePlan, s.slowestPlanMs * 0.99);
       }
@@ -305,19 +286,6 @@ interface EntryState {
   guides: GuidePaths | null;
   /** Next robot whose guide path is refined when time is left (round robin). */
   refineNext: number;
-  /** Per robot: the next cell it is committed to, -1 none (see `commitSteps`). */
-  committed: Int32Array;
-  /** Per robot: steps its commitment has lasted. */
-  committedFor: Int32Array;
-}
-
-/** Ends the commitments of robots that arrived, and of those that waited `limit` steps. */
-function releaseCommitments(s: EntryState, positions: Int32Array, limit: number): void {
-  for (let a = 0; a < s.committed.length; a++) {
-    if (s.committed[a]! < 0) continue;
-    s.committedFor[a] = s.committedFor[a]! + 1;
-    if (positions[a] === s.committed[a] || s.committedFor[a]! > limit) s.committed[a] = -1;
-  }
 }
 
 /**

@@ -67,11 +67,6 @@ export interface PibtInput {
   blocked?: Uint8Array;
   /** Per agent, a distance map that overrides `distanceSlots` (e.g. a detour map), or null. */
   agentMaps?: (DistanceArray | null)[];
-  /**
-   * Per agent, a neighbouring cell it is already committed to (reserved before anyone plans,
-   * and never pushed), or -1. Commitments must not share a cell.
-   */
-  committed?: Int32Array;
   /** Distances along guide paths; for a `guided` agent they replace its map (guide-paths.ts). */
   guide?: GuideDistance;
 }
@@ -149,16 +144,6 @@ export class Pibt {
       occupiedNow[cell] = a;
       this.next[a] = NONE;
       this.order[a] = a;
-    }
-    const committed = input.committed;
-    if (committed !== undefined) {
-      for (let a = 0; a < n; a++) {
-        const to = committed[a]!;
-        if (to < 0) continue;
-        if (this.occupiedNext[to] !== NONE) throw new Error(`agents ${this.occupiedNext[to]} and ${a} committed to cell ${to}`);
-        this.next[a] = to;
-        this.occupiedNext[to] = a;
-      }
     }
     const order = n === this.agentCount ? this.order : this.order.subarray(0, n);
     order.sort((x, y) => priorities[y]! - priorities[x]! || x - y);
