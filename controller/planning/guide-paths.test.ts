@@ -31,6 +31,8 @@ describe('GuidePaths', () => {
     const path = guides.pathOf(0)!;
     expectConnected(path, start, goal);
     expect(path.length - 1).toBe(maps.distance(goal, start));
+    expect(guides.stats.searches).toBe(1);
+    expect(guides.stats.expanded).toBeGreaterThanOrEqual(path.length - 1);
   });
 
   it('sends a robot going the other way down the other corridor (contraflow)', () => {

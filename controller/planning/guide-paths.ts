@@ -16,11 +16,11 @@ import type { GridGraph } from './grid-graph.ts';
  * little each time (a Frank-Wolfe style best response), so the paths are anytime: any path is
  * valid, more time makes them better.
  *
- * PIBT then ranks a robot's candidate cells by `distance`: the moves left along the guide path
- * from that cell (on the path), one more than that from a cell next to the path, two more than
- * the robot's own point on the path from anywhere else. A robot that has come more than one
- * cell off its path is not `guided` (its planner falls back to plain distance) until it gets a
- * new path.
+ * PIBT then ranks a robot's candidate cells by `distance`: from the cells of its path near the
+ * robot's point on it (2 behind to 3 ahead) that `cell` reaches in at most two moves, the least
+ * of those moves + the moves left along the path; three more than the robot's point from
+ * anywhere else. A robot more than two moves off that stretch of its path is not `guided` (its
+ * planner falls back to the distance maps) until it gets a new path.
  *
  * Memory: the flow is 4 × cells Uint16; each path is an Int32Array of its cells; the search
  * scratch is a few arrays of one entry per cell. No allocation per search but the path itself.
