@@ -54,7 +54,8 @@ export interface PlanningOptions {
   /**
    * Traffic-spreading guide paths for PIBT (guide-paths.ts); off, PIBT follows the distance
    * maps. 'auto': on when robots are at least `guideDensity` of the free cells, and then without
-   * lanes unless `lanePenalty` is given (see README: they pay in dense grids only).
+   * lanes unless `lanePenalty` is given (see README: they pay in dense grids only). With lanes
+   * as well, the paths' search takes the laned maps as heuristic (paths come out a little longer).
    */
   guidePaths?: boolean | 'auto';
   /** Robots per free cell from which 'auto' turns guide paths on. */
