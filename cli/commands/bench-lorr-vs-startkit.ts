@@ -98,14 +98,16 @@ async function runStartKit(startKit: StartKit, problemPath: string, problem: Lor
   try {
     // outputScreen 1: the full result file, with the schedule the replay needs.
     const args = ['--inputFile', problemPath, '--output', outputPath, '--simulationTime', String(steps), '--planTimeLimit', String(planTimeLimitMs), '--preprocessTimeLimit', String(PREPROCESS_LIMIT_MS), '--outputScreen', '1', '--logDetailLevel', '2'];
-    const code = await new Promise<number | null>((resolve, reject) => {
+    const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
       const child = spawn(startKit.binary, args, { cwd: path.dirname(startKit.binary), stdio: ['ignore', log, log] });
       child.once('error', reject);
-      child.once('exit', (exitCode) => resolve(exitCode));
+      child.once('exit', (code, signal) => resolve({ code, signal }));
     });
-    if (code !== 0) {
+    if (ended.code !== 0) {
       const tail = readFileSync(logPath, 'utf8').trimEnd().split('\n').slice(-10).join('\n');
-      throw new Error(`the start kit ended with exit code ${code}; the end of ${logPath}:\n${tail}`);
+      // A kill by SIGKILL is most often the kernel's out-of-memory killer: at 10,000 robots the start kit takes about 13 GB.
+      const how = ended.signal === 'SIGKILL' ? 'was killed (SIGKILL: out of memory? at 10,000 robots it needs about 13 GB)' : ended.signal ? `was stopped by ${ended.signal}` : `ended with exit code ${ended.code}`;
+      throw new UsageError(`the start kit ${how}; the end of ${logPath}:\n${tail || '(empty)'}`);
     }
   } finally {
     clearInterval(heartbeat);

@@ -59,6 +59,15 @@ describe('gridline bench lorr-vs-startkit', () => {
     expect(bench.lines.join('\n')).toMatch(/independent replay\s+\d+ errors: .*numTaskFinished/);
   }, 120_000);
 
+  it('says so, without a stack trace, when the start kit is killed (as by the out-of-memory killer)', async () => {
+    const startKit = fakeStartKit(dir, 'lifelong-killed', "process.kill(process.pid, 'SIGKILL');");
+    const bench = runGridline(['bench', 'lorr-vs-startkit', RANDOM_PROBLEM, '--steps', '20', '--plan-time-limit-ms', '100', '--start-kit-binary', startKit, '--out-dir', path.join(dir, 'out-killed')]);
+    expect(await bench.exited).toBe(2);
+    const text = bench.lines.join('\n');
+    expect(text).toMatch(/the start kit was killed \(SIGKILL: out of memory\?/);
+    expect(text).not.toMatch(/\n\s+at /);
+  }, 120_000);
+
   it('says how to get the start kit when none is named', async () => {
     const bench = runGridline(['bench', 'lorr-vs-startkit', RANDOM_PROBLEM, '--steps', '10']);
     expect(await bench.exited).toBe(2);
