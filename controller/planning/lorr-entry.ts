@@ -95,7 +95,7 @@ const DEFAULTS = {
   stuckSteps: 10,
   guidePaths: 'auto' as boolean | 'auto',
   guideDensity: 0.2,
-  guideBudgetFraction: 0.85,
+  guideBudgetFraction: 0.7,
 };
 
 export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntry {
