@@ -1,5 +1,5 @@
 import type { DistanceArray } from './distance-maps.ts';
-import type { GridGraph } from './grid-graph.ts';
+import { manhattan, type GridGraph } from './grid-graph.ts';
 
 /**
  * Guide paths that spread traffic: one path per robot from its cell to its goal, found by A*
@@ -139,7 +139,8 @@ export class GuidePaths {
 
   /**
    * Moves left to the goal along the robot's path from `cell` (see class comment), for a
-   * `guided` robot and a cell it can reach in one move.
+   * `guided` robot; exact for cells within two moves of its path near its point, a flat
+   * "farther" value for any other cell.
    */
   distance(agent: number, cell: number): number {
     const path = this.paths[agent]!;
@@ -240,14 +241,8 @@ export class GuidePaths {
     const parent = this.parent;
     const stamp = this.stamp;
     const closed = this.closed;
-    const { compactOf, width } = this.graph;
-    const goalRow = (goal / width) | 0;
-    const goalCol = goal - goalRow * width;
-    const heuristic = (cell: number): number => {
-      if (goalMap !== null) return goalMap[compactOf[cell]!]!;
-      const row = (cell / width) | 0;
-      return Math.abs(row - goalRow) + Math.abs(cell - row * width - goalCol);
-    };
+    const { compactOf } = this.graph;
+    const heuristic = (cell: number): number => (goalMap !== null ? goalMap[compactOf[cell]!]! : manhattan(this.graph, cell, goal));
     stamp[start] = id;
     cost[start] = 0;
     steps[start] = 0;

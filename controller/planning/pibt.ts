@@ -74,7 +74,7 @@ export interface PibtInput {
 /** Per-agent distances that override the maps (e.g. along a guide path). */
 export interface GuideDistance {
   guided(agent: number): boolean;
-  /** Distance to the goal as ranked from `cell`, a cell the agent is on or next to. */
+  /** Distance to the goal as ranked from `cell` (any cell: the swap manoeuvre looks down corridors). */
   distance(agent: number, cell: number): number;
 }
 
