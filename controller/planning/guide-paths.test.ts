@@ -107,6 +107,27 @@ describe('GuidePaths', () => {
     expect(guides5.guided(0)).toBe(false);
   });
 
+  it('adopts a path planned elsewhere from the robot\'s cell on, and only a sound one', () => {
+    const guides = new GuidePaths(graph, 2);
+    const [goal, other] = [cell(8, 0), cell(8, 2)];
+    guides.plan(0, cell(0, 1), other, mapTo(other));
+    const top = Int32Array.from([cell(0, 1), ...[0, 1, 2, 3, 4, 5, 6, 7, 8].map((col) => cell(col, 0))]);
+    // Not leading to the goal, not passing the robot's cell early, or not made of moves: refused, old path kept.
+    const kept = Array.from(guides.pathOf(0)!);
+    expect(guides.adopt(0, cell(0, 1), other, top)).toBe(false);
+    expect(guides.adopt(0, cell(5, 0), goal, top)).toBe(false);
+    expect(guides.adopt(0, cell(0, 1), goal, Int32Array.of(cell(0, 1), cell(2, 0), cell(8, 0)))).toBe(false);
+    expect(Array.from(guides.pathOf(0)!)).toEqual(kept);
+    // The robot moved one cell since the path was planned: kept from its cell on.
+    expect(guides.adopt(0, cell(0, 0), goal, top)).toBe(true);
+    expect(Array.from(guides.pathOf(0)!)).toEqual(Array.from(top.slice(1)));
+    expect(guides.goal(0)).toBe(goal);
+    expect(guides.guided(0)).toBe(true);
+    // Its flow replaced the old path's: a robot going back along the top row now takes the bottom one.
+    guides.plan(1, cell(8, 1), cell(0, 1), mapTo(cell(0, 1)));
+    expect([...rowsOf(guides.pathOf(1)!)]).toEqual([2]);
+  });
+
   it('steers PIBT: a guided robot takes whichever corridor its guide ranks first, whatever its map says', () => {
     const [start, goal] = [cell(0, 1), cell(8, 1)];
     const pibt = new Pibt(graph, maps, 1);

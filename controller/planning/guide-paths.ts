@@ -1,5 +1,6 @@
 import type { DistanceArray } from './distance-maps.ts';
-import { manhattan, type GridGraph } from './grid-graph.ts';
+import { addPathFlow, createTrafficFlow, FlowSearch, isConnectedPath, type FlowSearchStats, type TrafficFlow } from './flow-search.ts';
+import type { GridGraph } from './grid-graph.ts';
 
 /**
  * Guide paths that spread traffic: one path per robot from its cell to its goal, found by A*
@@ -22,30 +23,26 @@ import { manhattan, type GridGraph } from './grid-graph.ts';
  * anywhere else. A robot more than two moves off that stretch of its path is not `guided` (its
  * planner falls back to the distance maps) until it gets a new path.
  *
- * Memory: the flow is 4 × cells Uint16; each path is an Int32Array of its cells; the search
+ * Paths may also be planned by a helper thread against the same flow (`flow` is shared memory,
+ * flow-search.ts) and handed in with `adopt`.
+ *
+ * Memory: the flow is 5 × cells Uint16; each path is an Int32Array of its cells; the search
  * scratch is a few arrays of one entry per cell. No allocation per search but the path itself.
  */
-export interface GuidePathStats {
-  /** Searches run since construction. */
-  searches: number;
-  /** Cells expanded by those searches. */
-  expanded: number;
-}
 
 /** How far behind and ahead of a robot's point on its path cells are matched, cells. */
 const BEHIND = 2;
 const AHEAD = 3;
 /** Farthest a robot may stand from its path (moves) and still be guided by it. */
 const NEAR = 2;
+/** An adopted path must pass the robot's cell within its first this many moves. */
+const ADOPT_WITHIN = 3;
 const NONE = -1;
 
 export class GuidePaths {
   readonly graph: GridGraph;
-  readonly stats: GuidePathStats = { searches: 0, expanded: 0 };
-  /** Per cell × 4 directions: guide paths that make this move. */
-  private readonly flow: Uint16Array;
-  /** Per cell: half the guide-path moves out of it (the vertex flow cost of entering it). */
-  private readonly vertexCost: Uint16Array;
+  /** The guide paths' moves; in shared memory, so a helper thread can search against it. */
+  readonly flow: TrafficFlow;
   private readonly paths: (Int32Array | null)[];
   /** Per robot: index on its path of the cell it was last seen on (or last near). */
   private readonly cursor: Int32Array;
@@ -56,32 +53,24 @@ export class GuidePaths {
   /** Per robot: 1 while it stands on or next to its path near its point. */
   private readonly near: Uint8Array;
   private round = 0;
-  // A* scratch, one entry per cell; entries are valid when their stamp is the search's.
-  private readonly stamp: Uint32Array;
-  private readonly closed: Uint32Array;
-  private searchId = 0;
-  private readonly cost: Float64Array;
-  private readonly steps: Int32Array;
-  private readonly parent: Int32Array;
-  private heapCells: Int32Array;
-  private heapKeys: Float64Array;
+  private readonly searcher: FlowSearch;
+  /** Moves from the cell to the path, set by `nearestOnPath` beside the index it returns. */
+  private nearestHops = 0;
 
   constructor(graph: GridGraph, agentCount: number) {
     this.graph = graph;
-    this.flow = new Uint16Array(graph.cellCount * 4);
-    this.vertexCost = new Uint16Array(graph.cellCount);
+    this.flow = createTrafficFlow(graph.cellCount);
     this.paths = new Array<Int32Array | null>(agentCount).fill(null);
     this.cursor = new Int32Array(agentCount);
     this.goalOf = new Int32Array(agentCount).fill(NONE);
     this.madeIn = new Int32Array(agentCount);
     this.near = new Uint8Array(agentCount);
-    this.stamp = new Uint32Array(graph.cellCount);
-    this.closed = new Uint32Array(graph.cellCount);
-    this.cost = new Float64Array(graph.cellCount);
-    this.steps = new Int32Array(graph.cellCount);
-    this.parent = new Int32Array(graph.cellCount);
-    this.heapCells = new Int32Array(1024);
-    this.heapKeys = new Float64Array(1024);
+    this.searcher = new FlowSearch(graph, this.flow);
+  }
+
+  /** Searches run and cells expanded on this thread. */
+  get stats(): FlowSearchStats {
+    return this.searcher.stats;
   }
 
   /** Starts a planning round (one step); `plannedBefore` compares against it. */
@@ -112,7 +101,7 @@ export class GuidePaths {
   /** Takes the robot's path and its flow away. */
   drop(agent: number): void {
     const path = this.paths[agent];
-    if (path) this.addFlow(path, -1);
+    if (path) addPathFlow(this.graph, this.flow, path, -1);
     this.paths[agent] = null;
     this.goalOf[agent] = NONE;
     this.near[agent] = 0;
@@ -134,7 +123,7 @@ export class GuidePaths {
       this.near[agent] = 1;
       return;
     }
-    this.near[agent] = this.nearestOnPath(path, this.cursor[agent]!, cell).index >= 0 ? 1 : 0;
+    this.near[agent] = this.nearestOnPath(path, this.cursor[agent]!, cell) >= 0 ? 1 : 0;
   }
 
   /**
@@ -146,8 +135,8 @@ export class GuidePaths {
     const path = this.paths[agent]!;
     const last = path.length - 1;
     const c = this.cursor[agent]!;
-    const { hops, index } = this.nearestOnPath(path, c, cell);
-    return index < 0 ? last - c + NEAR + 1 : last - index + hops;
+    const index = this.nearestOnPath(path, c, cell);
+    return index < 0 ? last - c + NEAR + 1 : last - index + this.nearestHops;
   }
 
   /**
@@ -158,15 +147,35 @@ export class GuidePaths {
    */
   plan(agent: number, start: number, goal: number, goalMap: DistanceArray | null): boolean {
     this.drop(agent);
-    const path = this.search(start, goal, goalMap);
+    const path = this.searcher.search(start, goal, goalMap);
     if (path === null) return false;
-    this.addFlow(path, 1);
+    this.take(agent, path);
+    return true;
+  }
+
+  /**
+   * Takes a path planned elsewhere (a helper thread, from where the robot stood a little
+   * earlier) for the robot now at `cell`: kept, from `cell` on, only when it is made of moves,
+   * leads to `goal` and passes `cell` within its first ADOPT_WITHIN moves. Returns whether it
+   * was kept; if not, the robot's path is left as it was.
+   */
+  adopt(agent: number, cell: number, goal: number, path: Int32Array): boolean {
+    if (path.length === 0 || path[path.length - 1] !== goal) return false;
+    let at = NONE;
+    for (let i = Math.min(ADOPT_WITHIN, path.length - 1); i >= 0; i--) if (path[i] === cell) at = i;
+    if (at < 0 || !isConnectedPath(this.graph, path)) return false;
+    this.drop(agent);
+    this.take(agent, at === 0 ? path : path.slice(at));
+    return true;
+  }
+
+  private take(agent: number, path: Int32Array): void {
+    addPathFlow(this.graph, this.flow, path, 1);
     this.paths[agent] = path;
-    this.goalOf[agent] = goal;
+    this.goalOf[agent] = path[path.length - 1]!;
     this.cursor[agent] = 0;
     this.near[agent] = 1;
     this.madeIn[agent] = this.round;
-    return true;
   }
 
   /** Index of `cell` on the path within the window around `c`, or -1. */
@@ -179,164 +188,34 @@ export class GuidePaths {
 
   /**
    * The path cell within the window around `c` that is cheapest to go on from, reached from
-   * `cell` in at most NEAR moves: cheapest by moves there + moves left from it. `index` -1 when
-   * there is none.
+   * `cell` in at most NEAR moves: cheapest by moves there + moves left from it. Returns its
+   * index (-1 when there is none) and leaves the moves there in `nearestHops`. Plain locals, no
+   * closure: PIBT calls this for every candidate cell of every guided robot.
    */
-  private nearestOnPath(path: Int32Array, c: number, cell: number): { hops: number; index: number } {
+  private nearestOnPath(path: Int32Array, c: number, cell: number): number {
     const neighbours = this.graph.neighbours;
-    const last = path.length - 1;
     let bestIndex = this.indexNear(path, c, cell);
     let bestHops = 0;
-    const consider = (u: number, hops: number) => {
-      const j = this.indexNear(path, c, u);
-      if (j >= 0 && (bestIndex < 0 || hops + last - j < bestHops + last - bestIndex)) {
-        bestIndex = j;
-        bestHops = hops;
-      }
-    };
     for (let dir = 0; dir < 4; dir++) {
       const u = neighbours[cell * 4 + dir]!;
       if (u < 0) continue;
-      consider(u, 1);
+      let j = this.indexNear(path, c, u);
+      // Moves left from index j after `hops` moves there: hops - j (+ the path's length, the same for all).
+      if (j >= 0 && (bestIndex < 0 || 1 - j < bestHops - bestIndex)) {
+        bestIndex = j;
+        bestHops = 1;
+      }
       for (let dir2 = 0; dir2 < 4; dir2++) {
         const v = neighbours[u * 4 + dir2]!;
-        if (v >= 0 && v !== cell) consider(v, 2);
+        if (v < 0 || v === cell) continue;
+        j = this.indexNear(path, c, v);
+        if (j >= 0 && (bestIndex < 0 || 2 - j < bestHops - bestIndex)) {
+          bestIndex = j;
+          bestHops = 2;
+        }
       }
     }
-    return { hops: bestHops, index: bestIndex };
+    this.nearestHops = bestHops;
+    return bestIndex;
   }
-
-  private addFlow(path: Int32Array, delta: number): void {
-    const neighbours = this.graph.neighbours;
-    const flow = this.flow;
-    for (let i = 1; i < path.length; i++) {
-      const from = path[i - 1]!;
-      const to = path[i]!;
-      for (let dir = 0; dir < 4; dir++) {
-        if (neighbours[from * 4 + dir] !== to) continue;
-        const k = from * 4 + dir;
-        // Saturating: 65,535 paths on one move is already as bad as it gets.
-        const next = flow[k]! + delta;
-        flow[k] = next < 0 ? 0 : next > 0xffff ? 0xffff : next;
-        const out = flow[from * 4]! + flow[from * 4 + 1]! + flow[from * 4 + 2]! + flow[from * 4 + 3]!;
-        this.vertexCost[from] = Math.min(0xffff, out >> 1);
-        break;
-      }
-    }
-  }
-
-  /**
-   * A* on cost = moves + contraflow + vertex flow (class comment), ordered by that cost + the
-   * heuristic, then by moves + heuristic, then deeper first, then straight on before a turn.
-   */
-  private search(start: number, goal: number, goalMap: DistanceArray | null): Int32Array | null {
-    this.stats.searches++;
-    if (start === goal) return Int32Array.of(start);
-    const id = ++this.searchId;
-    const { neighbours } = this.graph;
-    const flow = this.flow;
-    const vertexCost = this.vertexCost;
-    const cost = this.cost;
-    const steps = this.steps;
-    const parent = this.parent;
-    const stamp = this.stamp;
-    const closed = this.closed;
-    const { compactOf } = this.graph;
-    const heuristic = (cell: number): number => (goalMap !== null ? goalMap[compactOf[cell]!]! : manhattan(this.graph, cell, goal));
-    stamp[start] = id;
-    cost[start] = 0;
-    steps[start] = 0;
-    parent[start] = NONE;
-    let size = 0;
-    size = this.push(size, start, heapKey(heuristic(start), heuristic(start), 0, 0));
-    let found = false;
-    while (size > 0) {
-      const cell = this.heapCells[0]!;
-      size = this.pop(size);
-      if (closed[cell] === id) continue;
-      closed[cell] = id;
-      if (cell === goal) {
-        found = true;
-        break;
-      }
-      this.stats.expanded++;
-      const from = parent[cell]!;
-      const g = steps[cell]! + 1;
-      for (let dir = 0; dir < 4; dir++) {
-        const next = neighbours[cell * 4 + dir]!;
-        if (next < 0 || closed[next] === id) continue;
-        const back = (dir + 2) & 3;
-        const extra = (flow[cell * 4 + dir]! + 1) * flow[next * 4 + back]! + vertexCost[next]!;
-        const c = cost[cell]! + extra;
-        if (stamp[next] === id && cost[next]! + steps[next]! <= c + g) continue;
-        stamp[next] = id;
-        cost[next] = c;
-        steps[next] = g;
-        parent[next] = cell;
-        const h = heuristic(next);
-        const bend = from >= 0 && next - cell !== cell - from ? 1 : 0;
-        size = this.push(size, next, heapKey(g + c + h, g + h, g, bend));
-      }
-    }
-    if (!found) return null;
-    const path = new Int32Array(steps[goal]! + 1);
-    for (let cell = goal, i = path.length - 1; i >= 0; i--, cell = parent[cell]!) path[i] = cell;
-    return path;
-  }
-
-  private push(size: number, cell: number, key: number): number {
-    if (size === this.heapCells.length) {
-      const cells = new Int32Array(size * 2);
-      cells.set(this.heapCells);
-      const keys = new Float64Array(size * 2);
-      keys.set(this.heapKeys);
-      this.heapCells = cells;
-      this.heapKeys = keys;
-    }
-    const cells = this.heapCells;
-    const keys = this.heapKeys;
-    let i = size;
-    while (i > 0) {
-      const up = (i - 1) >> 1;
-      if (keys[up]! <= key) break;
-      cells[i] = cells[up]!;
-      keys[i] = keys[up]!;
-      i = up;
-    }
-    cells[i] = cell;
-    keys[i] = key;
-    return size + 1;
-  }
-
-  /** Removes the top; returns the new size. */
-  private pop(size: number): number {
-    const cells = this.heapCells;
-    const keys = this.heapKeys;
-    const last = size - 1;
-    const cell = cells[last]!;
-    const key = keys[last]!;
-    let i = 0;
-    for (;;) {
-      let child = 2 * i + 1;
-      if (child >= last) break;
-      if (child + 1 < last && keys[child + 1]! < keys[child]!) child++;
-      if (keys[child]! >= key) break;
-      cells[i] = cells[child]!;
-      keys[i] = keys[child]!;
-      i = child;
-    }
-    cells[i] = cell;
-    keys[i] = key;
-    return last;
-  }
-}
-
-/**
- * One number that orders search nodes: total cost, then moves + heuristic, then more moves
- * first, then no turn first. The tie-break fields are clamped to 10 bits; exact below 2^53.
- */
-function heapKey(total: number, f: number, g: number, bend: number): number {
-  const fc = f > 1023 ? 1023 : f;
-  const gc = g > 1023 ? 1023 : g;
-  return ((total * 1024 + fc) * 1024 + (1023 - gc)) * 2 + bend;
 }
