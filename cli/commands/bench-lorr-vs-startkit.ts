@@ -5,6 +5,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { percentile } from '../../controller/kpi.ts';
 import { createPlanningEntry } from '../../controller/planning/lorr-entry.ts';
+import { startGuideWorker } from '../../controller/planning/guide-worker/guide-worker-helper.ts';
 import type { LorrProblem } from '../../protocol/lorr/lorr-problem.ts';
 import { replayLorrOutput } from '../../sim/lorr/independent-replay.ts';
 import { writeLorrOutput } from '../../sim/lorr/lorr-output.ts';
@@ -72,7 +73,9 @@ function runGridlineEntry(problem: LorrProblem, steps: number, planTimeLimitMs: 
   progress(`Gridline's entry: running`);
   const now = () => performance.now();
   const started = now();
-  const result = runLorr(problem, createPlanningEntry({ now }), {
+  // Guide paths (dense grids) are also planned on a second core, as the start kit's rules allow.
+  const entry = createPlanningEntry({ now, guideHelper: startGuideWorker });
+  const result = runLorr(problem, entry, {
     steps,
     planTimeLimitMs,
     preprocessTimeLimitMs: PREPROCESS_LIMIT_MS,
@@ -81,6 +84,7 @@ function runGridlineEntry(problem: LorrProblem, steps: number, planTimeLimitMs: 
       if (p.stepsDone % PROGRESS_EVERY_STEPS === 0 || p.stepsDone === steps) progress(`Gridline's entry: step ${p.stepsDone}/${steps}, ${p.numTaskFinished} tasks finished`);
     },
   });
+  entry.close();
   const wallS = (now() - started) / 1000;
   const output = writeLorrOutput(result);
   writeFileSync(outputPath, JSON.stringify(output));

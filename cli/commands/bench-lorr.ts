@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { createPlanningEntry } from '../../controller/planning/lorr-entry.ts';
+import { startGuideWorker } from '../../controller/planning/guide-worker/guide-worker-helper.ts';
 import { greedyEntry } from '../../sim/lorr/greedy-entry.ts';
 import type { LorrEntry } from '../../protocol/lorr/lorr-entry.ts';
 import { writeLorrOutput } from '../../sim/lorr/lorr-output.ts';
@@ -12,8 +13,9 @@ import { percentile } from '../../controller/kpi.ts';
 /** Print a progress line every this many steps. */
 const PROGRESS_EVERY_STEPS = 50;
 
-const ENTRIES: Record<string, (now: () => number) => LorrEntry> = {
-  pibt: (now) => createPlanningEntry({ now }),
+/** Our entries; `close` (where there is one) stops helper threads after the run. */
+const ENTRIES: Record<string, (now: () => number) => LorrEntry & { close?(): void }> = {
+  pibt: (now) => createPlanningEntry({ now, guideHelper: startGuideWorker }),
   greedy: () => greedyEntry(),
 };
 
@@ -39,7 +41,8 @@ export async function runBenchLorr(problemPath: string | undefined, values: Comm
     `bench lorr: ${problem.name}, ${problem.map.height} x ${problem.map.width} map, ${problem.teamSize} robots, ${steps} steps, ${planTimeLimitMs} ms per step, entry ${entryName}\n`,
   );
   const wallStart = now();
-  const result = runLorr(problem, makeEntry(now), {
+  const entry = makeEntry(now);
+  const result = runLorr(problem, entry, {
     steps,
     planTimeLimitMs,
     now,
@@ -49,6 +52,7 @@ export async function runBenchLorr(problemPath: string | undefined, values: Comm
       process.stderr.write(`  step ${p.stepsDone}/${steps}: ${p.numTaskFinished} tasks finished, planning p99 ${p99Ms.toFixed(1)} ms\n`);
     },
   });
+  entry.close?.();
   const wallMs = now() - wallStart;
   if (outputPath) await writeFile(outputPath, JSON.stringify(writeLorrOutput(result)));
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createPlanningEntry } from './lorr-entry.ts';
-import type { LorrProblem } from '../../protocol/lorr/index.ts';
+import type { LorrEntry, LorrProblem } from '../../protocol/lorr/index.ts';
 import { parseMiniMap, randomProblem, runMiniWorld } from './test-support/mini-lorr-world.ts';
+import { FlowSearch } from './flow-search.ts';
+import type { GuideHelper, GuideHelperSetup } from './guide-helper.ts';
 
 function problemOf(rows: string[], starts: number[], tasks: number[][], numTasksReveal = 1): LorrProblem {
   return { name: 'test', map: parseMiniMap(rows), starts: Int32Array.from(starts), tasks: tasks.map((t) => Int32Array.from(t)), teamSize: starts.length, numTasksReveal };
@@ -29,6 +31,62 @@ describe('createPlanningEntry', () => {
     expect(guidePathsInFirstStep(sparse)).toBe(0);
     expect(guidePathsInFirstStep(dense, { guidePaths: false })).toBe(0);
     expect(guidePathsInFirstStep(sparse, { guidePaths: true })).toBeGreaterThan(20);
+  });
+
+  it('adopts the guide helper\'s paths that fit, refuses broken ones, tells it what to plan and closes it', () => {
+    // An in-thread stand-in for the worker: plans what it was asked for at the next drain, and
+    // hands back a broken path (not made of moves) beside each good one.
+    const log = { wanted: 0, offered: 0, closed: 0 };
+    let setupSeen: GuideHelperSetup | null = null;
+    const fakeHelper = (setup: GuideHelperSetup): GuideHelper => {
+      setupSeen = setup;
+      const search = new FlowSearch(setup.graph, setup.flow);
+      const asked = new Map<number, [number, number]>();
+      return {
+        want(agent, start, goal) {
+          asked.set(agent, [start, goal]);
+          log.wanted++;
+        },
+        idle(agent) {
+          asked.delete(agent);
+        },
+        publish() {},
+        drain(take) {
+          for (const [agent, [start, goal]] of asked) {
+            const path = search.search(start, goal, null);
+            if (path === null) continue;
+            take(agent, Int32Array.of(start, start + 2, goal));
+            take(agent, path);
+            log.offered += 2;
+          }
+          asked.clear();
+        },
+        close() {
+          log.closed++;
+        },
+      };
+    };
+    const problem = randomProblem(3, 30, 20, 200, 0.15, 500);
+    const entry = createPlanningEntry({ guideHelper: fakeHelper, guidePaths: true });
+    let adopted = 0;
+    const counting: LorrEntry = {
+      initialize: (p, limitMs) => entry.initialize(p, limitMs),
+      step: (input, limitMs) => {
+        const out = entry.step(input, limitMs);
+        adopted += entry.stats.guidePathsAdoptedLastStep;
+        return out;
+      },
+    };
+    const result = runMiniWorld(counting, problem, 40);
+    expect(setupSeen!.agentCount).toBe(200);
+    expect(result.violations).toEqual([]);
+    expect(log.wanted).toBeGreaterThan(0);
+    // Half the offers are broken: adopted at most the other half, and most of those (robots move on).
+    expect(adopted).toBeGreaterThan(0.25 * log.offered);
+    expect(adopted).toBeLessThanOrEqual(0.5 * log.offered);
+    entry.close();
+    entry.close();
+    expect(log.closed).toBe(1);
   });
 
   it('swaps two robots across the ends of a one-cell-wide loop corridor', () => {

@@ -9,6 +9,7 @@ import { ProgressWatch } from './progress-watch.ts';
 import { RotationConverter } from './rotation.ts';
 import { GreedyTaskAllocator } from './task-allocator.ts';
 import { GuidePaths } from './guide-paths.ts';
+import type { GuideHelper, GuideHelperFactory } from './guide-helper.ts';
 
 /**
  * A LoRR planning entry: greedy scheduler + PIBT with rotations, guided by lanes or, in dense
@@ -62,6 +63,13 @@ export interface PlanningOptions {
   guideDensity?: number;
   /** Fraction of a step's limit up to which guide paths are planned and refined. */
   guideBudgetFraction?: number;
+  /**
+   * Starts a helper that plans guide paths beside the step (guide-helper.ts; the worker-thread
+   * adapter is guide-worker/), when guide paths are on. Each step adopts the paths it finished
+   * that still fit. Without one, every path is planned within the step (and a run is the same
+   * for the same clock readings).
+   */
+  guideHelper?: GuideHelperFactory;
 }
 
 export interface PlanningStats {
@@ -74,10 +82,14 @@ export interface PlanningStats {
   mapsComputed: number;
   /** Guide paths planned in the last step. */
   guidePathsLastStep: number;
+  /** Guide paths from the helper adopted in the last step. */
+  guidePathsAdoptedLastStep: number;
 }
 
 export interface PlanningEntry extends LorrEntry {
   readonly stats: PlanningStats;
+  /** Stops the guide helper, if one was started; the entry plans on alone. */
+  close(): void;
 }
 
 const DEFAULTS = {
@@ -102,11 +114,16 @@ export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntr
   const now = options.now ?? (() => 0);
   const o = { ...DEFAULTS, ...withoutUndefined(options) };
   let state: EntryState | null = null;
-  const stats: PlanningStats = { steps: 0, lastStepMs: 0, budgetFallbacks: 0, manhattanAgentsLastStep: 0, mapsComputed: 0, guidePathsLastStep: 0 };
+  const stats: PlanningStats = { steps: 0, lastStepMs: 0, budgetFallbacks: 0, manhattanAgentsLastStep: 0, mapsComputed: 0, guidePathsLastStep: 0, guidePathsAdoptedLastStep: 0 };
 
   return {
     stats,
+    close(): void {
+      state?.helper?.close();
+      if (state) state.helper = null;
+    },
     initialize(problem: LorrProblem, preprocessTimeLimitMs: number): void {
+      state?.helper?.close();
       const started = now();
       const graph = createGridGraph(problem.map.width, problem.map.height, problem.map.passable);
       const n = problem.teamSize;
@@ -135,8 +152,10 @@ export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntr
         agentMaps: new Array<DistanceArray | null>(n).fill(null),
         progress: new ProgressWatch(n),
         guides: guided ? new GuidePaths(graph, n) : null,
+        helper: null,
         refineNext: 0,
       };
+      if (state.guides && o.guideHelper) state.helper = o.guideHelper({ graph, flow: state.guides.flow, agentCount: n });
       for (let a = 0; a < n; a++) state.tieBreak[a] = (Math.imul(a + 1, 0x9e3779b1) >>> 0) / 4294967296;
       const tieBreak = state.tieBreak;
       state.byTieBreak = Int32Array.from({ length: n }, (_, a) => a).sort((x, y) => tieBreak[y]! - tieBreak[x]! || x - y);
@@ -223,7 +242,9 @@ export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntr
         // Guide paths stop in time for PIBT: twice its recent slowest pass, a tenth of the step at least.
         const pibtReserve = Math.max(2 * s.slowestPlanMs, 0.1 * timeLimitMs);
         const guideDeadline = Math.min(started + timeLimitMs * o.guideBudgetFraction, hardDeadline - pibtReserve);
-        stats.guidePathsLastStep = planGuides(s, s.guides, positions, guideDeadline, now);
+        const { planned, adopted } = planGuides(s, s.guides, positions, guideDeadline, now);
+        stats.guidePathsLastStep = planned;
+        stats.guidePathsAdoptedLastStep = adopted;
       }
 
       const actions = new Uint8Array(n);
@@ -285,31 +306,58 @@ interface EntryState {
   progress: ProgressWatch;
   /** Guide paths, null when off. */
   guides: GuidePaths | null;
+  /** Plans guide paths beside the step; null without one. */
+  helper: GuideHelper | null;
   /** Next robot whose guide path is refined when time is left (round robin). */
   refineNext: number;
 }
 
 /**
  * Gives robots with a task a guide path to their goal while time is left before `deadline`:
- * first robots whose goal changed (highest priority first), then robots that came off their
- * path, then the others in turn (each new path answers the flow of all the others). Robots
- * without a task lose theirs. Returns the paths planned.
+ * first the helper's finished paths that still fit, then robots whose goal changed (highest
+ * priority first), then robots that came off their path, then the others in turn (each new path
+ * answers the flow of all the others). Robots without a task lose theirs. Then tells the helper
+ * what to plan next. Returns the paths planned here and adopted from the helper.
  */
-function planGuides(s: EntryState, guides: GuidePaths, positions: Int32Array, deadline: number, now: () => number): number {
+function planGuides(s: EntryState, guides: GuidePaths, positions: Int32Array, deadline: number, now: () => number): { planned: number; adopted: number } {
   const n = s.assignment.length;
-  const order = s.pibt.order;
   guides.beginRound();
   for (let a = 0; a < n; a++) {
     if (s.assignment[a]! < 0 || guides.goal(a) !== s.goals[a]) guides.drop(a);
     else guides.follow(a, positions[a]!);
   }
+  let adopted = 0;
+  s.helper?.drain((a, path) => {
+    if (s.assignment[a]! >= 0 && guides.adopt(a, positions[a]!, s.goals[a]!, path)) adopted++;
+  });
+  const planned = planGuidesHere(s, guides, positions, deadline, now);
+  const helper = s.helper;
+  if (helper) {
+    for (let a = 0; a < n; a++) {
+      if (s.assignment[a]! < 0 || s.goals[a] === positions[a] || !reachable(s, a, positions)) helper.idle(a);
+      else helper.want(a, positions[a]!, s.goals[a]!, !guides.guided(a));
+    }
+    helper.publish();
+  }
+  return { planned, adopted };
+}
+
+/** False when the robot's distance map says its goal cannot be reached (true without a map). */
+function reachable(s: EntryState, a: number, positions: Int32Array): boolean {
+  const slot = s.slots[a]!;
+  return slot < 0 || s.maps.map(slot)[s.graph.compactOf[positions[a]!]!] !== s.maps.unreachable;
+}
+
+/** planGuides' own searches, in the order given there; returns the paths planned. */
+function planGuidesHere(s: EntryState, guides: GuidePaths, positions: Int32Array, deadline: number, now: () => number): number {
+  const n = s.assignment.length;
+  const order = s.pibt.order;
   let planned = 0;
   const plan = (a: number) => {
-    const slot = s.slots[a]!;
-    const map = slot >= 0 ? s.maps.map(slot) : null;
     // A goal out of reach gets no path (and costs no search).
-    if (map !== null && map[s.graph.compactOf[positions[a]!]!] === s.maps.unreachable) return;
-    if (guides.plan(a, positions[a]!, s.goals[a]!, map)) planned++;
+    if (!reachable(s, a, positions)) return;
+    const slot = s.slots[a]!;
+    if (guides.plan(a, positions[a]!, s.goals[a]!, slot >= 0 ? s.maps.map(slot) : null)) planned++;
   };
   for (let pass = 0; pass < 2; pass++) {
     for (let i = 0; i < n; i++) {
