@@ -102,7 +102,7 @@ const DEFAULTS = {
   preprocessBudgetFraction: 0.5,
   maxPibtDepth: 1000,
   pibtSwap: true,
-  taskLengthWeight: 0.2,
+  taskLengthWeight: 0.05,
   lanePenalty: 2,
   stuckSteps: 10,
   guidePaths: 'auto' as boolean | 'auto',
