@@ -76,6 +76,7 @@ export function isConnectedPath(graph: SearchGraph, path: Int32Array): boolean {
  */
 export class FlowSearch {
   readonly stats: FlowSearchStats = { searches: 0, expanded: 0 };
+  // Scratch, one entry per cell; an entry is valid when its stamp is the current search's id.
   private readonly stamp: Uint32Array;
   private readonly closed: Uint32Array;
   private searchId = 0;
