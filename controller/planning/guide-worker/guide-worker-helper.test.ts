@@ -37,6 +37,9 @@ describe('startGuideWorker', () => {
         // Shortest: no flow yet.
         expect(path.length - 1).toBe(agent === 0 ? 13 : 9);
       }
+      // Once per publish: with nothing new published, nothing more comes back.
+      const idle = await drainUntil(helper, () => false, 200);
+      expect(idle.size).toBe(0);
 
       // Flow on the middle row from west to east: a robot going east to west plans around it.
       for (let col = 0; col < 9; col++) flow.moves[cell(col, 2) * 4 + 0] = 50;
