@@ -72,7 +72,7 @@ export function isConnectedPath(graph: SearchGraph, path: Int32Array): boolean {
 /**
  * A* over cost = moves + contraflow + vertex flow: a move u→v costs 1 + (paths making u→v + 1)
  * × (paths making v→u) + the vertex cost of v. One instance per thread: it owns the scratch
- * (a few arrays of one entry per cell) and allocates nothing per search but the path.
+ * (a few arrays of one entry per cell) and allocates per search only the path and the heuristic's closure.
  */
 export class FlowSearch {
   readonly stats: FlowSearchStats = { searches: 0, expanded: 0 };

@@ -27,7 +27,7 @@ import type { GridGraph } from './grid-graph.ts';
  * flow-search.ts) and handed in with `adopt`.
  *
  * Memory: the flow is 5 × cells Uint16; each path is an Int32Array of its cells; the search
- * scratch is a few arrays of one entry per cell. No allocation per search but the path itself.
+ * scratch is a few arrays of one entry per cell. A search allocates only its path and a closure.
  */
 
 /** How far behind and ahead of a robot's point on its path cells are matched, cells. */
