@@ -78,9 +78,10 @@ ${IDENTITIES_USAGE}${AUDIT_USAGE}${REPORT_USAGE}${SIM_BOARD_USAGE}  gridline sce
                                         the event log's hash, KPIs and invariant results
   gridline bench scenario [--hours H] [--seed N]
                                         the default facility for H simulated hours at full speed
-  gridline bench grid [--hours H] [--seed N] [--robots N]
+  gridline bench grid [--hours H] [--seed N] [--robots N] [--idle-clear-cells N]
                                         the controller on a 100 x 100 grid, 1,000 robots (--robots
-                                        3000: the dense variant), 20 ports
+                                        3000: the dense variant), 20 ports; idle robots kept N (9)
+                                        cells from the ports
       (both: --prepare-look-ahead N, bin preparation N queued retrievals ahead per port; 0 off)
   gridline bench lorr PROBLEM.json [--steps N] [--plan-time-limit-ms L] [--output OUT.json]
                      [--entry pibt|greedy]
@@ -124,6 +125,7 @@ const OPTIONS = {
   qty: { type: 'string' },
   line: { type: 'string', multiple: true },
   'prepare-look-ahead': { type: 'string' },
+  'idle-clear-cells': { type: 'string' },
   priority: { type: 'string' },
   due: { type: 'string' },
   bin: { type: 'string' },

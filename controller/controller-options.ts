@@ -44,6 +44,12 @@ export interface ControllerOptions {
   /** …and no nearer than this. */
   stagingMinCells: number;
   /**
+   * Idle robots leave, and do not park, within this many cells of a port with a lane (at least
+   * `stagingDistanceCells`): robots bringing bins converge there, and on a crowded grid every
+   * idle robot in their way is one more to push aside.
+   */
+  idleClearDistanceCells: number;
+  /**
    * A robot bringing a bin to a port takes a bin back from it in the same visit: bins confirmed
    * at the port wait for a robot bringing one that is this near (cells), and a robot that has
    * dropped its bin waits on the port's cell for the bin being picked unless another is this near.
@@ -156,6 +162,7 @@ function withDefaults(overrides: Partial<ControllerOptions>): ControllerOptions 
     portThroughCostMoves: 6,
     stagingDistanceCells: 6,
     stagingMinCells: 3,
+    idleClearDistanceCells: 6,
     takeBackNearCells: 5,
     takeBackWaitMs: 15_000, // 15 s: about two pickings at a port
     digHelpersPerRetrieval: 1,

@@ -116,7 +116,7 @@ export class GridController {
     this.grid = GridMap.fromLayout(layout);
     for (const spec of layout.ports) this.ports.set(spec.id, new PortStation(spec.id, this.grid.index(spec.x, spec.y), spec.mode, options.portCapacityBins));
     const portCells = [...this.ports.values()].map((p) => p.cell);
-    this.zones = new PortZones(this.grid, portCells, options.stagingDistanceCells);
+    this.zones = new PortZones(this.grid, portCells, options.stagingDistanceCells, options.idleClearDistanceCells);
     this.traffic = new Traffic(this.grid, options, this.zones);
     this.facility = new Facility((frozen) => this.traffic.setFrozen(frozen));
     const robotLogic = robotMachine.provide({ actions: robotEffects({ alarm, traffic: this.traffic, edge: this.edge }, () => this.legs) });

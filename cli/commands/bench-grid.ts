@@ -11,6 +11,9 @@ const PORTS = 20; // pick ports, half on each of two opposite edges
 const ROBOTS = 1000; // the default; `--robots 3000` is the dense variant
 const REQUESTS_PER_HOUR = 6_000; // more than 20 ports can serve: the ports, not the WMS, set the pace
 const MAX_OPEN_REQUESTS = 300; // enough to keep every port busy; fewer to drain at the end
+// Idle robots leave this many cells round each port (controller option idleClearDistanceCells):
+// 9 measured best of 6 (the default, for small sites), 8, 9, 12 and 20 (controller/planning/README.md).
+const IDLE_CLEAR_CELLS = 9;
 
 /** The benchmark grid: 100 x 100 columns, 16 deep, 20 pick ports, `robots` robots, about 96,000 bins. */
 export function benchGridLayout(robots = ROBOTS): GridLayout {
@@ -45,15 +48,16 @@ export async function runBenchGrid(values: CommandArgs): Promise<number> {
   const hours = numberOption(values, 'hours', 1);
   const seed = numberOption(values, 'seed', 1, Number.isInteger);
   const robots = numberOption(values, 'robots', ROBOTS, (n) => Number.isInteger(n) && n >= 1 && n <= GRID_SIDE * GRID_SIDE);
+  const idleClearCells = numberOption(values, 'idle-clear-cells', IDLE_CLEAR_CELLS, (n) => Number.isInteger(n) && n >= 0 && n <= 2 * GRID_SIDE);
   const layout = benchGridLayout(robots);
   const cycleMs: number[] = [];
-  process.stderr.write(`bench grid: ${GRID_SIDE} x ${GRID_SIDE} columns, ${DEPTH} deep, ${PORTS} ports, ${robots} robots, ${hours} simulated hour(s), seed ${seed}, ${describePreparation(values)}\n`);
+  process.stderr.write(`bench grid: ${GRID_SIDE} x ${GRID_SIDE} columns, ${DEPTH} deep, ${PORTS} ports, ${robots} robots, ${hours} simulated hour(s), seed ${seed}, ${describePreparation(values)}, idle robots kept ${idleClearCells} cells from ports\n`);
   const result = await runInProcessScenario({
     layout,
     seed,
     durationMs: hours * 3_600_000,
     wms: { requestsPerHour: REQUESTS_PER_HOUR, maxOpenRequests: MAX_OPEN_REQUESTS },
-    controller: { retrievalsInFlightPerPort: 12, portCapacityBins: 4, ...prepareOption(values) },
+    controller: { retrievalsInFlightPerPort: 12, portCapacityBins: 4, idleClearDistanceCells: idleClearCells, ...prepareOption(values) },
     checkEveryMs: 5_000,
     profiler: { now: () => performance.now(), record: (ms) => void cycleMs.push(ms) },
     onProgress: (f) => {

@@ -28,8 +28,14 @@ export class PortZones {
    * queue and wait: idle robots do not stay there nor park there.
    */
   readonly area = new Set<number>();
+  /**
+   * Cells within `idleClearDistanceCells` (at least `stagingDistanceCells`) of a port with a
+   * lane, where robots bringing bins converge: idle robots do not stay there nor park there
+   * (`area` is part of it).
+   */
+  readonly idleClear = new Set<number>();
 
-  constructor(grid: GridMap, portCells: readonly number[], stagingDistanceCells: number) {
+  constructor(grid: GridMap, portCells: readonly number[], stagingDistanceCells: number, idleClearDistanceCells = stagingDistanceCells) {
     for (const lane of portLanes(grid, portCells)) this.laneOfPort.set(lane.port, lane);
     for (const port of portCells) {
       this.portCells.add(port);
@@ -39,12 +45,14 @@ export class PortZones {
       }
       if (!this.laneOfPort.has(port)) continue;
       const { x, y } = grid.cellOf(port);
-      const reach = stagingDistanceCells;
+      const reach = Math.max(stagingDistanceCells, idleClearDistanceCells);
       for (let dy = -reach; dy <= reach; dy++) {
         for (let dx = -reach; dx <= reach; dx++) {
           const d = Math.abs(dx) + Math.abs(dy);
           if (d > reach || !grid.inside(x + dx, y + dy)) continue;
           const cell = grid.index(x + dx, y + dy);
+          this.idleClear.add(cell);
+          if (d > stagingDistanceCells) continue;
           this.area.add(cell);
           if (d > PORT_ZONE_CELLS) continue;
           this.zone.add(cell);

@@ -67,11 +67,11 @@ export class Allocation {
     this.assignDigHelpers(idle);
     if (idle.length > 0 && this.queue.size > 0) this.preparation.assign(idle);
     if (idle.length > 0) this.staging.assign(idle);
-    // Idle robots never stay on or next to a port, nor where robots queue for one, nor on a dug column.
+    // Idle robots never stay on or next to a port, nor where robots queue for one or converge on it, nor on a dug column.
     for (const robot of [...idle, ...movers]) {
       if (robot.job) continue;
       const position = traffic.positionOf(robot.serial);
-      if (zones.portCells.has(position) || zones.approach.has(position) || zones.area.has(position) || claims.digLockHolder(position) !== undefined) this.park(robot);
+      if (zones.portCells.has(position) || zones.approach.has(position) || zones.idleClear.has(position) || claims.digLockHolder(position) !== undefined) this.park(robot);
     }
   }
 
@@ -221,7 +221,7 @@ export class Allocation {
     seen[from] = 1;
     for (let head = 0; head < queue.length; head++) {
       const cell = queue[head]!;
-      if (cell !== from && grid.isStorage(cell) && !zones.zone.has(cell) && !zones.area.has(cell) && traffic.holderOf(cell) === undefined && claims.digLockHolder(cell) === undefined && claims.incomingDrops(cell) === 0) {
+      if (cell !== from && grid.isStorage(cell) && !zones.zone.has(cell) && !zones.idleClear.has(cell) && traffic.holderOf(cell) === undefined && claims.digLockHolder(cell) === undefined && claims.incomingDrops(cell) === 0) {
         this.jobs.assign(robot, { kind: 'park', id: this.core.newId('park'), cell, queuedAtMs: this.core.clock.now() });
         return;
       }
