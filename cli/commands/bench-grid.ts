@@ -12,7 +12,8 @@ const ROBOTS = 1000; // the default; `--robots 3000` is the dense variant
 const REQUESTS_PER_HOUR = 6_000; // more than 20 ports can serve: the ports, not the WMS, set the pace
 const MAX_OPEN_REQUESTS = 300; // enough to keep every port busy; fewer to drain at the end
 // Idle robots leave this many cells round each port (controller option idleClearDistanceCells):
-// 9 measured best of 6 (the default, for small sites), 8, 9, 12 and 20 (controller/planning/README.md).
+// 9 measured best of 6 (the default, for small sites), 8, 9, 12 and 20 on seed 1; over seeds 1-3
+// a small, mixed gain (controller/planning/README.md).
 const IDLE_CLEAR_CELLS = 9;
 
 /** The benchmark grid: 100 x 100 columns, 16 deep, 20 pick ports, `robots` robots, about 96,000 bins. */
