@@ -5,6 +5,7 @@ import type { LorrEntry, LorrProblem, LorrStepInput, LorrStepOutput, LorrTaskVie
 import { ACTION_WAIT } from '../../protocol/lorr/index.ts';
 import { laneMoveCosts } from './lanes.ts';
 import { Pibt } from './pibt.ts';
+import { Epibt } from './epibt.ts';
 import { ProgressWatch } from './progress-watch.ts';
 import { RotationConverter } from './rotation.ts';
 import { GreedyTaskAllocator } from './task-allocator.ts';
@@ -71,6 +72,8 @@ export interface PlanningOptions {
    * for the same clock readings).
    */
   guideHelper?: GuideHelperFactory;
+  /** 'pibt': PIBT over next cells, then turns (rotation.ts); 'epibt': PIBT over short operations with turns planned (epibt.ts). */
+  planner?: 'pibt' | 'epibt';
 }
 
 export interface PlanningStats {
@@ -109,6 +112,7 @@ const DEFAULTS = {
   guidePaths: 'auto' as boolean | 'auto',
   guideDensity: 0.2,
   guideBudgetFraction: 0.7,
+  planner: 'pibt' as 'pibt' | 'epibt',
 };
 
 export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntry {
@@ -137,6 +141,7 @@ export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntr
         maps,
         pibt: new Pibt(graph, maps, n, { maxDepth: o.maxPibtDepth, swap: o.pibtSwap }),
         converter: new RotationConverter(graph, n),
+        epibt: o.planner === 'epibt' ? new Epibt(graph, maps, n) : null,
         allocator: new GreedyTaskAllocator(graph, { lengthWeight: o.taskLengthWeight }),
         assignment: new Int32Array(n),
         goals: new Int32Array(n),
@@ -258,7 +263,7 @@ export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntr
         // Forgotten on skipped steps too, or one slow pass could keep PIBT from ever running again.
         s.slowestPlanMs *= 0.9;
       } else {
-        const next = s.pibt.plan({
+        const planInput = {
           positions,
           orientations: input.orientations,
           goals: s.goals,
@@ -267,8 +272,9 @@ export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntr
           ...(s.guides ? { guide: s.guides } : {}),
           priorities: s.priorities,
           timestep: input.timestep,
-        });
-        actions.set(s.converter.convert(positions, input.orientations, next));
+        };
+        if (s.epibt) actions.set(s.epibt.plan(planInput));
+        else actions.set(s.converter.convert(positions, input.orientations, s.pibt.plan(planInput)));
         // The slowest recent pass, forgotten slowly (halved in about 70 steps).
         s.slowestPlanMs = Math.max(now() - beforePlan, s.slowestPlanMs * 0.99);
       }
@@ -284,6 +290,8 @@ interface EntryState {
   maps: DistanceMaps;
   pibt: Pibt;
   converter: RotationConverter;
+  /** The operations planner, when chosen (then `pibt` only orders robots). */
+  epibt: Epibt | null;
   allocator: GreedyTaskAllocator;
   /** Task id per robot after this step's allocation. */
   assignment: Int32Array;

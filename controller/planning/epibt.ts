@@ -1,0 +1,447 @@
+import type { DistanceMaps } from './distance-maps.ts';
+import type { GridGraph } from './grid-graph.ts';
+import type { PibtInput } from './pibt.ts';
+import { ACTION_CLOCKWISE, ACTION_COUNTER_CLOCKWISE, ACTION_FORWARD, ACTION_WAIT } from '../../protocol/lorr/index.ts';
+
+/**
+ * PIBT over operations (after EPIBT, the planner of the LoRR 2024 winners, team No Man's Sky)
+ * for robots that drive forward only and turn in place: every step each robot gets an
+ * operation, a sequence of HORIZON actions (F, R, C, W) whose cells over the next HORIZON steps
+ * are reserved; it carries out the first action, and the next step plans afresh.
+ *
+ * Plain PIBT picks a next cell and a later pass turns that into an action, so a robot that must
+ * turn first stays put where PIBT thought it moved, and the robots planned to follow it are
+ * held back. Here turns are part of the plan: a robot behind one that turns sees it stay, and a
+ * robot facing another head-on can wait while the other turns away, then follow it.
+ *
+ * Every robot starts the step holding its cell at every step (staying put). Robots are taken in
+ * priority order; one still staying put releases its cells and tries its operations best first
+ * (oriented distance to its goal after the operation, sooner when it reaches the goal on the
+ * way). An operation that clashes with no reserved path (same cell at a step, or two robots
+ * swapping cells) is taken. One that clashes with the path of one robot still staying put takes
+ * that robot's cells, and that robot plans in turn (priority inheritance); if it finds nothing,
+ * its cells are given back and the next operation is tried (backtracking). A chain is kept only
+ * if it gains overall: each operation's gain is how much better it leaves its robot than
+ * staying put, and the sum must be positive, so a robot is not pushed off its way for a smaller
+ * gain to another. A robot that has stayed short of its goal for `insistAfterSteps` plans in a
+ * row insists: its own gain must still be positive, the losses of those it pushes do not count.
+ * A robot whose chains all fail stays put, which always fits: no kept path crosses the cells of
+ * a robot that stays.
+ *
+ * Cost: O(robots × operations × HORIZON) to rank (distances memoised per robot), plus the
+ * chains, bounded by `maxDepth` and `maxCalls` per robot taken in priority order (past either,
+ * a push is refused, which only makes a plan more careful, never invalid). No allocation after
+ * construction.
+ */
+export interface EpibtOptions {
+  /** Longest inheritance chain, robots. */
+  maxDepth?: number;
+  /** Decisions (inheritance included) allowed for one robot taken in priority order. */
+  maxCalls?: number;
+  /**
+   * Plans in a row a robot may stay in its cell short of its goal before its chains need not
+   * gain: it then pushes others aside even at a loss (a robot in a dead end with another waiting
+   * at its mouth gets out no other way).
+   */
+  insistAfterSteps?: number;
+}
+
+/** Steps an operation spans. */
+export const HORIZON = 3;
+
+const FAR = 1_000_000;
+const NONE = -1;
+/** More than one robot's path in the way. */
+const MANY = -2;
+const ACCEPTED = 1;
+const NOT_FOUND = 0;
+const REJECTED = 2;
+
+/**
+ * The distinct operations: every sequence of HORIZON actions, one per distinct outcome (cells
+ * over time and final heading, relative to the start), e.g. RR stands for CC too, and RCW for WWW.
+ */
+export const OPERATIONS: readonly (readonly number[])[] = distinctOperations();
+
+/** Index of staying put (W at every step) in OPERATIONS. */
+const WAIT_ALL = 0;
+
+function distinctOperations(): number[][] {
+  const seen = new Set<string>();
+  const out: number[][] = [];
+  const actions = [ACTION_WAIT, ACTION_FORWARD, ACTION_CLOCKWISE, ACTION_COUNTER_CLOCKWISE];
+  const total = actions.length ** HORIZON;
+  for (let code = 0; code < total; code++) {
+    const op: number[] = [];
+    for (let t = 0, c = code; t < HORIZON; t++, c = Math.floor(c / actions.length)) op.push(actions[c % actions.length]!);
+    // Outcome relative to the start: facing 0 (east) at (0, 0).
+    let x = 0;
+    let y = 0;
+    let facing = 0;
+    const trace: string[] = [];
+    for (const action of op) {
+      if (action === ACTION_FORWARD) {
+        x += [1, 0, -1, 0][facing]!;
+        y += [0, 1, 0, -1][facing]!;
+      } else if (action === ACTION_CLOCKWISE) facing = (facing + 1) & 3;
+      else if (action === ACTION_COUNTER_CLOCKWISE) facing = (facing + 3) & 3;
+      trace.push(`${x},${y}`);
+    }
+    const key = `${trace.join(' ')} ${facing}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(op);
+  }
+  return out;
+}
+
+export class Epibt {
+  readonly graph: GridGraph;
+  readonly agentCount: number;
+  private readonly maps: DistanceMaps;
+  private readonly maxDepth: number;
+  private readonly maxCalls: number;
+  private readonly opCount: number;
+  /** Per operation and start heading: direction moved at each step (-1 none), and final heading. */
+  private readonly opMoves: Int8Array;
+  private readonly opFinal: Uint8Array;
+  private readonly opFirst: Uint8Array;
+  private readonly opLast: Uint8Array;
+  /** (step - 1) × cells + cell → robot whose path holds that cell at that step, -1 none. */
+  private readonly reserved: Int32Array;
+  /** Robot × HORIZON → the cells of its path; robot → its operation (WAIT_ALL until it plans). */
+  private readonly paths: Int32Array;
+  private readonly chosen: Int16Array;
+  /** Per robot: its operations best first (index, key, cells, score against staying put). */
+  private readonly rankedOps: Int16Array;
+  private readonly rankedKeys: Float64Array;
+  private readonly rankedGains: Float64Array;
+  private readonly rankedCells: Int32Array;
+  private readonly rankedCount: Int32Array;
+  private readonly scratchCells = new Int32Array(HORIZON);
+  /** Distances to the goal of the robot being ranked, by cell, valid where memoStamp = stamp. */
+  private readonly memoStamp: Int32Array;
+  private readonly memoDistance: Float64Array;
+  private stamp = 0;
+  /** Sum of gains of the operations taken in the current chain; a chain may not lower it. */
+  private chainGain = 0;
+  /** Whether the current chain may lose (its first robot insists). */
+  private insisting = false;
+  private readonly insistAfterSteps: number;
+  /** Per robot: plans in a row it stayed in its cell short of its goal. */
+  private readonly stalled: Uint16Array;
+  private callsLeft = 0;
+  private input: PibtInput | null = null;
+  readonly order: Int32Array;
+  /** First action per robot from the last plan. */
+  readonly actions: Uint8Array;
+  /** Inheritance refused for depth or call limits in the last plan. */
+  limitCutoffs = 0;
+
+  constructor(graph: GridGraph, maps: DistanceMaps, agentCount: number, options: EpibtOptions = {}) {
+    this.graph = graph;
+    this.maps = maps;
+    this.agentCount = agentCount;
+    this.maxDepth = options.maxDepth ?? 12;
+    this.maxCalls = options.maxCalls ?? 1000;
+    this.insistAfterSteps = options.insistAfterSteps ?? 5;
+    this.stalled = new Uint16Array(agentCount);
+    const ops = OPERATIONS;
+    this.opCount = ops.length;
+    this.opMoves = new Int8Array(ops.length * 4 * HORIZON);
+    this.opFinal = new Uint8Array(ops.length * 4);
+    this.opFirst = new Uint8Array(ops.length);
+    this.opLast = new Uint8Array(ops.length);
+    for (let o = 0; o < ops.length; o++) {
+      this.opFirst[o] = ops[o]![0]!;
+      this.opLast[o] = ops[o]![HORIZON - 1]!;
+      for (let start = 0; start < 4; start++) {
+        let facing = start;
+        for (let t = 0; t < HORIZON; t++) {
+          const action = ops[o]![t]!;
+          let move = -1;
+          if (action === ACTION_FORWARD) move = facing;
+          else if (action === ACTION_CLOCKWISE) facing = (facing + 1) & 3;
+          else if (action === ACTION_COUNTER_CLOCKWISE) facing = (facing + 3) & 3;
+          this.opMoves[(o * 4 + start) * HORIZON + t] = move;
+        }
+        this.opFinal[o * 4 + start] = facing;
+      }
+    }
+    this.reserved = new Int32Array(graph.cellCount * HORIZON).fill(NONE);
+    this.paths = new Int32Array(agentCount * HORIZON);
+    this.chosen = new Int16Array(agentCount);
+    this.rankedOps = new Int16Array(agentCount * ops.length);
+    this.rankedKeys = new Float64Array(agentCount * ops.length);
+    this.rankedGains = new Float64Array(agentCount * ops.length);
+    this.rankedCells = new Int32Array(agentCount * ops.length * HORIZON);
+    this.rankedCount = new Int32Array(agentCount);
+    this.memoStamp = new Int32Array(graph.cellCount);
+    this.memoDistance = new Float64Array(graph.cellCount);
+    this.order = new Int32Array(agentCount);
+    this.actions = new Uint8Array(agentCount);
+  }
+
+  /**
+   * Plans one step for every robot (`input.orientations` must all be headings, 0-3); the first
+   * action of each robot's operation is in the result (`this.actions`, valid until the next call).
+   */
+  plan(input: PibtInput): Uint8Array {
+    const n = this.agentCount;
+    const { positions, priorities } = input;
+    const cells = this.graph.cellCount;
+    this.input = input;
+    this.limitCutoffs = 0;
+    for (let a = 0; a < n; a++) {
+      const cell = positions[a]!;
+      if (this.reserved[cell] !== NONE) throw new Error(`agents ${this.reserved[cell]} and ${a} share cell ${cell}`);
+      this.chosen[a] = WAIT_ALL;
+      for (let t = 0; t < HORIZON; t++) {
+        this.paths[a * HORIZON + t] = cell;
+        this.reserved[t * cells + cell] = a;
+      }
+      this.rankedCount[a] = -1;
+      this.order[a] = a;
+    }
+    this.order.sort((x, y) => priorities[y]! - priorities[x]! || x - y);
+    for (let i = 0; i < n; i++) {
+      const a = this.order[i]!;
+      if (this.chosen[a] !== WAIT_ALL) continue;
+      this.chainGain = 0;
+      this.insisting = this.stalled[a]! >= this.insistAfterSteps;
+      this.callsLeft = this.maxCalls;
+      this.release(a);
+      if (this.build(a, 0) !== ACCEPTED) this.hold(a, WAIT_ALL, -1);
+    }
+    for (let a = 0; a < n; a++) {
+      this.release(a);
+      const action = this.opFirst[this.chosen[a]!]!;
+      this.actions[a] = action;
+      if (action === ACTION_FORWARD || input.goals[a] === positions[a]) this.stalled[a] = 0;
+      else if (this.stalled[a]! < 0xffff) this.stalled[a]! += 1;
+    }
+    this.input = null;
+    return this.actions;
+  }
+
+  /**
+   * Gives robot `a` (its path released) the best operation that clashes with no path, or with
+   * the path of one robot still staying put which then plans in turn (priority inheritance,
+   * its path released), so long as the chain's gains stay at least zero. Returns ACCEPTED (the
+   * chain holds), NOT_FOUND (no operation fits: the caller tries its next), or REJECTED (the
+   * chain would lose more than it gains: every caller gives up).
+   */
+  private build(a: number, depth: number): number {
+    this.callsLeft--;
+    const count = this.rank(a);
+    const base = a * this.opCount;
+    for (let k = 0; k < count; k++) {
+      const cellBase = (base + k) * HORIZON;
+      const other = this.clashOf(a, cellBase);
+      if (other === MANY) continue;
+      const gain = this.rankedGains[base + k]!;
+      // The first robot plans only to gain (the rest of its list gains less).
+      if (depth === 0 && gain <= 0) return REJECTED;
+      if (other === NONE) {
+        if (this.chainGain + gain <= 0 && !this.insisting) return REJECTED;
+        this.hold(a, this.rankedOps[base + k]!, cellBase);
+        this.chainGain += gain;
+        return ACCEPTED;
+      }
+      if (this.chosen[other] !== WAIT_ALL) continue;
+      if (depth >= this.maxDepth || this.callsLeft <= 0) {
+        this.limitCutoffs++;
+        continue;
+      }
+      this.release(other);
+      this.hold(a, this.rankedOps[base + k]!, cellBase);
+      this.chainGain += gain;
+      const result = this.build(other, depth + 1);
+      if (result === ACCEPTED) return ACCEPTED;
+      this.chainGain -= gain;
+      this.release(a);
+      this.hold(other, WAIT_ALL, -1);
+      if (result === REJECTED) return REJECTED;
+    }
+    return NOT_FOUND;
+  }
+
+  /**
+   * The robot whose path clashes with ranked operation `cellBase` of robot `a` (same cell at a
+   * step, or swapping cells in a step): NONE, that robot, or MANY for more than one.
+   */
+  private clashOf(a: number, cellBase: number): number {
+    const reserved = this.reserved;
+    const cells = this.graph.cellCount;
+    const positions = this.input!.positions;
+    let found = NONE;
+    let previous = positions[a]!;
+    for (let t = 0; t < HORIZON; t++) {
+      const cell = this.rankedCells[cellBase + t]!;
+      const holder = reserved[t * cells + cell]!;
+      if (holder !== NONE) {
+        if (found !== NONE && found !== holder) return MANY;
+        found = holder;
+      }
+      if (cell !== previous) {
+        const other = reserved[t * cells + previous]!;
+        if (other !== NONE && (t === 0 ? positions[other] : this.paths[other * HORIZON + t - 1]) === cell) {
+          if (found !== NONE && found !== other) return MANY;
+          found = other;
+        }
+      }
+      previous = cell;
+    }
+    return found;
+  }
+
+  /** Reserves an operation's cells for `a` (WAIT_ALL with cellBase -1: its own cell throughout). */
+  private hold(a: number, op: number, cellBase: number): void {
+    const cells = this.graph.cellCount;
+    const own = this.input!.positions[a]!;
+    for (let t = 0; t < HORIZON; t++) {
+      const cell = cellBase < 0 ? own : this.rankedCells[cellBase + t]!;
+      this.paths[a * HORIZON + t] = cell;
+      this.reserved[t * cells + cell] = a;
+    }
+    this.chosen[a] = op;
+  }
+
+  /** Frees the cells of `a`'s path. */
+  private release(a: number): void {
+    const cells = this.graph.cellCount;
+    for (let t = 0; t < HORIZON; t++) {
+      const at = t * cells + this.paths[a * HORIZON + t]!;
+      if (this.reserved[at] === a) this.reserved[at] = NONE;
+    }
+  }
+
+  /**
+   * Ranks the robot's operations that stay on the grid, staying put aside, best first, into its
+   * slices (once per plan); returns how many. Key: steps to the goal when an operation reaches
+   * it, else HORIZON + the oriented distance left after it; then the sooner progress (sum of
+   * distances along the way); then a deterministic tie-break per robot, step and operation.
+   * Gain: staying put's key less the operation's, without the tie-break.
+   */
+  private rank(a: number): number {
+    if (this.rankedCount[a]! >= 0) return this.rankedCount[a]!;
+    // A new stamp empties the memo (wrapping after 2^31 robots ranked: reset it then).
+    if (++this.stamp === 0x7fffffff) {
+      this.memoStamp.fill(0);
+      this.stamp = 1;
+    }
+    const input = this.input!;
+    const from = input.positions[a]!;
+    const base = a * this.opCount;
+    const seed = Math.imul(a + 1, 0x9e3779b1) ^ Math.imul(input.timestep + 1, 0x85ebca6b);
+    const stayKey = this.keyOf(a, WAIT_ALL, from);
+    const scratch = this.scratchCells;
+    const keys = this.rankedKeys;
+    const ranked = this.rankedOps;
+    const gains = this.rankedGains;
+    const cells = this.rankedCells;
+    let count = 0;
+    for (let o = 0; o < this.opCount; o++) {
+      if (o === WAIT_ALL) continue;
+      const value = this.keyOf(a, o, from);
+      if (value < 0) continue;
+      const key = value + ((Math.imul(seed ^ (o + 1), 0x27d4eb2d) >>> 8) & 0xffff) / 65536;
+      let k = count;
+      while (k > 0 && keys[base + k - 1]! > key) {
+        keys[base + k] = keys[base + k - 1]!;
+        ranked[base + k] = ranked[base + k - 1]!;
+        gains[base + k] = gains[base + k - 1]!;
+        cells.copyWithin((base + k) * HORIZON, (base + k - 1) * HORIZON, (base + k) * HORIZON);
+        k--;
+      }
+      keys[base + k] = key;
+      ranked[base + k] = o;
+      gains[base + k] = stayKey - value;
+      cells.set(scratch, (base + k) * HORIZON);
+      count++;
+    }
+    this.rankedCount[a] = count;
+    return count;
+  }
+
+  /**
+   * The key of operation `o` for robot `a` at `from` (see rank), its cells left in
+   * `scratchCells`; -1 when it leaves the grid or enters a blocked cell. An operation ending in
+   * a wait is ranked as if the robot could face any way but backward at its end: the wait
+   * could have been a turn, and a turn at the end says nothing about the next step.
+   */
+  private keyOf(a: number, o: number, from: number): number {
+    const input = this.input!;
+    const graph = this.graph;
+    const facing = input.orientations[a]!;
+    const goal = input.goals[a]!;
+    const blocked = input.blocked;
+    const moveBase = (o * 4 + facing) * HORIZON;
+    const scratch = this.scratchCells;
+    let cell = from;
+    let reachedAt = -1;
+    let along = 0;
+    for (let t = 0; t < HORIZON; t++) {
+      const dir = this.opMoves[moveBase + t]!;
+      if (dir >= 0) {
+        cell = graph.neighbours[cell * 4 + dir]!;
+        if (cell < 0 || (blocked !== undefined && blocked[cell] === 1)) return -1;
+      }
+      scratch[t] = cell;
+      if (reachedAt < 0 && cell === goal) reachedAt = t + 1;
+      along += Math.min(this.memoDistanceOf(a, cell), 64);
+    }
+    if (reachedAt > 0) return reachedAt * 1024 + along;
+    const final = this.opFinal[o * 4 + facing]!;
+    let left = this.orientedDistance(a, cell, final, goal);
+    if (this.opLast[o] === ACTION_WAIT) {
+      left = Math.min(left, this.orientedDistance(a, cell, (final + 1) & 3, goal), this.orientedDistance(a, cell, (final + 3) & 3, goal));
+    }
+    return (HORIZON + Math.min(left, FAR)) * 1024 + along;
+  }
+
+  /**
+   * Steps from `cell` facing `facing` to the goal: 0 on it, else the best neighbour's distance
+   * + 1 move + the quarter turns to face it.
+   */
+  private orientedDistance(a: number, cell: number, facing: number, goal: number): number {
+    if (cell === goal) return 0;
+    let best = FAR;
+    for (let dir = 0; dir < 4; dir++) {
+      const u = this.graph.neighbours[cell * 4 + dir]!;
+      if (u < 0) continue;
+      const turns = (dir - facing + 4) & 3;
+      const d = this.memoDistanceOf(a, u) + 1 + (turns === 3 ? 1 : turns);
+      if (d < best) best = d;
+    }
+    return best;
+  }
+
+  /** distanceOf through the memo of the robot being ranked. */
+  private memoDistanceOf(a: number, cell: number): number {
+    if (this.memoStamp[cell] === this.stamp) return this.memoDistance[cell]!;
+    const d = this.distanceOf(a, cell);
+    this.memoStamp[cell] = this.stamp;
+    this.memoDistance[cell] = d;
+    return d;
+  }
+
+  /** Distance from `cell` to the robot's goal: guide path, own map, shared map or Manhattan. */
+  private distanceOf(agent: number, cell: number): number {
+    const input = this.input!;
+    if (input.guide?.guided(agent)) return input.guide.distance(agent, cell);
+    const slot = input.distanceSlots[agent]!;
+    const own = input.agentMaps?.[agent] ?? null;
+    if (own !== null || slot >= 0) {
+      const d = (own ?? this.maps.map(slot))[this.graph.compactOf[cell]!]!;
+      return d === this.maps.unreachable ? FAR : d;
+    }
+    const w = this.graph.width;
+    const goal = input.goals[agent]!;
+    const cr = (cell / w) | 0;
+    const gr = (goal / w) | 0;
+    const dr = cr - gr;
+    const dc = cell - cr * w - (goal - gr * w);
+    return (dr < 0 ? -dr : dr) + (dc < 0 ? -dc : dc);
+  }
+}
