@@ -44,6 +44,28 @@ describe('Epibt', () => {
     expect(Array.from(next)).toEqual([ACTION_FORWARD, ACTION_FORWARD]);
   });
 
+  it('pushes a robot off its goal only once the pusher has waited insistAfterSteps plans', () => {
+    // A corridor 0-4: robot 0 at 1 heads for 4; robot 1 stands on its goal at 2. Pushing it on
+    // costs robot 1 more than robot 0 gains, so robot 0 waits, until it insists.
+    const graph = createGridGraph(5, 1, Uint8Array.from([1, 1, 1, 1, 1]));
+    const maps = new DistanceMaps(graph);
+    const planner = new Epibt(graph, maps, 2, { insistAfterSteps: 3 });
+    const input = (timestep: number) => ({ positions: Int32Array.from([1, 2]), orientations: Uint8Array.from([0, 0]), goals: Int32Array.from([4, 2]), distanceSlots: Int32Array.from([maps.ensure(4), maps.ensure(2)]), priorities: Float64Array.from([2, 1]), timestep });
+    for (let t = 0; t < 3; t++) expect(Array.from(planner.plan(input(t)))).toEqual([ACTION_WAIT, ACTION_WAIT]);
+    expect(Array.from(planner.plan(input(3)))).toEqual([ACTION_FORWARD, ACTION_FORWARD]);
+  });
+
+  it('leaves the robots it has no time for staying put', () => {
+    const graph = createGridGraph(4, 1, Uint8Array.from([1, 1, 1, 1]));
+    const maps = new DistanceMaps(graph);
+    const planner = new Epibt(graph, maps, 1);
+    const input = { positions: Int32Array.from([0]), orientations: Uint8Array.from([0]), goals: Int32Array.from([3]), distanceSlots: Int32Array.from([maps.ensure(3)]), priorities: Float64Array.from([1]), timestep: 0 };
+    expect(Array.from(planner.plan(input, { now: () => 10, at: 5 }))).toEqual([ACTION_WAIT]);
+    expect(planner.skippedForTime).toBe(1);
+    expect(Array.from(planner.plan(input, { now: () => 0, at: 5 }))).toEqual([ACTION_FORWARD]);
+    expect(planner.skippedForTime).toBe(0);
+  });
+
   it('never plans a robot into a held cell, however it ranks, on random crowded steps', () => {
     for (let seed = 1; seed <= 4; seed++) {
       const problem = randomProblem(seed, 24, 16, 150, 0.15, 400);

@@ -26,7 +26,13 @@ import { ACTION_CLOCKWISE, ACTION_COUNTER_CLOCKWISE, ACTION_FORWARD, ACTION_WAIT
  * gain to another. A robot that has stayed short of its goal for `insistAfterSteps` plans in a
  * row insists: its own gain must still be positive, the losses of those it pushes do not count.
  * A robot whose chains all fail stays put, which always fits: no kept path crosses the cells of
- * a robot that stays.
+ * a robot that stays. What an insisting robot wins, no one may push it off again in this plan.
+ *
+ * Then, while the deadline allows (anytime), improvement rounds: robots drawn at random plan
+ * again from what they hold, and may push robots that already have an operation, again only
+ * when the whole chain gains (so each round kept makes the plan better). The first pass leaves
+ * robots waiting where a push would not pay for itself; the rounds find the chains that do,
+ * e.g. a robot that steps aside so that one behind it can pass.
  *
  * Cost: O(robots × operations × HORIZON) to rank (distances memoised per robot), plus the
  * chains, bounded by `maxDepth` and `maxCalls` per robot taken in priority order (past either,
@@ -44,6 +50,19 @@ export interface EpibtOptions {
    * at its mouth gets out no other way).
    */
   insistAfterSteps?: number;
+  /**
+   * Improvement rounds after the first pass, while the deadline allows, at most this many per
+   * robot: a robot drawn at random plans again, and may push robots that already have an
+   * operation, when the whole chain gains (0: none).
+   */
+  maxImprovementRounds?: number;
+}
+
+/** When a plan must end: `at` for the first pass, `improveUntil` (if earlier) for improvement rounds; ms on `now`'s clock. */
+export interface EpibtDeadline {
+  now: () => number;
+  at: number;
+  improveUntil?: number;
 }
 
 /** Steps an operation spans. */
@@ -112,11 +131,23 @@ export class Epibt {
   /** Robot × HORIZON → the cells of its path; robot → its operation (WAIT_ALL until it plans). */
   private readonly paths: Int32Array;
   private readonly chosen: Int16Array;
+  /** Robot → where its operation's cells are in rankedCells (-1 staying put), and its gain. */
+  private readonly chosenBase: Int32Array;
+  private readonly chosenGain: Float64Array;
+  /** Robot → the chain it last joined (a robot joins a chain once). */
+  private readonly visited: Int32Array;
+  private chainStamp = 0;
+  /** Whether chains may push robots that already have an operation (the improvement rounds). */
+  private pushAny = false;
+  /** Robot → 1 when it insisted and won in this plan's first pass (no one may push it then). */
+  private readonly pinned: Uint8Array;
   /** Per robot: its operations best first (index, key, cells, score against staying put). */
   private readonly rankedOps: Int16Array;
   private readonly rankedKeys: Float64Array;
   private readonly rankedGains: Float64Array;
   private readonly rankedCells: Int32Array;
+  /** Per robot: its slots above in order, best first. */
+  private readonly rankedOrder: Uint8Array;
   private readonly rankedCount: Int32Array;
   private readonly scratchCells = new Int32Array(HORIZON);
   /** Distances to the goal of the robot being ranked, by cell, valid where memoStamp = stamp. */
@@ -128,6 +159,10 @@ export class Epibt {
   /** Whether the current chain may lose (its first robot insists). */
   private insisting = false;
   private readonly insistAfterSteps: number;
+  private readonly maxImprovementRounds: number;
+  /** Improvement rounds tried, and kept, in the last plan. */
+  improvementsTried = 0;
+  improvementsKept = 0;
   /** Per robot: plans in a row it stayed in its cell short of its goal. */
   private readonly stalled: Uint16Array;
   private callsLeft = 0;
@@ -137,6 +172,10 @@ export class Epibt {
   readonly actions: Uint8Array;
   /** Inheritance refused for depth or call limits in the last plan. */
   limitCutoffs = 0;
+  /** Robots left staying put in the last plan because its deadline came first. */
+  skippedForTime = 0;
+  /** Time the last plan's first pass took (before improvement rounds), ms; 0 without a deadline. */
+  firstPassMs = 0;
 
   constructor(graph: GridGraph, maps: DistanceMaps, agentCount: number, options: EpibtOptions = {}) {
     this.graph = graph;
@@ -145,6 +184,7 @@ export class Epibt {
     this.maxDepth = options.maxDepth ?? 12;
     this.maxCalls = options.maxCalls ?? 1000;
     this.insistAfterSteps = options.insistAfterSteps ?? 5;
+    this.maxImprovementRounds = options.maxImprovementRounds ?? 0;
     this.stalled = new Uint16Array(agentCount);
     const ops = OPERATIONS;
     this.opCount = ops.length;
@@ -171,10 +211,15 @@ export class Epibt {
     this.reserved = new Int32Array(graph.cellCount * HORIZON).fill(NONE);
     this.paths = new Int32Array(agentCount * HORIZON);
     this.chosen = new Int16Array(agentCount);
+    this.chosenBase = new Int32Array(agentCount);
+    this.chosenGain = new Float64Array(agentCount);
+    this.visited = new Int32Array(agentCount);
+    this.pinned = new Uint8Array(agentCount);
     this.rankedOps = new Int16Array(agentCount * ops.length);
     this.rankedKeys = new Float64Array(agentCount * ops.length);
     this.rankedGains = new Float64Array(agentCount * ops.length);
     this.rankedCells = new Int32Array(agentCount * ops.length * HORIZON);
+    this.rankedOrder = new Uint8Array(agentCount * ops.length);
     this.rankedCount = new Int32Array(agentCount);
     this.memoStamp = new Int32Array(graph.cellCount);
     this.memoDistance = new Float64Array(graph.cellCount);
@@ -185,17 +230,22 @@ export class Epibt {
   /**
    * Plans one step for every robot (`input.orientations` must all be headings, 0-3); the first
    * action of each robot's operation is in the result (`this.actions`, valid until the next call).
+   * With a deadline, robots not yet planned when `deadline.now()` reaches `deadline.at` stay put.
    */
-  plan(input: PibtInput): Uint8Array {
+  plan(input: PibtInput, deadline: EpibtDeadline | null = null): Uint8Array {
     const n = this.agentCount;
     const { positions, priorities } = input;
     const cells = this.graph.cellCount;
+    const startedAt = deadline === null ? 0 : deadline.now();
     this.input = input;
     this.limitCutoffs = 0;
     for (let a = 0; a < n; a++) {
       const cell = positions[a]!;
       if (this.reserved[cell] !== NONE) throw new Error(`agents ${this.reserved[cell]} and ${a} share cell ${cell}`);
       this.chosen[a] = WAIT_ALL;
+      this.pinned[a] = 0;
+      this.chosenBase[a] = -1;
+      this.chosenGain[a] = 0;
       for (let t = 0; t < HORIZON; t++) {
         this.paths[a * HORIZON + t] = cell;
         this.reserved[t * cells + cell] = a;
@@ -204,15 +254,23 @@ export class Epibt {
       this.order[a] = a;
     }
     this.order.sort((x, y) => priorities[y]! - priorities[x]! || x - y);
+    this.skippedForTime = 0;
     for (let i = 0; i < n; i++) {
+      // Past the deadline the robots left stay put (always valid); the clock is read every 32 robots.
+      if (deadline !== null && (i & 31) === 0 && deadline.now() >= deadline.at) {
+        this.skippedForTime = n - i;
+        break;
+      }
       const a = this.order[i]!;
-      if (this.chosen[a] !== WAIT_ALL) continue;
-      this.chainGain = 0;
+      // A robot on its goal gains nothing by moving: it moves only when pushed.
+      if (this.chosen[a] !== WAIT_ALL || input.goals[a] === positions[a]) continue;
       this.insisting = this.stalled[a]! >= this.insistAfterSteps;
-      this.callsLeft = this.maxCalls;
-      this.release(a);
-      if (this.build(a, 0) !== ACCEPTED) this.hold(a, WAIT_ALL, -1);
+      // What an insisting robot won, improvement rounds may not push it off again.
+      if (this.replan(a) && this.insisting) this.pinned[a] = 1;
     }
+    this.insisting = false;
+    this.firstPassMs = deadline === null ? 0 : deadline.now() - startedAt;
+    this.improve(deadline);
     for (let a = 0; a < n; a++) {
       this.release(a);
       const action = this.opFirst[this.chosen[a]!]!;
@@ -222,6 +280,53 @@ export class Epibt {
     }
     this.input = null;
     return this.actions;
+  }
+
+  /** Plans robot `a` again from its current operation: kept if a chain gains, else restored. */
+  private replan(a: number): boolean {
+    const op = this.chosen[a]!;
+    const base = this.chosenBase[a]!;
+    const gain = this.chosenGain[a]!;
+    this.visited[a] = ++this.chainStamp;
+    this.chainGain = -gain;
+    this.callsLeft = this.maxCalls;
+    this.release(a);
+    if (this.build(a, 0) === ACCEPTED) return true;
+    this.hold(a, op, base, gain);
+    return false;
+  }
+
+  /**
+   * Improvement rounds (anytime): while the deadline allows, robots drawn at random (a fixed
+   * sequence per timestep) plan again, pushing any robot not yet in the chain.
+   */
+  private improve(deadline: EpibtDeadline | null): void {
+    this.improvementsTried = 0;
+    this.improvementsKept = 0;
+    if (deadline === null || this.maxImprovementRounds <= 0 || this.skippedForTime > 0) return;
+    const n = this.agentCount;
+    const rounds = this.maxImprovementRounds * n;
+    let random = (Math.imul(this.input!.timestep + 1, 0x9e3779b1) | 1) >>> 0;
+    this.pushAny = true;
+    const until = Math.min(deadline.at, deadline.improveUntil ?? deadline.at);
+    for (let round = 0; round < rounds; round++) {
+      if ((round & 3) === 0 && deadline.now() >= until) break;
+      // xorshift32
+      random ^= random << 13;
+      random ^= random >>> 17;
+      random ^= random << 5;
+      random >>>= 0;
+      const a = random % n;
+      if (this.pinned[a] === 1) continue;
+      this.improvementsTried++;
+      this.insisting = this.stalled[a]! >= this.insistAfterSteps;
+      if (this.replan(a)) {
+        this.improvementsKept++;
+        if (this.insisting) this.pinned[a] = 1;
+      }
+    }
+    this.insisting = false;
+    this.pushAny = false;
   }
 
   /**
@@ -236,31 +341,38 @@ export class Epibt {
     const count = this.rank(a);
     const base = a * this.opCount;
     for (let k = 0; k < count; k++) {
-      const cellBase = (base + k) * HORIZON;
+      const slot = base + this.rankedOrder[base + k]!;
+      const cellBase = slot * HORIZON;
       const other = this.clashOf(a, cellBase);
       if (other === MANY) continue;
-      const gain = this.rankedGains[base + k]!;
-      // The first robot plans only to gain (the rest of its list gains less).
-      if (depth === 0 && gain <= 0) return REJECTED;
+      const gain = this.rankedGains[slot]!;
+      // The first robot plans only to do better than it did (the rest of its list does worse).
+      if (depth === 0 && this.chainGain + gain <= 0) return REJECTED;
       if (other === NONE) {
         if (this.chainGain + gain <= 0 && !this.insisting) return REJECTED;
-        this.hold(a, this.rankedOps[base + k]!, cellBase);
+        this.hold(a, this.rankedOps[slot]!, cellBase, gain);
         this.chainGain += gain;
         return ACCEPTED;
       }
-      if (this.chosen[other] !== WAIT_ALL) continue;
+      if (this.visited[other] === this.chainStamp || this.pinned[other] === 1 || (!this.pushAny && this.chosen[other] !== WAIT_ALL)) continue;
       if (depth >= this.maxDepth || this.callsLeft <= 0) {
         this.limitCutoffs++;
         continue;
       }
+      const otherOp = this.chosen[other]!;
+      const otherBase = this.chosenBase[other]!;
+      const otherGain = this.chosenGain[other]!;
       this.release(other);
-      this.hold(a, this.rankedOps[base + k]!, cellBase);
-      this.chainGain += gain;
+      this.hold(a, this.rankedOps[slot]!, cellBase, gain);
+      this.chainGain += gain - otherGain;
+      this.visited[other] = this.chainStamp;
       const result = this.build(other, depth + 1);
       if (result === ACCEPTED) return ACCEPTED;
-      this.chainGain -= gain;
+      this.chainGain -= gain - otherGain;
       this.release(a);
-      this.hold(other, WAIT_ALL, -1);
+      this.hold(other, otherOp, otherBase, otherGain);
+      // Back as it was, it may join this chain again by another way.
+      this.visited[other] = 0;
       if (result === REJECTED) return REJECTED;
     }
     return NOT_FOUND;
@@ -296,7 +408,7 @@ export class Epibt {
   }
 
   /** Reserves an operation's cells for `a` (WAIT_ALL with cellBase -1: its own cell throughout). */
-  private hold(a: number, op: number, cellBase: number): void {
+  private hold(a: number, op: number, cellBase: number, gain: number): void {
     const cells = this.graph.cellCount;
     const own = this.input!.positions[a]!;
     for (let t = 0; t < HORIZON; t++) {
@@ -305,6 +417,8 @@ export class Epibt {
       this.reserved[t * cells + cell] = a;
     }
     this.chosen[a] = op;
+    this.chosenBase[a] = cellBase;
+    this.chosenGain[a] = gain;
   }
 
   /** Frees the cells of `a`'s path. */
@@ -337,27 +451,25 @@ export class Epibt {
     const stayKey = this.keyOf(a, WAIT_ALL, from);
     const scratch = this.scratchCells;
     const keys = this.rankedKeys;
-    const ranked = this.rankedOps;
-    const gains = this.rankedGains;
-    const cells = this.rankedCells;
+    const order = this.rankedOrder;
     let count = 0;
     for (let o = 0; o < this.opCount; o++) {
       if (o === WAIT_ALL) continue;
       const value = this.keyOf(a, o, from);
       if (value < 0) continue;
+      // Slots are filled in operation order; `order` is sorted by insertion (a few dozen entries).
+      const slot = base + count;
       const key = value + ((Math.imul(seed ^ (o + 1), 0x27d4eb2d) >>> 8) & 0xffff) / 65536;
+      keys[slot] = key;
+      this.rankedOps[slot] = o;
+      this.rankedGains[slot] = stayKey - value;
+      for (let t = 0; t < HORIZON; t++) this.rankedCells[slot * HORIZON + t] = scratch[t]!;
       let k = count;
-      while (k > 0 && keys[base + k - 1]! > key) {
-        keys[base + k] = keys[base + k - 1]!;
-        ranked[base + k] = ranked[base + k - 1]!;
-        gains[base + k] = gains[base + k - 1]!;
-        cells.copyWithin((base + k) * HORIZON, (base + k - 1) * HORIZON, (base + k) * HORIZON);
+      while (k > 0 && keys[base + order[base + k - 1]!]! > key) {
+        order[base + k] = order[base + k - 1]!;
         k--;
       }
-      keys[base + k] = key;
-      ranked[base + k] = o;
-      gains[base + k] = stayKey - value;
-      cells.set(scratch, (base + k) * HORIZON);
+      order[base + k] = count;
       count++;
     }
     this.rankedCount[a] = count;

@@ -4,7 +4,7 @@ import { createGridGraph } from './grid-graph.ts';
 import type { LorrEntry, LorrProblem, LorrStepInput, LorrStepOutput, LorrTaskView } from '../../protocol/lorr/index.ts';
 import { ACTION_WAIT } from '../../protocol/lorr/index.ts';
 import { laneMoveCosts } from './lanes.ts';
-import { Pibt } from './pibt.ts';
+import { Pibt, type PibtInput } from './pibt.ts';
 import { Epibt } from './epibt.ts';
 import { ProgressWatch } from './progress-watch.ts';
 import { RotationConverter } from './rotation.ts';
@@ -74,6 +74,10 @@ export interface PlanningOptions {
   guideHelper?: GuideHelperFactory;
   /** 'pibt': PIBT over next cells, then turns (rotation.ts); 'epibt': PIBT over short operations with turns planned (epibt.ts). */
   planner?: 'pibt' | 'epibt';
+  /** With 'epibt': improvement rounds per robot after its first pass, time allowing (EpibtOptions.maxImprovementRounds). */
+  improvementRounds?: number;
+  /** Fraction of a step's limit up to which EPIBT's improvement rounds may run. */
+  improveBudgetFraction?: number;
 }
 
 export interface PlanningStats {
@@ -112,7 +116,9 @@ const DEFAULTS = {
   guidePaths: 'auto' as boolean | 'auto',
   guideDensity: 0.2,
   guideBudgetFraction: 0.7,
-  planner: 'pibt' as 'pibt' | 'epibt',
+  planner: 'epibt' as 'pibt' | 'epibt',
+  improvementRounds: 10,
+  improveBudgetFraction: 0.85,
 };
 
 export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntry {
@@ -141,7 +147,7 @@ export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntr
         maps,
         pibt: new Pibt(graph, maps, n, { maxDepth: o.maxPibtDepth, swap: o.pibtSwap }),
         converter: new RotationConverter(graph, n),
-        epibt: o.planner === 'epibt' ? new Epibt(graph, maps, n) : null,
+        epibt: o.planner === 'epibt' ? new Epibt(graph, maps, n, { maxImprovementRounds: o.improvementRounds }) : null,
         allocator: new GreedyTaskAllocator(graph, { lengthWeight: o.taskLengthWeight }),
         assignment: new Int32Array(n),
         goals: new Int32Array(n),
@@ -254,27 +260,23 @@ export function createPlanningEntry(options: PlanningOptions = {}): PlanningEntr
       }
 
       const actions = new Uint8Array(n);
-      // PIBT runs to its end once started: it starts only if a pass as slow as the recent
-      // slowest still ends before the deadline.
       const beforePlan = now();
-      if (beforePlan + s.slowestPlanMs >= hardDeadline) {
+      if (s.epibt) {
+        // Anytime: the robots it has no time left for stay put.
+        const improveUntil = Math.min(hardDeadline, started + timeLimitMs * o.improveBudgetFraction);
+        actions.set(s.epibt.plan(planInputOf(s, input), { now, at: hardDeadline, improveUntil }));
+        if (s.epibt.skippedForTime > 0) stats.budgetFallbacks++;
+        // Its first pass only: improvement rounds take whatever time is left.
+        s.slowestPlanMs = Math.max(s.epibt.firstPassMs, s.slowestPlanMs * 0.99);
+      } else if (beforePlan + s.slowestPlanMs >= hardDeadline) {
+        // PIBT runs to its end once started: it starts only if a pass as slow as the recent
+        // slowest still ends before the deadline.
         actions.fill(ACTION_WAIT);
         stats.budgetFallbacks++;
         // Forgotten on skipped steps too, or one slow pass could keep PIBT from ever running again.
         s.slowestPlanMs *= 0.9;
       } else {
-        const planInput = {
-          positions,
-          orientations: input.orientations,
-          goals: s.goals,
-          distanceSlots: s.slots,
-          agentMaps: s.agentMaps,
-          ...(s.guides ? { guide: s.guides } : {}),
-          priorities: s.priorities,
-          timestep: input.timestep,
-        };
-        if (s.epibt) actions.set(s.epibt.plan(planInput));
-        else actions.set(s.converter.convert(positions, input.orientations, s.pibt.plan(planInput)));
+        actions.set(s.converter.convert(positions, input.orientations, s.pibt.plan(planInputOf(s, input))));
         // The slowest recent pass, forgotten slowly (halved in about 70 steps).
         s.slowestPlanMs = Math.max(now() - beforePlan, s.slowestPlanMs * 0.99);
       }
@@ -385,6 +387,20 @@ function planGuidesHere(s: EntryState, guides: GuidePaths, positions: Int32Array
     plan(a);
   }
   return planned;
+}
+
+/** What PIBT or EPIBT plans from this step. */
+function planInputOf(s: EntryState, input: LorrStepInput): PibtInput {
+  return {
+    positions: input.positions,
+    orientations: input.orientations,
+    goals: s.goals,
+    distanceSlots: s.slots,
+    agentMaps: s.agentMaps,
+    ...(s.guides ? { guide: s.guides } : {}),
+    priorities: s.priorities,
+    timestep: input.timestep,
+  };
 }
 
 /**
