@@ -84,9 +84,9 @@ ${IDENTITIES_USAGE}${AUDIT_USAGE}${REPORT_USAGE}${SIM_BOARD_USAGE}  gridline sce
                                         cells from the ports
       (both: --prepare-look-ahead N, bin preparation N queued retrievals ahead per port; 0 off)
   gridline bench lorr PROBLEM.json [--steps N] [--plan-time-limit-ms L] [--output OUT.json]
-                     [--entry pibt|greedy]
+                     [--entry epibt|pibt|greedy]
                                         a League of Robot Runners 2024 problem under the start kit's
-                                        rules (default 1000 steps, 100 ms, pibt); OUT.json in its format
+                                        rules (default 1000 steps, 100 ms, epibt); OUT.json in its format
   gridline bench lorr-vs-startkit PROBLEM.json [--steps N] [--plan-time-limit-ms L]
                      (--start-kit DIR | --start-kit-binary FILE) [--build-dir DIR] [--out-dir DIR]
                                         the LoRR start kit's default entry and Gridline's on the same

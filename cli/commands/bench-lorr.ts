@@ -15,7 +15,8 @@ const PROGRESS_EVERY_STEPS = 50;
 
 /** Our entries; `close` (where there is one) stops helper threads after the run. */
 const ENTRIES: Record<string, (now: () => number) => LorrEntry & { close?(): void }> = {
-  pibt: (now) => createPlanningEntry({ now, guideHelper: startGuideWorker }),
+  epibt: (now) => createPlanningEntry({ now, guideHelper: startGuideWorker }),
+  pibt: (now) => createPlanningEntry({ now, guideHelper: startGuideWorker, planner: 'pibt' }),
   greedy: () => greedyEntry(),
 };
 
@@ -30,7 +31,7 @@ export async function runBenchLorr(problemPath: string | undefined, values: Comm
   if (!problemPath) throw new UsageError('bench lorr needs a problem file: gridline bench lorr PROBLEM.json');
   const steps = numberOption(values, 'steps', 1000, (n) => Number.isInteger(n) && n > 0);
   const planTimeLimitMs = numberOption(values, 'plan-time-limit-ms', 100);
-  const entryName = (values.entry as string | undefined) ?? 'pibt';
+  const entryName = (values.entry as string | undefined) ?? 'epibt';
   const makeEntry = ENTRIES[entryName];
   if (!makeEntry) throw new UsageError(`--entry must be one of ${Object.keys(ENTRIES).join(', ')} (got "${entryName}")`);
   const outputPath = values.output as string | undefined;

@@ -30,7 +30,7 @@ import { ACTION_CLOCKWISE, ACTION_COUNTER_CLOCKWISE, ACTION_FORWARD, ACTION_WAIT
  *
  * Then, while the deadline allows (anytime), improvement rounds: robots drawn at random plan
  * again from what they hold, and may push robots that already have an operation, again only
- * when the whole chain gains (so each round kept makes the plan better). The first pass leaves
+ * when the whole chain gains (an insisting robot insists there too). The first pass leaves
  * robots waiting where a push would not pay for itself; the rounds find the chains that do,
  * e.g. a robot that steps aside so that one behind it can pass.
  *
@@ -287,7 +287,12 @@ export class Epibt {
     const op = this.chosen[a]!;
     const base = this.chosenBase[a]!;
     const gain = this.chosenGain[a]!;
-    this.visited[a] = ++this.chainStamp;
+    // A new stamp per chain (wrapping after 2^31 chains: reset the marks then).
+    if (++this.chainStamp === 0x7fffffff) {
+      this.visited.fill(0);
+      this.chainStamp = 1;
+    }
+    this.visited[a] = this.chainStamp;
     this.chainGain = -gain;
     this.callsLeft = this.maxCalls;
     this.release(a);
@@ -331,10 +336,12 @@ export class Epibt {
 
   /**
    * Gives robot `a` (its path released) the best operation that clashes with no path, or with
-   * the path of one robot still staying put which then plans in turn (priority inheritance,
-   * its path released), so long as the chain's gains stay at least zero. Returns ACCEPTED (the
-   * chain holds), NOT_FOUND (no operation fits: the caller tries its next), or REJECTED (the
-   * chain would lose more than it gains: every caller gives up).
+   * the path of one robot which then plans in turn (priority inheritance, its path released):
+   * in the first pass a robot still staying put, in the improvement rounds any robot not in
+   * the chain and not pinned. The chain's gains (less what the robots in it had) must sum
+   * above zero unless it insists. Returns ACCEPTED (the chain holds), NOT_FOUND (no operation
+   * fits: the caller tries its next), or REJECTED (the chain would not gain: every caller gives
+   * up).
    */
   private build(a: number, depth: number): number {
     this.callsLeft--;
