@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Epibt, HORIZON, OPERATIONS } from './epibt.ts';
+import { Epibt } from './epibt.ts';
 import { createPlanningEntry } from './lorr-entry.ts';
 import { createGridGraph } from './grid-graph.ts';
 import { DistanceMaps } from './distance-maps.ts';
-import { ACTION_CLOCKWISE, ACTION_FORWARD, ACTION_LETTERS, ACTION_WAIT, type LorrProblem } from '../../protocol/lorr/index.ts';
+import { ACTION_CLOCKWISE, ACTION_FORWARD, ACTION_WAIT, type LorrProblem } from '../../protocol/lorr/index.ts';
 import { parseMiniMap, randomProblem, runMiniWorld } from './test-support/mini-lorr-world.ts';
 
 function problemOf(rows: string[], starts: number[], tasks: number[][]): LorrProblem {
@@ -11,21 +11,6 @@ function problemOf(rows: string[], starts: number[], tasks: number[][]): LorrPro
 }
 
 const epibtEntry = () => createPlanningEntry({ planner: 'epibt' });
-
-describe('OPERATIONS', () => {
-  it('holds one sequence per distinct outcome, staying put and driving straight among them', () => {
-    const letters = OPERATIONS.map((op) => op.map((a) => ACTION_LETTERS[a]).join(''));
-    expect(new Set(letters).size).toBe(letters.length);
-    expect(letters.every((l) => l.length === HORIZON)).toBe(true);
-    expect(letters).toContain('WWW');
-    expect(letters).toContain('FFF');
-    // A turn there and back is staying put; two quarter turns either way are one outcome.
-    expect(letters.filter((l) => l.includes('RC') || l.includes('CR'))).toEqual([]);
-    expect(letters).toContain('RRF');
-    expect(letters.filter((l) => l.startsWith('CC'))).toEqual([]);
-    expect(letters).toHaveLength(31);
-  });
-});
 
 describe('Epibt', () => {
   it('lets a robot facing another head-on wait while the other turns away, then follow it', () => {

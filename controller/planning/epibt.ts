@@ -1,7 +1,8 @@
 import type { DistanceMaps } from './distance-maps.ts';
 import type { GridGraph } from './grid-graph.ts';
 import type { PibtInput } from './pibt.ts';
-import { ACTION_CLOCKWISE, ACTION_COUNTER_CLOCKWISE, ACTION_FORWARD, ACTION_WAIT } from '../../protocol/lorr/index.ts';
+import { ACTION_FORWARD, ACTION_WAIT } from '../../protocol/lorr/index.ts';
+import { HORIZON as OPERATION_STEPS, WAIT_ALL as STAY_PUT, operationTables } from './operations.ts';
 
 /**
  * PIBT over operations (after EPIBT, the planner of the LoRR 2024 winners, team No Man's Sky)
@@ -65,9 +66,9 @@ export interface EpibtDeadline {
   improveUntil?: number;
 }
 
-/** Steps an operation spans. */
-export const HORIZON = 3;
-
+// Module-local copies: the hot loops read these on every step (an imported binding costs a check).
+const HORIZON = OPERATION_STEPS;
+const WAIT_ALL = STAY_PUT;
 const FAR = 1_000_000;
 const NONE = -1;
 /** More than one robot's path in the way. */
@@ -75,44 +76,6 @@ const MANY = -2;
 const ACCEPTED = 1;
 const NOT_FOUND = 0;
 const REJECTED = 2;
-
-/**
- * The distinct operations: every sequence of HORIZON actions, one per distinct outcome (cells
- * over time and final heading, relative to the start), e.g. RR stands for CC too, and RCW for WWW.
- */
-export const OPERATIONS: readonly (readonly number[])[] = distinctOperations();
-
-/** Index of staying put (W at every step) in OPERATIONS. */
-const WAIT_ALL = 0;
-
-function distinctOperations(): number[][] {
-  const seen = new Set<string>();
-  const out: number[][] = [];
-  const actions = [ACTION_WAIT, ACTION_FORWARD, ACTION_CLOCKWISE, ACTION_COUNTER_CLOCKWISE];
-  const total = actions.length ** HORIZON;
-  for (let code = 0; code < total; code++) {
-    const op: number[] = [];
-    for (let t = 0, c = code; t < HORIZON; t++, c = Math.floor(c / actions.length)) op.push(actions[c % actions.length]!);
-    // Outcome relative to the start: facing 0 (east) at (0, 0).
-    let x = 0;
-    let y = 0;
-    let facing = 0;
-    const trace: string[] = [];
-    for (const action of op) {
-      if (action === ACTION_FORWARD) {
-        x += [1, 0, -1, 0][facing]!;
-        y += [0, 1, 0, -1][facing]!;
-      } else if (action === ACTION_CLOCKWISE) facing = (facing + 1) & 3;
-      else if (action === ACTION_COUNTER_CLOCKWISE) facing = (facing + 3) & 3;
-      trace.push(`${x},${y}`);
-    }
-    const key = `${trace.join(' ')} ${facing}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(op);
-  }
-  return out;
-}
 
 export class Epibt {
   readonly graph: GridGraph;
@@ -186,28 +149,12 @@ export class Epibt {
     this.insistAfterSteps = options.insistAfterSteps ?? 5;
     this.maxImprovementRounds = options.maxImprovementRounds ?? 0;
     this.stalled = new Uint16Array(agentCount);
-    const ops = OPERATIONS;
-    this.opCount = ops.length;
-    this.opMoves = new Int8Array(ops.length * 4 * HORIZON);
-    this.opFinal = new Uint8Array(ops.length * 4);
-    this.opFirst = new Uint8Array(ops.length);
-    this.opLast = new Uint8Array(ops.length);
-    for (let o = 0; o < ops.length; o++) {
-      this.opFirst[o] = ops[o]![0]!;
-      this.opLast[o] = ops[o]![HORIZON - 1]!;
-      for (let start = 0; start < 4; start++) {
-        let facing = start;
-        for (let t = 0; t < HORIZON; t++) {
-          const action = ops[o]![t]!;
-          let move = -1;
-          if (action === ACTION_FORWARD) move = facing;
-          else if (action === ACTION_CLOCKWISE) facing = (facing + 1) & 3;
-          else if (action === ACTION_COUNTER_CLOCKWISE) facing = (facing + 3) & 3;
-          this.opMoves[(o * 4 + start) * HORIZON + t] = move;
-        }
-        this.opFinal[o * 4 + start] = facing;
-      }
-    }
+    const tables = operationTables();
+    this.opCount = tables.count;
+    this.opMoves = tables.moves;
+    this.opFinal = tables.finalHeading;
+    this.opFirst = tables.firstAction;
+    this.opLast = tables.lastAction;
     this.reserved = new Int32Array(graph.cellCount * HORIZON).fill(NONE);
     this.paths = new Int32Array(agentCount * HORIZON);
     this.chosen = new Int16Array(agentCount);
@@ -215,11 +162,11 @@ export class Epibt {
     this.chosenGain = new Float64Array(agentCount);
     this.visited = new Int32Array(agentCount);
     this.pinned = new Uint8Array(agentCount);
-    this.rankedOps = new Int16Array(agentCount * ops.length);
-    this.rankedKeys = new Float64Array(agentCount * ops.length);
-    this.rankedGains = new Float64Array(agentCount * ops.length);
-    this.rankedCells = new Int32Array(agentCount * ops.length * HORIZON);
-    this.rankedOrder = new Uint8Array(agentCount * ops.length);
+    this.rankedOps = new Int16Array(agentCount * this.opCount);
+    this.rankedKeys = new Float64Array(agentCount * this.opCount);
+    this.rankedGains = new Float64Array(agentCount * this.opCount);
+    this.rankedCells = new Int32Array(agentCount * this.opCount * HORIZON);
+    this.rankedOrder = new Uint8Array(agentCount * this.opCount);
     this.rankedCount = new Int32Array(agentCount);
     this.memoStamp = new Int32Array(graph.cellCount);
     this.memoDistance = new Float64Array(graph.cellCount);
