@@ -13,18 +13,21 @@ import { GuidePaths } from './guide-paths.ts';
 import type { GuideHelper, GuideHelperFactory } from './guide-helper.ts';
 
 /**
- * A LoRR planning entry: greedy scheduler + PIBT with rotations, guided by lanes or, in dense
- * grids, by guide paths that spread traffic.
+ * A LoRR planning entry: greedy scheduler + EPIBT (PIBT over three-action operations; plain
+ * PIBT with rotations as an option), guided by lanes or, in dense grids, by guide paths that
+ * spread traffic.
  *
  * Each step: (1) free robots take the free task of least cost, (2) every robot's goal is the
  * next errand of its task (its own cell when it has none), (3) missing distance maps are
  * computed for the highest-priority robots first while the step budget allows, (4) with guide
  * paths, the helper's finished paths that still fit are adopted (if there is a helper), robots
  * get new ones and the others' are refined until the guide deadline (anytime: the more time, the
- * more paths answer the traffic), (5) PIBT picks a next cell per robot, (6) next
- * cells become F / R / C / W with moves cancelled behind robots that turn or wait. A step that
- * finds its time already spent before (5) answers "all wait" (a valid step), so a step never
- * runs over `timeLimitMs - marginMs` by more than one PIBT pass.
+ * more paths answer the traffic), (5) EPIBT gives every robot an operation and carries out its
+ * first action, then improves the plan while time allows; robots it has no time for stay put.
+ * With plain PIBT instead: (5) PIBT picks a next cell per robot, (6) next cells become
+ * F / R / C / W with moves cancelled behind robots that turn or wait; a step that finds its time
+ * already spent before (5) answers "all wait" (a valid step), so a step never runs over
+ * `timeLimitMs - marginMs` by more than one PIBT pass.
  */
 export interface PlanningOptions {
   /** Monotonic time in ms. Without it only the count caps below bound a step. */
